@@ -1,0 +1,223 @@
+/**
+ * The sObjects the emulator knows, with the field properties that describe, SOQL and DML need.
+ * Shapes follow the REST describe result (name, type, length, createable, updateable, nillable,
+ * referenceTo, relationshipName); only what Switchboard touches is modelled.
+ */
+export type FieldType =
+  | 'id'
+  | 'string'
+  | 'email'
+  | 'phone'
+  | 'reference'
+  | 'datetime'
+  | 'date'
+  | 'boolean'
+  | 'picklist'
+  | 'textarea'
+  | 'int'
+  | 'double';
+
+export interface FieldDef {
+  name: string;
+  label: string;
+  type: FieldType;
+  length?: number;
+  createable: boolean;
+  updateable: boolean;
+  nillable: boolean;
+  /** Set by the platform (Id, audit fields); never accepted from a client. */
+  system?: boolean;
+  referenceTo?: string[];
+  relationshipName?: string;
+  picklistValues?: string[];
+  /** Required on create (REQUIRED_FIELD_MISSING when absent). */
+  requiredOnCreate?: boolean;
+  /** Only present in orgs with Person Accounts enabled. */
+  personAccountOnly?: boolean;
+}
+
+export interface SObjectDef {
+  name: string;
+  label: string;
+  labelPlural: string;
+  keyPrefix: string;
+  fields: FieldDef[];
+}
+
+export const SOBJECT_NAMES = ['Contact', 'Lead', 'Account', 'User', 'Task'] as const;
+export type SObjectName = (typeof SOBJECT_NAMES)[number];
+
+const f = (name: string, label: string, type: FieldType, extra: Partial<FieldDef> = {}): FieldDef => ({
+  name,
+  label,
+  type,
+  createable: true,
+  updateable: true,
+  nillable: true,
+  ...extra,
+});
+
+const sys = (name: string, label: string, type: FieldType, extra: Partial<FieldDef> = {}): FieldDef =>
+  f(name, label, type, { createable: false, updateable: false, system: true, ...extra });
+
+const auditFields = (): FieldDef[] => [
+  sys('Id', 'Record ID', 'id', { nillable: false, length: 18 }),
+  sys('IsDeleted', 'Deleted', 'boolean', { nillable: false }),
+  sys('CreatedDate', 'Created Date', 'datetime', { nillable: false }),
+  sys('CreatedById', 'Created By ID', 'reference', { referenceTo: ['User'], relationshipName: 'CreatedBy', length: 18 }),
+  sys('LastModifiedDate', 'Last Modified Date', 'datetime', { nillable: false }),
+  sys('LastModifiedById', 'Last Modified By ID', 'reference', {
+    referenceTo: ['User'],
+    relationshipName: 'LastModifiedBy',
+    length: 18,
+  }),
+  sys('SystemModstamp', 'System Modstamp', 'datetime', { nillable: false }),
+];
+
+const ownerField = (): FieldDef =>
+  f('OwnerId', 'Owner ID', 'reference', { referenceTo: ['User'], relationshipName: 'Owner', length: 18, nillable: false });
+
+const phone = (name: string, label: string, extra: Partial<FieldDef> = {}): FieldDef =>
+  f(name, label, 'phone', { length: 40, ...extra });
+const text = (name: string, label: string, length: number, extra: Partial<FieldDef> = {}): FieldDef =>
+  f(name, label, 'string', { length, ...extra });
+
+export const SCHEMA: Record<SObjectName, SObjectDef> = {
+  Contact: {
+    name: 'Contact',
+    label: 'Contact',
+    labelPlural: 'Contacts',
+    keyPrefix: '003',
+    fields: [
+      ...auditFields(),
+      ownerField(),
+      f('AccountId', 'Account ID', 'reference', { referenceTo: ['Account'], relationshipName: 'Account', length: 18 }),
+      text('FirstName', 'First Name', 40),
+      text('LastName', 'Last Name', 80, { nillable: false, requiredOnCreate: true }),
+      text('Title', 'Title', 128),
+      f('Email', 'Email', 'email', { length: 80 }),
+      phone('Phone', 'Business Phone'),
+      phone('MobilePhone', 'Mobile Phone'),
+      phone('HomePhone', 'Home Phone'),
+      phone('OtherPhone', 'Other Phone'),
+      text('Department', 'Department', 80),
+      f('Description', 'Contact Description', 'textarea', { length: 32000 }),
+    ],
+  },
+  Lead: {
+    name: 'Lead',
+    label: 'Lead',
+    labelPlural: 'Leads',
+    keyPrefix: '00Q',
+    fields: [
+      ...auditFields(),
+      ownerField(),
+      text('FirstName', 'First Name', 40),
+      text('LastName', 'Last Name', 80, { nillable: false, requiredOnCreate: true }),
+      text('Company', 'Company', 255, { nillable: false, requiredOnCreate: true }),
+      text('Title', 'Title', 128),
+      f('Email', 'Email', 'email', { length: 80 }),
+      phone('Phone', 'Phone'),
+      phone('MobilePhone', 'Mobile Phone'),
+      f('Status', 'Status', 'picklist', {
+        length: 255,
+        picklistValues: ['Open - Not Contacted', 'Working - Contacted', 'Closed - Converted', 'Closed - Not Converted'],
+      }),
+      f('IsConverted', 'Converted', 'boolean', { createable: false, updateable: false, nillable: false }),
+    ],
+  },
+  Account: {
+    name: 'Account',
+    label: 'Account',
+    labelPlural: 'Accounts',
+    keyPrefix: '001',
+    fields: [
+      ...auditFields(),
+      ownerField(),
+      text('Name', 'Account Name', 255, { nillable: false, requiredOnCreate: true }),
+      phone('Phone', 'Account Phone'),
+      text('Website', 'Website', 255),
+      text('Industry', 'Industry', 255),
+      f('IsPersonAccount', 'Is Person Account', 'boolean', {
+        createable: false,
+        updateable: false,
+        nillable: false,
+        personAccountOnly: true,
+      }),
+      text('FirstName', 'First Name', 40, { personAccountOnly: true }),
+      text('LastName', 'Last Name', 80, { personAccountOnly: true }),
+      text('PersonTitle', 'Title', 80, { personAccountOnly: true }),
+      f('PersonEmail', 'Email', 'email', { length: 80, personAccountOnly: true }),
+      phone('PersonMobilePhone', 'Mobile', { personAccountOnly: true }),
+      phone('PersonHomePhone', 'Home Phone', { personAccountOnly: true }),
+      phone('PersonOtherPhone', 'Other Phone', { personAccountOnly: true }),
+      f('PersonContactId', 'Person Contact ID', 'reference', {
+        createable: false,
+        updateable: false,
+        referenceTo: ['Contact'],
+        relationshipName: 'PersonContact',
+        length: 18,
+        personAccountOnly: true,
+      }),
+    ],
+  },
+  User: {
+    name: 'User',
+    label: 'User',
+    labelPlural: 'Users',
+    keyPrefix: '005',
+    fields: [
+      ...auditFields(),
+      text('Username', 'Username', 80, { nillable: false, requiredOnCreate: true }),
+      text('FirstName', 'First Name', 40),
+      text('LastName', 'Last Name', 80, { nillable: false, requiredOnCreate: true }),
+      text('Name', 'Full Name', 121, { createable: false, updateable: false }),
+      f('Email', 'Email', 'email', { length: 128, nillable: false, requiredOnCreate: true }),
+      phone('Phone', 'Phone'),
+      phone('MobilePhone', 'Mobile'),
+      text('Extension', 'Extension', 40),
+      text('Title', 'Title', 80),
+      f('IsActive', 'Active', 'boolean', { nillable: false }),
+    ],
+  },
+  Task: {
+    name: 'Task',
+    label: 'Task',
+    labelPlural: 'Tasks',
+    keyPrefix: '00T',
+    fields: [
+      ...auditFields(),
+      ownerField(),
+      text('Subject', 'Subject', 255),
+      f('WhoId', 'Name ID', 'reference', { referenceTo: ['Contact', 'Lead'], relationshipName: 'Who', length: 18 }),
+      f('Status', 'Status', 'picklist', { length: 40, picklistValues: ['Not Started', 'In Progress', 'Completed'] }),
+      f('Description', 'Comments', 'textarea', { length: 32000 }),
+      f('CallDurationInSeconds', 'Call Duration', 'int'),
+      text('CallType', 'Call Type', 40),
+    ],
+  },
+};
+
+/** The object's fields as the org shows them: Person Account fields only where the feature is on. */
+export function fieldsOf(sobject: SObjectName, personAccounts: boolean): FieldDef[] {
+  return SCHEMA[sobject].fields.filter((field) => personAccounts || !field.personAccountOnly);
+}
+
+export function isSObjectName(name: string): name is SObjectName {
+  return (SOBJECT_NAMES as readonly string[]).includes(name);
+}
+
+/** Case-insensitive lookup, as the platform resolves API names. */
+export function resolveSObject(name: string): SObjectName | undefined {
+  const lower = name.toLowerCase();
+  return SOBJECT_NAMES.find((n) => n.toLowerCase() === lower);
+}
+
+export function findField(
+  sobject: SObjectName,
+  name: string,
+  personAccounts: boolean,
+): FieldDef | undefined {
+  const lower = name.toLowerCase();
+  return fieldsOf(sobject, personAccounts).find((field) => field.name.toLowerCase() === lower);
+}

@@ -1,0 +1,248 @@
+import type { SObjectName } from './schema';
+import type { SfRecord } from './store';
+
+/** How many records of each kind a new org starts with. */
+export interface SeedCounts {
+  contacts: number;
+  leads: number;
+  businessAccounts: number;
+  /** Only seeded where the org has Person Accounts. */
+  personAccounts: number;
+  /** At least 2: the integration user (index 0) and an administrator (index 1). */
+  users: number;
+}
+
+export const DEMO_SEED: SeedCounts = { contacts: 300, leads: 120, businessAccounts: 40, personAccounts: 60, users: 8 };
+export const EMPTY_SEED: SeedCounts = { contacts: 0, leads: 0, businessAccounts: 0, personAccounts: 0, users: 2 };
+
+/** Seeded records are older than anything written later: one second apart, ending at this instant. */
+const SEED_EPOCH = Date.parse('2025-01-01T00:00:00.000Z');
+
+interface SeedContext {
+  orgNumber: number;
+  personAccounts: boolean;
+  seedCounts: SeedCounts;
+  seedCount(sobject: SObjectName): number;
+  idFor(sobject: SObjectName, index: number): string;
+}
+
+const FIRST = ['Ada', 'Grace', 'Alan', 'Linus', 'Margaret', 'Dennis', 'Barbara', 'Ken', 'Frances', 'Tim', 'Radia', 'Edsger',
+  'Hedy', 'Claude', 'Katherine', 'John', 'Sophie', 'Mateo', 'Aiko', 'Oluwaseun', 'Zoë', 'José', 'Françoise', 'Bjørn'];
+const LAST = ['Lovelace', 'Hopper', 'Turing', 'Torvalds', 'Hamilton', 'Ritchie', 'Liskov', 'Thompson', 'Allen', 'Berners-Lee',
+  'Perlman', 'Dijkstra', 'Lamarr', 'Shannon', 'Johnson', 'McCarthy', 'Wilson', 'García', 'Tanaka', 'Adeyemi', "O'Brien",
+  'Müller', 'Dubois', 'Nørgaard'];
+const COMPANIES = ['Acme Corp', 'Globex', 'Initech', 'Umbrella Health', 'Stark Industries', 'Wayne Logistics', 'Hooli',
+  'Vandelay Imports', 'Soylent Foods', 'Tyrell Systems'];
+const TITLES = ['CEO', 'CTO', 'Head of IT', 'Office Manager', 'Sales Director', 'Buyer', null, 'Telephony Admin'];
+
+/** Small, fast, deterministic PRNG (mulberry32), so record i is the same on every run. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const pick = <T>(r: () => number, list: readonly T[]): T => list[Math.floor(r() * list.length)];
+const digits = (r: () => number, n: number): string => Array.from({ length: n }, () => Math.floor(r() * 10)).join('');
+
+/**
+ * Phone numbers as people type them: national and international, dots, dashes, brackets, extensions,
+ * UK numbers, and now and then something that is no phone number at all.
+ */
+function messyPhone(r: () => number): string {
+  const area = pick(r, ['415', '212', '617', '303', '646', '312', '206', '512']);
+  const exchange = String(200 + Math.floor(r() * 700));
+  const line = digits(r, 4);
+  switch (Math.floor(r() * 10)) {
+    case 0:
+      return `(${area}) ${exchange}-${line}`;
+    case 1:
+      return `${area}.${exchange}.${line}`;
+    case 2:
+      return `+1 ${area} ${exchange} ${line}`;
+    case 3:
+      return `1-${area}-${exchange}-${line}`;
+    case 4:
+      return `${area}-${exchange}-${line} x${Math.floor(r() * 900) + 100}`;
+    case 5:
+      return `+44 20 7946 ${digits(r, 4)}`;
+    case 6:
+      return `+49 30 ${digits(r, 8)}`;
+    case 7:
+      return `${area}${exchange}${line}`;
+    case 8:
+      return `+1 (${area}) ${exchange}-${line} ext. ${Math.floor(r() * 90) + 10}`;
+    default:
+      return r() < 0.5 ? 'ask reception' : `${exchange}-${line}`;
+  }
+}
+
+const maybe = <T>(r: () => number, p: number, value: () => T): T | null => (r() < p ? value() : null);
+
+function emailFor(first: string, last: string, domain: string, index: number): string {
+  const local = `${first}.${last}`.normalize('NFD').replace(/[^A-Za-z.]/g, '').toLowerCase();
+  return `${local}${index}@${domain}`;
+}
+
+const domainOf = (company: string): string => company.toLowerCase().replace(/[^a-z]/g, '') + '.example.com';
+
+function audit(ctx: SeedContext, sobject: SObjectName, index: number): SfRecord {
+  const stamp = new Date(SEED_EPOCH - (ctx.seedCount(sobject) - index) * 1000).toISOString();
+  const adminId = ctx.idFor('User', 1);
+  return {
+    Id: ctx.idFor(sobject, index),
+    IsDeleted: false,
+    CreatedDate: stamp,
+    CreatedById: adminId,
+    LastModifiedDate: stamp,
+    LastModifiedById: adminId,
+    SystemModstamp: stamp,
+  };
+}
+
+/** Record `index` of `sobject` as seeded: pure function of (org, object, index). */
+export function seedRecord(ctx: SeedContext, sobject: SObjectName, index: number): SfRecord {
+  const r = rng(ctx.orgNumber * 1_000_003 + index * 31 + sobject.length * 7919);
+  const first = pick(r, FIRST);
+  const last = pick(r, LAST);
+  const base = audit(ctx, sobject, index);
+  const owner = ctx.idFor('User', 1);
+  switch (sobject) {
+    case 'User':
+      return userRecord(base, index, first, last, r);
+    case 'Contact': {
+      const businessAccounts = ctx.seedCounts.businessAccounts;
+      const accountIndex = businessAccounts > 0 ? index % businessAccounts : -1;
+      const company = COMPANIES[Math.max(accountIndex, 0) % COMPANIES.length];
+      return {
+        ...base,
+        OwnerId: owner,
+        AccountId: accountIndex >= 0 ? ctx.idFor('Account', accountIndex) : null,
+        FirstName: maybe(r, 0.95, () => first),
+        LastName: last,
+        Title: pick(r, TITLES),
+        Email: maybe(r, 0.85, () => emailFor(first, last, domainOf(company), index)),
+        Phone: maybe(r, 0.9, () => messyPhone(r)),
+        MobilePhone: maybe(r, 0.6, () => messyPhone(r)),
+        HomePhone: maybe(r, 0.15, () => messyPhone(r)),
+        OtherPhone: maybe(r, 0.05, () => messyPhone(r)),
+        Department: null,
+        Description: null,
+      };
+    }
+    case 'Lead': {
+      const company = pick(r, COMPANIES);
+      return {
+        ...base,
+        OwnerId: owner,
+        FirstName: maybe(r, 0.9, () => first),
+        LastName: last,
+        Company: company,
+        Title: pick(r, TITLES),
+        Email: maybe(r, 0.8, () => emailFor(first, last, domainOf(company), index)),
+        Phone: maybe(r, 0.85, () => messyPhone(r)),
+        MobilePhone: maybe(r, 0.5, () => messyPhone(r)),
+        Status: 'Open - Not Contacted',
+        IsConverted: false,
+      };
+    }
+    case 'Account': {
+      if (index < ctx.seedCounts.businessAccounts) {
+        const record: SfRecord = {
+          ...base,
+          OwnerId: owner,
+          Name: `${COMPANIES[index % COMPANIES.length]}${index >= COMPANIES.length ? ` ${Math.floor(index / COMPANIES.length) + 1}` : ''}`,
+          Phone: maybe(r, 0.7, () => messyPhone(r)),
+          Website: null,
+          Industry: null,
+        };
+        if (ctx.personAccounts) Object.assign(record, personBlank(), { IsPersonAccount: false });
+        return record;
+      }
+      return {
+        ...base,
+        OwnerId: owner,
+        Name: `${first} ${last}`,
+        Phone: maybe(r, 0.5, () => messyPhone(r)),
+        Website: null,
+        Industry: null,
+        IsPersonAccount: true,
+        FirstName: first,
+        LastName: last,
+        PersonTitle: null,
+        PersonEmail: maybe(r, 0.8, () => emailFor(first, last, 'mail.example.org', index)),
+        PersonMobilePhone: maybe(r, 0.8, () => messyPhone(r)),
+        PersonHomePhone: maybe(r, 0.3, () => messyPhone(r)),
+        PersonOtherPhone: null,
+        PersonContactId: null,
+      };
+    }
+    case 'Task':
+      return { ...base, OwnerId: owner, Subject: 'Call', WhoId: null, Status: 'Completed', Description: null, CallDurationInSeconds: null, CallType: null };
+  }
+}
+
+
+function personBlank(): Record<string, null> {
+  return {
+    FirstName: null,
+    LastName: null,
+    PersonTitle: null,
+    PersonEmail: null,
+    PersonMobilePhone: null,
+    PersonHomePhone: null,
+    PersonOtherPhone: null,
+    PersonContactId: null,
+  };
+}
+
+function userRecord(base: SfRecord, index: number, first: string, last: string, r: () => number): SfRecord {
+  if (index === 0) {
+    return {
+      ...base,
+      Username: 'switchboard.integration@example.com',
+      FirstName: 'Switchboard',
+      LastName: 'Integration',
+      Name: 'Switchboard Integration',
+      Email: 'switchboard.integration@example.com',
+      Phone: null,
+      MobilePhone: null,
+      Extension: null,
+      Title: 'Integration user',
+      IsActive: true,
+    };
+  }
+  if (index === 1) {
+    return {
+      ...base,
+      Username: 'admin@example.com',
+      FirstName: 'Avery',
+      LastName: 'Admin',
+      Name: 'Avery Admin',
+      Email: 'admin@example.com',
+      Phone: '+1 415 555 0100',
+      MobilePhone: null,
+      Extension: '100',
+      Title: 'Salesforce Administrator',
+      IsActive: true,
+    };
+  }
+  return {
+    ...base,
+    Username: `${first.toLowerCase()}.${index}@example.com`.normalize('NFD').replace(/[^a-z0-9.@]/g, ''),
+    FirstName: first,
+    LastName: last,
+    Name: `${first} ${last}`,
+    Email: `user${index}@example.com`,
+    Phone: `+1 415 555 ${String(100 + index).padStart(4, '0')}`,
+    MobilePhone: maybe(r, 0.5, () => messyPhone(r)),
+    Extension: String(100 + index),
+    Title: 'Account Executive',
+    IsActive: true,
+  };
+}

@@ -1,0 +1,462 @@
+import { EventEmitter } from 'node:events';
+import { makeId, parseId } from './ids';
+import { SCHEMA, SOBJECT_NAMES, fieldsOf, findField, resolveSObject, type FieldDef, type SObjectName } from './schema';
+import { seedRecord, type SeedCounts } from './seed';
+
+export type FieldValue = string | number | boolean | null;
+export interface SfRecord {
+  Id: string;
+  [field: string]: FieldValue;
+}
+
+/** Who performs a DML: the integration user (holds the echo-suppressing custom permission) or a person. */
+export interface Actor {
+  userId: string;
+  integration: boolean;
+}
+
+/** Salesforce's per-record error shape (REST and sObject Collections). */
+export interface SfError {
+  statusCode: string;
+  message: string;
+  fields: string[];
+}
+
+export interface DmlResult {
+  id: string | null;
+  success: boolean;
+  errors: SfError[];
+  created: boolean;
+}
+
+export type DmlOperation = 'create' | 'update' | 'delete' | 'undelete';
+
+export interface RecordChange {
+  before: SfRecord | null;
+  after: SfRecord;
+}
+
+/** One committed DML statement: what a trigger context sees. */
+export interface DmlBatch {
+  sobject: SObjectName;
+  operation: DmlOperation;
+  actor: Actor;
+  changes: RecordChange[];
+}
+
+export interface OrgStoreOptions {
+  orgNumber: number;
+  personAccounts: boolean;
+  seed: SeedCounts;
+}
+
+export class DmlError extends Error {
+  constructor(readonly error: SfError) {
+    super(error.message);
+  }
+}
+
+const DELETED = Symbol('deleted');
+type Slot = SfRecord | { [DELETED]: SfRecord };
+
+const isDeletedSlot = (slot: Slot): slot is { [DELETED]: SfRecord } => DELETED in slot;
+
+/**
+ * The org's data. Seeded records are virtual (generated from their index on demand), so an org of a
+ * million Contacts costs memory only for the records that were written since; a scan streams.
+ */
+export class OrgStore {
+  readonly orgNumber: number;
+  readonly personAccounts: boolean;
+  readonly seedCounts: SeedCounts;
+  private readonly written = new Map<string, Slot>();
+  private readonly nextIndex: Record<SObjectName, number>;
+  private readonly deletedSeeds: Record<SObjectName, number>;
+  private readonly createdLive: Record<SObjectName, number>;
+  private readonly events = new EventEmitter();
+  private lastStamp = 0;
+
+  constructor(options: OrgStoreOptions) {
+    this.orgNumber = options.orgNumber;
+    this.personAccounts = options.personAccounts;
+    this.seedCounts = options.seed;
+    this.nextIndex = {} as Record<SObjectName, number>;
+    this.deletedSeeds = {} as Record<SObjectName, number>;
+    this.createdLive = {} as Record<SObjectName, number>;
+    for (const name of SOBJECT_NAMES) {
+      this.nextIndex[name] = this.seedCount(name);
+      this.deletedSeeds[name] = 0;
+      this.createdLive[name] = 0;
+    }
+  }
+
+  /** Listeners run synchronously after each successful DML statement, as after-triggers do. */
+  onCommit(listener: (batch: DmlBatch) => void): () => void {
+    this.events.on('commit', listener);
+    return () => this.events.off('commit', listener);
+  }
+
+  seedCount(sobject: SObjectName): number {
+    switch (sobject) {
+      case 'Contact':
+        return this.seedCounts.contacts;
+      case 'Lead':
+        return this.seedCounts.leads;
+      case 'Account':
+        return this.seedCounts.businessAccounts + (this.personAccounts ? this.seedCounts.personAccounts : 0);
+      case 'User':
+        return Math.max(2, this.seedCounts.users);
+      case 'Task':
+        return 0;
+    }
+  }
+
+  /** Strictly increasing timestamps, so SystemModstamp orders every write. */
+  now(): string {
+    const t = Math.max(Date.now(), this.lastStamp + 1);
+    this.lastStamp = t;
+    return new Date(t).toISOString();
+  }
+
+  idFor(sobject: SObjectName, index: number): string {
+    return makeId(SCHEMA[sobject].keyPrefix, this.orgNumber, index);
+  }
+
+  sobjectOfId(id: string): SObjectName | undefined {
+    const parsed = parseId(id);
+    if (!parsed || parsed.orgNumber !== this.orgNumber) return undefined;
+    return SOBJECT_NAMES.find((name) => SCHEMA[name].keyPrefix === parsed.keyPrefix);
+  }
+
+  private slot(sobject: SObjectName, id: string): Slot | undefined {
+    const parsed = parseId(id);
+    if (!parsed || parsed.orgNumber !== this.orgNumber || parsed.keyPrefix !== SCHEMA[sobject].keyPrefix) {
+      return undefined;
+    }
+    const written = this.written.get(parsed.id18);
+    if (written) return written;
+    if (parsed.index < this.seedCount(sobject)) return seedRecord(this, sobject, parsed.index);
+    return undefined;
+  }
+
+  /** A live record, or undefined when it does not exist or is in the recycle bin. */
+  get(sobject: SObjectName, id: string): SfRecord | undefined {
+    const slot = this.slot(sobject, id);
+    return slot && !isDeletedSlot(slot) ? slot : undefined;
+  }
+
+  /** A record in the recycle bin. */
+  getDeleted(sobject: SObjectName, id: string): SfRecord | undefined {
+    const slot = this.slot(sobject, id);
+    return slot && isDeletedSlot(slot) ? slot[DELETED] : undefined;
+  }
+
+  /** Streams records in id order; deleted ones only when asked (queryAll). */
+  *scan(sobject: SObjectName, includeDeleted = false): Generator<SfRecord> {
+    const end = this.nextIndex[sobject];
+    for (let index = 0; index < end; index++) {
+      const id = this.idFor(sobject, index);
+      const slot = this.written.get(id) ?? (index < this.seedCount(sobject) ? seedRecord(this, sobject, index) : undefined);
+      if (!slot) continue;
+      if (isDeletedSlot(slot)) {
+        if (includeDeleted) yield slot[DELETED];
+      } else {
+        yield slot;
+      }
+    }
+  }
+
+  count(sobject: SObjectName): number {
+    return this.seedCount(sobject) - this.deletedSeeds[sobject] + this.createdLive[sobject];
+  }
+
+  insert(sobject: SObjectName, rows: Record<string, unknown>[], actor: Actor, allOrNone = false): DmlResult[] {
+    return this.run(sobject, 'create', rows, actor, allOrNone, (row) => {
+      const fields = this.validateFields(sobject, row, 'create');
+      for (const def of fieldsOf(sobject, this.personAccounts)) {
+        if (def.requiredOnCreate && !this.isPersonAccountException(sobject, def, fields) && isBlank(fields[def.name])) {
+          throw new DmlError({
+            statusCode: 'REQUIRED_FIELD_MISSING',
+            message: `Required fields are missing: [${def.name}]`,
+            fields: [def.name],
+          });
+        }
+      }
+      const index = this.nextIndex[sobject]++;
+      const stamp = this.now();
+      const record: SfRecord = {
+        ...this.blankRecord(sobject),
+        ...fields,
+        Id: this.idFor(sobject, index),
+        IsDeleted: false,
+        CreatedDate: stamp,
+        CreatedById: actor.userId,
+        LastModifiedDate: stamp,
+        LastModifiedById: actor.userId,
+        SystemModstamp: stamp,
+      };
+      this.derive(sobject, record);
+      return { before: null, after: record };
+    });
+  }
+
+  update(sobject: SObjectName, rows: Record<string, unknown>[], actor: Actor, allOrNone = false): DmlResult[] {
+    return this.run(sobject, 'update', rows, actor, allOrNone, (row) => {
+      const id = typeof row.Id === 'string' ? row.Id : typeof row.id === 'string' ? row.id : '';
+      const before = this.requireLive(sobject, id);
+      const { Id: _ignored, id: _ignoredLower, ...rest } = row;
+      const fields = this.validateFields(sobject, rest, 'update');
+      const stamp = this.now();
+      const after: SfRecord = {
+        ...before,
+        ...fields,
+        LastModifiedDate: stamp,
+        LastModifiedById: actor.userId,
+        SystemModstamp: stamp,
+      };
+      this.derive(sobject, after);
+      return { before, after };
+    });
+  }
+
+  delete(sobject: SObjectName, ids: string[], actor: Actor, allOrNone = false): DmlResult[] {
+    return this.run(sobject, 'delete', ids.map((Id) => ({ Id })), actor, allOrNone, (row) => {
+      const before = this.requireLive(sobject, String(row.Id));
+      const stamp = this.now();
+      const after: SfRecord = { ...before, IsDeleted: true, SystemModstamp: stamp, LastModifiedById: actor.userId };
+      return { before, after };
+    });
+  }
+
+  undelete(sobject: SObjectName, ids: string[], actor: Actor, allOrNone = false): DmlResult[] {
+    return this.run(sobject, 'undelete', ids.map((Id) => ({ Id })), actor, allOrNone, (row) => {
+      const id = String(row.Id);
+      const before = this.getDeleted(sobject, id);
+      if (!before) {
+        throw new DmlError({
+          statusCode: 'UNDELETE_FAILED',
+          message: `Entity is not in the recycle bin: ${id}`,
+          fields: [],
+        });
+      }
+      const stamp = this.now();
+      const after: SfRecord = { ...before, IsDeleted: false, SystemModstamp: stamp, LastModifiedById: actor.userId };
+      return { before, after };
+    });
+  }
+
+  /**
+   * Validates every row first, then commits the successful ones and tells the listeners once:
+   * one DML statement, one trigger context. With allOrNone, one failure rolls back the lot.
+   */
+  private run(
+    sobject: SObjectName,
+    operation: DmlOperation,
+    rows: Record<string, unknown>[],
+    actor: Actor,
+    allOrNone: boolean,
+    prepare: (row: Record<string, unknown>) => RecordChange,
+  ): DmlResult[] {
+    const nextIndexBefore = this.nextIndex[sobject];
+    const prepared: Array<RecordChange | SfError> = rows.map((row) => {
+      try {
+        return prepare(row);
+      } catch (err) {
+        if (err instanceof DmlError) return err.error;
+        throw err;
+      }
+    });
+    const failed = prepared.some((p) => !('after' in p));
+    if (allOrNone && failed) {
+      this.nextIndex[sobject] = nextIndexBefore;
+      return prepared.map((p) => ({
+        id: null,
+        success: false,
+        created: false,
+        errors: [
+          'after' in p
+            ? {
+                statusCode: 'ALL_OR_NONE_OPERATION_ROLLED_BACK',
+                message: 'Record rolled back because not all records were valid and the request was using AllOrNone header',
+                fields: [],
+              }
+            : p,
+        ],
+      }));
+    }
+    const changes: RecordChange[] = [];
+    const results = prepared.map((p): DmlResult => {
+      if (!('after' in p)) return { id: null, success: false, created: false, errors: [p] };
+      this.commit(sobject, operation, p);
+      changes.push(p);
+      return { id: p.after.Id, success: true, created: operation === 'create', errors: [] };
+    });
+    if (changes.length > 0) this.events.emit('commit', { sobject, operation, actor, changes } satisfies DmlBatch);
+    return results;
+  }
+
+  private commit(sobject: SObjectName, operation: DmlOperation, change: RecordChange): void {
+    const { after } = change;
+    const isSeed = (parseId(after.Id)?.index ?? Infinity) < this.seedCount(sobject);
+    if (operation === 'delete') {
+      this.written.set(after.Id, { [DELETED]: after });
+      if (isSeed) this.deletedSeeds[sobject]++;
+      else this.createdLive[sobject]--;
+    } else {
+      this.written.set(after.Id, after);
+      if (operation === 'create') this.createdLive[sobject]++;
+      if (operation === 'undelete') {
+        if (isSeed) this.deletedSeeds[sobject]--;
+        else this.createdLive[sobject]++;
+      }
+    }
+  }
+
+  private requireLive(sobject: SObjectName, id: string): SfRecord {
+    const parsed = parseId(id);
+    if (!parsed) {
+      throw new DmlError({ statusCode: 'MALFORMED_ID', message: `${sobject} ID: id value of incorrect type: ${id}`, fields: ['Id'] });
+    }
+    const live = this.get(sobject, id);
+    if (live) return live;
+    if (this.getDeleted(sobject, id)) {
+      throw new DmlError({ statusCode: 'ENTITY_IS_DELETED', message: 'entity is deleted', fields: [] });
+    }
+    throw new DmlError({
+      statusCode: 'INVALID_CROSS_REFERENCE_KEY',
+      message: `invalid cross reference id`,
+      fields: [],
+    });
+  }
+
+  private isPersonAccountException(sobject: SObjectName, def: FieldDef, fields: Record<string, FieldValue>): boolean {
+    // A Person Account is created with LastName instead of Name.
+    return sobject === 'Account' && def.name === 'Name' && this.personAccounts && !isBlank(fields.LastName);
+  }
+
+  private blankRecord(sobject: SObjectName): Record<string, FieldValue> {
+    const record: Record<string, FieldValue> = {};
+    for (const def of fieldsOf(sobject, this.personAccounts)) record[def.name] = def.type === 'boolean' ? false : null;
+    return record;
+  }
+
+  /** Fields the platform computes from others. */
+  private derive(sobject: SObjectName, record: SfRecord): void {
+    if (sobject === 'Account' && this.personAccounts) {
+      const person = !isBlank(record.LastName);
+      record.IsPersonAccount = person;
+      if (person) record.Name = [record.FirstName, record.LastName].filter((v) => !isBlank(v)).join(' ');
+    }
+    if (sobject === 'User') record.Name = [record.FirstName, record.LastName].filter((v) => !isBlank(v)).join(' ');
+  }
+
+  private validateFields(
+    sobject: SObjectName,
+    row: Record<string, unknown>,
+    mode: 'create' | 'update',
+  ): Record<string, FieldValue> {
+    const out: Record<string, FieldValue> = {};
+    for (const [key, value] of Object.entries(row)) {
+      if (key === 'attributes') continue;
+      const def = findField(sobject, key, this.personAccounts);
+      if (!def) {
+        throw new DmlError({
+          statusCode: 'INVALID_FIELD',
+          message: `No such column '${key}' on sobject of type ${sobject}`,
+          fields: [key],
+        });
+      }
+      if (mode === 'create' ? !def.createable : !def.updateable) {
+        throw new DmlError({
+          statusCode: 'INVALID_FIELD_FOR_INSERT_UPDATE',
+          message: `Unable to create/update fields: ${def.name}. Please check the security settings of this field and verify that it is read/write for your profile or permission set.`,
+          fields: [def.name],
+        });
+      }
+      out[def.name] = this.coerce(def, value);
+    }
+    return out;
+  }
+
+  private coerce(def: FieldDef, value: unknown): FieldValue {
+    const bad = (message: string, statusCode = 'INVALID_TYPE_ON_FIELD_IN_RECORD'): never => {
+      throw new DmlError({ statusCode, message, fields: [def.name] });
+    };
+    if (value === null || value === undefined || value === '') {
+      if (!def.nillable && def.type !== 'boolean') {
+        bad(`Required fields are missing: [${def.name}]`, 'REQUIRED_FIELD_MISSING');
+      }
+      return def.type === 'boolean' ? false : null;
+    }
+    switch (def.type) {
+      case 'boolean':
+        if (typeof value === 'boolean') return value;
+        if (value === 'true' || value === 'false') return value === 'true';
+        return bad(`${def.label}: value not of required type: ${String(value)}`);
+      case 'int':
+      case 'double': {
+        const n = typeof value === 'number' ? value : Number(value);
+        if (!Number.isFinite(n)) return bad(`${def.label}: value not of required type: ${String(value)}`);
+        return def.type === 'int' ? Math.trunc(n) : n;
+      }
+      case 'reference': {
+        const id = String(value);
+        const target = this.sobjectOfId(id);
+        if (!target || !(def.referenceTo ?? []).includes(target) || !this.get(target, id)) {
+          return bad(`${def.label}: id value of incorrect type: ${id}`, 'FIELD_INTEGRITY_EXCEPTION');
+        }
+        return parseId(id)?.id18 ?? id;
+      }
+      case 'datetime':
+      case 'date': {
+        const d = new Date(String(value));
+        if (Number.isNaN(d.getTime())) return bad(`${def.label}: invalid date: ${String(value)}`);
+        return def.type === 'date' ? d.toISOString().slice(0, 10) : d.toISOString();
+      }
+      default: {
+        if (typeof value === 'object') return bad(`${def.label}: value not of required type`);
+        const s = String(value);
+        if (def.length !== undefined && s.length > def.length) {
+          bad(`${def.label}: data value too large: ${s.slice(0, 40)} (max length=${def.length})`, 'STRING_TOO_LONG');
+        }
+        if (def.type === 'email' && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(s)) {
+          bad(`${def.label}: invalid email address: ${s}`, 'INVALID_EMAIL_ADDRESS');
+        }
+        return s;
+      }
+    }
+  }
+
+  /** Resolves `Account.Name`-style paths for SOQL and the trigger payload. */
+  resolvePath(sobject: SObjectName, record: SfRecord, path: string): FieldValue | undefined {
+    const parts = path.split('.');
+    let currentObject: SObjectName = sobject;
+    let current: SfRecord | undefined = record;
+    for (let i = 0; i < parts.length - 1; i++) {
+      const relationship = parts[i].toLowerCase();
+      const def: FieldDef | undefined = fieldsOf(currentObject, this.personAccounts).find(
+        (field) => field.relationshipName?.toLowerCase() === relationship,
+      );
+      if (!def || !current) return undefined;
+      const targetId: FieldValue = current[def.name];
+      if (typeof targetId !== 'string') return null;
+      const target: SObjectName | undefined = this.sobjectOfId(targetId);
+      if (!target) return null;
+      current = this.get(target, targetId) ?? this.getDeleted(target, targetId);
+      currentObject = target;
+      if (!current) return null;
+    }
+    const leaf = findField(currentObject, parts[parts.length - 1], this.personAccounts);
+    if (!leaf || !current) return undefined;
+    return current[leaf.name] ?? null;
+  }
+
+  /** The object named in a URL or query, or undefined. */
+  resolveSObject(name: string): SObjectName | undefined {
+    return resolveSObject(name);
+  }
+}
+
+export function isBlank(value: unknown): boolean {
+  return value === null || value === undefined || (typeof value === 'string' && value.trim() === '');
+}

@@ -1,0 +1,20 @@
+/** The slice of `pg` the service uses, so real Postgres and PGlite (through pglite-socket) look alike. */
+export interface QueryResultLike<R> {
+  rows: R[];
+  rowCount: number | null;
+}
+
+export interface Queryable {
+  query<R extends object = Record<string, unknown>>(text: string, params?: unknown[]): Promise<QueryResultLike<R>>;
+}
+
+export interface Database extends Queryable {
+  readonly kind: 'postgres' | 'pglite';
+  /**
+   * Runs `fn` in one transaction on one connection (BEGIN/COMMIT, ROLLBACK on throw). Inside `fn`, use
+   * only `tx`: on PGlite there is a single backend session, so waiting on another connection while
+   * holding a transaction would deadlock.
+   */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}

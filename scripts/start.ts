@@ -1,0 +1,81 @@
+import { join } from 'node:path';
+import { ConfigError, loadConfig, type Config } from '../service/src/config';
+import { createLogger } from '../service/src/log';
+import { startService } from '../service/src/service';
+import { startEmulator } from '../service/emulator';
+import { DEMO_SEED } from '../service/emulator/org/seed';
+
+/**
+ * `npm start`: with Salesforce settings, the real service; without, a demo org in the emulator with a few
+ * hundred messy Contacts, Leads and Person Accounts, and the service synced to it on embedded PGlite.
+ */
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const logger = createLogger({ level: config.logLevel, name: 'switchboard' });
+  const closers: Array<() => Promise<void>> = [];
+  let demo = false;
+
+  if (!config.salesforce) {
+    demo = true;
+    const emulator = await startEmulator({ certDir: join(config.dataDir, 'emulator'), seed: DEMO_SEED, personAccounts: true });
+    closers.push(() => emulator.close());
+    config = {
+      ...config,
+      salesforce: {
+        loginUrl: emulator.loginUrl,
+        authFlow: 'client_credentials',
+        clientId: emulator.clientId,
+        clientSecret: emulator.clientSecret,
+        apiVersion: '62.0',
+        pubSubEndpoint: emulator.pubSubEndpoint,
+        namespace: '',
+        extraCaFile: emulator.certPath,
+        orgName: 'Demo org (emulator)',
+      },
+    };
+    logger.warn(
+      { instanceUrl: emulator.instanceUrl },
+      'DEMO MODE: no Salesforce org is configured, so Switchboard runs against a demo org in the built-in emulator. ' +
+        'Set SF_CLIENT_ID, SF_CLIENT_SECRET, SF_LOGIN_URL (and DATABASE_URL) to connect a real org; see README.md.',
+    );
+  }
+
+  const service = await startService(config, { logger, demo });
+  closers.unshift(() => service.close());
+
+  const lines = [
+    '',
+    `  Switchboard is running${demo ? ' against a DEMO org (emulator)' : ''}.`,
+    `  Dashboard:  ${service.url}/`,
+    `  REST API:   ${service.url}/api/v1/contacts`,
+    demo
+      ? `  API token:  ${service.apiToken}   (demo only; also in ${service.apiTokenFile ?? 'SWITCHBOARD_API_TOKEN'})`
+      : `  API token:  ${service.apiTokenFile ? `in ${service.apiTokenFile}` : 'SWITCHBOARD_API_TOKEN'}`,
+    '',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+
+  const shutdown = (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    void (async () => {
+      for (const close of closers) await close().catch((err: unknown) => logger.error({ err }, 'shutdown step failed'));
+      process.exit(0);
+    })();
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`Switchboard failed to start: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,189 @@
+import { randomUUID } from 'node:crypto';
+import * as grpc from '@grpc/grpc-js';
+import type { EmulatedOrg } from '../org/org';
+import type { Actor } from '../org/store';
+import { authenticateCall } from './callAuth';
+import { eventBusOf } from './eventBus';
+import { eventSchemaById, eventSchemaForTopic } from './eventSchemas';
+import { PUBSUB_ERROR_CODES, PubSubError, serviceUnavailable, toServiceError, topicNotFound } from './grpcErrors';
+import {
+  loadPubSubPackage,
+  type FetchRequestMessage,
+  type FetchResponseMessage,
+  type PublishRequestMessage,
+  type PublishResponseMessage,
+  type SchemaInfoMessage,
+  type SchemaRequestMessage,
+  type TopicInfoMessage,
+  type TopicRequestMessage,
+} from './proto';
+import { handlePublishRequest } from './publishing';
+import { SubscribeSession } from './subscribeSession';
+
+export interface PubSubServerOptions {
+  /** Interface to listen on; 127.0.0.1 unless told otherwise. */
+  host?: string;
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  tls: { keyPem: string; certPem: string };
+  /** Keepalive period of idle Subscribe streams; the platform's 270 s by default. */
+  keepaliveMs?: number;
+  /**
+   * How long a Subscribe stream with nothing requested stays open without a FetchRequest.
+   * UNCONFIRMED: the platform documents only that such a subscription closes; 60 s is our choice.
+   */
+  idleTimeoutMs?: number;
+}
+
+export interface PubSubServer {
+  port: number;
+  /** `localhost:<port>`, the form the Pub/Sub client's `pubSubEndpoint` takes. */
+  endpoint: string;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_KEEPALIVE_MS = 270_000;
+export const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
+/** After ending our streams, how long a graceful shutdown may take before calls are cut. */
+const SHUTDOWN_GRACE_MS = 2_000;
+
+type Unary<Req, Res> = grpc.handleUnaryCall<Req, Res>;
+
+/** Unary handlers: authenticate, run, and turn any thrown error into a status with its trailer. */
+function unary<Req, Res>(org: EmulatedOrg, handle: (request: Req, actor: Actor) => Res): Unary<Req, Res> {
+  return (call, callback) => {
+    try {
+      const actor = authenticateCall(org, call.metadata);
+      callback(null, handle(call.request, actor));
+    } catch (err) {
+      callback(toServiceError(err));
+    }
+  };
+}
+
+/** The org's Pub/Sub API on the official proto, over TLS, as the unmodified client expects. */
+export async function startPubSubServer(org: EmulatedOrg, options: PubSubServerOptions): Promise<PubSubServer> {
+  const { service } = loadPubSubPackage();
+  const bus = eventBusOf(org);
+  const sessions = new Set<SubscribeSession>();
+  const publishStreams = new Set<grpc.ServerDuplexStream<PublishRequestMessage, PublishResponseMessage>>();
+  const sessionOptions = {
+    keepaliveMs: options.keepaliveMs ?? DEFAULT_KEEPALIVE_MS,
+    idleTimeoutMs: options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
+  };
+
+  const getTopic = unary<TopicRequestMessage, TopicInfoMessage>(org, (request) => {
+    const schema = eventSchemaForTopic(request.topicName);
+    if (!schema) throw topicNotFound(request.topicName);
+    return {
+      topicName: schema.topicName,
+      tenantGuid: org.organizationId,
+      canPublish: true,
+      canSubscribe: true,
+      schemaId: schema.schemaId,
+      rpcId: randomUUID(),
+    };
+  });
+
+  const getSchema = unary<SchemaRequestMessage, SchemaInfoMessage>(org, (request) => {
+    const schema = eventSchemaById(request.schemaId);
+    if (!schema) {
+      throw new PubSubError(grpc.status.NOT_FOUND, PUBSUB_ERROR_CODES.schemaNotFound, `Schema ${request.schemaId || '(empty)'} not found.`);
+    }
+    return { schemaJson: schema.schemaJson, schemaId: schema.schemaId, rpcId: randomUUID() };
+  });
+
+  const publish = unary<PublishRequestMessage, PublishResponseMessage>(org, (request, actor) =>
+    handlePublishRequest(org, actor, request),
+  );
+
+  const publishStream: grpc.handleBidiStreamingCall<PublishRequestMessage, PublishResponseMessage> = (call) => {
+    let actor: Actor;
+    try {
+      actor = authenticateCall(org, call.metadata);
+    } catch (err) {
+      call.emit('error', toServiceError(err));
+      return;
+    }
+    publishStreams.add(call);
+    const forget = (): boolean => publishStreams.delete(call);
+    call.on('data', (request: PublishRequestMessage) => {
+      if (!publishStreams.has(call)) return;
+      try {
+        call.write(handlePublishRequest(org, actor, request));
+      } catch (err) {
+        forget();
+        call.emit('error', toServiceError(err));
+      }
+    });
+    call.on('end', () => {
+      if (forget()) call.end();
+    });
+    call.on('cancelled', forget);
+  };
+
+  const subscribe: grpc.handleBidiStreamingCall<FetchRequestMessage, FetchResponseMessage> = (call) => {
+    try {
+      authenticateCall(org, call.metadata);
+    } catch (err) {
+      call.emit('error', toServiceError(err));
+      return;
+    }
+    sessions.add(new SubscribeSession(call, bus, sessionOptions, (session) => sessions.delete(session)));
+  };
+
+  const server = new grpc.Server();
+  server.addService(service, {
+    GetTopic: getTopic,
+    GetSchema: getSchema,
+    Publish: publish,
+    PublishStream: publishStream,
+    Subscribe: subscribe,
+  });
+
+  const dropStreams = (details: string): void => {
+    for (const session of [...sessions]) session.fail(serviceUnavailable(details));
+    for (const call of [...publishStreams]) {
+      publishStreams.delete(call);
+      call.emit('error', serviceUnavailable(details));
+    }
+  };
+  const stopDropListener = org.onDropPubSubStreams(() => dropStreams('The Pub/Sub service dropped the stream. Reconnect and resubscribe.'));
+
+  const credentials = grpc.ServerCredentials.createSsl(
+    null,
+    [{ private_key: Buffer.from(options.tls.keyPem), cert_chain: Buffer.from(options.tls.certPem) }],
+    false,
+  );
+  const host = options.host ?? '127.0.0.1';
+  let port: number;
+  try {
+    port = await new Promise<number>((resolve, reject) => {
+      server.bindAsync(`${host.includes(':') ? `[${host}]` : host}:${options.port ?? 0}`, credentials, (err, bound) =>
+        err ? reject(err) : resolve(bound),
+      );
+    });
+  } catch (err) {
+    stopDropListener();
+    server.forceShutdown();
+    throw new Error(`Pub/Sub emulator could not listen on ${host}:${options.port ?? 0}: ${err instanceof Error ? err.message : String(err)}`, {
+      cause: err,
+    });
+  }
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= new Promise<void>((resolve) => {
+      stopDropListener();
+      dropStreams('The Pub/Sub service is shutting down.');
+      const force = setTimeout(() => server.forceShutdown(), SHUTDOWN_GRACE_MS);
+      server.tryShutdown(() => {
+        clearTimeout(force);
+        resolve();
+      });
+    });
+    return closing;
+  };
+
+  return { port, endpoint: `localhost:${port}`, close };
+}

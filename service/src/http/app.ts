@@ -1,0 +1,52 @@
+import express from 'express';
+import helmet from 'helmet';
+import type { Logger } from 'pino';
+import type { CountryCode } from 'libphonenumber-js/max';
+import type { Database } from '../store/types';
+import type { SettingsLookup } from '../sync/context';
+import type { OrgStatus } from '../sync/orgRuntime';
+import { countContacts } from '../directory/contacts';
+import { requireBearerToken } from './auth';
+import { contactsApi } from './contactsApi';
+import { errorHandler, notFound } from './errors';
+import { homePage } from './home';
+
+export interface AppOptions {
+  db: Database;
+  logger: Logger;
+  apiToken: string;
+  demo: boolean;
+  publicUrl: string;
+  defaultCountry: CountryCode;
+  settingsOf: SettingsLookup;
+  orgs(): OrgStatus[];
+  onWriteBackQueued(orgIds: string[]): void;
+}
+
+export function createApp(options: AppOptions): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(helmet());
+  app.get('/', homePage({
+    demo: options.demo,
+    publicUrl: options.publicUrl,
+    orgs: options.orgs,
+    contactCount: () => countContacts(options.db),
+  }));
+  app.get('/healthz', async (_req, res) => {
+    await options.db.query('select 1');
+    res.json({ status: 'ok', orgs: options.orgs().map((o) => ({ id: o.id, subscriber: o.subscriber })) });
+  });
+  const api = express.Router();
+  api.use(requireBearerToken(options.apiToken));
+  api.use(express.json({ limit: '256kb' }));
+  api.use(contactsApi(options));
+  api.get('/status', (_req, res) => {
+    res.json({ demo: options.demo, orgs: options.orgs() });
+  });
+  app.use('/api/v1', api);
+  app.use(notFound);
+  app.use(errorHandler(options.logger));
+  return app;
+}

@@ -1,0 +1,248 @@
+import { EventEmitter } from 'node:events';
+import PubSubApiClient from 'salesforce-pubsub-api-client';
+import type { Logger } from 'pino';
+import type { RawPubSubEvent } from './changeEvent';
+import type { OrgSession } from './session';
+import { withExtraGrpcCa } from './tls';
+import { classifyPubSubError, type PubSubFailure } from './pubsubErrors';
+
+export type SubscriberState = 'idle' | 'connecting' | 'subscribed' | 'waiting' | 'stopped';
+
+export interface SubscriberOptions {
+  session: OrgSession;
+  topic: string;
+  pubSubEndpoint: string;
+  extraCaPem?: string;
+  logger: Logger;
+  /** The last replay id whose effects are committed, or null to start from the newest event. */
+  loadReplayId(): Promise<number | null>;
+  /** Applies one event and stores its replay id in the same transaction. Throwing means "not applied". */
+  handle(event: RawPubSubEvent): Promise<void>;
+  /** The stored replay id is past retention: forget it and reconcile, then the subscriber starts fresh. */
+  onReplayExpired(): Promise<void>;
+  /** Events requested per flow-control round (Pub/Sub caps a request at 100). */
+  batchSize?: number;
+  backoff?: { initialMs: number; maxMs: number };
+  /** How long to stay away when the org's event delivery allocation is used up. */
+  limitPauseMs?: number;
+}
+
+type CallbackType = 'event' | 'lastEvent' | 'error' | 'end' | 'grpcStatus' | 'grpcKeepAlive';
+
+/**
+ * Keeps one Pub/Sub subscription alive for one org and topic. The client library neither reconnects nor
+ * refreshes tokens, and it reuses an old stream (and old callback) when asked to subscribe twice, so every
+ * attempt gets a new client. Events are applied strictly one after another; more are requested only when
+ * the previous batch is applied (real back-pressure). After any failure the subscriber resumes from the
+ * replay id stored with the last committed event, so delivery is at-least-once and the handler's
+ * idempotency makes the effect exactly-once.
+ */
+export class ChangeSubscriber extends EventEmitter {
+  private stateValue: SubscriberState = 'idle';
+  private client: PubSubApiClient | undefined;
+  private attempt = 0;
+  private generation = 0;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private queue: RawPubSubEvent[] = [];
+  private draining: Promise<void> = Promise.resolve();
+  private batchDone = false;
+  private lastError: string | null = null;
+  private readonly batchSize: number;
+  private readonly backoff: { initialMs: number; maxMs: number };
+
+  constructor(private readonly options: SubscriberOptions) {
+    super();
+    this.batchSize = Math.min(100, Math.max(1, options.batchSize ?? 100));
+    this.backoff = options.backoff ?? { initialMs: 1000, maxMs: 60_000 };
+  }
+
+  get state(): SubscriberState {
+    return this.stateValue;
+  }
+
+  get error(): string | null {
+    return this.lastError;
+  }
+
+  start(): void {
+    if (this.stateValue !== 'idle' && this.stateValue !== 'stopped') return;
+    void this.connect();
+  }
+
+  async stop(): Promise<void> {
+    this.setState('stopped');
+    this.generation++;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.closeClient();
+    await this.draining;
+  }
+
+  private setState(state: SubscriberState): void {
+    this.stateValue = state;
+    this.emit('state', state);
+  }
+
+  private async connect(): Promise<void> {
+    const generation = ++this.generation;
+    this.setState('connecting');
+    const { session, topic, logger } = this.options;
+    try {
+      const info = session.current ?? (await session.signIn());
+      const client = new PubSubApiClient(
+        {
+          authType: 'user-supplied',
+          accessToken: info.accessToken,
+          instanceUrl: info.instanceUrl,
+          organizationId: info.organizationId,
+          pubSubEndpoint: this.options.pubSubEndpoint,
+        },
+        clientLogger(logger),
+      );
+      await withExtraGrpcCa(this.options.extraCaPem, () => client.connect());
+      if (generation !== this.generation) {
+        client.close();
+        return;
+      }
+      this.client = client;
+      const replayId = await this.options.loadReplayId();
+      const callback = (_info: unknown, type: string, data?: unknown) => this.onCallback(generation, type as CallbackType, data);
+      this.batchDone = false;
+      if (replayId === null) client.subscribe(topic, callback, this.batchSize);
+      else client.subscribeFromReplayId(topic, callback, this.batchSize, replayId);
+      this.setState('subscribed');
+      logger.info({ topic, replayId }, replayId === null ? 'subscribed from the newest event' : 'resubscribed after the stored replay id');
+    } catch (err) {
+      this.fail(generation, err);
+    }
+  }
+
+  private onCallback(generation: number, type: CallbackType, data: unknown): void {
+    if (generation !== this.generation) return;
+    switch (type) {
+      case 'event':
+        this.queue.push(data as RawPubSubEvent);
+        this.drain(generation);
+        return;
+      case 'lastEvent':
+        this.batchDone = true;
+        this.drain(generation);
+        return;
+      case 'grpcKeepAlive':
+        this.attempt = 0;
+        this.emit('keepalive');
+        return;
+      case 'error':
+        if (isEventParseError(data)) {
+          this.options.logger.error({ err: data, replayId: data.replayId }, 'a change event could not be decoded; skipped');
+          this.emit('rejected', data);
+          return;
+        }
+        this.fail(generation, data);
+        return;
+      case 'end':
+        this.fail(generation, new Error('the Pub/Sub stream ended'));
+        return;
+      case 'grpcStatus':
+        return;
+    }
+  }
+
+  /** Applies queued events in order; asks for the next batch once the current one is applied. */
+  private drain(generation: number): void {
+    this.draining = this.draining.then(async () => {
+      while (this.queue.length > 0 && generation === this.generation) {
+        const event = this.queue[0];
+        try {
+          await this.options.handle(event);
+          this.queue.shift();
+          this.attempt = 0;
+          this.emit('applied', event);
+        } catch (err) {
+          this.queue = [];
+          this.fail(generation, err);
+          return;
+        }
+      }
+      if (this.batchDone && this.queue.length === 0 && generation === this.generation && this.client) {
+        this.batchDone = false;
+        try {
+          this.client.requestAdditionalEvents(this.options.topic, this.batchSize);
+        } catch (err) {
+          this.fail(generation, err);
+        }
+      }
+    });
+  }
+
+  private fail(generation: number, err: unknown): void {
+    if (generation !== this.generation || this.stateValue === 'stopped') return;
+    this.generation++;
+    this.queue = [];
+    this.closeClient();
+    const failure = classifyPubSubError(err);
+    this.lastError = failure.message;
+    this.emit('failure', failure);
+    void this.recover(failure);
+  }
+
+  private async recover(failure: PubSubFailure): Promise<void> {
+    const { logger } = this.options;
+    await this.draining;
+    if (this.stateValue === 'stopped') return;
+    try {
+      if (failure.kind === 'replay-expired') {
+        logger.warn({ reason: failure.message }, 'stored replay id is past retention: reconciling, then subscribing from the newest event');
+        await this.options.onReplayExpired();
+      }
+      if (failure.kind === 'auth') await this.options.session.signIn();
+    } catch (err) {
+      logger.error({ err }, 'recovery step failed; will retry');
+    }
+    const delay = this.delayFor(failure);
+    logger.warn({ kind: failure.kind, reason: failure.message, retryInMs: delay }, 'Pub/Sub subscription interrupted');
+    this.setState('waiting');
+    this.retryTimer = setTimeout(() => void this.connect(), delay);
+    this.retryTimer.unref?.();
+  }
+
+  private delayFor(failure: PubSubFailure): number {
+    if (failure.kind === 'allocation-exhausted') return this.options.limitPauseMs ?? 15 * 60_000;
+    if (failure.kind === 'replay-expired') return 0;
+    const exp = Math.min(this.backoff.maxMs, this.backoff.initialMs * 2 ** this.attempt);
+    this.attempt++;
+    const base = failure.kind === 'topic-missing' ? Math.max(exp, this.backoff.maxMs) : exp;
+    return Math.round(base * (0.8 + Math.random() * 0.4));
+  }
+
+  private closeClient(): void {
+    const client = this.client;
+    this.client = undefined;
+    if (!client) return;
+    try {
+      client.close();
+    } catch (err) {
+      this.options.logger.debug({ err }, 'closing the Pub/Sub client failed');
+    }
+  }
+}
+
+interface EventParseErrorLike {
+  replayId?: number;
+  latestReplayId?: number;
+  event: unknown;
+}
+
+function isEventParseError(value: unknown): value is EventParseErrorLike & Error {
+  return value instanceof Error && 'latestReplayId' in value && 'event' in value;
+}
+
+/** The Pub/Sub client logs at info for every batch; keep its chatter at debug under our logger. */
+function clientLogger(logger: Logger) {
+  const child = logger.child({ component: 'pubsub-client' });
+  return {
+    debug: (...args: unknown[]) => child.debug(args.map(String).join(' ')),
+    info: (...args: unknown[]) => child.debug(args.map(String).join(' ')),
+    warn: (...args: unknown[]) => child.warn(args.map(String).join(' ')),
+    error: (...args: unknown[]) => child.debug(args.map((a) => (a instanceof Error ? a.message : String(a))).join(' ')),
+  };
+}

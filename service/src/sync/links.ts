@@ -1,0 +1,123 @@
+import type { Queryable } from '../store/types';
+import { isBigintId, isUuid, iso, StoreInputError } from '../store/values';
+
+/** Ties one directory contact to one Salesforce record of one org, with what each side last looked like. */
+export interface Link {
+  id: string;
+  orgId: string;
+  contactId: string;
+  sobject: string;
+  recordId: string;
+  /** Hash of the mapped values last seen from (or written to) Salesforce: drops echoes and no-op events. */
+  sfHash: string | null;
+  /** Hash of the directory values last written from Salesforce or sent to it. */
+  telHash: string | null;
+  /** SystemModstamp of the newest Salesforce version applied (ISO 8601). */
+  sfModstamp: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface NewLink {
+  orgId: string;
+  contactId: string;
+  sobject: string;
+  recordId: string;
+  sfHash?: string | null;
+  telHash?: string | null;
+  sfModstamp?: string | null;
+}
+
+export interface LinkPatch {
+  sfHash?: string | null;
+  telHash?: string | null;
+  sfModstamp?: string | null;
+  contactId?: string;
+}
+
+interface LinkDbRow {
+  id: string;
+  org_id: string;
+  contact_id: string;
+  sobject: string;
+  record_id: string;
+  sf_hash: string | null;
+  tel_hash: string | null;
+  sf_modstamp: Date | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const COLUMNS = 'id, org_id, contact_id, sobject, record_id, sf_hash, tel_hash, sf_modstamp, created_at, updated_at';
+
+const PATCH_COLUMNS = { sfHash: 'sf_hash', telHash: 'tel_hash', sfModstamp: 'sf_modstamp', contactId: 'contact_id' } as const;
+
+function toLink(row: LinkDbRow): Link {
+  return {
+    id: String(row.id),
+    orgId: row.org_id,
+    contactId: row.contact_id,
+    sobject: row.sobject,
+    recordId: row.record_id,
+    sfHash: row.sf_hash,
+    telHash: row.tel_hash,
+    sfModstamp: iso(row.sf_modstamp),
+    createdAt: iso(row.created_at),
+    updatedAt: iso(row.updated_at),
+  };
+}
+
+function checkModstamp(value: string | null | undefined, recordId: string): void {
+  if (value !== undefined && value !== null && Number.isNaN(Date.parse(value))) {
+    throw new StoreInputError('sfModstamp', `expects an ISO 8601 timestamp, got "${value}"`, recordId);
+  }
+}
+
+export async function findLinkByRecord(q: Queryable, orgId: string, recordId: string): Promise<Link | null> {
+  const { rows } = await q.query<LinkDbRow>(`SELECT ${COLUMNS} FROM links WHERE org_id = $1 AND record_id = $2`, [orgId, recordId]);
+  return rows[0] ? toLink(rows[0]) : null;
+}
+
+export async function findLinksByContact(q: Queryable, contactId: string): Promise<Link[]> {
+  if (!isUuid(contactId)) return [];
+  const { rows } = await q.query<LinkDbRow>(`SELECT ${COLUMNS} FROM links WHERE contact_id = $1 ORDER BY id`, [contactId]);
+  return rows.map(toLink);
+}
+
+/** Fails with a unique violation when the org's record is already linked: one record, one contact. */
+export async function createLink(q: Queryable, link: NewLink): Promise<Link> {
+  if (!isUuid(link.contactId)) {
+    throw new StoreInputError('contactId', `expects a contact id (uuid), got "${String(link.contactId)}"`, link.recordId);
+  }
+  checkModstamp(link.sfModstamp, link.recordId);
+  const { rows } = await q.query<LinkDbRow>(
+    `INSERT INTO links (org_id, contact_id, sobject, record_id, sf_hash, tel_hash, sf_modstamp)
+     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${COLUMNS}`,
+    [link.orgId, link.contactId, link.sobject, link.recordId, link.sfHash ?? null, link.telHash ?? null, link.sfModstamp ?? null],
+  );
+  return toLink(rows[0] as LinkDbRow);
+}
+
+/** Changes only the given keys (null clears a hash or the modstamp). */
+export async function updateLink(q: Queryable, linkId: string, patch: LinkPatch): Promise<void> {
+  if (!isBigintId(linkId)) throw new StoreInputError('linkId', `expects a link id, got "${String(linkId)}"`);
+  if (patch.contactId !== undefined && !isUuid(patch.contactId)) {
+    throw new StoreInputError('contactId', `expects a contact id (uuid), got "${String(patch.contactId)}" (link ${linkId})`);
+  }
+  checkModstamp(patch.sfModstamp, `link ${linkId}`);
+  const params: unknown[] = [linkId];
+  const sets = ['updated_at = now()'];
+  for (const key of Object.keys(PATCH_COLUMNS) as (keyof LinkPatch)[]) {
+    if (patch[key] !== undefined) {
+      params.push(patch[key]);
+      sets.push(`${PATCH_COLUMNS[key]} = $${params.length}`);
+    }
+  }
+  if (sets.length === 1) return;
+  await q.query(`UPDATE links SET ${sets.join(', ')} WHERE id = $1`, params);
+}
+
+export async function deleteLink(q: Queryable, linkId: string): Promise<void> {
+  if (!isBigintId(linkId)) throw new StoreInputError('linkId', `expects a link id, got "${String(linkId)}"`);
+  await q.query('DELETE FROM links WHERE id = $1', [linkId]);
+}

@@ -1,0 +1,167 @@
+import type { Logger } from 'pino';
+import type { CountryCode } from 'libphonenumber-js/max';
+import type { Database } from '../store/types';
+import { OrgSession, type OrgAuthSettings } from '../salesforce/session';
+import { ChangeSubscriber, type SubscriberState } from '../salesforce/subscriber';
+import { ChangeEventError, decodeChangeEvent, type RawPubSubEvent } from '../salesforce/changeEvent';
+import { changeEventTopic } from '../salesforce/topics';
+import { JsforceRecordUpdater } from '../salesforce/records';
+import { upsertOrg } from '../store/orgs';
+import { clearReplayId, getReplayId, saveReplayId } from '../store/checkpoints';
+import { recordAudit } from '../store/audit';
+import { applyChangeEvent, type ApplyResult } from './applyChange';
+import { WriteBackWorker } from './writeBack';
+import { DEFAULT_MAPPINGS } from './fieldMap';
+import { replayIdFromBytes, replayIdToBytes } from './replayId';
+import type { OrgSyncSettings } from './context';
+
+export interface OrgConnectionSettings extends OrgAuthSettings {
+  /** The service's own id for this org connection (stable across restarts). */
+  id: string;
+  name: string;
+  pubSubEndpoint: string;
+  namespace: string;
+  extraCaPem?: string;
+}
+
+export interface OrgRuntimeOptions {
+  db: Database;
+  connection: OrgConnectionSettings;
+  defaultCountry: CountryCode;
+  logger: Logger;
+  writeback: { batchSize: number; intervalMs: number };
+  subscriber?: { backoff?: { initialMs: number; maxMs: number }; batchSize?: number };
+}
+
+export interface OrgStatus {
+  id: string;
+  name: string;
+  organizationId: string | null;
+  instanceUrl: string | null;
+  subscriber: SubscriberState;
+  lastError: string | null;
+  lastEventAt: string | null;
+  eventsApplied: number;
+  needsReconcile: boolean;
+}
+
+/**
+ * Everything the service runs for one connected org: its session, its change-event subscriber and its
+ * write-back worker. Sign-in failures do not stop the service: the subscriber keeps retrying with backoff
+ * and the status says why.
+ */
+export class OrgRuntime {
+  readonly session: OrgSession;
+  readonly subscriber: ChangeSubscriber;
+  readonly writeBack: WriteBackWorker;
+  readonly settings: OrgSyncSettings;
+  readonly topic: string;
+  private lastEventAt: string | null = null;
+  private eventsApplied = 0;
+  private needsReconcile = false;
+  private readonly logger: Logger;
+
+  constructor(private readonly options: OrgRuntimeOptions) {
+    const { connection, db } = options;
+    this.logger = options.logger.child({ org: connection.id });
+    this.topic = changeEventTopic(connection.namespace);
+    this.settings = {
+      orgId: connection.id,
+      mappings: DEFAULT_MAPPINGS,
+      defaultCountry: options.defaultCountry,
+      objects: ['Contact', 'Lead', 'Account'],
+    };
+    this.session = new OrgSession(connection, this.logger);
+    this.session.onRefresh((info) => {
+      void upsertOrg(db, {
+        id: connection.id,
+        name: connection.name,
+        loginUrl: connection.loginUrl,
+        organizationId: info.organizationId,
+        instanceUrl: info.instanceUrl,
+      }).catch((err: unknown) => this.logger.error({ err }, 'could not record the org connection'));
+    });
+    this.subscriber = new ChangeSubscriber({
+      session: this.session,
+      topic: this.topic,
+      pubSubEndpoint: connection.pubSubEndpoint,
+      extraCaPem: connection.extraCaPem,
+      logger: this.logger,
+      batchSize: options.subscriber?.batchSize,
+      backoff: options.subscriber?.backoff,
+      loadReplayId: async () => {
+        const bytes = await getReplayId(db, connection.id, this.topic);
+        return bytes ? replayIdFromBytes(bytes) : null;
+      },
+      handle: (event) => this.handleEvent(event).then(() => undefined),
+      onReplayExpired: async () => {
+        this.needsReconcile = true;
+        await clearReplayId(db, connection.id, this.topic);
+      },
+    });
+    this.writeBack = new WriteBackWorker({
+      db,
+      orgId: connection.id,
+      updater: new JsforceRecordUpdater(this.session.conn),
+      logger: this.logger,
+      batchSize: options.writeback.batchSize,
+      intervalMs: options.writeback.intervalMs,
+    });
+  }
+
+  async start(): Promise<void> {
+    const { connection, db } = this.options;
+    await upsertOrg(db, { id: connection.id, name: connection.name, loginUrl: connection.loginUrl });
+    this.subscriber.start();
+    this.writeBack.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.subscriber.stop();
+    await this.writeBack.stop();
+  }
+
+  /** Decodes and applies one event; an unreadable event is recorded and skipped, never retried forever. */
+  async handleEvent(raw: RawPubSubEvent): Promise<ApplyResult | null> {
+    const { db, connection } = this.options;
+    let result: ApplyResult | null = null;
+    try {
+      const event = decodeChangeEvent(raw, connection.namespace);
+      result = await applyChangeEvent(db, this.settings, this.topic, event);
+    } catch (err) {
+      if (!(err instanceof ChangeEventError)) throw err;
+      this.logger.error({ eventId: err.eventId, field: err.field, reason: err.message }, 'change event rejected');
+      await db.transaction(async (tx) => {
+        await recordAudit(tx, {
+          orgId: connection.id,
+          contactId: null,
+          recordId: null,
+          origin: 'salesforce',
+          action: 'rejected',
+          rule: err.message,
+          before: null,
+          after: null,
+        });
+        await saveReplayId(tx, connection.id, this.topic, replayIdToBytes(raw.replayId));
+      });
+    }
+    this.eventsApplied++;
+    this.lastEventAt = new Date().toISOString();
+    return result;
+  }
+
+  status(): OrgStatus {
+    const info = this.session.current;
+    return {
+      id: this.options.connection.id,
+      name: this.options.connection.name,
+      organizationId: info?.organizationId ?? null,
+      instanceUrl: info?.instanceUrl ?? null,
+      subscriber: this.subscriber.state,
+      lastError: this.subscriber.error,
+      lastEventAt: this.lastEventAt,
+      eventsApplied: this.eventsApplied,
+      needsReconcile: this.needsReconcile,
+    };
+  }
+}

@@ -1,0 +1,111 @@
+import { openDatabase } from '../../src/store/db';
+import { migrate } from '../../src/store/migrate';
+import { MIGRATIONS } from '../../src/store/migrations';
+import { BACKEND_HOOK_TIMEOUT_MS, describeEachBackend } from './backends';
+
+const EXPECTED_TABLES = [
+  'audit_log',
+  'directory_contacts',
+  'directory_phones',
+  'links',
+  'org_connections',
+  'outbox',
+  'processed_events',
+  'replay_checkpoints',
+  'schema_migrations',
+];
+
+describeEachBackend(
+  'migrate',
+  (getDb, backend) => {
+    async function tables(): Promise<string[]> {
+      const { rows } = await getDb().query<{ tablename: string }>(
+        'SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename',
+      );
+      return rows.map((r) => r.tablename);
+    }
+
+    it('applies every migration once, then nothing', async () => {
+      const first = await migrate(getDb());
+      expect(first.applied).toEqual(MIGRATIONS.map((m) => `${String(m.version).padStart(3, '0')}_${m.name}`));
+      expect(await tables()).toEqual(EXPECTED_TABLES);
+
+      const second = await migrate(getDb());
+      expect(second.applied).toEqual([]);
+      const { rows } = await getDb().query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
+      expect(rows.map((r) => r.version)).toEqual(MIGRATIONS.map((m) => m.version));
+    });
+
+    it('two concurrent calls on one database apply each migration once', async () => {
+      const results = await Promise.all([migrate(getDb()), migrate(getDb())]);
+      expect(results.flatMap((r) => r.applied)).toEqual([]);
+    });
+
+    it('rolls back a failing migration and names it', async () => {
+      const broken = [...MIGRATIONS, { version: 999, name: 'broken', sql: 'CREATE TABLE half_done (id int); SELECT no_such_fn();' }];
+      await expect(migrate(getDb(), undefined, broken)).rejects.toThrow(/Migration 999_broken failed: .*no_such_fn/);
+      expect(await tables()).not.toContain('half_done');
+      const { rows } = await getDb().query('SELECT 1 FROM schema_migrations WHERE version = 999');
+      expect(rows).toHaveLength(0);
+    });
+
+    it('refuses a history whose names disagree with the code', async () => {
+      const renamed = MIGRATIONS.map((m) => ({ ...m, name: `${m.name}_renamed` }));
+      await expect(migrate(getDb(), undefined, renamed)).rejects.toThrow(/version 1 was applied as "initial"/);
+    });
+
+    // Two pools on one database need real Postgres: an embedded PGlite belongs to one process.
+    if (backend.kind === 'postgres') {
+      it('two instances starting together against one PostgreSQL database migrate it once', async () => {
+        if (!backend.databaseUrl) throw new Error('postgres backend without databaseUrl');
+        // A fresh schema inside this suite's database, so the race starts from nothing.
+        await getDb().query('CREATE SCHEMA race');
+        const url = new URL(backend.databaseUrl);
+        url.searchParams.set('options', '-c search_path=race');
+        const [a, b] = await Promise.all([openDatabase({ databaseUrl: url.toString() }), openDatabase({ databaseUrl: url.toString() })]);
+        try {
+          const results = await Promise.all([migrate(a), migrate(b)]);
+          const all = results.flatMap((r) => r.applied);
+          expect(all.sort()).toEqual(['001_initial']);
+          const { rows } = await a.query<{ n: string }>('SELECT count(*) AS n FROM race.schema_migrations');
+          expect(Number(rows[0]?.n)).toBe(MIGRATIONS.length);
+        } finally {
+          await Promise.all([a.close(), b.close()]);
+        }
+      });
+    }
+  },
+  { migrate: false },
+);
+
+describe('on-disk PGlite', () => {
+  it(
+    'keeps its data across close and reopen',
+    async () => {
+      const fs = await import('node:fs');
+      const os = await import('node:os');
+      const path = await import('node:path');
+      const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-pglite-'));
+      try {
+        const first = await openDatabase({ dataDir });
+        expect(first.kind).toBe('pglite');
+        expect((await migrate(first)).applied).toEqual(['001_initial']);
+        await first.query("INSERT INTO org_connections (id, name, login_url) VALUES ('org1', 'Acme', 'https://login')");
+        await first.close();
+        expect(fs.existsSync(path.join(dataDir, 'pglite', 'PG_VERSION'))).toBe(true);
+
+        const second = await openDatabase({ dataDir });
+        try {
+          expect((await migrate(second)).applied).toEqual([]);
+          const { rows } = await second.query<{ name: string }>('SELECT name FROM org_connections');
+          expect(rows).toEqual([{ name: 'Acme' }]);
+        } finally {
+          await second.close();
+        }
+      } finally {
+        fs.rmSync(dataDir, { recursive: true, force: true });
+      }
+    },
+    BACKEND_HOOK_TIMEOUT_MS,
+  );
+});

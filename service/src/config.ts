@@ -3,6 +3,7 @@ import path from 'node:path';
 import dotenv from 'dotenv';
 import { isSupportedCountry, type CountryCode } from 'libphonenumber-js';
 import { z } from 'zod';
+import { redactUrlPassword } from './log';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -299,7 +300,7 @@ function show(name: VariableName, value: string | undefined): string {
     case 'secret':
       return '(set)';
     case 'url-with-password':
-      return `(got "${value.replace(/(\/\/[^:/@]*:)[^@/]*@/, '$1***@')}")`;
+      return `(got "${redactUrlPassword(value)}")`;
     default:
       return `(got "${value.length > 200 ? `${value.slice(0, 200)}…` : value}")`;
   }

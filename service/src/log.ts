@@ -61,3 +61,8 @@ export function createLogger(options: LoggerOptions, destination?: pino.Destinat
   };
   return destination ? pino(pinoOptions, destination) : pino(pinoOptions);
 }
+
+/** A connection URL fit for logs and error messages: the password (if any) replaced by ***. */
+export function redactUrlPassword(url: string): string {
+  return url.replace(/(\/\/[^:/@]*:)[^@/]*@/, '$1***@');
+}

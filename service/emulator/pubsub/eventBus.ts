@@ -56,8 +56,9 @@ export function publishEvents(
     try {
       return { schemaId: schema.schemaId, payload: encodeEventPayload(schema, fields, standard) };
     } catch (err) {
+      if (events.length === 1) throw err;
       const message = err instanceof Error ? err.message : String(err);
-      throw new Error(events.length > 1 ? `event ${index + 1} of ${events.length}: ${message}` : message, { cause: err });
+      throw new Error(`event ${index + 1} of ${events.length}: ${message}`, { cause: err });
     }
   });
   return bus.append(topicName, produced);

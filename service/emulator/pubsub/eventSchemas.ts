@@ -37,7 +37,18 @@ export interface PlatformEventSchema {
 
 export const EVENT_NAMESPACE = 'com.sforce.eventbus';
 
-export const DEFAULT_OBJECTS_DIR = path.resolve(__dirname, '..', '..', '..', 'force-app', 'main', 'default', 'objects');
+const OBJECTS_SUBPATH = path.join('force-app', 'main', 'default', 'objects');
+
+/** The repository's force-app objects folder: the nearest one above this file (from source or from dist/). */
+function findObjectsDir(start: string): string {
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, OBJECTS_SUBPATH);
+    if (existsSync(candidate)) return candidate;
+    if (path.dirname(dir) === dir) return path.resolve(start, '..', '..', '..', OBJECTS_SUBPATH);
+  }
+}
+
+export const DEFAULT_OBJECTS_DIR = findObjectsDir(__dirname);
 
 const AVRO_TYPE_OF: Record<EventFieldType, AvroPrimitive> = {
   Text: 'string',

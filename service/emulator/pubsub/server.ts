@@ -141,14 +141,28 @@ export async function startPubSubServer(org: EmulatedOrg, options: PubSubServerO
     Subscribe: subscribe,
   });
 
-  const dropStreams = (details: string): void => {
+  /** Fault injection: every open stream fails with UNAVAILABLE, as when the platform drops them. */
+  const dropStreams = (): void => {
+    const details = 'The Pub/Sub service dropped the stream. Reconnect and resubscribe.';
     for (const session of [...sessions]) session.fail(serviceUnavailable(details));
     for (const call of [...publishStreams]) {
       publishStreams.delete(call);
       call.emit('error', serviceUnavailable(details));
     }
   };
-  const stopDropListener = org.onDropPubSubStreams(() => dropStreams('The Pub/Sub service dropped the stream. Reconnect and resubscribe.'));
+  /**
+   * Shutdown ends open streams with status OK: a client closed earlier whose call is still open (the
+   * Pub/Sub client's close() does not cancel calls) then sees a harmless end instead of an error
+   * event nobody listens to, which would crash the process that owns it.
+   */
+  const endStreams = (): void => {
+    for (const session of [...sessions]) session.finish();
+    for (const call of [...publishStreams]) {
+      publishStreams.delete(call);
+      call.end();
+    }
+  };
+  const stopDropListener = org.onDropPubSubStreams(dropStreams);
 
   const credentials = grpc.ServerCredentials.createSsl(
     null,
@@ -175,7 +189,7 @@ export async function startPubSubServer(org: EmulatedOrg, options: PubSubServerO
   const close = (): Promise<void> => {
     closing ??= new Promise<void>((resolve) => {
       stopDropListener();
-      dropStreams('The Pub/Sub service is shutting down.');
+      endStreams();
       const force = setTimeout(() => server.forceShutdown(), SHUTDOWN_GRACE_MS);
       server.tryShutdown(() => {
         clearTimeout(force);

@@ -149,7 +149,7 @@ function lockedResults(planned: Planned[]): SaveResultBody[] {
   });
 }
 
-function respond(res: Response, work: () => SaveResultBody[] | unknown[]): void {
+function respond(res: Response, work: () => unknown[]): void {
   try {
     res.status(200).json(work());
   } catch (err) {
@@ -158,12 +158,7 @@ function respond(res: Response, work: () => SaveResultBody[] | unknown[]): void 
   }
 }
 
-function saveHandler(
-  org: EmulatedOrg,
-  operation: 'create' | 'update',
-  res: Response,
-  body: unknown,
-): void {
+function saveHandler(org: EmulatedOrg, operation: 'create' | 'update', res: Response, body: unknown): void {
   respond(res, () => {
     const { allOrNone, planned } = planSaves(body, operation);
     if (takeDeferredLockFault(res)) return lockedResults(planned);

@@ -15,12 +15,16 @@ const isCollectionWrite = (req: Request): boolean =>
  * UNABLE_TO_LOCK_ROW on a collection write is left to the route, which fails every record.
  */
 export function injectFaults(org: EmulatedOrg, random: () => number = Math.random): RequestHandler {
+  // The turn restarts whenever a test sets new settings, so the first failure is always errorKinds[0].
   let turn = 0;
+  let left: { failNextRequests: number; errorKinds: HttpFaultKind[] } | undefined;
   const pick = (): HttpFaultKind | undefined => {
     const { faults } = org;
     if (faults.errorKinds.length === 0) return undefined;
     if (faults.failNextRequests > 0) {
+      if (left?.failNextRequests !== faults.failNextRequests || left.errorKinds !== faults.errorKinds) turn = 0;
       faults.failNextRequests--;
+      left = { failNextRequests: faults.failNextRequests, errorKinds: faults.errorKinds };
       return faults.errorKinds[turn++ % faults.errorKinds.length];
     }
     if (faults.errorRate > 0 && random() < faults.errorRate) {

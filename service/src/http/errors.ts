@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { ZodError } from 'zod';
 import type { Logger } from 'pino';
+import { StoreInputError } from '../store/values';
 
 /** An error the API shows as is: HTTP status, a stable code, and the field and record it is about. */
 export class ApiError extends Error {
@@ -34,6 +35,10 @@ export const notFound: RequestHandler = (req, _res, next) => {
 /** Every failure leaves as `{ error: { code, message, field?, record? } }`; internals are logged, not shown. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
+    if (err instanceof StoreInputError) {
+      res.status(400).json({ error: { code: 'invalid_request', message: err.message, field: err.field, record: err.recordId } });
+      return;
+    }
     if (err instanceof ApiError) {
       res.status(err.status).json({ error: { code: err.code, message: err.message, ...err.details } });
       return;

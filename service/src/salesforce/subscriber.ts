@@ -40,6 +40,8 @@ type CallbackType = 'event' | 'lastEvent' | 'error' | 'end' | 'grpcStatus' | 'gr
 export class ChangeSubscriber extends EventEmitter {
   private stateValue: SubscriberState = 'idle';
   private client: PubSubApiClient | undefined;
+  private clientGeneration = 0;
+  private readonly retired = new Map<number, PubSubApiClient>();
   private attempt = 0;
   private generation = 0;
   private retryTimer: NodeJS.Timeout | undefined;
@@ -73,7 +75,7 @@ export class ChangeSubscriber extends EventEmitter {
     this.setState('stopped');
     this.generation++;
     if (this.retryTimer) clearTimeout(this.retryTimer);
-    this.closeClient();
+    this.retireClient();
     await this.draining;
   }
 
@@ -105,6 +107,7 @@ export class ChangeSubscriber extends EventEmitter {
       }
       this.client = client;
       const replayId = await this.options.loadReplayId();
+      this.clientGeneration = generation;
       const callback = (_info: unknown, type: string, data?: unknown) => this.onCallback(generation, type as CallbackType, data);
       this.batchDone = false;
       if (replayId === null) client.subscribe(topic, callback, this.batchSize);
@@ -117,7 +120,10 @@ export class ChangeSubscriber extends EventEmitter {
   }
 
   private onCallback(generation: number, type: CallbackType, data: unknown): void {
-    if (generation !== this.generation) return;
+    if (generation !== this.generation) {
+      if (type === 'end' || type === 'error') this.closeRetired(generation);
+      return;
+    }
     switch (type) {
       case 'event':
         this.queue.push(data as RawPubSubEvent);
@@ -137,10 +143,10 @@ export class ChangeSubscriber extends EventEmitter {
           this.emit('rejected', data);
           return;
         }
-        this.fail(generation, data);
+        this.fail(generation, data, true);
         return;
       case 'end':
-        this.fail(generation, new Error('the Pub/Sub stream ended'));
+        this.fail(generation, new Error('the Pub/Sub stream ended'), true);
         return;
       case 'grpcStatus':
         return;
@@ -174,11 +180,14 @@ export class ChangeSubscriber extends EventEmitter {
     });
   }
 
-  private fail(generation: number, err: unknown): void {
+  private fail(generation: number, err: unknown, streamDead = false): void {
     if (generation !== this.generation || this.stateValue === 'stopped') return;
     this.generation++;
     this.queue = [];
-    this.closeClient();
+    // A stream that errored or ended is dead and its client can close; one we leave for a handler
+    // error is still open and must keep its listeners until the server ends it.
+    if (streamDead) this.closeClient();
+    else this.retireClient();
     const failure = classifyPubSubError(err);
     this.lastError = failure.message;
     this.emit('failure', failure);
@@ -214,15 +223,33 @@ export class ChangeSubscriber extends EventEmitter {
     return Math.round(base * (0.8 + Math.random() * 0.4));
   }
 
-  private closeClient(): void {
-    const client = this.client;
-    this.client = undefined;
+  private closeClient(client = this.client): void {
+    if (client === this.client) this.client = undefined;
     if (!client) return;
     try {
       client.close();
     } catch (err) {
       this.options.logger.debug({ err }, 'closing the Pub/Sub client failed');
     }
+  }
+
+  /**
+   * The client's close() strips the listeners from a stream it does not cancel, so a later drop of that
+   * stream would be an unhandled 'error' and crash the process. A client whose stream may still be open
+   * is therefore retired instead: its events are ignored (they are not checkpointed, so they come again
+   * to the next subscription), and it is closed once its stream ends.
+   */
+  private retireClient(): void {
+    if (!this.client) return;
+    this.retired.set(this.clientGeneration, this.client);
+    this.client = undefined;
+  }
+
+  private closeRetired(generation: number): void {
+    const client = this.retired.get(generation);
+    if (!client) return;
+    this.retired.delete(generation);
+    this.closeClient(client);
   }
 }
 

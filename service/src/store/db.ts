@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
-import type { Logger } from '../log';
-import { startPgliteServer } from './pgliteWorker';
+import { redactUrlPassword, type Logger } from '../log';
+import { lockDirectory, type DirectoryLock } from './directoryLock';
+import { startPgliteServer, type PgliteServer } from './pgliteWorker';
 import type { Database, QueryResultLike, Queryable } from './types';
 
 export interface OpenDatabaseOptions {
@@ -21,11 +22,39 @@ export function pgliteDirectory(dataDir: string): string {
   return path.join(dataDir, 'pglite');
 }
 
-function wrapQueryable(client: pg.Pool | pg.PoolClient): Queryable {
+/** An error the server reported (it carries a SQLSTATE): the connection itself is fine. */
+function isServerError(error: unknown): boolean {
+  return error instanceof pg.DatabaseError;
+}
+
+function clientQueryable(client: pg.PoolClient): Queryable {
   return {
     async query<R extends object>(text: string, params?: unknown[]): Promise<QueryResultLike<R>> {
       const result = await client.query<R>(text, params);
       return { rows: result.rows, rowCount: result.rowCount };
+    },
+  };
+}
+
+/**
+ * Like pool.query, but a connection goes back to the pool after an SQL error (a unique violation, say)
+ * instead of being closed: pg-pool closes it on any error, and on PGlite the replacement connection can
+ * race the closing one.
+ */
+function poolQueryable(pool: pg.Pool): Queryable {
+  return {
+    async query<R extends object>(text: string, params?: unknown[]): Promise<QueryResultLike<R>> {
+      const client = await pool.connect();
+      let broken: Error | undefined;
+      try {
+        const result = await client.query<R>(text, params);
+        return { rows: result.rows, rowCount: result.rowCount };
+      } catch (error) {
+        if (!isServerError(error)) broken = error instanceof Error ? error : new Error(String(error));
+        throw error;
+      } finally {
+        client.release(broken);
+      }
     },
   };
 }
@@ -36,7 +65,7 @@ async function runTransaction<T>(pool: pg.Pool, fn: (tx: Queryable) => Promise<T
   try {
     await client.query('BEGIN');
     try {
-      const result = await fn(wrapQueryable(client));
+      const result = await fn(clientQueryable(client));
       await client.query('COMMIT');
       return result;
     } catch (error) {
@@ -54,7 +83,7 @@ async function runTransaction<T>(pool: pg.Pool, fn: (tx: Queryable) => Promise<T
 }
 
 function createDatabase(kind: Database['kind'], pool: pg.Pool, closeExtra: () => Promise<void>): Database {
-  const queryable = wrapQueryable(pool);
+  const queryable = poolQueryable(pool);
   let closing: Promise<void> | undefined;
   return {
     kind,
@@ -82,9 +111,9 @@ async function openPostgres(databaseUrl: string, logger: Logger | undefined): Pr
     await pool.query('SELECT 1');
   } catch (error) {
     await pool.end().catch(() => undefined);
-    throw new Error(`Cannot connect to DATABASE_URL (${redactUrl(databaseUrl)}): ${(error as Error).message}`, { cause: error });
+    throw new Error(`Cannot connect to DATABASE_URL (${redactUrlPassword(databaseUrl)}): ${(error as Error).message}`, { cause: error });
   }
-  logger?.info({ database: redactUrl(databaseUrl) }, 'connected to PostgreSQL');
+  logger?.info({ database: redactUrlPassword(databaseUrl) }, 'connected to PostgreSQL');
   return createDatabase('postgres', pool, async () => undefined);
 }
 
@@ -95,26 +124,38 @@ async function openPostgres(databaseUrl: string, logger: Logger | undefined): Pr
  */
 async function openPglite(dataDir: string | undefined, logger: Logger | undefined): Promise<Database> {
   let directory: string | undefined;
+  let lock: DirectoryLock | undefined;
   if (dataDir !== undefined) {
     directory = path.resolve(pgliteDirectory(dataDir));
     fs.mkdirSync(directory, { recursive: true });
+    lock = lockDirectory(path.dirname(directory), directory);
   }
-  const server = await startPgliteServer(directory, logger);
-  const pool = new pg.Pool({ connectionString: `postgres://postgres@${server.address}/postgres`, max: 1 });
-  watchPool(pool, logger, 'pglite');
+  let server: PgliteServer | undefined;
+  let pool: pg.Pool | undefined;
   try {
-    await pool.query('SELECT 1');
+    server = await startPgliteServer(directory, logger);
+    pool = new pg.Pool({ connectionString: `postgres://postgres@${server.address}/postgres`, max: 1 });
+    watchPool(pool, logger, 'pglite');
+    try {
+      await pool.query('SELECT 1');
+    } catch (error) {
+      throw new Error(`Cannot connect to the embedded PGlite database: ${(error as Error).message}`, { cause: error });
+    }
   } catch (error) {
-    await pool.end().catch(() => undefined);
-    await server.stop().catch(() => undefined);
-    throw new Error(`Cannot connect to the embedded PGlite database: ${(error as Error).message}`, { cause: error });
+    await pool?.end().catch(() => undefined);
+    await server?.stop().catch(() => undefined);
+    lock?.release();
+    throw error;
   }
   logger?.info({ dataDir: directory ?? 'in memory' }, 'opened embedded PGlite database');
-  return createDatabase('pglite', pool, () => server.stop());
-}
-
-export function redactUrl(url: string): string {
-  return url.replace(/(\/\/[^:/@]*:)[^@/]*@/, '$1***@');
+  const started = server;
+  return createDatabase('pglite', pool, async () => {
+    try {
+      await started.stop();
+    } finally {
+      lock?.release();
+    }
+  });
 }
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {

@@ -21,7 +21,9 @@ const describe = (error) => String((error && error.stack) || error);
 
 async function start() {
   pglite = await PGlite.create(workerData.dataDir ? { dataDir: workerData.dataDir } : {});
-  server = new PGLiteSocketServer({ db: pglite, host: '127.0.0.1', port: 0 });
+  // The service's pool holds one connection at a time, but a closing connection can linger for a moment
+  // while its replacement connects: leave room for both.
+  server = new PGLiteSocketServer({ db: pglite, host: '127.0.0.1', port: 0, maxConnections: 4 });
   await server.start();
   parentPort.postMessage({ type: 'ready', address: server.getServerConn() });
 }

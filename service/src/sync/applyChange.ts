@@ -5,6 +5,7 @@ import { deleteContact, findContactIdsByEmail, findContactIdsByPhones, getContac
 import { createLink, deleteLink, findLinkByRecord, findLinksByContact, updateLink, type Link } from './links';
 import { markEventProcessed } from '../store/processedEvents';
 import { saveReplayId } from '../store/checkpoints';
+import { inflightPayloadsForRecord } from '../store/outbox';
 import { recordAudit } from '../store/audit';
 import { mappedSfValues, sfToDirectory } from './fieldMap';
 import { e164sOf } from './phones';
@@ -76,7 +77,9 @@ async function applyUpsert(
 
   if (link) {
     if (isOlder(record.systemModstamp, link.sfModstamp)) return { outcome: 'stale', contactId: link.contactId };
-    if (sfHash === link.sfHash) return { outcome: 'unchanged', contactId: link.contactId };
+    if (sfHash === link.sfHash || (await isEchoOfInflightWrite(tx, settings.orgId, record.id, link, values, sfHash))) {
+      return { outcome: 'unchanged', contactId: link.contactId };
+    }
     const before = await getContact(tx, link.contactId);
     const after = before
       ? await updateContact(tx, before.id, fields)
@@ -143,6 +146,24 @@ async function findUnlinkedMatch(tx: Queryable, orgId: string, fields: ContactFi
     if (!links.some((l) => l.orgId === orgId)) return id;
   }
   return null;
+}
+
+/** The values are what Salesforce will hold once our queued or in-flight write-backs land. */
+async function isEchoOfInflightWrite(
+  tx: Queryable,
+  orgId: string,
+  recordId: string,
+  link: Link,
+  values: Record<string, SfValue>,
+  sfHash: string,
+): Promise<boolean> {
+  const payloads = await inflightPayloadsForRecord(tx, orgId, recordId);
+  if (payloads.length === 0) return false;
+  const expected: Record<string, unknown> = { ...(link.sfValues ?? {}) };
+  for (const payload of payloads) Object.assign(expected, payload);
+  const comparable: Record<string, unknown> = {};
+  for (const key of Object.keys(values)) comparable[key] = expected[key] ?? null;
+  return stableHash(comparable) === sfHash;
 }
 
 function isOlder(incoming: string | null, known: string | null): boolean {

@@ -1,5 +1,9 @@
 import type { Queryable } from '../store/types';
-import { isBigintId, isUuid, iso, StoreInputError } from '../store/values';
+import { isBigintId, isUuid, iso, jsonParam, StoreInputError } from '../store/values';
+
+/** A Salesforce field value as the sync carries it (same shape as the Pub/Sub change values). */
+export type LinkFieldValue = string | number | boolean | null;
+export type LinkValues = Record<string, LinkFieldValue>;
 
 /** Ties one directory contact to one Salesforce record of one org, with what each side last looked like. */
 export interface Link {
@@ -14,6 +18,8 @@ export interface Link {
   telHash: string | null;
   /** SystemModstamp of the newest Salesforce version applied (ISO 8601). */
   sfModstamp: string | null;
+  /** Mapped Salesforce field values last seen from or written to the record; null before the first. */
+  sfValues: LinkValues | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -26,12 +32,14 @@ export interface NewLink {
   sfHash?: string | null;
   telHash?: string | null;
   sfModstamp?: string | null;
+  sfValues?: LinkValues | null;
 }
 
 export interface LinkPatch {
   sfHash?: string | null;
   telHash?: string | null;
   sfModstamp?: string | null;
+  sfValues?: LinkValues | null;
   contactId?: string;
 }
 
@@ -44,13 +52,21 @@ interface LinkDbRow {
   sf_hash: string | null;
   tel_hash: string | null;
   sf_modstamp: Date | null;
+  sf_values: LinkValues | null;
   created_at: Date;
   updated_at: Date;
 }
 
-const COLUMNS = 'id, org_id, contact_id, sobject, record_id, sf_hash, tel_hash, sf_modstamp, created_at, updated_at';
+const COLUMNS = 'id, org_id, contact_id, sobject, record_id, sf_hash, tel_hash, sf_modstamp, sf_values, created_at, updated_at';
 
-const PATCH_COLUMNS = { sfHash: 'sf_hash', telHash: 'tel_hash', sfModstamp: 'sf_modstamp', contactId: 'contact_id' } as const;
+/** Patchable keys, their columns and how a value is passed (jsonb goes as JSON text). */
+const PATCH_COLUMNS = {
+  sfHash: { column: 'sf_hash', param: (v: unknown) => v },
+  telHash: { column: 'tel_hash', param: (v: unknown) => v },
+  sfModstamp: { column: 'sf_modstamp', param: (v: unknown) => v },
+  sfValues: { column: 'sf_values', param: jsonParam },
+  contactId: { column: 'contact_id', param: (v: unknown) => v },
+} as const;
 
 function toLink(row: LinkDbRow): Link {
   return {
@@ -62,9 +78,22 @@ function toLink(row: LinkDbRow): Link {
     sfHash: row.sf_hash,
     telHash: row.tel_hash,
     sfModstamp: iso(row.sf_modstamp),
+    sfValues: row.sf_values,
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
   };
+}
+
+function checkValues(value: LinkValues | null | undefined, recordId: string): void {
+  if (value === undefined || value === null) return;
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw new StoreInputError('sfValues', 'expects an object of field values', recordId);
+  }
+  for (const [field, v] of Object.entries(value)) {
+    if (v !== null && !['string', 'number', 'boolean'].includes(typeof v)) {
+      throw new StoreInputError(`sfValues.${field}`, `expects a string, number, boolean or null, got ${typeof v}`, recordId);
+    }
+  }
 }
 
 function checkModstamp(value: string | null | undefined, recordId: string): void {
@@ -90,10 +119,20 @@ export async function createLink(q: Queryable, link: NewLink): Promise<Link> {
     throw new StoreInputError('contactId', `expects a contact id (uuid), got "${String(link.contactId)}"`, link.recordId);
   }
   checkModstamp(link.sfModstamp, link.recordId);
+  checkValues(link.sfValues, link.recordId);
   const { rows } = await q.query<LinkDbRow>(
-    `INSERT INTO links (org_id, contact_id, sobject, record_id, sf_hash, tel_hash, sf_modstamp)
-     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${COLUMNS}`,
-    [link.orgId, link.contactId, link.sobject, link.recordId, link.sfHash ?? null, link.telHash ?? null, link.sfModstamp ?? null],
+    `INSERT INTO links (org_id, contact_id, sobject, record_id, sf_hash, tel_hash, sf_modstamp, sf_values)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb) RETURNING ${COLUMNS}`,
+    [
+      link.orgId,
+      link.contactId,
+      link.sobject,
+      link.recordId,
+      link.sfHash ?? null,
+      link.telHash ?? null,
+      link.sfModstamp ?? null,
+      jsonParam(link.sfValues),
+    ],
   );
   return toLink(rows[0] as LinkDbRow);
 }
@@ -105,12 +144,14 @@ export async function updateLink(q: Queryable, linkId: string, patch: LinkPatch)
     throw new StoreInputError('contactId', `expects a contact id (uuid), got "${String(patch.contactId)}" (link ${linkId})`);
   }
   checkModstamp(patch.sfModstamp, `link ${linkId}`);
+  checkValues(patch.sfValues, `link ${linkId}`);
   const params: unknown[] = [linkId];
   const sets = ['updated_at = now()'];
   for (const key of Object.keys(PATCH_COLUMNS) as (keyof LinkPatch)[]) {
     if (patch[key] !== undefined) {
-      params.push(patch[key]);
-      sets.push(`${PATCH_COLUMNS[key]} = $${params.length}`);
+      const { column, param } = PATCH_COLUMNS[key];
+      params.push(param(patch[key]));
+      sets.push(`${column} = $${params.length}`);
     }
   }
   if (sets.length === 1) return;

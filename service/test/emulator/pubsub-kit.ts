@@ -1,9 +1,21 @@
 import { EventEmitter } from 'node:events';
 import os from 'node:os';
 import path from 'node:path';
+import * as grpc from '@grpc/grpc-js';
 import PubSubApiClient from 'salesforce-pubsub-api-client';
 import { EmulatedOrg, type EmulatedOrgOptions } from '../../emulator/org/org';
 import type { SeedCounts } from '../../emulator/org/seed';
+import {
+  loadPubSubPackage,
+  type FetchRequestMessage,
+  type FetchResponseMessage,
+  type PublishRequestMessage,
+  type PublishResponseMessage,
+  type SchemaInfoMessage,
+  type SchemaRequestMessage,
+  type TopicInfoMessage,
+  type TopicRequestMessage,
+} from '../../emulator/pubsub/proto';
 import { startPubSubServer, type PubSubServer, type PubSubServerOptions } from '../../emulator/pubsub/server';
 import { loadOrCreateCertificate, type EmulatorCertificate } from '../../emulator/tls';
 
@@ -24,7 +36,7 @@ export const SMALL_SEED: SeedCounts = { contacts: 4, leads: 2, businessAccounts:
 export const silentLogger = { debug(): void {}, info(): void {}, warn(): void {}, error(): void {} };
 
 export function testCertificate(): Promise<EmulatorCertificate> {
-  return loadOrCreateCertificate(path.join(os.tmpdir(), 'switchboard-emulator-test-cert'));
+  return loadOrCreateCertificate(path.join(os.tmpdir(), 'switchboard-emulator-test-certs'));
 }
 
 export interface RecordedCallback {
@@ -35,6 +47,27 @@ export interface RecordedCallback {
   data: any;
 }
 
+/** Resolves when `condition` holds, re-checking on every 'change' of `emitter`; never sleeps. */
+function waitForCondition(emitter: EventEmitter, condition: () => boolean, timeoutMs: number, failure: () => string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const check = (): void => {
+      if (!condition()) return;
+      cleanup();
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      cleanup();
+      reject(new Error(failure()));
+    }, timeoutMs);
+    const cleanup = (): void => {
+      clearTimeout(timer);
+      emitter.off('change', check);
+    };
+    emitter.on('change', check);
+    check();
+  });
+}
+
 /** Records a subscription's callbacks and lets a test wait for one, without sleeping. */
 export class CallbackRecorder {
   readonly calls: RecordedCallback[] = [];
@@ -42,7 +75,7 @@ export class CallbackRecorder {
 
   readonly callback = (info: RecordedCallback['info'], type: string, data?: unknown): void => {
     this.calls.push({ type, data, info: { ...info } });
-    this.emitter.emit('call');
+    this.emitter.emit('change');
   };
 
   of(type: string): RecordedCallback[] {
@@ -59,23 +92,9 @@ export class CallbackRecorder {
   }
 
   waitUntil(condition: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const check = (): void => {
-        if (!condition()) return;
-        cleanup();
-        resolve();
-      };
-      const timer = setTimeout(() => {
-        cleanup();
-        reject(new Error(`timed out waiting for ${what}; recorded: ${this.calls.map((c) => c.type).join(', ') || 'nothing'}`));
-      }, timeoutMs);
-      const cleanup = (): void => {
-        clearTimeout(timer);
-        this.emitter.off('call', check);
-      };
-      this.emitter.on('call', check);
-      check();
-    });
+    return waitForCondition(this.emitter, condition, timeoutMs, () =>
+      `timed out waiting for ${what}; recorded: ${this.calls.map((c) => c.type).join(', ') || 'nothing'}`,
+    );
   }
 }
 
@@ -125,4 +144,68 @@ export async function startHarness(
       for (const client of clients) client.close();
     },
   };
+}
+
+/** The PubSub service as a plain grpc-js client, for protocol details the Pub/Sub client hides. */
+export interface RawPubSubClient extends grpc.Client {
+  GetTopic(request: TopicRequestMessage, metadata: grpc.Metadata, callback: grpc.requestCallback<TopicInfoMessage>): void;
+  GetSchema(request: SchemaRequestMessage, metadata: grpc.Metadata, callback: grpc.requestCallback<SchemaInfoMessage>): void;
+  Publish(request: PublishRequestMessage, metadata: grpc.Metadata, callback: grpc.requestCallback<PublishResponseMessage>): void;
+  Subscribe(metadata: grpc.Metadata): grpc.ClientDuplexStream<Partial<FetchRequestMessage>, FetchResponseMessage>;
+  PublishStream(metadata: grpc.Metadata): grpc.ClientDuplexStream<PublishRequestMessage, PublishResponseMessage>;
+}
+
+export function rawClient(harness: PubSubHarness): RawPubSubClient {
+  const { Client } = loadPubSubPackage();
+  const credentials = grpc.credentials.createSsl(Buffer.from(harness.certificate.certPem));
+  return new Client(harness.server.endpoint, credentials) as unknown as RawPubSubClient;
+}
+
+/** Auth metadata as the Pub/Sub client sends it; `overrides` replaces or (with '') drops headers. */
+export function authMetadata(harness: PubSubHarness, overrides: Record<string, string> = {}): grpc.Metadata {
+  const { org } = harness;
+  const headers: Record<string, string> = {
+    accesstoken: org.issueToken(org.integrationUser.userId).accessToken,
+    instanceurl: 'https://localhost',
+    tenantid: org.organizationId,
+    ...overrides,
+  };
+  const metadata = new grpc.Metadata();
+  for (const [key, value] of Object.entries(headers)) if (value !== '') metadata.set(key, value);
+  return metadata;
+}
+
+export function unaryCall<Res>(invoke: (callback: grpc.requestCallback<Res>) => void): Promise<Res> {
+  return new Promise((resolve, reject) => invoke((err, response) => (err ? reject(err) : resolve(response as Res))));
+}
+
+/** Records what a raw duplex call receives: responses, then its final status. */
+export class StreamRecorder<Req, Res> {
+  readonly responses: Res[] = [];
+  status: grpc.StatusObject | undefined;
+  private readonly emitter = new EventEmitter();
+
+  constructor(readonly call: grpc.ClientDuplexStream<Req, Res>) {
+    call.on('data', (response: Res) => {
+      this.responses.push(response);
+      this.emitter.emit('change');
+    });
+    // Errors also arrive as the status below; listening keeps them from being thrown.
+    call.on('error', () => undefined);
+    call.on('status', (status: grpc.StatusObject) => {
+      this.status = status;
+      this.emitter.emit('change');
+    });
+  }
+
+  waitUntil(condition: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+    return waitForCondition(this.emitter, condition, timeoutMs, () =>
+      `timed out waiting for ${what}; got ${this.responses.length} responses, status ${this.status?.code ?? 'none'}`,
+    );
+  }
+
+  async waitForStatus(): Promise<grpc.StatusObject> {
+    await this.waitUntil(() => this.status !== undefined, 'the call to end');
+    return this.status!;
+  }
 }

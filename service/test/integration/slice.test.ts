@@ -74,17 +74,17 @@ describe('first vertical slice: one contact, both directions, through the org em
 
     const res = await stack.api('PATCH', `/contacts/${contact.id}`, {
       title: 'Codebreaker',
-      phones: [{ kind: 'mobile', number: '+44 7700 900123' }],
+      phones: [{ kind: 'mobile', number: '+44 7911 123456' }],
     });
     expect(res.status).toBe(200);
     expect(res.body.queuedWriteBacks).toBe(1);
-    expect(res.body.contact.phones).toEqual([{ kind: 'mobile', raw: '+44 7700 900123', e164: '+447700900123', extension: null }]);
+    expect(res.body.contact.phones).toEqual([{ kind: 'mobile', raw: '+44 7911 123456', e164: '+447911123456', extension: null }]);
 
     const record = await eventually(() => {
       const r = stack.emulator.org.store.get('Contact', id);
       return r?.Title === 'Codebreaker' ? r : undefined;
     }, 'the write-back');
-    expect(record).toMatchObject({ Title: 'Codebreaker', MobilePhone: '+44 7700 900123', Phone: null, FirstName: 'Alan' });
+    expect(record).toMatchObject({ Title: 'Codebreaker', MobilePhone: '+44 7911 123456', Phone: null, FirstName: 'Alan' });
     expect(record.LastModifiedById).toBe(stack.emulator.org.integrationUser.userId);
     await eventually(async () => (await outboxStats(stack.db, ORG)).done === 1 || undefined, 'the outbox row to settle');
 

@@ -1,7 +1,9 @@
 import { openDatabase } from '../../src/store/db';
 import { migrate } from '../../src/store/migrate';
 import { MIGRATIONS } from '../../src/store/migrations';
-import { BACKEND_HOOK_TIMEOUT_MS, describeEachBackend } from './backends';
+import { describeEachBackend } from './backends';
+
+const ALL_LABELS = MIGRATIONS.map((m) => `${String(m.version).padStart(3, '0')}_${m.name}`);
 
 const EXPECTED_TABLES = [
   'audit_log',
@@ -27,7 +29,7 @@ describeEachBackend(
 
     it('applies every migration once, then nothing', async () => {
       const first = await migrate(getDb());
-      expect(first.applied).toEqual(MIGRATIONS.map((m) => `${String(m.version).padStart(3, '0')}_${m.name}`));
+      expect(first.applied).toEqual(ALL_LABELS);
       expect(await tables()).toEqual(EXPECTED_TABLES);
 
       const second = await migrate(getDb());
@@ -66,7 +68,7 @@ describeEachBackend(
         try {
           const results = await Promise.all([migrate(a), migrate(b)]);
           const all = results.flatMap((r) => r.applied);
-          expect(all.sort()).toEqual(['001_initial']);
+          expect(all.sort()).toEqual(ALL_LABELS);
           const { rows } = await a.query<{ n: string }>('SELECT count(*) AS n FROM race.schema_migrations');
           expect(Number(rows[0]?.n)).toBe(MIGRATIONS.length);
         } finally {
@@ -77,35 +79,3 @@ describeEachBackend(
   },
   { migrate: false },
 );
-
-describe('on-disk PGlite', () => {
-  it(
-    'keeps its data across close and reopen',
-    async () => {
-      const fs = await import('node:fs');
-      const os = await import('node:os');
-      const path = await import('node:path');
-      const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-pglite-'));
-      try {
-        const first = await openDatabase({ dataDir });
-        expect(first.kind).toBe('pglite');
-        expect((await migrate(first)).applied).toEqual(['001_initial']);
-        await first.query("INSERT INTO org_connections (id, name, login_url) VALUES ('org1', 'Acme', 'https://login')");
-        await first.close();
-        expect(fs.existsSync(path.join(dataDir, 'pglite', 'PG_VERSION'))).toBe(true);
-
-        const second = await openDatabase({ dataDir });
-        try {
-          expect((await migrate(second)).applied).toEqual([]);
-          const { rows } = await second.query<{ name: string }>('SELECT name FROM org_connections');
-          expect(rows).toEqual([{ name: 'Acme' }]);
-        } finally {
-          await second.close();
-        }
-      } finally {
-        fs.rmSync(dataDir, { recursive: true, force: true });
-      }
-    },
-    BACKEND_HOOK_TIMEOUT_MS,
-  );
-});

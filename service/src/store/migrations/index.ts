@@ -1,4 +1,5 @@
 import * as initial from './001_initial';
+import * as linkValuesOutboxOrder from './002_link_values_outbox_order';
 
 export interface Migration {
   /** Ordering key, never reused or renumbered once released. */
@@ -7,5 +8,8 @@ export interface Migration {
   sql: string;
 }
 
-/** Every migration in order. Add new ones at the end as `NNN_name.ts`; never edit a released one. */
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, ...initial }];
+/** Every migration in order. Add new ones at the end as `NNN_name.ts`; never edit one that has been committed. */
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, ...initial },
+  { version: 2, ...linkValuesOutboxOrder },
+];

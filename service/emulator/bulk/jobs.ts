@@ -1,0 +1,55 @@
+import { makeId } from '../org/ids';
+import type { EmulatedOrg } from '../org/org';
+import type { IngestJob } from './ingest-job';
+import type { QueryJob } from './query-job';
+
+export interface BulkOptions {
+  /**
+   * Rows per results page when the client passes no maxRecords. Unset, pages are bounded only by
+   * `maxPageChars`, like the platform's size-based pages: a large result still spans several
+   * locators (which jsforce 3.10's `bulk2.query` cannot follow, see the report / README).
+   */
+  defaultMaxRecords?: number;
+  /** Upper bound on one results page, in characters of CSV. Default 32 MiB. */
+  maxPageChars?: number;
+  /** How long query and ingest jobs stay UploadComplete/InProgress before they run. Default 0. */
+  processingDelayMs?: number;
+}
+
+export const DEFAULT_MAX_PAGE_CHARS = 32 * 1024 * 1024;
+
+/** The org's Bulk API 2.0 jobs, shared by every router mounted for it. */
+export class BulkJobs {
+  readonly queryJobs = new Map<string, QueryJob>();
+  readonly ingestJobs = new Map<string, IngestJob>();
+  private counter = 0;
+  private pendingQueryFailures: string[] = [];
+
+  constructor(private readonly orgNumber: number) {}
+
+  /** Bulk job ids carry the 750 key prefix. */
+  nextJobId(): string {
+    return makeId('750', this.orgNumber, ++this.counter);
+  }
+
+  /** Fault injection: the next `count` query jobs end in state Failed with `errorMessage`. */
+  failNextQueryJobs(count: number, errorMessage = 'Internal error while processing the query'): void {
+    for (let i = 0; i < count; i++) this.pendingQueryFailures.push(errorMessage);
+  }
+
+  /** The injected failure for a new query job, if one is pending. */
+  takeQueryFailure(): string | undefined {
+    return this.pendingQueryFailures.shift();
+  }
+}
+
+const registries = new WeakMap<EmulatedOrg, BulkJobs>();
+
+export function bulkJobsOf(org: EmulatedOrg): BulkJobs {
+  let jobs = registries.get(org);
+  if (!jobs) {
+    jobs = new BulkJobs(org.orgNumber);
+    registries.set(org, jobs);
+  }
+  return jobs;
+}

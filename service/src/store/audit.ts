@@ -1,0 +1,85 @@
+import type { Queryable } from './types';
+import { isUuid, iso, jsonParam, requirePositiveInteger, StoreInputError } from './values';
+
+export const AUDIT_ORIGINS = ['salesforce', 'telephony', 'system'] as const;
+export type AuditOrigin = (typeof AUDIT_ORIGINS)[number];
+
+/** Who changed what, why, and the values before and after. */
+export interface AuditEntry {
+  orgId: string | null;
+  contactId: string | null;
+  recordId: string | null;
+  origin: AuditOrigin;
+  action: string;
+  /** The conflict or matching rule that decided, when one did. */
+  rule: string | null;
+  before: unknown;
+  after: unknown;
+}
+
+export interface AuditRecord extends AuditEntry {
+  id: string;
+  at: string;
+}
+
+interface AuditDbRow {
+  id: string;
+  at: Date;
+  org_id: string | null;
+  contact_id: string | null;
+  record_id: string | null;
+  origin: AuditOrigin;
+  action: string;
+  rule: string | null;
+  before: unknown;
+  after: unknown;
+}
+
+function toRecord(row: AuditDbRow): AuditRecord {
+  return {
+    id: String(row.id),
+    at: iso(row.at),
+    orgId: row.org_id,
+    contactId: row.contact_id,
+    recordId: row.record_id,
+    origin: row.origin,
+    action: row.action,
+    rule: row.rule,
+    before: row.before,
+    after: row.after,
+  };
+}
+
+export async function recordAudit(q: Queryable, entry: AuditEntry): Promise<void> {
+  const record = entry.recordId ?? entry.contactId ?? undefined;
+  if (!AUDIT_ORIGINS.includes(entry.origin)) {
+    throw new StoreInputError('origin', `expects one of ${AUDIT_ORIGINS.join(', ')}, got "${String(entry.origin)}"`, record);
+  }
+  if (entry.contactId !== null && !isUuid(entry.contactId)) {
+    throw new StoreInputError('contactId', `expects a contact id (uuid) or null, got "${String(entry.contactId)}"`, record);
+  }
+  if (typeof entry.action !== 'string' || entry.action === '') throw new StoreInputError('action', 'is required', record);
+  await q.query(
+    `INSERT INTO audit_log (org_id, contact_id, record_id, origin, action, rule, before, after)
+     VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb)`,
+    [entry.orgId, entry.contactId, entry.recordId, entry.origin, entry.action, entry.rule, jsonParam(entry.before), jsonParam(entry.after)],
+  );
+}
+
+export interface ListAuditOptions {
+  contactId?: string;
+  limit: number;
+}
+
+/** Newest first. An id that is no uuid has no entries. */
+export async function listAudit(q: Queryable, options: ListAuditOptions): Promise<AuditRecord[]> {
+  const limit = requirePositiveInteger('limit', options.limit, 1000);
+  if (options.contactId !== undefined && !isUuid(options.contactId)) return [];
+  const { rows } = await q.query<AuditDbRow>(
+    `SELECT id, at, org_id, contact_id, record_id, origin, action, rule, before, after FROM audit_log
+     WHERE ($1::uuid IS NULL OR contact_id = $1::uuid)
+     ORDER BY at DESC, id DESC LIMIT $2`,
+    [options.contactId ?? null, limit],
+  );
+  return rows.map(toRecord);
+}

@@ -1,0 +1,283 @@
+import type { Database, Queryable } from './types';
+import { isBigintId, isUuid, iso, jsonParam, requirePositiveInteger, StoreInputError } from './values';
+
+export const OUTBOX_OPERATIONS = ['create', 'update', 'delete'] as const;
+export type OutboxOperation = (typeof OUTBOX_OPERATIONS)[number];
+export const OUTBOX_STATES = ['pending', 'processing', 'done', 'failed'] as const;
+export type OutboxState = (typeof OUTBOX_STATES)[number];
+
+/** One telephony-side change waiting to be written to Salesforce. */
+export interface OutboxItem {
+  id: string;
+  orgId: string;
+  contactId: string | null;
+  linkId: string | null;
+  sobject: string;
+  /** null for a create until Salesforce assigns the id. */
+  recordId: string | null;
+  operation: OutboxOperation;
+  /** Salesforce field values to send. */
+  payload: Record<string, unknown>;
+  payloadHash: string;
+  attempts: number;
+  lastError: string | null;
+  lastErrorCode: string | null;
+  state: OutboxState;
+  nextAttemptAt: string;
+  leaseUntil: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface NewOutboxItem {
+  orgId: string;
+  contactId: string | null;
+  linkId: string | null;
+  sobject: string;
+  recordId: string | null;
+  operation: OutboxOperation;
+  payload: Record<string, unknown>;
+  payloadHash: string;
+}
+
+export interface OutboxError {
+  code: string;
+  message: string;
+}
+
+export type OutboxStats = Record<OutboxState, number>;
+
+interface OutboxDbRow {
+  id: string;
+  org_id: string;
+  contact_id: string | null;
+  link_id: string | null;
+  sobject: string;
+  record_id: string | null;
+  operation: OutboxOperation;
+  payload: Record<string, unknown> | null;
+  payload_hash: string;
+  state: OutboxState;
+  attempts: number;
+  next_attempt_at: Date;
+  lease_until: Date | null;
+  last_error: string | null;
+  last_error_code: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const COLUMNS =
+  'id, org_id, contact_id, link_id, sobject, record_id, operation, payload, payload_hash, state, attempts, next_attempt_at, lease_until, last_error, last_error_code, created_at, updated_at';
+
+function toItem(row: OutboxDbRow): OutboxItem {
+  return {
+    id: String(row.id),
+    orgId: row.org_id,
+    contactId: row.contact_id,
+    linkId: row.link_id === null ? null : String(row.link_id),
+    sobject: row.sobject,
+    recordId: row.record_id,
+    operation: row.operation,
+    payload: row.payload ?? {},
+    payloadHash: row.payload_hash,
+    attempts: row.attempts,
+    lastError: row.last_error,
+    lastErrorCode: row.last_error_code,
+    state: row.state,
+    nextAttemptAt: iso(row.next_attempt_at),
+    leaseUntil: iso(row.lease_until),
+    createdAt: iso(row.created_at),
+    updatedAt: iso(row.updated_at),
+  };
+}
+
+function byId(a: OutboxItem, b: OutboxItem): number {
+  const x = BigInt(a.id);
+  const y = BigInt(b.id);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+function checkId(field: string, id: string): void {
+  if (!isBigintId(id)) throw new StoreInputError(field, `expects an outbox id, got "${String(id)}"`);
+}
+
+function checkNewItem(item: NewOutboxItem): void {
+  const record = item.recordId ?? item.contactId ?? undefined;
+  if (!OUTBOX_OPERATIONS.includes(item.operation)) {
+    throw new StoreInputError('operation', `expects one of ${OUTBOX_OPERATIONS.join(', ')}, got "${String(item.operation)}"`, record);
+  }
+  if (item.contactId !== null && !isUuid(item.contactId)) {
+    throw new StoreInputError('contactId', `expects a contact id (uuid) or null, got "${String(item.contactId)}"`, record);
+  }
+  if (item.linkId !== null && !isBigintId(item.linkId)) {
+    throw new StoreInputError('linkId', `expects a link id or null, got "${String(item.linkId)}"`, record);
+  }
+  if (item.operation !== 'create' && !item.recordId) {
+    throw new StoreInputError('recordId', `is required for ${item.operation}`, item.contactId ?? undefined);
+  }
+  if (typeof item.payload !== 'object' || item.payload === null || Array.isArray(item.payload)) {
+    throw new StoreInputError('payload', 'expects an object of Salesforce field values', record);
+  }
+}
+
+/** Call in the same transaction as the directory change it mirrors. */
+export async function enqueueOutbox(q: Queryable, item: NewOutboxItem): Promise<OutboxItem> {
+  checkNewItem(item);
+  const { rows } = await q.query<OutboxDbRow>(
+    `INSERT INTO outbox (org_id, contact_id, link_id, sobject, record_id, operation, payload, payload_hash)
+     VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8) RETURNING ${COLUMNS}`,
+    [item.orgId, item.contactId, item.linkId, item.sobject, item.recordId, item.operation, jsonParam(item.payload), item.payloadHash],
+  );
+  return toItem(rows[0] as OutboxDbRow);
+}
+
+export interface ClaimOptions {
+  orgId: string;
+  limit: number;
+  /** How long the claim holds; after that another worker may take the items (a crashed worker's leftovers). */
+  leaseMs: number;
+}
+
+/**
+ * Claims up to `limit` items, oldest first: pending ones that are due and processing ones whose lease ran
+ * out. SKIP LOCKED lets several workers claim side by side without waiting or overlapping.
+ *
+ * Changes to one contact or record stay in order across workers: an item is held back while an older
+ * item for the same contact or record is in flight elsewhere (processing under a live lease) or waiting
+ * for a retry. Due items of one record are claimed together, oldest first, so a worker can coalesce them.
+ */
+export async function claimOutboxBatch(db: Database, opts: ClaimOptions): Promise<OutboxItem[]> {
+  const limit = requirePositiveInteger('limit', opts.limit);
+  if (!Number.isFinite(opts.leaseMs) || opts.leaseMs < 0) {
+    throw new StoreInputError('leaseMs', `expects a non-negative number of milliseconds, got ${String(opts.leaseMs)}`);
+  }
+  const items = await db.transaction(async (tx) => {
+    const { rows } = await tx.query<OutboxDbRow>(
+      `UPDATE outbox o
+       SET state = 'processing', lease_until = now() + $3 * interval '1 millisecond', updated_at = now()
+       FROM (
+         SELECT c.id FROM outbox c
+         WHERE c.org_id = $1
+           AND ((c.state = 'pending' AND c.next_attempt_at <= now())
+             OR (c.state = 'processing' AND c.lease_until < now()))
+           AND NOT EXISTS (
+             SELECT 1 FROM outbox older
+             WHERE older.org_id = c.org_id AND older.id < c.id
+               AND ((older.state = 'processing' AND older.lease_until >= now())
+                 OR (older.state = 'pending' AND older.next_attempt_at > now()))
+               AND (older.contact_id = c.contact_id OR older.record_id = c.record_id))
+         ORDER BY c.id
+         LIMIT $2
+         FOR UPDATE SKIP LOCKED
+       ) picked
+       WHERE o.id = picked.id
+       RETURNING ${COLUMNS.split(', ')
+         .map((c) => `o.${c}`)
+         .join(', ')}`,
+      [opts.orgId, limit, opts.leaseMs],
+    );
+    return rows.map(toItem);
+  });
+  return items.sort(byId);
+}
+
+export async function completeOutbox(q: Queryable, ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  ids.forEach((id, i) => checkId(`ids[${i}]`, id));
+  await q.query(
+    `UPDATE outbox SET state = 'done', lease_until = NULL, last_error = NULL, last_error_code = NULL, updated_at = now()
+     WHERE id = ANY($1::bigint[])`,
+    [ids],
+  );
+}
+
+/** A transient failure: back to pending, tried again from `nextAttemptAt`. */
+export async function retryOutbox(q: Queryable, id: string, error: OutboxError, nextAttemptAt: Date): Promise<void> {
+  checkId('id', id);
+  await q.query(
+    `UPDATE outbox SET state = 'pending', attempts = attempts + 1, last_error = $2, last_error_code = $3,
+       next_attempt_at = $4, lease_until = NULL, updated_at = now()
+     WHERE id = $1`,
+    [id, error.message, error.code, nextAttemptAt],
+  );
+}
+
+/** A permanent failure (e.g. a validation rule): parked as failed with its reason, never blocking the rest. */
+export async function failOutbox(q: Queryable, id: string, error: OutboxError): Promise<void> {
+  checkId('id', id);
+  await q.query(
+    `UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = $2, last_error_code = $3,
+       lease_until = NULL, updated_at = now()
+     WHERE id = $1`,
+    [id, error.message, error.code],
+  );
+}
+
+/** Puts parked items back in the queue (an admin fixed the cause). Returns how many. */
+export async function requeueFailedOutbox(q: Queryable, ids: string[]): Promise<number> {
+  if (ids.length === 0) return 0;
+  ids.forEach((id, i) => checkId(`ids[${i}]`, id));
+  const { rowCount } = await q.query(
+    `UPDATE outbox SET state = 'pending', next_attempt_at = now(), updated_at = now()
+     WHERE id = ANY($1::bigint[]) AND state = 'failed'`,
+    [ids],
+  );
+  return rowCount ?? 0;
+}
+
+export async function outboxStats(q: Queryable, orgId?: string): Promise<OutboxStats> {
+  const { rows } = await q.query<{ state: OutboxState; n: number }>(
+    'SELECT state, count(*)::int AS n FROM outbox WHERE ($1::text IS NULL OR org_id = $1) GROUP BY state',
+    [orgId ?? null],
+  );
+  const stats: OutboxStats = { pending: 0, processing: 0, failed: 0, done: 0 };
+  for (const row of rows) stats[row.state] = row.n;
+  return stats;
+}
+
+/** Items for a contact not yet written (pending or processing), oldest first. */
+export async function pendingOutboxForContact(q: Queryable, contactId: string): Promise<OutboxItem[]> {
+  if (!isUuid(contactId)) return [];
+  const { rows } = await q.query<OutboxDbRow>(
+    `SELECT ${COLUMNS} FROM outbox WHERE contact_id = $1 AND state IN ('pending', 'processing') ORDER BY id`,
+    [contactId],
+  );
+  return rows.map(toItem);
+}
+
+export interface ListOutboxOptions {
+  orgId?: string;
+  state?: OutboxState;
+  limit: number;
+}
+
+/** Newest first, for the dashboard. */
+export async function listOutbox(q: Queryable, options: ListOutboxOptions): Promise<OutboxItem[]> {
+  const limit = requirePositiveInteger('limit', options.limit, 1000);
+  const { rows } = await q.query<OutboxDbRow>(
+    `SELECT ${COLUMNS} FROM outbox
+     WHERE ($1::text IS NULL OR org_id = $1) AND ($2::text IS NULL OR state = $2)
+     ORDER BY id DESC LIMIT $3`,
+    [options.orgId ?? null, options.state ?? null, limit],
+  );
+  return rows.map(toItem);
+}
+
+/** Deletes written items older than `olderThan`; returns how many. */
+export async function pruneOutbox(q: Queryable, olderThan: Date): Promise<number> {
+  const { rowCount } = await q.query("DELETE FROM outbox WHERE state = 'done' AND updated_at < $1", [olderThan]);
+  return rowCount ?? 0;
+}
+
+/**
+ * Payloads still on their way to one Salesforce record (pending or being sent), oldest first. An event
+ * carrying exactly these values is the echo of our own write, even before the write-back has settled.
+ */
+export async function inflightPayloadsForRecord(q: Queryable, orgId: string, recordId: string): Promise<Array<Record<string, unknown>>> {
+  const { rows } = await q.query<{ payload: Record<string, unknown> }>(
+    `SELECT payload FROM outbox WHERE org_id = $1 AND record_id = $2 AND state IN ('pending', 'processing') ORDER BY id`,
+    [orgId, recordId],
+  );
+  return rows.map((r) => r.payload);
+}

@@ -1,0 +1,110 @@
+/**
+ * Shared set-up for the REST emulator tests: an org, its HTTPS server with the emulator certificate,
+ * jsforce connections that trust it, and a small HTTPS client for raw requests.
+ *
+ * jsforce 3 sends requests with node-fetch v2 and passes no agent unless `httpProxy` is set, so Node's
+ * `https.globalAgent` carries them: adding the certificate to `https.globalAgent.options.ca` makes
+ * the unmodified jsforce trust the emulator (the service does the same with SF_EXTRA_CA_FILE).
+ */
+import https from 'node:https';
+import os from 'node:os';
+import path from 'node:path';
+import tls from 'node:tls';
+import { Connection } from 'jsforce';
+import { EmulatedOrg, type EmulatedOrgOptions } from '../../emulator/org/org';
+import { startRestServer, type RestServer } from '../../emulator/rest/server';
+import { loadOrCreateCertificate } from '../../emulator/tls';
+
+export const API_VERSION = '62.0';
+export const TEST_CERT_DIR = path.join(os.tmpdir(), 'switchboard-emulator-test-certs');
+export const SMALL_SEED = { contacts: 20, leads: 10, businessAccounts: 5, personAccounts: 5, users: 4 };
+
+export function trustCertificate(certPem: string): void {
+  https.globalAgent.options.ca = [...tls.rootCertificates, certPem];
+}
+
+export interface RestHarness {
+  org: EmulatedOrg;
+  server: RestServer;
+  url: string;
+  /** A jsforce connection authorised by client credentials, re-authorising on 401. */
+  connect(): Promise<Connection>;
+  /** Raw HTTPS request against the emulator. */
+  request(method: string, pathname: string, options?: RawRequestOptions): Promise<RawResponse>;
+  /** Request to a `/__emulator` control endpoint, authorised with the client secret. */
+  control(method: string, pathname: string, body?: unknown): Promise<RawResponse>;
+  close(): Promise<void>;
+}
+
+export interface RawRequestOptions {
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+export interface RawResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+  json(): unknown;
+}
+
+export async function startRestHarness(options: EmulatedOrgOptions = {}): Promise<RestHarness> {
+  const certificate = await loadOrCreateCertificate(TEST_CERT_DIR);
+  trustCertificate(certificate.certPem);
+  const org = new EmulatedOrg({ seed: SMALL_SEED, ...options });
+  const server = await startRestServer(org, { tls: certificate });
+  const url = server.url;
+
+  const request = (method: string, pathname: string, raw: RawRequestOptions = {}): Promise<RawResponse> =>
+    new Promise((resolve, reject) => {
+      const req = https.request(new URL(pathname, url), { method, headers: raw.headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: () => JSON.parse(text) as unknown });
+        });
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.end(raw.body);
+    });
+
+  return {
+    org,
+    server,
+    url,
+    request,
+    control: (method, pathname, body) =>
+      request(method, `/__emulator${pathname}`, {
+        headers: { authorization: `Bearer ${org.clientSecret}`, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      }),
+    async connect() {
+      const conn = new Connection({
+        version: API_VERSION,
+        loginUrl: url,
+        oauth2: { clientId: org.clientId, clientSecret: org.clientSecret, loginUrl: url },
+        refreshFn: (c, callback) => {
+          c.oauth2
+            .requestToken({ grant_type: 'client_credentials' })
+            .then((res) => callback(null, res.access_token, res))
+            .catch((err: Error) => callback(err));
+        },
+      });
+      await conn.authorize({ grant_type: 'client_credentials' });
+      return conn;
+    },
+    close: () => server.close(),
+  };
+}
+
+/** The error a jsforce call rejects with, for asserting on errorCode and data. */
+export async function rejectionOf(promise: Promise<unknown>): Promise<Error & { errorCode?: string; data?: unknown }> {
+  try {
+    await promise;
+  } catch (err) {
+    return err as Error & { errorCode?: string; data?: unknown };
+  }
+  throw new Error('expected the call to fail, but it succeeded');
+}

@@ -1,0 +1,94 @@
+import { openDatabase } from '../../src/store/db';
+import { describeEachBackend } from './backends';
+
+describeEachBackend(
+  'database',
+  (getDb, backend) => {
+    beforeAll(async () => {
+      await getDb().query('CREATE TABLE IF NOT EXISTS t (id int PRIMARY KEY, note text)');
+    });
+    beforeEach(async () => {
+      await getDb().query('TRUNCATE t');
+    });
+
+    it('reports its kind and runs parameterised queries', async () => {
+      expect(getDb().kind).toBe(backend.kind);
+      const { rows, rowCount } = await getDb().query<{ sum: number; uuid: string }>(
+        'SELECT $1::int + $2::int AS sum, gen_random_uuid()::text AS uuid',
+        [2, 3],
+      );
+      expect(rowCount).toBe(1);
+      expect(rows[0]?.sum).toBe(5);
+      expect(rows[0]?.uuid).toMatch(/^[0-9a-f-]{36}$/);
+    });
+
+    it('commits a transaction and returns its result', async () => {
+      const result = await getDb().transaction(async (tx) => {
+        await tx.query("INSERT INTO t VALUES (1, 'one')");
+        await tx.query("INSERT INTO t VALUES (2, 'two')");
+        return 'ok';
+      });
+      expect(result).toBe('ok');
+      const { rows } = await getDb().query('SELECT id FROM t ORDER BY id');
+      expect(rows).toEqual([{ id: 1 }, { id: 2 }]);
+    });
+
+    it('rolls back when the function throws, rethrows, and releases the connection', async () => {
+      await expect(
+        getDb().transaction(async (tx) => {
+          await tx.query("INSERT INTO t VALUES (1, 'one')");
+          throw new Error('boom');
+        }),
+      ).rejects.toThrow('boom');
+      await expect(
+        getDb().transaction(async (tx) => {
+          await tx.query("INSERT INTO t VALUES (2, 'two')");
+          await tx.query("INSERT INTO t VALUES (2, 'duplicate')");
+        }),
+      ).rejects.toThrow(/duplicate key/);
+      const { rows } = await getDb().query('SELECT count(*)::int AS n FROM t');
+      expect(rows[0]).toEqual({ n: 0 });
+      // The single PGlite connection would be stuck inside the failed transaction if it leaked.
+      const again = await getDb().transaction(async (tx) => (await tx.query('SELECT 1 AS one')).rows);
+      expect(again).toEqual([{ one: 1 }]);
+    });
+
+    it('keeps working after SQL errors outside a transaction', async () => {
+      await getDb().query('INSERT INTO t VALUES ($1, $2)', [1, 'one']);
+      for (let i = 0; i < 3; i++) {
+        await expect(getDb().query('INSERT INTO t VALUES ($1, $2)', [1, 'again'])).rejects.toThrow(/duplicate key/);
+        await expect(getDb().query('SELECT $1::int / 0', [1])).rejects.toThrow(/division by zero/);
+      }
+      const { rows } = await getDb().query('SELECT note FROM t');
+      expect(rows).toEqual([{ note: 'one' }]);
+    });
+
+    it('keeps concurrent transactions apart', async () => {
+      await Promise.all(
+        Array.from({ length: 5 }, (_, i) =>
+          getDb().transaction(async (tx) => {
+            await tx.query('INSERT INTO t VALUES ($1, $2)', [i, `n${i}`]);
+            if (i % 2 === 1) throw new Error(`fail ${i}`);
+          }).catch(() => undefined),
+        ),
+      );
+      const { rows } = await getDb().query<{ id: number }>('SELECT id FROM t ORDER BY id');
+      expect(rows.map((r) => r.id)).toEqual([0, 2, 4]);
+    });
+  },
+  { migrate: false },
+);
+
+describe('openDatabase errors', () => {
+  it('names DATABASE_URL (without the password) when PostgreSQL is unreachable', async () => {
+    await expect(openDatabase({ databaseUrl: 'postgres://user:hunter2@127.0.0.1:1/none' })).rejects.toThrow(
+      /Cannot connect to DATABASE_URL \(postgres:\/\/user:\*\*\*@127\.0\.0\.1:1\/none\)/,
+    );
+  });
+
+  it('close() can be called twice', async () => {
+    const db = await openDatabase({});
+    await db.close();
+    await expect(db.close()).resolves.toBeUndefined();
+  }, 60_000);
+});

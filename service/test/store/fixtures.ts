@@ -1,0 +1,26 @@
+/** Small builders for store tests; every value is valid unless a test overrides it. */
+import type { ContactFields, DirectoryPhone, PhoneKind } from '../../src/directory/model';
+import { upsertOrg, type OrgRow } from '../../src/store/orgs';
+import type { Queryable } from '../../src/store/types';
+
+export const ORG_ID = 'org-1';
+
+export function seedOrg(q: Queryable, id: string = ORG_ID): Promise<OrgRow> {
+  return upsertOrg(q, { id, name: `Org ${id}`, loginUrl: 'https://login.example.com' });
+}
+
+export function phone(kind: PhoneKind, e164: string | null, raw?: string, extension: string | null = null): DirectoryPhone {
+  return { kind, raw: raw ?? e164 ?? 'n/a', e164, extension };
+}
+
+export function contactFields(overrides: ContactFields = {}): ContactFields {
+  return {
+    firstName: 'Ada',
+    lastName: 'Lovelace',
+    company: 'Analytical Engines',
+    title: 'Analyst',
+    email: 'ada@example.com',
+    phones: [phone('work', '+14155552671', '(415) 555-2671')],
+    ...overrides,
+  };
+}

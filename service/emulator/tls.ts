@@ -1,4 +1,4 @@
-import { X509Certificate, createPrivateKey } from 'node:crypto';
+import { X509Certificate, createPrivateKey, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { generate } from 'selfsigned';
@@ -45,7 +45,13 @@ export async function loadOrCreateCertificate(dir: string): Promise<EmulatorCert
 async function createCertificate(): Promise<{ keyPem: string; certPem: string }> {
   const notBeforeDate = new Date(Date.now() - 60_000);
   const notAfterDate = new Date(notBeforeDate.getTime() + 365 * 24 * 3600 * 1000);
-  const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
+  // A distinct subject per certificate: OpenSSL finds trusted certificates by subject name, so two
+  // self-signed "CN=localhost" certificates trusted in one process would shadow each other.
+  const subject = [
+    { name: 'commonName', value: 'localhost' },
+    { name: 'organizationName', value: `Switchboard org emulator ${randomBytes(6).toString('hex')}` },
+  ];
+  const pems = await generate(subject, {
     keySize: 2048,
     algorithm: 'sha256',
     notBeforeDate,

@@ -2,7 +2,7 @@ import { parse } from 'csv-parse/sync';
 import { findField, type SObjectName } from '../org/schema';
 import type { Actor, DmlResult, OrgStore, SfError } from '../org/store';
 import { COLUMN_DELIMITERS, csvLine, dialectOf, type CsvDialect } from './csv-format';
-import { nextTurn, sfTimestamp, type CsvSettings, type JobState } from './job-common';
+import { BulkJob, nextTurn, sfTimestamp, type CsvSettings, type JobState } from './job-common';
 
 export type IngestOperation = 'insert' | 'update' | 'upsert' | 'delete';
 
@@ -53,13 +53,17 @@ class JobFailure extends Error {}
  * applied through the org store 200 rows per DML statement, yielding to the event loop between
  * chunks. Per-row failures are recorded with the row's original values for failedResults.
  */
-export class IngestJob {
+export class IngestJob extends BulkJob<IngestJobInfo> {
   readonly info: IngestJobInfo;
   private readonly uploads: string[] = [];
   private readonly dialect: CsvDialect;
+  /** The uploaded header row, echoed in the results. */
   private header: string[] = [];
+  /** The header's canonical field names, used for DML. */
+  private fieldNames: string[] = [];
   private readonly outcomes: RowOutcome[] = [];
   private unprocessed: string[][] = [];
+  private started = false;
   private abortRequested = false;
 
   constructor(
@@ -72,6 +76,7 @@ export class IngestJob {
     externalIdFieldName: string | undefined,
     private readonly store: OrgStore,
   ) {
+    super();
     const now = sfTimestamp();
     this.info = {
       id,
@@ -103,12 +108,6 @@ export class IngestJob {
     this.uploads.push(csv);
   }
 
-  setState(state: JobState, errorMessage?: string): void {
-    this.info.state = state;
-    this.info.systemModstamp = sfTimestamp();
-    if (errorMessage !== undefined) this.info.errorMessage = errorMessage;
-  }
-
   abort(): void {
     this.abortRequested = true;
     this.setState('Aborted');
@@ -119,6 +118,7 @@ export class IngestJob {
     const started = Date.now();
     await nextTurn(delayMs);
     if (this.abortRequested) return;
+    this.started = true;
     this.setState('InProgress');
     let rows: string[][];
     try {
@@ -155,16 +155,18 @@ export class IngestJob {
   }
 
   unprocessedRecordsCsv(): string {
-    // Before processing starts every uploaded row is unprocessed.
-    const rows = this.info.state === 'Open' || this.info.state === 'UploadComplete' ? this.safeRows() : this.unprocessed;
-    return [csvLine(this.header, this.dialect), ...rows.map((row) => csvLine(row, this.dialect))].join('');
+    // Until processing starts (and after an abort before it did) every uploaded row is unprocessed.
+    const rows = this.started ? this.unprocessed : this.safeRows();
+    const lines = rows.map((row) => csvLine(row.map((value) => (value === '' ? null : value)), this.dialect));
+    return csvLine(this.header, this.dialect) + lines.join('');
   }
 
   private resultsCsv(prefix: string[], pick: (outcome: RowOutcome) => string[] | undefined): string {
     let out = csvLine([...prefix, ...this.header], this.dialect);
     for (const outcome of this.outcomes) {
       const cells = pick(outcome);
-      if (cells) out += csvLine([...cells, ...outcome.row], this.dialect);
+      // Empty uploaded cells stay empty (unquoted), like nulls.
+      if (cells) out += csvLine([...cells, ...outcome.row.map((value) => (value === '' ? null : value))], this.dialect);
     }
     return out;
   }
@@ -190,8 +192,10 @@ export class IngestJob {
       }
       const [header, ...data] = parsed;
       if (!header) return;
-      if (index === 0) this.header = this.checkHeader(header);
-      else if (header.join('\u0000') !== this.header.join('\u0000')) {
+      if (index === 0) {
+        this.fieldNames = this.checkHeader(header);
+        this.header = header;
+      } else if (header.join('\u0000') !== this.header.join('\u0000')) {
         throw new JobFailure(`InvalidBatch : upload ${index + 1} has a different header row from the first upload`);
       }
       rows.push(...data);
@@ -256,7 +260,7 @@ export class IngestJob {
   /** A row as DML input: empty cells are left out, #N/A means null. */
   private recordOf(row: string[]): Record<string, unknown> {
     const record: Record<string, unknown> = {};
-    this.header.forEach((name, i) => {
+    this.fieldNames.forEach((name, i) => {
       const value = row[i] ?? '';
       if (value === '') return;
       record[name] = value === NULL_VALUE ? null : value;

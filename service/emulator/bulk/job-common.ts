@@ -5,6 +5,21 @@ import { isColumnDelimiter, isLineEnding, type ColumnDelimiter, type LineEnding 
 /** Job states shared by query and ingest jobs (ingest jobs also start Open). */
 export type JobState = 'Open' | 'UploadComplete' | 'InProgress' | 'JobComplete' | 'Failed' | 'Aborted';
 
+/** What query and ingest jobs share: their info's state, modstamp and failure message. */
+export abstract class BulkJob<Info extends { state: JobState; systemModstamp: string; errorMessage?: string }> {
+  abstract readonly info: Info;
+
+  is(state: JobState): boolean {
+    return this.info.state === state;
+  }
+
+  setState(state: JobState, errorMessage?: string): void {
+    this.info.state = state;
+    this.info.systemModstamp = sfTimestamp();
+    if (errorMessage !== undefined) this.info.errorMessage = errorMessage;
+  }
+}
+
 /** A client mistake about a job: sent as `[{ errorCode, message }]` with the given status. */
 export class JobRequestError extends Error {
   constructor(
@@ -64,9 +79,6 @@ export function csvSettingsOf(body: Record<string, unknown>): CsvSettings {
   if (!isLineEnding(lineEnding)) throw invalidJob(`lineEnding: expected LF or CRLF, got '${String(lineEnding)}'`);
   return { columnDelimiter, lineEnding };
 }
-
-/** The API version as a number (`62`), as job info shows it. */
-export const apiVersionNumber = (version: string): number => Number(version);
 
 /** Resolves on a later turn of the event loop (after the current response is on its way). */
 export const nextTurn = (delayMs = 0): Promise<void> =>

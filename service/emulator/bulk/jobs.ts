@@ -6,8 +6,10 @@ import type { QueryJob } from './query-job';
 export interface BulkOptions {
   /**
    * Rows per results page when the client passes no maxRecords. Unset, pages are bounded only by
-   * `maxPageChars`, like the platform's size-based pages: a large result still spans several
-   * locators (which jsforce 3.10's `bulk2.query` cannot follow, see the report / README).
+   * `maxPageChars`, like the platform's size-based pages, so a large result spans several locators.
+   * Note that jsforce 3.10's `bulk2.query` mishandles more than one page (it pipes every page into
+   * one CSV parser that the first page ends: "write after end", or later header rows read as
+   * records); clients should page by Sforce-Locator themselves.
    */
   defaultMaxRecords?: number;
   /** Upper bound on one results page, in characters of CSV. Default 32 MiB. */

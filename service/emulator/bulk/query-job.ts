@@ -1,9 +1,8 @@
-import type { OrgStore } from '../org/store';
-import type { Actor } from '../org/store';
+import type { Actor, OrgStore } from '../org/store';
 import type { CompiledQuery } from '../soql/compile';
 import { QueryResults } from '../soql/results';
 import { csvCell, dialectOf, type CsvDialect } from './csv-format';
-import { sfTimestamp, type CsvSettings, type JobState } from './job-common';
+import { BulkJob, sfTimestamp, type CsvSettings, type JobState } from './job-common';
 
 export interface QueryJobInfo {
   id: string;
@@ -42,7 +41,7 @@ const CHUNK_CHARS = 64 * 1024;
  * query at its locator's row position (free for the page that follows the last one served) and
  * encodes rows straight to CSV, so memory stays at one page however large the org.
  */
-export class QueryJob {
+export class QueryJob extends BulkJob<QueryJobInfo> {
   readonly info: QueryJobInfo;
   private results?: QueryResults;
   private readonly dialect: CsvDialect;
@@ -56,6 +55,7 @@ export class QueryJob {
     settings: CsvSettings,
     private readonly store: OrgStore,
   ) {
+    super();
     const now = sfTimestamp();
     this.info = {
       id,
@@ -76,16 +76,6 @@ export class QueryJob {
       totalProcessingTime: 0,
     };
     this.dialect = dialectOf(settings.columnDelimiter, settings.lineEnding);
-  }
-
-  is(state: JobState): boolean {
-    return this.info.state === state;
-  }
-
-  setState(state: JobState, errorMessage?: string): void {
-    this.info.state = state;
-    this.info.systemModstamp = sfTimestamp();
-    if (errorMessage !== undefined) this.info.errorMessage = errorMessage;
   }
 
   /** The job's "processing": the record count where it is cheap to know; otherwise it is learnt while paging. */

@@ -13,7 +13,7 @@ export { bulkJobsOf, type BulkJobs, type BulkOptions } from './jobs';
 export function bulkRouter(org: EmulatedOrg, options: BulkOptions = {}): express.Router {
   const router = express.Router();
   // A server-wide JSON parser may already have run; body-parser then leaves the body alone.
-  router.use(express.json({ type: ['application/json', 'application/*+json'] }));
+  router.use('/jobs', express.json({ type: ['application/json', 'application/*+json'] }));
   router.use(queryJobsRouter(org, options));
   router.use(ingestJobsRouter(org, options));
   return router;

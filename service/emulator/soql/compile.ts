@@ -71,19 +71,19 @@ export function compileSoql(text: string, options: CompileOptions): CompiledQuer
     }
   }
 
-  const orderBy: OrderKey[] = ast.orderBy.map((item) => {
+  let orderedById = false;
+  const orderBy: OrderKey[] = ast.orderBy.map((item, index) => {
     const path = resolve(item.field);
     const kind = kindOf(path.leaf);
     if (kind === 'longText') {
       throw soqlErrorAt('INVALID_FIELD', text, item.field.pos, `field '${path.leafName}' can not be sorted in a query call`);
     }
+    if (index === 0 && path.path === 'Id' && !item.descending) orderedById = true;
     // The SOQL reference: "By default, null values are sorted first", whatever the direction.
     return { kind, read: pathReader(path), descending: item.descending, nullsLast: item.nullsLast ?? false };
   });
-  const firstOrder = ast.orderBy[0];
-  const scanOrdered =
-    orderBy.length === 0 ||
-    (!orderBy[0].descending && firstOrder !== undefined && resolve(firstOrder.field).path === 'Id');
+  // Ids are unique, so ORDER BY Id (ASC) first is the scan order whatever follows it.
+  const scanOrdered = orderBy.length === 0 || orderedById;
 
   if (ast.offset && ast.offset.value > MAX_OFFSET) {
     throw soqlErrorAt('NUMBER_OUTSIDE_VALID_RANGE', text, ast.offset.pos, `Maximum SOQL offset allowed is ${MAX_OFFSET}`);

@@ -50,8 +50,4 @@ export class QueryCursors {
   close(id: string): void {
     this.open.delete(id);
   }
-
-  get size(): number {
-    return this.open.size;
-  }
 }

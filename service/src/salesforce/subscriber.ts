@@ -49,6 +49,7 @@ export class ChangeSubscriber extends EventEmitter {
   private draining: Promise<void> = Promise.resolve();
   private batchDone = false;
   private lastError: string | null = null;
+  private confirmed = false;
   private readonly batchSize: number;
   private readonly backoff: { initialMs: number; maxMs: number };
 
@@ -64,6 +65,14 @@ export class ChangeSubscriber extends EventEmitter {
 
   get error(): string | null {
     return this.lastError;
+  }
+
+  /**
+   * True once the server has answered the current subscription (an event batch or a keepalive): from then
+   * on, changes are certain to reach it. Before, a LATEST subscription may still be taking its position.
+   */
+  get live(): boolean {
+    return this.stateValue === 'subscribed' && this.confirmed;
   }
 
   start(): void {
@@ -86,6 +95,7 @@ export class ChangeSubscriber extends EventEmitter {
 
   private async connect(): Promise<void> {
     const generation = ++this.generation;
+    this.confirmed = false;
     this.setState('connecting');
     const { session, topic, logger } = this.options;
     try {
@@ -123,6 +133,10 @@ export class ChangeSubscriber extends EventEmitter {
     if (generation !== this.generation) {
       if (type === 'end' || type === 'error') this.closeRetired(generation);
       return;
+    }
+    if (!this.confirmed && (type === 'event' || type === 'grpcKeepAlive')) {
+      this.confirmed = true;
+      this.emit('live');
     }
     switch (type) {
       case 'event':

@@ -77,7 +77,7 @@ async function applyUpsert(
 
   if (link) {
     if (isOlder(record.systemModstamp, link.sfModstamp)) return { outcome: 'stale', contactId: link.contactId };
-    if (sfHash === link.sfHash || (await isEchoOfInflightWrite(tx, settings.orgId, record.id, link, values, sfHash))) {
+    if (sfHash === link.sfHash || (await isEchoOfOwnWrite(tx, settings.orgId, record.id, values, sfHash))) {
       return { outcome: 'unchanged', contactId: link.contactId };
     }
     const before = await getContact(tx, link.contactId);
@@ -148,18 +148,21 @@ async function findUnlinkedMatch(tx: Queryable, orgId: string, fields: ContactFi
   return null;
 }
 
-/** The values are what Salesforce will hold once our queued or in-flight write-backs land. */
-async function isEchoOfInflightWrite(
+/**
+ * The values are what Salesforce holds, or will hold once our queued or in-flight write-backs land: the
+ * echo of our own write. The outbox is read before the link is read again, so a write-back settling in
+ * between (which moves its values from the outbox into the link) is seen on one side or the other.
+ */
+async function isEchoOfOwnWrite(
   tx: Queryable,
   orgId: string,
   recordId: string,
-  link: Link,
   values: Record<string, SfValue>,
   sfHash: string,
 ): Promise<boolean> {
   const payloads = await inflightPayloadsForRecord(tx, orgId, recordId);
-  if (payloads.length === 0) return false;
-  const expected: Record<string, unknown> = { ...(link.sfValues ?? {}) };
+  const link = await findLinkByRecord(tx, orgId, recordId);
+  const expected: Record<string, unknown> = { ...(link?.sfValues ?? {}) };
   for (const payload of payloads) Object.assign(expected, payload);
   const comparable: Record<string, unknown> = {};
   for (const key of Object.keys(values)) comparable[key] = expected[key] ?? null;

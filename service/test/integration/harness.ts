@@ -127,12 +127,17 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       return { status: res.status, body: text ? JSON.parse(text) : null };
     },
   };
-  await waitSubscribed(stack);
+  try {
+    await waitSubscribed(stack);
+  } catch (err) {
+    await stack.close();
+    throw err;
+  }
   return stack;
 }
 
 export async function waitSubscribed(stack: Stack): Promise<void> {
-  await eventually(() => stack.service.orgs.every((o) => o.subscriber.state === 'subscribed'), 'the subscriber to connect');
+  await eventually(() => stack.service.orgs.every((o) => o.subscriber.live), 'the subscriber to be live');
 }
 
 /** A database of its own for one test file, on the real server DATABASE_URL points at. */

@@ -18,6 +18,8 @@ export interface StartOptions {
   /** Reuse an open database (tests); otherwise one is opened from the config and closed on close(). */
   db?: Database;
   subscriber?: { backoff?: { initialMs: number; maxMs: number } };
+  /** Run each org's initial sync when it has never completed one (default true). */
+  initialSync?: boolean;
 }
 
 export interface RunningService {
@@ -53,6 +55,7 @@ export async function startService(config: Config, options: StartOptions): Promi
         defaultCountry: config.defaultCountry as CountryCode,
         writeback: config.writeback,
         subscriber: options.subscriber,
+        initialSync: options.initialSync,
         connection: {
           id: 'primary',
           name: sf.orgName,

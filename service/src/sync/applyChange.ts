@@ -1,5 +1,5 @@
 import type { Database, Queryable } from '../store/types';
-import type { ChangeEvent, SfChangeRecord, SfValue } from '../salesforce/changeEvent';
+import type { ChangeEvent, SfChangeRecord, SfValue, SyncedObject } from '../salesforce/changeEvent';
 import type { ContactFields, DirectoryContact } from '../directory/model';
 import { deleteContact, findContactIdsByEmail, findContactIdsByPhones, getContact, insertContact, updateContact } from '../directory/contacts';
 import { createLink, deleteLink, findLinkByRecord, findLinksByContact, updateLink, type Link } from './links';
@@ -51,11 +51,12 @@ export async function applyChangeEvent(
           after: null,
         });
       }
+      const rule = `${event.objectName} ${event.operation} event ${event.eventId}`;
       for (const record of event.records) {
         const applied =
           event.operation === 'delete'
-            ? await applyDelete(tx, settings, event, record)
-            : await applyUpsert(tx, settings, event, record);
+            ? await applyDelete(tx, settings, record, rule)
+            : await applyUpsert(tx, settings, event.objectName, record, rule);
         result.outcomes.push({ recordId: record.id, ...applied });
       }
     }
@@ -64,15 +65,20 @@ export async function applyChangeEvent(
   });
 }
 
-async function applyUpsert(
+/**
+ * One created, updated or undeleted Salesforce record into the directory: update its linked contact, or
+ * join a matching unlinked contact, or create one. Stale and unchanged records are left alone.
+ */
+export async function applyUpsert(
   tx: Queryable,
   settings: OrgSyncSettings,
-  event: ChangeEvent,
+  objectName: SyncedObject,
   record: SfChangeRecord,
+  rule: string,
 ): Promise<{ outcome: RecordOutcome; contactId: string | null }> {
-  const values = mappedSfValues(settings.mappings, event.objectName, record.values);
+  const values = mappedSfValues(settings.mappings, objectName, record.values);
   const sfHash = stableHash(values);
-  const fields = sfToDirectory(settings.mappings, event.objectName, values, settings.defaultCountry);
+  const fields = sfToDirectory(settings.mappings, objectName, values, settings.defaultCountry);
   const link = await findLinkByRecord(tx, settings.orgId, record.id);
 
   if (link) {
@@ -92,7 +98,7 @@ async function applyUpsert(
       sfModstamp: record.systemModstamp ?? link.sfModstamp,
       telHash: stableHash(contactView(after)),
     });
-    await audit(tx, settings, record, event, before ? 'update' : 'create', before, after);
+    await audit(tx, settings, record, rule, before ? 'update' : 'create', before, after);
     return { outcome: before ? 'updated' : 'created', contactId: after.id };
   }
 
@@ -103,22 +109,22 @@ async function applyUpsert(
   await createLink(tx, {
     orgId: settings.orgId,
     contactId: after.id,
-    sobject: event.objectName,
+    sobject: objectName,
     recordId: record.id,
     sfValues: values,
     sfHash,
     sfModstamp: record.systemModstamp ?? undefined,
     telHash: stableHash(contactView(after)),
   });
-  await audit(tx, settings, record, event, before ? 'link' : 'create', before, after);
+  await audit(tx, settings, record, rule, before ? 'link' : 'create', before, after);
   return { outcome: before ? 'linked' : 'created', contactId: after.id };
 }
 
 async function applyDelete(
   tx: Queryable,
   settings: OrgSyncSettings,
-  event: ChangeEvent,
   record: SfChangeRecord,
+  rule: string,
 ): Promise<{ outcome: RecordOutcome; contactId: string | null }> {
   const link = await findLinkByRecord(tx, settings.orgId, record.id);
   if (!link) return { outcome: 'missing', contactId: null };
@@ -128,7 +134,7 @@ async function applyDelete(
   // A contact born in the phone system, or still linked elsewhere, outlives its Salesforce record.
   const removeContact = before !== null && before.source === 'salesforce' && otherLinks.length === 0;
   if (removeContact) await deleteContact(tx, before.id);
-  await audit(tx, settings, record, event, removeContact ? 'delete' : 'unlink', before, null);
+  await audit(tx, settings, record, rule, removeContact ? 'delete' : 'unlink', before, null);
   return { outcome: removeContact ? 'deleted' : 'unlinked', contactId: link.contactId };
 }
 
@@ -178,7 +184,7 @@ async function audit(
   tx: Queryable,
   settings: OrgSyncSettings,
   record: SfChangeRecord,
-  event: ChangeEvent,
+  rule: string,
   action: string,
   before: DirectoryContact | null,
   after: DirectoryContact | null,
@@ -189,10 +195,9 @@ async function audit(
     recordId: record.id,
     origin: 'salesforce',
     action,
-    rule: `${event.objectName} ${event.operation} event ${event.eventId}`,
+    rule,
     before: before ? contactView(before) : null,
     after: after ? contactView(after) : null,
   });
 }
 
-export type { SfValue };

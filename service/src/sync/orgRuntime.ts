@@ -6,11 +6,12 @@ import { ChangeSubscriber, type SubscriberState } from '../salesforce/subscriber
 import { ChangeEventError, decodeChangeEvent, type RawPubSubEvent } from '../salesforce/changeEvent';
 import { changeEventTopic } from '../salesforce/topics';
 import { JsforceRecordUpdater } from '../salesforce/records';
-import { upsertOrg } from '../store/orgs';
+import { updateOrgSettings, upsertOrg } from '../store/orgs';
 import { clearReplayId, getReplayId, saveReplayId } from '../store/checkpoints';
 import { recordAudit } from '../store/audit';
 import { applyChangeEvent, type ApplyResult } from './applyChange';
 import { WriteBackWorker } from './writeBack';
+import { runInitialSync } from './initialSync';
 import { DEFAULT_MAPPINGS } from './fieldMap';
 import { replayIdFromBytes, replayIdToBytes } from './replayId';
 import type { OrgSyncSettings } from './context';
@@ -31,6 +32,16 @@ export interface OrgRuntimeOptions {
   logger: Logger;
   writeback: { batchSize: number; intervalMs: number };
   subscriber?: { backoff?: { initialMs: number; maxMs: number }; batchSize?: number };
+  /** Load every record once, when the org has never completed an initial sync (default true). */
+  initialSync?: boolean;
+}
+
+export interface InitialSyncStatus {
+  state: 'pending' | 'running' | 'done' | 'failed';
+  records: number;
+  startedAt: string | null;
+  finishedAt: string | null;
+  error: string | null;
 }
 
 export interface OrgStatus {
@@ -43,6 +54,7 @@ export interface OrgStatus {
   lastEventAt: string | null;
   eventsApplied: number;
   needsReconcile: boolean;
+  initialSync: InitialSyncStatus;
 }
 
 /**
@@ -59,6 +71,8 @@ export class OrgRuntime {
   private lastEventAt: string | null = null;
   private eventsApplied = 0;
   private needsReconcile = false;
+  private initial: InitialSyncStatus = { state: 'pending', records: 0, startedAt: null, finishedAt: null, error: null };
+  private initialRun: Promise<void> | undefined;
   private readonly logger: Logger;
 
   constructor(private readonly options: OrgRuntimeOptions) {
@@ -111,12 +125,48 @@ export class OrgRuntime {
 
   async start(): Promise<void> {
     const { connection, db } = this.options;
-    await upsertOrg(db, { id: connection.id, name: connection.name, loginUrl: connection.loginUrl });
+    const row = await upsertOrg(db, { id: connection.id, name: connection.name, loginUrl: connection.loginUrl });
+    const done = row.settings.initialSync as InitialSyncStatus | undefined;
+    if (done?.state === 'done') this.initial = done;
     this.subscriber.start();
     this.writeBack.start();
+    if (this.options.initialSync !== false && this.initial.state !== 'done') {
+      // Subscribe first, snapshot second: a change made during the snapshot arrives as an event.
+      this.subscriber.once('live', () => {
+        this.initialRun = this.runInitialSync();
+      });
+    }
+  }
+
+  /** Resolves when the initial sync started at start() has finished (or at once when none runs). */
+  async initialSyncSettled(): Promise<InitialSyncStatus> {
+    await this.initialRun;
+    return this.initial;
+  }
+
+  private async runInitialSync(): Promise<void> {
+    const { db, connection } = this.options;
+    this.initial = { state: 'running', records: 0, startedAt: new Date().toISOString(), finishedAt: null, error: null };
+    try {
+      const result = await runInitialSync(db, this.session, this.settings, this.logger, {
+        apiVersion: connection.apiVersion,
+        onProgress: (_object, total) => {
+          this.initial.records = total;
+        },
+      });
+      this.initial = { ...this.initial, state: 'done', records: result.records, finishedAt: new Date().toISOString() };
+      this.logger.info({ records: result.records, ms: result.ms, perObject: result.perObject }, 'initial sync complete');
+    } catch (err) {
+      this.initial = { ...this.initial, state: 'failed', finishedAt: new Date().toISOString(), error: (err as Error).message };
+      this.logger.error({ err }, 'initial sync failed; it runs again at the next start');
+    }
+    await updateOrgSettings(db, connection.id, { initialSync: this.initial }).catch((err: unknown) =>
+      this.logger.error({ err }, 'could not record the initial sync status'),
+    );
   }
 
   async stop(): Promise<void> {
+    await this.initialRun;
     await this.subscriber.stop();
     await this.writeBack.stop();
   }
@@ -162,6 +212,7 @@ export class OrgRuntime {
       lastEventAt: this.lastEventAt,
       eventsApplied: this.eventsApplied,
       needsReconcile: this.needsReconcile,
+      initialSync: { ...this.initial },
     };
   }
 }

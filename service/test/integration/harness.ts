@@ -48,6 +48,8 @@ export interface StackOptions {
   authFlow?: 'client_credentials' | 'jwt';
   /** Use real Postgres from DATABASE_URL when set (default) or force the embedded PGlite. */
   backend?: 'auto' | 'pglite';
+  /** Run the initial sync at start (off by default: most tests watch single changes). */
+  initialSync?: boolean;
 }
 
 const silent = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
@@ -89,7 +91,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       orgName: 'Test org',
     },
   };
-  const launch = () => startService(config, { logger: silent, db, subscriber: { backoff: { initialMs: 50, maxMs: 400 } } });
+  const launch = () =>
+    startService(config, {
+      logger: silent,
+      db,
+      initialSync: options.initialSync ?? false,
+      subscriber: { backoff: { initialMs: 50, maxMs: 400 } },
+    });
   const stack: Stack = {
     emulator,
     db,

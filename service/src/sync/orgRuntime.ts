@@ -34,6 +34,8 @@ export interface OrgRuntimeOptions {
   subscriber?: { backoff?: { initialMs: number; maxMs: number }; batchSize?: number };
   /** Load every record once, when the org has never completed an initial sync (default true). */
   initialSync?: boolean;
+  /** How long after the subscribe request the initial sync may start without a server confirmation. */
+  subscribeGraceMs?: number;
 }
 
 export interface InitialSyncStatus {
@@ -73,6 +75,7 @@ export class OrgRuntime {
   private needsReconcile = false;
   private initial: InitialSyncStatus = { state: 'pending', records: 0, startedAt: null, finishedAt: null, error: null };
   private initialRun: Promise<void> | undefined;
+  private stopping = false;
   private readonly logger: Logger;
 
   constructor(private readonly options: OrgRuntimeOptions) {
@@ -130,12 +133,29 @@ export class OrgRuntime {
     if (done?.state === 'done') this.initial = done;
     this.subscriber.start();
     this.writeBack.start();
-    if (this.options.initialSync !== false && this.initial.state !== 'done') {
-      // Subscribe first, snapshot second: a change made during the snapshot arrives as an event.
-      this.subscriber.once('live', () => {
-        this.initialRun = this.runInitialSync();
-      });
-    }
+    if (this.options.initialSync !== false && this.initial.state !== 'done') this.startInitialSyncWhenSubscribed();
+  }
+
+  /**
+   * Subscribe first, snapshot second, so a change made during the snapshot arrives as an event. The
+   * server confirms a subscription only with its first batch or keepalive (up to 270 s on a quiet org),
+   * so a short grace after the subscribe request, ample for it to take its position, also counts.
+   */
+  private startInitialSyncWhenSubscribed(): void {
+    let timer: NodeJS.Timeout | undefined;
+    const begin = () => {
+      if (timer) clearTimeout(timer);
+      this.subscriber.off('live', begin);
+      this.subscriber.off('state', onState);
+      if (!this.initialRun && !this.stopping) this.initialRun = this.runInitialSync();
+    };
+    const onState = (state: string) => {
+      if (state === 'subscribed' && !timer) timer = setTimeout(begin, this.options.subscribeGraceMs ?? 2000);
+    };
+    this.subscriber.on('live', begin);
+    this.subscriber.on('state', onState);
+    if (this.subscriber.live) begin();
+    else onState(this.subscriber.state);
   }
 
   /** Resolves when the initial sync started at start() has finished (or at once when none runs). */
@@ -166,6 +186,7 @@ export class OrgRuntime {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     await this.initialRun;
     await this.subscriber.stop();
     await this.writeBack.stop();

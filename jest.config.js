@@ -1,6 +1,7 @@
 /** Jest runs the service's unit and integration tests; the LWC project joins here later. */
 module.exports = {
   testTimeout: 60000,
+  reporters: ['default', '<rootDir>/scripts/jest-summary-reporter.js'],
   projects: [
     {
       displayName: 'service',

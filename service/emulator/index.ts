@@ -19,6 +19,8 @@ export interface EmulatorOptions extends EmulatedOrgOptions {
   pubSubPort?: number;
   /** Keepalive period of idle Subscribe streams (the platform's is 270 s). */
   keepaliveMs?: number;
+  /** How long a Subscribe stream with nothing requested stays open without a FetchRequest (default 60 s). */
+  idleTimeoutMs?: number;
 }
 
 /** How any client reaches the emulated org: the JSON line `npm run emulator` prints. */
@@ -55,6 +57,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<EmulatorH
     port: options.pubSubPort ?? 0,
     tls,
     keepaliveMs: options.keepaliveMs,
+    idleTimeoutMs: options.idleTimeoutMs,
   });
   return {
     org,

@@ -30,6 +30,8 @@ export interface FieldDef {
   referenceTo?: string[];
   relationshipName?: string;
   picklistValues?: string[];
+  /** What the platform fills in on create when the field is not given (a picklist's default value). */
+  defaultValue?: string;
   /** Required on create (REQUIRED_FIELD_MISSING when absent). */
   requiredOnCreate?: boolean;
   /** Only present in orgs with Person Accounts enabled. */
@@ -82,6 +84,12 @@ const phone = (name: string, label: string, extra: Partial<FieldDef> = {}): Fiel
 const text = (name: string, label: string, length: number, extra: Partial<FieldDef> = {}): FieldDef =>
   f(name, label, 'string', { length, ...extra });
 
+/** The read-only compound `Name` of Contact, Lead and User: FirstName and LastName, derived by the store. */
+const fullName = (): FieldDef => text('Name', 'Full Name', 121, { createable: false, updateable: false });
+
+/** Lead Status values; the first is the org's default (what a new Lead gets when none is given). */
+export const LEAD_STATUSES = ['Open - Not Contacted', 'Working - Contacted', 'Closed - Converted', 'Closed - Not Converted'] as const;
+
 export const SCHEMA: Record<SObjectName, SObjectDef> = {
   Contact: {
     name: 'Contact',
@@ -94,6 +102,7 @@ export const SCHEMA: Record<SObjectName, SObjectDef> = {
       f('AccountId', 'Account ID', 'reference', { referenceTo: ['Account'], relationshipName: 'Account', length: 18 }),
       text('FirstName', 'First Name', 40),
       text('LastName', 'Last Name', 80, { nillable: false, requiredOnCreate: true }),
+      fullName(),
       text('Title', 'Title', 128),
       f('Email', 'Email', 'email', { length: 80 }),
       phone('Phone', 'Business Phone'),
@@ -114,15 +123,13 @@ export const SCHEMA: Record<SObjectName, SObjectDef> = {
       ownerField(),
       text('FirstName', 'First Name', 40),
       text('LastName', 'Last Name', 80, { nillable: false, requiredOnCreate: true }),
+      fullName(),
       text('Company', 'Company', 255, { nillable: false, requiredOnCreate: true }),
       text('Title', 'Title', 128),
       f('Email', 'Email', 'email', { length: 80 }),
       phone('Phone', 'Phone'),
       phone('MobilePhone', 'Mobile Phone'),
-      f('Status', 'Status', 'picklist', {
-        length: 255,
-        picklistValues: ['Open - Not Contacted', 'Working - Contacted', 'Closed - Converted', 'Closed - Not Converted'],
-      }),
+      f('Status', 'Status', 'picklist', { length: 255, picklistValues: [...LEAD_STATUSES], defaultValue: LEAD_STATUSES[0] }),
       f('IsConverted', 'Converted', 'boolean', { createable: false, updateable: false, nillable: false }),
     ],
   },
@@ -171,7 +178,7 @@ export const SCHEMA: Record<SObjectName, SObjectDef> = {
       text('Username', 'Username', 80, { nillable: false, requiredOnCreate: true }),
       text('FirstName', 'First Name', 40),
       text('LastName', 'Last Name', 80, { nillable: false, requiredOnCreate: true }),
-      text('Name', 'Full Name', 121, { createable: false, updateable: false }),
+      fullName(),
       f('Email', 'Email', 'email', { length: 128, nillable: false, requiredOnCreate: true }),
       phone('Phone', 'Phone'),
       phone('MobilePhone', 'Mobile'),

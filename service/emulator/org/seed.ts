@@ -1,4 +1,4 @@
-import type { SObjectName } from './schema';
+import { LEAD_STATUSES, type SObjectName } from './schema';
 import type { FieldValue, SfRecord } from './store';
 
 /** How many records of each kind a new org starts with. */
@@ -48,7 +48,11 @@ function rng(seed: number): () => number {
 }
 
 const pick = <T>(r: () => number, list: readonly T[]): T => list[Math.floor(r() * list.length)];
-const digits = (r: () => number, n: number): string => Array.from({ length: n }, () => Math.floor(r() * 10)).join('');
+function digits(r: () => number, n: number): string {
+  let out = '';
+  for (let i = 0; i < n; i++) out += Math.floor(r() * 10);
+  return out;
+}
 
 /**
  * Phone numbers as people type them: national and international, dots, dashes, brackets, extensions,
@@ -96,10 +100,10 @@ const domainOf = (company: string): string => company.toLowerCase().replace(/[^a
  * this object with Object.assign: an object spread per record (`{ ...base, … }`) costs several times
  * more, and a million-row scan builds a million of them.
  */
-function audit(ctx: SeedContext, sobject: SObjectName, index: number, adminId: string): SfRecord {
+function audit(ctx: SeedContext, sobject: SObjectName, index: number, id: string, adminId: string): SfRecord {
   const stamp = new Date(SEED_EPOCH - (ctx.seedCount(sobject) - index) * 1000).toISOString();
   return {
-    Id: ctx.idFor(sobject, index),
+    Id: id,
     IsDeleted: false,
     CreatedDate: stamp,
     CreatedById: adminId,
@@ -111,17 +115,32 @@ function audit(ctx: SeedContext, sobject: SObjectName, index: number, adminId: s
 
 /** Contact and Lead show `Name` as the platform composes it: FirstName and LastName, blanks left out. */
 export function personName(first: FieldValue, last: FieldValue): string {
-  return [first, last].filter((part) => part !== null && String(part).trim() !== '').join(' ').trim();
+  const firstText = first === null ? '' : String(first).trim();
+  const lastText = last === null ? '' : String(last).trim();
+  return firstText && lastText ? `${firstText} ${lastText}` : firstText || lastText;
 }
 
-/** Record `index` of `sobject` as seeded: pure function of (org, object, index). */
-export function seedRecord(ctx: SeedContext, sobject: SObjectName, index: number): SfRecord {
+/** Every seeded record is created and owned by the administrator (user 1); one id per org, made once. */
+const adminIds = new WeakMap<SeedContext, string>();
+function adminIdOf(ctx: SeedContext): string {
+  let id = adminIds.get(ctx);
+  if (id === undefined) {
+    id = ctx.idFor('User', 1);
+    adminIds.set(ctx, id);
+  }
+  return id;
+}
+
+/**
+ * Record `index` of `sobject` as seeded: pure function of (org, object, index). `id` is the record's
+ * id when the caller has already made it (a scan has).
+ */
+export function seedRecord(ctx: SeedContext, sobject: SObjectName, index: number, id = ctx.idFor(sobject, index)): SfRecord {
   const r = rng(ctx.orgNumber * 1_000_003 + index * 31 + sobject.length * 7919);
   const first = pick(r, FIRST);
   const last = pick(r, LAST);
-  // Seeded records are created and owned by the administrator (user 1).
-  const owner = ctx.idFor('User', 1);
-  const base = audit(ctx, sobject, index, owner);
+  const owner = adminIdOf(ctx);
+  const base = audit(ctx, sobject, index, id, owner);
   switch (sobject) {
     case 'User':
       return userRecord(base, index, first, last, r);
@@ -160,7 +179,7 @@ export function seedRecord(ctx: SeedContext, sobject: SObjectName, index: number
         Email: maybe(r, 0.8, () => emailFor(first, last, domainOf(company), index)),
         Phone: maybe(r, 0.85, () => messyPhone(r)),
         MobilePhone: maybe(r, 0.5, () => messyPhone(r)),
-        Status: 'Open - Not Contacted',
+        Status: LEAD_STATUSES[0],
         IsConverted: false,
       });
     }

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { makeId, parseId } from './ids';
 import { SCHEMA, SOBJECT_NAMES, fieldsOf, findField, resolveSObject, type FieldDef, type SObjectName } from './schema';
-import { seedRecord, type SeedCounts } from './seed';
+import { personName, seedRecord, type SeedCounts } from './seed';
 
 export type FieldValue = string | number | boolean | null;
 export interface SfRecord {
@@ -151,12 +151,15 @@ export class OrgStore {
     return slot && isDeletedSlot(slot) ? slot[DELETED] : undefined;
   }
 
-  /** Streams records in id order; deleted ones only when asked (queryAll). */
-  *scan(sobject: SObjectName, includeDeleted = false): Generator<SfRecord> {
+  /**
+   * Streams records in id order; deleted ones only when asked (queryAll). `fromIndex` starts the walk
+   * at a record's scan index (see scanIndexOf), so a paged reader resumes where it stopped.
+   */
+  *scan(sobject: SObjectName, includeDeleted = false, fromIndex = 0): Generator<SfRecord> {
     const end = this.nextIndex[sobject];
-    for (let index = 0; index < end; index++) {
+    for (let index = Math.max(0, Math.floor(fromIndex)); index < end; index++) {
       const id = this.idFor(sobject, index);
-      const slot = this.written.get(id) ?? (index < this.seedCount(sobject) ? seedRecord(this, sobject, index) : undefined);
+      const slot = this.written.get(id) ?? (index < this.seedCount(sobject) ? seedRecord(this, sobject, index, id) : undefined);
       if (!slot) continue;
       if (isDeletedSlot(slot)) {
         if (includeDeleted) yield slot[DELETED];
@@ -164,6 +167,13 @@ export class OrgStore {
         yield slot;
       }
     }
+  }
+
+  /** Where a record of this org sits in its object's scan: pass it (or one past it) to scan's `fromIndex`. */
+  scanIndexOf(id: string): number {
+    const parsed = parseId(id);
+    if (!parsed || parsed.orgNumber !== this.orgNumber) throw new Error(`scanIndexOf: ${id} is no record id of org ${this.orgNumber}`);
+    return parsed.index;
   }
 
   count(sobject: SObjectName): number {
@@ -186,6 +196,7 @@ export class OrgStore {
       const stamp = this.now();
       const record: SfRecord = {
         ...this.blankRecord(sobject),
+        ...this.createDefaults(sobject, actor),
         ...fields,
         Id: this.idFor(sobject, index),
         IsDeleted: false,
@@ -340,14 +351,27 @@ export class OrgStore {
     return record;
   }
 
+  /**
+   * What the platform fills in on create when the request leaves it out: the owner is the creating
+   * user, and a field with a default (Lead Status) gets it.
+   */
+  private createDefaults(sobject: SObjectName, actor: Actor): Record<string, FieldValue> {
+    const defaults: Record<string, FieldValue> = {};
+    for (const def of fieldsOf(sobject, this.personAccounts)) {
+      if (def.name === 'OwnerId') defaults.OwnerId = actor.userId;
+      else if (def.defaultValue !== undefined) defaults[def.name] = def.defaultValue;
+    }
+    return defaults;
+  }
+
   /** Fields the platform computes from others. */
   private derive(sobject: SObjectName, record: SfRecord): void {
     if (sobject === 'Account' && this.personAccounts) {
       const person = !isBlank(record.LastName);
       record.IsPersonAccount = person;
-      if (person) record.Name = [record.FirstName, record.LastName].filter((v) => !isBlank(v)).join(' ');
+      if (person) record.Name = personName(record.FirstName, record.LastName);
     }
-    if (sobject === 'User') record.Name = [record.FirstName, record.LastName].filter((v) => !isBlank(v)).join(' ');
+    if (sobject === 'User' || sobject === 'Contact' || sobject === 'Lead') record.Name = personName(record.FirstName, record.LastName);
   }
 
   private validateFields(

@@ -86,7 +86,7 @@ function fieldDescribe(def: FieldDef): Record<string, unknown> {
     custom: false,
     defaultValue: null,
     defaultValueFormula: null,
-    defaultedOnCreate: def.system === true || def.type === 'boolean' || def.name === 'OwnerId',
+    defaultedOnCreate: def.system === true || def.type === 'boolean' || def.name === 'OwnerId' || def.defaultValue !== undefined,
     dependentPicklist: false,
     deprecatedAndHidden: false,
     digits: def.type === 'int' ? 9 : 0,
@@ -112,8 +112,8 @@ function fieldDescribe(def: FieldDef): Record<string, unknown> {
     permissionable: def.nillable && !def.system,
     picklistValues: (def.picklistValues ?? []).map((value) => ({
       active: true,
-      // The emulator's store applies no picklist defaults, so none is advertised.
-      defaultValue: false,
+      // The store applies the field's default on create (Lead Status: its first value).
+      defaultValue: value === def.defaultValue,
       label: value,
       validFor: null,
       value,

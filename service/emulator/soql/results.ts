@@ -7,7 +7,8 @@ import { ParentLookup } from './paths';
  * A resumable walk over a query's result rows (after WHERE, ORDER BY, OFFSET and LIMIT).
  *
  * Unordered queries (and ORDER BY Id) stream straight from the store's scan, holding nothing but
- * the scan position. Other orderings materialise only the matching records' sort keys and ids,
+ * the scan position and, for each row position a page started at, the store index it was found at:
+ * going back to a served page (a retried locator) resumes the scan there. Other orderings materialise only the matching records' sort keys and ids,
  * sort them, and fetch each record again as it is emitted.
  */
 export class QueryResults {
@@ -19,6 +20,10 @@ export class QueryResults {
   private sortedNext = 0;
   private peeked?: SfRecord;
   private exhausted = false;
+  /** The last record the scan stream gave (scan-ordered queries). */
+  private lastScanned?: SfRecord;
+  /** Row position → store scan index of that row, remembered at every seek. */
+  private readonly resumePoints = new Map<number, number>();
 
   constructor(
     private readonly store: OrgStore,
@@ -51,15 +56,24 @@ export class QueryResults {
     return this.peeked !== undefined;
   }
 
-  /** Moves to row `position`: free when it is the current one, otherwise the scan restarts. */
+  /**
+   * Moves to row `position`: free when it is the current one; otherwise the scan resumes at the
+   * nearest remembered row at or before it and walks on from there.
+   */
   seek(position: number): void {
+    this.rememberResumePoint();
     if (position === this.emitted) return;
     this.peeked = undefined;
     this.exhausted = false;
     this.emitted = 0;
     this.stream = undefined;
+    this.lastScanned = undefined;
     if (this.query.scanOrdered) {
-      // Skipping still walks the scan; sequential readers never get here.
+      const resume = this.resumePointAtOrBefore(position);
+      if (resume) {
+        this.emitted = resume.position;
+        this.stream = this.matching(resume.scanIndex);
+      }
       while (this.emitted < position && this.pull()) this.emitted++;
     } else {
       this.emitted = position;
@@ -79,6 +93,22 @@ export class QueryResults {
     }
     const afterOffset = Math.max(0, matches - query.offset);
     return query.limit === undefined ? afterOffset : Math.min(afterOffset, query.limit);
+  }
+
+  private rememberResumePoint(): void {
+    if (!this.query.scanOrdered) return;
+    const next = this.peeked ?? this.lastScanned;
+    if (!next) return;
+    // The peeked record is the next row itself; after the last one taken, the next row lies beyond it.
+    this.resumePoints.set(this.emitted, this.store.scanIndexOf(next.Id) + (this.peeked ? 0 : 1));
+  }
+
+  private resumePointAtOrBefore(position: number): { position: number; scanIndex: number } | undefined {
+    let best: { position: number; scanIndex: number } | undefined;
+    for (const [at, scanIndex] of this.resumePoints) {
+      if (at <= position && (!best || at > best.position)) best = { position: at, scanIndex };
+    }
+    return best;
   }
 
   private pull(): SfRecord | undefined {
@@ -101,7 +131,9 @@ export class QueryResults {
       }
     }
     const step = this.stream.next();
-    return step.done ? undefined : step.value;
+    if (step.done) return undefined;
+    this.lastScanned = step.value;
+    return step.value;
   }
 
   private pullSorted(): SfRecord | undefined {
@@ -119,10 +151,10 @@ export class QueryResults {
     return this.store.get(sobject, id) ?? (this.includeDeleted ? this.store.getDeleted(sobject, id) : undefined);
   }
 
-  private *matching(): Generator<SfRecord> {
+  private *matching(fromIndex = 0): Generator<SfRecord> {
     const { where, sobject } = this.query;
     const parents = this.parents;
-    for (const record of this.store.scan(sobject, this.includeDeleted)) {
+    for (const record of this.store.scan(sobject, this.includeDeleted, fromIndex)) {
       if (!where || where(record, parents)) yield record;
     }
   }

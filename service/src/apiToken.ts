@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -16,5 +16,7 @@ export function resolveApiToken(configured: string | undefined, dataDir: string)
   mkdirSync(dataDir, { recursive: true });
   const token = randomBytes(24).toString('base64url');
   writeFileSync(file, `${token}\n`, { mode: 0o600 });
+  // The mode above applies only when the file is created; a replaced short token must not stay readable.
+  chmodSync(file, 0o600);
   return { token, file };
 }

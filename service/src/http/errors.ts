@@ -23,7 +23,9 @@ export function fieldPath(path: ReadonlyArray<PropertyKey>): string {
 
 export function fromZod(error: ZodError, record?: string): ApiError {
   const issue = error.issues[0];
-  const field = fieldPath(issue.path) || undefined;
+  // An unknown key's issue sits on the object; the key itself is the field the client got wrong.
+  const path = issue.code === 'unrecognized_keys' && issue.keys.length > 0 ? [...issue.path, issue.keys[0]] : issue.path;
+  const field = fieldPath(path) || undefined;
   const message = `${field ? `${field}: ` : ''}${issue.message}${record ? ` (contact ${record})` : ''}`;
   return new ApiError(400, 'invalid_request', message, { field, record });
 }

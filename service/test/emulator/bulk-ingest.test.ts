@@ -1,5 +1,5 @@
 import type { DmlBatch } from '../../emulator/org/store';
-import { rejectionOf, startQueryHarness, type QueryHarness, type RawResponse } from './soql-harness';
+import { rejectionOf, startQueryHarness, type QueryHarness, type RawResponse } from './rest-harness';
 
 const POLL = { pollInterval: 20, pollTimeout: 30_000 };
 const json = <T>(response: RawResponse): T => JSON.parse(response.text) as T;

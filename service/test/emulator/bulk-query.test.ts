@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import type { Record as JsforceRecord } from 'jsforce';
 import { bulkJobsOf } from '../../emulator/bulk/routes';
-import { API_VERSION, rejectionOf, startQueryHarness, type QueryHarness, type RawResponse } from './soql-harness';
+import { API_VERSION, rejectionOf, startQueryHarness, type QueryHarness, type RawResponse } from './rest-harness';
 
 const CONTACTS = 25_000;
 const POLL = { pollInterval: 20, pollTimeout: 30_000 };

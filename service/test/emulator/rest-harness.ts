@@ -1,6 +1,7 @@
 /**
- * Shared set-up for the REST emulator tests: an org, its HTTPS server with the emulator certificate,
- * jsforce connections that trust it, and a small HTTPS client for raw requests.
+ * Shared set-up for the REST, SOQL and Bulk API 2.0 emulator tests: an org, its HTTPS server with the
+ * emulator certificate (plus any extra routers, such as query and bulk), jsforce connections that trust
+ * it, and a small HTTPS client for raw requests.
  *
  * jsforce 3 sends requests with node-fetch v2 and passes no agent unless `httpProxy` is set, so Node's
  * `https.globalAgent` carries them: adding the certificate to `https.globalAgent.options.ca` makes
@@ -10,9 +11,12 @@ import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import tls from 'node:tls';
+import type { Router } from 'express';
 import { Connection } from 'jsforce';
+import { bulkRouter, type BulkOptions } from '../../emulator/bulk/routes';
 import { EmulatedOrg, type EmulatedOrgOptions } from '../../emulator/org/org';
 import { startRestServer, type RestServer } from '../../emulator/rest/server';
+import { queryRouter } from '../../emulator/soql/routes';
 import { loadOrCreateCertificate } from '../../emulator/tls';
 
 export const API_VERSION = '62.0';
@@ -48,11 +52,16 @@ export interface RawResponse {
   json(): unknown;
 }
 
-export async function startRestHarness(options: EmulatedOrgOptions = {}): Promise<RestHarness> {
+export interface RestHarnessOptions {
+  /** Routers mounted on the REST server besides the core ones, built for the harness's org. */
+  routers?: (org: EmulatedOrg) => Router[];
+}
+
+export async function startRestHarness(options: EmulatedOrgOptions = {}, harness: RestHarnessOptions = {}): Promise<RestHarness> {
   const certificate = await loadOrCreateCertificate(TEST_CERT_DIR);
   trustCertificate(certificate.certPem);
   const org = new EmulatedOrg({ seed: SMALL_SEED, ...options });
-  const server = await startRestServer(org, { tls: certificate });
+  const server = await startRestServer(org, { tls: certificate, routers: harness.routers?.(org) });
   const url = server.url;
 
   const request = (method: string, pathname: string, raw: RawRequestOptions = {}): Promise<RawResponse> =>
@@ -96,6 +105,32 @@ export async function startRestHarness(options: EmulatedOrgOptions = {}): Promis
       return conn;
     },
     close: () => server.close(),
+  };
+}
+
+/** A REST harness with the SOQL and Bulk API 2.0 routers, signed in. */
+export interface QueryHarness {
+  org: EmulatedOrg;
+  server: RestServer;
+  conn: Connection;
+  /** Authorised raw HTTPS request; `path` is relative to `/services/data/vXX.X/` unless it starts with '/'. */
+  request(method: string, path: string, options?: RawRequestOptions): Promise<RawResponse>;
+  close(): Promise<void>;
+}
+
+export async function startQueryHarness(orgOptions: EmulatedOrgOptions = {}, bulkOptions: BulkOptions = {}): Promise<QueryHarness> {
+  const harness = await startRestHarness(orgOptions, { routers: (org) => [queryRouter(org), bulkRouter(org, bulkOptions)] });
+  const conn = await harness.connect();
+  return {
+    org: harness.org,
+    server: harness.server,
+    conn,
+    request: (method, path, options = {}) =>
+      harness.request(method, path.startsWith('/') ? path : `/services/data/v${API_VERSION}/${path}`, {
+        body: options.body,
+        headers: { authorization: `Bearer ${conn.accessToken}`, ...options.headers },
+      }),
+    close: () => harness.close(),
   };
 }
 

@@ -1,5 +1,5 @@
 import type { Connection, Record as JsforceRecord } from 'jsforce';
-import { API_VERSION, rejectionOf, startQueryHarness, type QueryHarness } from './soql-harness';
+import { API_VERSION, rejectionOf, startQueryHarness, type QueryHarness } from './rest-harness';
 
 /** jsforce's Query is thenable but not a Promise. */
 const runQuery = (conn: Connection, soql: string): Promise<unknown> => Promise.resolve(conn.query(soql));

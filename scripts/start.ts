@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { ConfigError, loadConfig, type Config } from '../service/src/config';
+import type { Config } from '../service/src/config';
+import { exitOnSignals, loadConfigOrExit } from '../service/src/cli/process';
 import { createLogger } from '../service/src/log';
 import { startService } from '../service/src/service';
 import { startEmulator } from '../service/emulator';
@@ -10,16 +11,7 @@ import { DEMO_SEED } from '../service/emulator/org/seed';
  * hundred messy Contacts, Leads and Person Accounts, and the service synced to it on embedded PGlite.
  */
 async function main(): Promise<void> {
-  let config: Config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      process.exit(1);
-    }
-    throw err;
-  }
+  let config: Config = loadConfigOrExit();
   const logger = createLogger({ level: config.logLevel, name: 'switchboard' });
   const closers: Array<() => Promise<void>> = [];
   let demo = false;
@@ -64,15 +56,7 @@ async function main(): Promise<void> {
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 
-  const shutdown = (signal: string) => {
-    logger.info({ signal }, 'shutting down');
-    void (async () => {
-      for (const close of closers) await close().catch((err: unknown) => logger.error({ err }, 'shutdown step failed'));
-      process.exit(0);
-    })();
-  };
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  exitOnSignals(logger, closers);
 }
 
 main().catch((err: unknown) => {

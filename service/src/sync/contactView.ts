@@ -1,14 +1,7 @@
-import type { DirectoryContact, DirectoryPhone } from '../directory/model';
+import type { DirectoryContact } from '../directory/model';
 
 /** The synced content of a contact, without ids and timestamps: what audits show and hashes cover. */
-export interface ContactView {
-  firstName: string | null;
-  lastName: string | null;
-  company: string | null;
-  title: string | null;
-  email: string | null;
-  phones: DirectoryPhone[];
-}
+export type ContactView = Pick<DirectoryContact, 'firstName' | 'lastName' | 'company' | 'title' | 'email' | 'phones'>;
 
 export function contactView(contact: DirectoryContact): ContactView {
   return {

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Database } from '../store/types';
+import type { Database, Queryable } from '../store/types';
 import { claimOutboxBatch, completeOutbox, failOutbox, retryOutbox, type OutboxItem } from '../store/outbox';
 import { recordAudit } from '../store/audit';
 import type { SfValue } from '../salesforce/changeEvent';
@@ -149,16 +149,7 @@ export class WriteBackWorker {
         await updateLink(tx, link.id, { sfValues, sfHash: stableHash(sfValues) });
       }
       await completeOutbox(tx, write.items.map((i) => i.id));
-      await recordAudit(tx, {
-        orgId,
-        contactId: write.items[0].contactId,
-        recordId: write.recordId,
-        origin: 'telephony',
-        action: 'written-back',
-        rule: `${write.sobject} updated in Salesforce (${Object.keys(write.payload).join(', ')})`,
-        before: null,
-        after: write.payload,
-      });
+      await auditWrite(tx, orgId, write, 'written-back', `${write.sobject} updated in Salesforce (${Object.keys(write.payload).join(', ')})`);
     });
     result.written++;
   }
@@ -172,22 +163,24 @@ export class WriteBackWorker {
         if (park) await failOutbox(tx, item.id, error);
         else await retryOutbox(tx, item.id, error, new Date(Date.now() + backoffMs(attempts)));
       }
-      if (park) {
-        await recordAudit(tx, {
-          orgId,
-          contactId: write.items[0].contactId,
-          recordId: write.recordId,
-          origin: 'telephony',
-          action: 'write-back-failed',
-          rule: `${error.code}: ${error.message}`,
-          before: null,
-          after: write.payload,
-        });
-      }
+      if (park) await auditWrite(tx, orgId, write, 'write-back-failed', `${error.code}: ${error.message}`);
     });
     if (park) result.failed++;
     else result.retried++;
   }
+}
+
+function auditWrite(tx: Queryable, orgId: string, write: PendingWrite, action: string, rule: string): Promise<void> {
+  return recordAudit(tx, {
+    orgId,
+    contactId: write.items[0].contactId,
+    recordId: write.recordId,
+    origin: 'telephony',
+    action,
+    rule,
+    before: null,
+    after: write.payload,
+  });
 }
 
 function coalesce(items: OutboxItem[]): PendingWrite[] {

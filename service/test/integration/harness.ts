@@ -5,6 +5,9 @@ import pino from 'pino';
 import type { Config } from '../../src/config';
 import { startService, type RunningService } from '../../src/service';
 import { openDatabase } from '../../src/store/db';
+import { findLinkByRecord } from '../../src/sync/links';
+import { getContact } from '../../src/directory/contacts';
+import type { DirectoryContact } from '../../src/directory/model';
 import type { Database } from '../../src/store/types';
 import { startEmulator, type EmulatorHandle, type EmulatorOptions } from '../../emulator';
 import type { SeedCounts } from '../../emulator/org/seed';
@@ -177,4 +180,15 @@ export function uiCreate(stack: Stack, sobject: 'Contact' | 'Lead' | 'Account', 
   const [result] = stack.emulator.org.store.insert(sobject, [fields], stack.emulator.org.adminUser);
   if (!result.success || !result.id) throw new Error(`create failed: ${JSON.stringify(result.errors)}`);
   return result.id;
+}
+
+/** The directory contact linked to a Salesforce record of the stack's org, or undefined while there is none. */
+export async function linkedContact(stack: Stack, recordId: string): Promise<DirectoryContact | undefined> {
+  const link = await findLinkByRecord(stack.db, stack.service.orgs[0].settings.orgId, recordId);
+  return link ? ((await getContact(stack.db, link.contactId)) ?? undefined) : undefined;
+}
+
+/** Waits for the record's directory contact to exist and returns its id. */
+export async function linkedContactId(stack: Stack, recordId: string): Promise<string> {
+  return (await eventually(() => linkedContact(stack, recordId), `the directory contact of ${recordId}`)).id;
 }

@@ -1,5 +1,4 @@
-import { eventually, startStack, uiCreate, uiUpdate, type Stack } from './harness';
-import { findLinkByRecord } from '../../src/sync/links';
+import { eventually, linkedContactId, startStack, uiCreate, uiUpdate, type Stack } from './harness';
 import { getContact } from '../../src/directory/contacts';
 import { listAudit } from '../../src/store/audit';
 import { listOutbox } from '../../src/store/outbox';
@@ -7,10 +6,6 @@ import { eventBusOf } from '../../emulator/pubsub/eventBus';
 
 const ORG = 'primary';
 const TOPIC = '/event/Switchboard_Change__e';
-
-async function linkedContactId(stack: Stack, recordId: string): Promise<string> {
-  return eventually(async () => (await findLinkByRecord(stack.db, ORG, recordId))?.contactId, `the link of ${recordId}`);
-}
 
 describe('write-back and subscription under failure', () => {
   let stack: Stack;

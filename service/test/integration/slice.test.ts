@@ -1,5 +1,4 @@
-import { eventually, startStack, uiCreate, uiUpdate, type Stack } from './harness';
-import { findLinkByRecord } from '../../src/sync/links';
+import { eventually, linkedContact, startStack, uiCreate, uiUpdate, type Stack } from './harness';
 import { getContact } from '../../src/directory/contacts';
 import { listAudit } from '../../src/store/audit';
 import { outboxStats } from '../../src/store/outbox';
@@ -9,19 +8,13 @@ const TOPIC = '/event/Switchboard_Change__e';
 
 const ORG = 'primary';
 
-/** The directory contact linked to a Salesforce record, once the link exists. */
-async function linkedContact(stack: Stack, recordId: string) {
-  const link = await findLinkByRecord(stack.db, ORG, recordId);
-  return link ? getContact(stack.db, link.contactId) : undefined;
-}
-
 /**
  * Proves "nothing else arrived" without sleeping: change a marker record afterwards and wait for it.
  * Events are applied in order, so anything published before the marker has been applied by then.
  */
 async function flushEvents(stack: Stack): Promise<void> {
   const marker = uiCreate(stack, 'Contact', { LastName: `Marker ${Date.now()}`, Phone: '+1 206 555 0188' });
-  await eventually(() => linkedContact(stack, marker).then((c) => c ?? undefined), 'the marker record');
+  await eventually(() => linkedContact(stack, marker), 'the marker record');
 }
 
 describe('first vertical slice: one contact, both directions, through the org emulator', () => {
@@ -47,7 +40,7 @@ describe('first vertical slice: one contact, both directions, through the org em
       HomePhone: '415.555.2671 x12',
       OtherPhone: 'ask reception',
     });
-    const contact = await eventually(() => linkedContact(stack, id).then((c) => c ?? undefined), 'the new contact');
+    const contact = await eventually(() => linkedContact(stack, id), 'the new contact');
     expect(contact).toMatchObject({ firstName: 'Grace', lastName: 'Hopper', email: 'grace@navy.example.com', source: 'salesforce' });
     expect(contact.company).toBe(stack.emulator.org.store.get('Account', accountId)?.Name);
     expect(contact.phones).toEqual([
@@ -68,7 +61,7 @@ describe('first vertical slice: one contact, both directions, through the org em
 
   it('writes a directory edit back to the linked Salesforce Contact, and nothing echoes back', async () => {
     const id = uiCreate(stack, 'Contact', { FirstName: 'Alan', LastName: 'Turing', Phone: '+44 161 306 6000' });
-    const contact = await eventually(() => linkedContact(stack, id).then((c) => c ?? undefined), 'the contact');
+    const contact = await eventually(() => linkedContact(stack, id), 'the contact');
     const bus = eventBusOf(stack.emulator.org);
     const eventsBefore = bus.retained(TOPIC).length;
 
@@ -99,7 +92,7 @@ describe('first vertical slice: one contact, both directions, through the org em
 
   it('drops an echo by hash when the permission-based suppression is missing', async () => {
     const id = uiCreate(stack, 'Contact', { FirstName: 'Edsger', LastName: 'Dijkstra', Phone: '+31 20 592 9333' });
-    const contact = await eventually(() => linkedContact(stack, id).then((c) => c ?? undefined), 'the contact');
+    const contact = await eventually(() => linkedContact(stack, id), 'the contact');
     const org = stack.emulator.org;
     org.integrationUserIds.delete(org.integrationUser.userId);
     try {
@@ -120,7 +113,7 @@ describe('first vertical slice: one contact, both directions, through the org em
 
   it('picks up changes made while the service was stopped, from the stored replay id', async () => {
     const id = uiCreate(stack, 'Contact', { FirstName: 'Barbara', LastName: 'Liskov', Phone: '+1 617 253 5851' });
-    await eventually(() => linkedContact(stack, id).then((c) => c ?? undefined), 'the contact');
+    await eventually(() => linkedContact(stack, id), 'the contact');
     await stack.stopService();
     uiUpdate(stack, 'Contact', id, { Title: 'Institute Professor' });
     const missed = uiCreate(stack, 'Lead', { LastName: 'Offline', Company: 'Stopped Inc', Phone: '+1 617 555 0142' });
@@ -130,14 +123,14 @@ describe('first vertical slice: one contact, both directions, through the org em
       'the change made while stopped',
     );
     expect(updated.lastName).toBe('Liskov');
-    const lead = await eventually(() => linkedContact(stack, missed).then((c) => c ?? undefined), 'the lead created while stopped');
+    const lead = await eventually(() => linkedContact(stack, missed), 'the lead created while stopped');
     expect(lead).toMatchObject({ lastName: 'Offline', company: 'Stopped Inc' });
   });
 
   it('changes nothing when the same event is delivered twice', async () => {
     const org = stack.service.orgs[0];
     const id = uiCreate(stack, 'Contact', { FirstName: 'Ken', LastName: 'Thompson', Phone: '+1 908 582 3000' });
-    const contact = await eventually(() => linkedContact(stack, id).then((c) => c ?? undefined), 'the contact');
+    const contact = await eventually(() => linkedContact(stack, id), 'the contact');
     const bus = eventBusOf(stack.emulator.org);
     const retained = bus.retained(TOPIC);
     const last = retained[retained.length - 1];
@@ -153,7 +146,7 @@ describe('first vertical slice: one contact, both directions, through the org em
 
   it('resubscribes by itself after the stream drops, and loses no change', async () => {
     const id = uiCreate(stack, 'Contact', { FirstName: 'Radia', LastName: 'Perlman', Phone: '+1 425 555 0100' });
-    await eventually(() => linkedContact(stack, id).then((c) => c ?? undefined), 'the contact');
+    await eventually(() => linkedContact(stack, id), 'the contact');
     stack.emulator.org.dropPubSubStreams();
     uiUpdate(stack, 'Contact', id, { Title: 'Mother of the Internet' });
     const updated = await eventually(

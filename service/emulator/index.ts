@@ -57,6 +57,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<EmulatorH
     port: options.pubSubPort ?? 0,
     tls,
     keepaliveMs: options.keepaliveMs,
+    idleTimeoutMs: options.idleTimeoutMs,
   });
   return {
     org,

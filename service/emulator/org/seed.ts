@@ -113,7 +113,7 @@ function audit(ctx: SeedContext, sobject: SObjectName, index: number, id: string
   };
 }
 
-/** Contact and Lead show `Name` as the platform composes it: FirstName and LastName, blanks left out. */
+/** A person's compound `Name` (Contact, Lead, User, Person Account): FirstName and LastName, blanks left out. */
 export function personName(first: FieldValue, last: FieldValue): string {
   const firstText = first === null ? '' : String(first).trim();
   const lastText = last === null ? '' : String(last).trim();
@@ -149,7 +149,7 @@ export function seedRecord(ctx: SeedContext, sobject: SObjectName, index: number
       const accountIndex = businessAccounts > 0 ? index % businessAccounts : -1;
       const company = COMPANIES[Math.max(accountIndex, 0) % COMPANIES.length];
       const firstName = maybe(r, 0.95, () => first);
-      // Property values are evaluated in order, so the generator is drawn in the same sequence as ever.
+      // The generator's draws keep their order (literal values evaluate in order; org-seed.test.ts pins them).
       return Object.assign(base, {
         OwnerId: owner,
         AccountId: accountIndex >= 0 ? ctx.idFor('Account', accountIndex) : null,

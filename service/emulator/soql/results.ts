@@ -8,8 +8,9 @@ import { ParentLookup } from './paths';
  *
  * Unordered queries (and ORDER BY Id) stream straight from the store's scan, holding nothing but
  * the scan position and, for each row position a page started at, the store index it was found at:
- * going back to a served page (a retried locator) resumes the scan there. Other orderings materialise only the matching records' sort keys and ids,
- * sort them, and fetch each record again as it is emitted.
+ * going back to a served page (a retried locator) resumes the scan there. Other orderings
+ * materialise only the matching records' sort keys and ids, sort them, and fetch each record again
+ * as it is emitted.
  */
 export class QueryResults {
   readonly parents: ParentLookup;

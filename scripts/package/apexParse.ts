@@ -28,8 +28,16 @@ class CollectingErrorListener extends ApexErrorListener {
 
   apexSyntaxError(line: number, column: number, msg: string): void {
     // ANTLR columns are 0-based.
-    this.problems.push({ line, column: column + 1, message: msg });
+    this.problems.push({ line, column: column + 1, message: shortenExpectedSet(msg) });
   }
+}
+
+/** ANTLR lists every token it would have accepted; past a handful the list hides the message. */
+function shortenExpectedSet(message: string): string {
+  return message.replace(/expecting \{([^}]*)\}/, (whole, set: string) => {
+    const count = set.split(', ').length;
+    return count > 8 ? `expecting one of ${count} tokens` : whole;
+  });
 }
 
 export function unitKindOf(file: string): ApexUnitKind {

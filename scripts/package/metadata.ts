@@ -197,7 +197,8 @@ export function personAccountReferences(root: string = FORCE_APP): string[] {
     if (isApexSource(file)) continue;
     const pathHit = PERSON_ACCOUNT_REFERENCE.exec(path.relative(root, file));
     if (pathHit) hits.push(`${displayPath(file)}: file name ${pathHit[0]}`);
-    if (!file.endsWith('.xml')) continue;
+    // Malformed XML is componentXmlProblems' finding; it has no elements to search.
+    if (!file.endsWith('.xml') || xmlSyntaxError(fs.readFileSync(file, 'utf8'))) continue;
     const doc = readXml(file);
     const isRecordValue = (elementPath: string): boolean => doc.rootName === 'CustomMetadata' && /^CustomMetadata\/values\/value\b/.test(elementPath);
     const found: string[] = [];

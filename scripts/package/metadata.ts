@@ -111,6 +111,23 @@ export function apexMetaProblems(root: string = FORCE_APP): string[] {
   return problems;
 }
 
+/**
+ * A custom object's folder (`__c`, `__e`, `__mdt`) needs its .object-meta.xml: without it SDR
+ * resolves the fields as children of an object the org does not have, and only the deploy fails.
+ */
+export function objectFolderProblems(root: string = FORCE_APP): string[] {
+  const folders = new Set(
+    walkFiles(root)
+      .map((file) => path.relative(root, file).split(path.sep))
+      .filter((parts) => parts.length >= 5 && parts[2] === 'objects')
+      .map((parts) => parts.slice(0, 4).join(path.sep)),
+  );
+  return [...folders]
+    .filter((folder) => /__(c|e|mdt)$/.test(path.basename(folder)))
+    .filter((folder) => !fs.existsSync(path.join(root, folder, `${path.basename(folder)}.object-meta.xml`)))
+    .map((folder) => `${displayPath(path.join(root, folder))}: custom object folder without ${path.basename(folder)}.object-meta.xml`);
+}
+
 /** Field types a platform event may have (Metadata API). */
 export const PLATFORM_EVENT_FIELD_TYPES = ['Checkbox', 'Date', 'DateTime', 'Number', 'Text', 'LongTextArea'] as const;
 

@@ -35,6 +35,17 @@ export interface EmulatorConnectionInfo {
   certPath: string;
 }
 
+/** The keys of the printed connection line, in the order they are printed. */
+export const CONNECTION_INFO_KEYS = [
+  'loginUrl',
+  'instanceUrl',
+  'clientId',
+  'clientSecret',
+  'organizationId',
+  'pubSubEndpoint',
+  'certPath',
+] as const satisfies readonly (keyof EmulatorConnectionInfo)[];
+
 export interface EmulatorHandle extends EmulatorConnectionInfo {
   org: EmulatedOrg;
   close(): Promise<void>;
@@ -76,6 +87,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<EmulatorH
 }
 
 export function connectionInfo(handle: EmulatorHandle): EmulatorConnectionInfo {
-  const { loginUrl, instanceUrl, clientId, clientSecret, organizationId, pubSubEndpoint, certPath } = handle;
-  return { loginUrl, instanceUrl, clientId, clientSecret, organizationId, pubSubEndpoint, certPath };
+  // The return type only accepts this if the key list covers every field of EmulatorConnectionInfo.
+  const info = {} as Record<(typeof CONNECTION_INFO_KEYS)[number], string>;
+  for (const key of CONNECTION_INFO_KEYS) info[key] = handle[key];
+  return info;
 }

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
-import { connectionInfo, startEmulator, type EmulatorHandle } from './index';
+import { CONNECTION_INFO_KEYS, connectionInfo, startEmulator, type EmulatorHandle } from './index';
 import { DEMO_SEED, type SeedCounts } from './org/seed';
 
 const USAGE = `Usage: npm run emulator -- [options]
@@ -16,7 +16,7 @@ const USAGE = `Usage: npm run emulator -- [options]
   --keepalive-ms N      Pub/Sub keepalive period (default 270000)
   --idle-timeout-ms N   how long a Subscribe stream that requested nothing stays open (default 60000)
   --cert-dir DIR        where the TLS certificate goes (default .switchboard/emulator)
-Prints one JSON line per org: {"loginUrl","instanceUrl","clientId","clientSecret","organizationId","pubSubEndpoint","certPath"}`;
+Prints one JSON line per org: {${CONNECTION_INFO_KEYS.map((key) => `"${key}"`).join(',')}}`;
 
 const OPTIONS = {
   port: { type: 'string' },

@@ -1,34 +1,20 @@
 import { parse } from 'csv-parse/sync';
 import { findField, type SObjectName } from '../org/schema';
 import type { Actor, DmlResult, OrgStore, SfError } from '../org/store';
-import { COLUMN_DELIMITERS, csvLine, dialectOf, type CsvDialect } from './csv-format';
-import { BulkJob, nextTurn, sfTimestamp, type CsvSettings, type JobState } from './job-common';
+import { COLUMN_DELIMITERS, csvLine } from './csv-format';
+import { BulkJob, creationFields, nextTurn, type CsvSettings, type JobInfoBase } from './job-common';
 
 export type IngestOperation = 'insert' | 'update' | 'upsert' | 'delete';
 
-export interface IngestJobInfo {
-  id: string;
+export interface IngestJobInfo extends JobInfoBase {
   operation: IngestOperation;
   object: SObjectName;
-  createdById: string;
-  createdDate: string;
-  systemModstamp: string;
-  state: JobState;
   externalIdFieldName?: string;
-  concurrencyMode: 'Parallel';
-  contentType: 'CSV';
-  apiVersion: number;
   jobType: 'V2Ingest';
   contentUrl: string;
-  lineEnding: CsvSettings['lineEnding'];
-  columnDelimiter: CsvSettings['columnDelimiter'];
-  numberRecordsProcessed: number;
   numberRecordsFailed: number;
-  retries: number;
-  totalProcessingTime: number;
   apiActiveProcessingTime: number;
   apexProcessingTime: number;
-  errorMessage?: string;
 }
 
 /** Salesforce runs bulk DML in chunks of 200 records: each chunk is one trigger context. */
@@ -54,9 +40,7 @@ class JobFailure extends Error {}
  * chunks. Per-row failures are recorded with the row's original values for failedResults.
  */
 export class IngestJob extends BulkJob<IngestJobInfo> {
-  readonly info: IngestJobInfo;
   private readonly uploads: string[] = [];
-  private readonly dialect: CsvDialect;
   /** The uploaded header row, echoed in the results. */
   private header: string[] = [];
   /** The header's canonical field names, used for DML. */
@@ -68,7 +52,7 @@ export class IngestJob extends BulkJob<IngestJobInfo> {
 
   constructor(
     id: string,
-    readonly actor: Actor,
+    actor: Actor,
     object: SObjectName,
     operation: IngestOperation,
     apiVersion: string,
@@ -76,32 +60,29 @@ export class IngestJob extends BulkJob<IngestJobInfo> {
     externalIdFieldName: string | undefined,
     private readonly store: OrgStore,
   ) {
-    super();
-    const now = sfTimestamp();
-    this.info = {
-      id,
-      operation,
-      object,
-      createdById: actor.userId,
-      createdDate: now,
-      systemModstamp: now,
-      state: 'Open',
-      ...(externalIdFieldName ? { externalIdFieldName } : {}),
-      concurrencyMode: 'Parallel',
-      contentType: 'CSV',
-      apiVersion: Number(apiVersion),
-      jobType: 'V2Ingest',
-      contentUrl: `services/data/v${apiVersion}/jobs/ingest/${id}/batches`,
-      lineEnding: settings.lineEnding,
-      columnDelimiter: settings.columnDelimiter,
-      numberRecordsProcessed: 0,
-      numberRecordsFailed: 0,
-      retries: 0,
-      totalProcessingTime: 0,
-      apiActiveProcessingTime: 0,
-      apexProcessingTime: 0,
-    };
-    this.dialect = dialectOf(settings.columnDelimiter, settings.lineEnding);
+    super(
+      {
+        id,
+        operation,
+        object,
+        ...creationFields(actor, 'Open'),
+        ...(externalIdFieldName ? { externalIdFieldName } : {}),
+        concurrencyMode: 'Parallel',
+        contentType: 'CSV',
+        apiVersion: Number(apiVersion),
+        jobType: 'V2Ingest',
+        contentUrl: `services/data/v${apiVersion}/jobs/ingest/${id}/batches`,
+        lineEnding: settings.lineEnding,
+        columnDelimiter: settings.columnDelimiter,
+        numberRecordsProcessed: 0,
+        numberRecordsFailed: 0,
+        retries: 0,
+        totalProcessingTime: 0,
+        apiActiveProcessingTime: 0,
+        apexProcessingTime: 0,
+      },
+      actor,
+    );
   }
 
   addUpload(csv: string): void {

@@ -1,10 +1,10 @@
-import express, { type Request } from 'express';
+import express from 'express';
 import { actorOf, apiVersionOf } from '../http/context';
 import type { EmulatedOrg } from '../org/org';
 import { resolveSObject } from '../org/schema';
-import { handle, readTextBody } from './http';
+import { handle, jobRoutes, readTextBody } from './http';
 import { IngestJob, type IngestOperation } from './ingest-job';
-import { csvSettingsOf, invalidJob, invalidJobState, jobNotFound, jsonBody } from './job-common';
+import { csvSettingsOf, invalidJob, invalidJobState, jsonBody } from './job-common';
 import { bulkJobsOf, type BulkOptions } from './jobs';
 
 const OPERATIONS: readonly IngestOperation[] = ['insert', 'update', 'upsert', 'delete'];
@@ -14,11 +14,12 @@ export function ingestJobsRouter(org: EmulatedOrg, options: BulkOptions): expres
   const router = express.Router();
   const jobs = bulkJobsOf(org);
 
-  const jobOf = (req: Request): IngestJob => {
-    const job = jobs.ingestJobs.get(String(req.params.id));
-    if (!job) throw jobNotFound();
-    return job;
-  };
+  const jobOf = jobRoutes(router, {
+    kind: 'ingest',
+    jobs: jobs.ingestJobs,
+    undeletable: ({ info }) =>
+      info.state === 'Open' || info.state === 'InProgress' ? `Job ${info.id} is ${info.state}; close or abort it before deleting it` : undefined,
+  });
 
   router.post(
     '/jobs/ingest',
@@ -52,20 +53,6 @@ export function ingestJobsRouter(org: EmulatedOrg, options: BulkOptions): expres
       );
       jobs.ingestJobs.set(job.info.id, job);
       res.json(job.info);
-    }),
-  );
-
-  router.get(
-    '/jobs/ingest',
-    handle((_req, res) => {
-      res.json({ done: true, records: [...jobs.ingestJobs.values()].map((job) => job.info), nextRecordsUrl: null });
-    }),
-  );
-
-  router.get(
-    '/jobs/ingest/:id',
-    handle((req, res) => {
-      res.json(jobOf(req).info);
     }),
   );
 
@@ -104,18 +91,6 @@ export function ingestJobsRouter(org: EmulatedOrg, options: BulkOptions): expres
         return;
       }
       throw invalidJob(`state: expected UploadComplete or Aborted, got '${String(state)}'`);
-    }),
-  );
-
-  router.delete(
-    '/jobs/ingest/:id',
-    handle((req, res) => {
-      const job = jobOf(req);
-      if (job.info.state === 'Open' || job.info.state === 'InProgress') {
-        throw invalidJobState(`Job ${job.info.id} is ${job.info.state}; close or abort it before deleting it`);
-      }
-      jobs.ingestJobs.delete(job.info.id);
-      res.status(204).end();
     }),
   );
 

@@ -1,13 +1,47 @@
 import type { Request, Response } from 'express';
 import { sendSfError } from '../http/context';
-import { isColumnDelimiter, isLineEnding, type ColumnDelimiter, type LineEnding } from './csv-format';
+import type { Actor } from '../org/store';
+import { dialectOf, isColumnDelimiter, isLineEnding, type ColumnDelimiter, type CsvDialect, type LineEnding } from './csv-format';
 
 /** Job states shared by query and ingest jobs (ingest jobs also start Open). */
 export type JobState = 'Open' | 'UploadComplete' | 'InProgress' | 'JobComplete' | 'Failed' | 'Aborted';
 
-/** What query and ingest jobs share: their info's state, modstamp and failure message. */
-export abstract class BulkJob<Info extends { state: JobState; systemModstamp: string; errorMessage?: string }> {
-  abstract readonly info: Info;
+/** The job info fields query and ingest jobs share; each kind adds its operation, jobType and counters. */
+export interface JobInfoBase {
+  id: string;
+  object: string;
+  createdById: string;
+  createdDate: string;
+  systemModstamp: string;
+  state: JobState;
+  concurrencyMode: 'Parallel';
+  contentType: 'CSV';
+  apiVersion: number;
+  lineEnding: CsvSettings['lineEnding'];
+  columnDelimiter: CsvSettings['columnDelimiter'];
+  numberRecordsProcessed: number;
+  retries: number;
+  totalProcessingTime: number;
+  errorMessage?: string;
+}
+
+/** Who created a new job and when; in the info these follow its id, operation and object. */
+export function creationFields(actor: Actor, state: JobState): Pick<JobInfoBase, 'createdById' | 'createdDate' | 'systemModstamp' | 'state'> {
+  const now = sfTimestamp();
+  return { createdById: actor.userId, createdDate: now, systemModstamp: now, state };
+}
+
+/** What query and ingest jobs share: their creator, CSV dialect, state changes and failure message. */
+export abstract class BulkJob<Info extends JobInfoBase> {
+  /** How the job's CSV is written (and, for ingest, read). */
+  protected readonly dialect: CsvDialect;
+
+  constructor(
+    readonly info: Info,
+    readonly actor: Actor,
+  ) {
+    this.dialect = dialectOf(info.columnDelimiter, info.lineEnding);
+  }
 
   is(state: JobState): boolean {
     return this.info.state === state;

@@ -1,27 +1,12 @@
 import type { Actor, OrgStore } from '../org/store';
 import type { CompiledQuery } from '../soql/compile';
 import { QueryResults } from '../soql/results';
-import { csvCell, dialectOf, type CsvDialect } from './csv-format';
-import { BulkJob, sfTimestamp, type CsvSettings, type JobState } from './job-common';
+import { csvCell } from './csv-format';
+import { BulkJob, creationFields, type CsvSettings, type JobInfoBase } from './job-common';
 
-export interface QueryJobInfo {
-  id: string;
+export interface QueryJobInfo extends JobInfoBase {
   operation: 'query' | 'queryAll';
-  object: string;
-  createdById: string;
-  createdDate: string;
-  systemModstamp: string;
-  state: JobState;
-  concurrencyMode: 'Parallel';
-  contentType: 'CSV';
-  apiVersion: number;
   jobType: 'V2Query';
-  lineEnding: CsvSettings['lineEnding'];
-  columnDelimiter: CsvSettings['columnDelimiter'];
-  numberRecordsProcessed: number;
-  retries: number;
-  totalProcessingTime: number;
-  errorMessage?: string;
 }
 
 /** One page of results: the CSV text, its row count and where the next page starts (if any). */
@@ -42,40 +27,35 @@ const CHUNK_CHARS = 64 * 1024;
  * encodes rows straight to CSV, so memory stays at one page however large the org.
  */
 export class QueryJob extends BulkJob<QueryJobInfo> {
-  readonly info: QueryJobInfo;
   private results?: QueryResults;
-  private readonly dialect: CsvDialect;
 
   constructor(
     id: string,
-    readonly actor: Actor,
+    actor: Actor,
     readonly query: CompiledQuery,
     operation: 'query' | 'queryAll',
     apiVersion: string,
     settings: CsvSettings,
     private readonly store: OrgStore,
   ) {
-    super();
-    const now = sfTimestamp();
-    this.info = {
-      id,
-      operation,
-      object: query.sobject,
-      createdById: actor.userId,
-      createdDate: now,
-      systemModstamp: now,
-      state: 'UploadComplete',
-      concurrencyMode: 'Parallel',
-      contentType: 'CSV',
-      apiVersion: Number(apiVersion),
-      jobType: 'V2Query',
-      lineEnding: settings.lineEnding,
-      columnDelimiter: settings.columnDelimiter,
-      numberRecordsProcessed: 0,
-      retries: 0,
-      totalProcessingTime: 0,
-    };
-    this.dialect = dialectOf(settings.columnDelimiter, settings.lineEnding);
+    super(
+      {
+        id,
+        operation,
+        object: query.sobject,
+        ...creationFields(actor, 'UploadComplete'),
+        concurrencyMode: 'Parallel',
+        contentType: 'CSV',
+        apiVersion: Number(apiVersion),
+        jobType: 'V2Query',
+        lineEnding: settings.lineEnding,
+        columnDelimiter: settings.columnDelimiter,
+        numberRecordsProcessed: 0,
+        retries: 0,
+        totalProcessingTime: 0,
+      },
+      actor,
+    );
   }
 
   /** The job's "processing": the record count where it is cheap to know; otherwise it is learnt while paging. */

@@ -2,16 +2,8 @@ import express, { type Request, type Response } from 'express';
 import { actorOf, apiVersionOf } from '../http/context';
 import type { EmulatedOrg } from '../org/org';
 import { compileSoql } from '../soql/compile';
-import { handle } from './http';
-import {
-  csvSettingsOf,
-  invalidJob,
-  invalidJobState,
-  jobNotFound,
-  jsonBody,
-  nextTurn,
-  JobRequestError,
-} from './job-common';
+import { handle, jobRoutes } from './http';
+import { csvSettingsOf, invalidJob, invalidJobState, jsonBody, nextTurn, JobRequestError } from './job-common';
 import { DEFAULT_MAX_PAGE_CHARS, bulkJobsOf, type BulkOptions } from './jobs';
 import { QueryJob, decodeLocator, encodeLocator } from './query-job';
 
@@ -21,11 +13,11 @@ export function queryJobsRouter(org: EmulatedOrg, options: BulkOptions): express
   const jobs = bulkJobsOf(org);
   const maxPageChars = options.maxPageChars ?? DEFAULT_MAX_PAGE_CHARS;
 
-  const jobOf = (req: Request): QueryJob => {
-    const job = jobs.queryJobs.get(String(req.params.id));
-    if (!job) throw jobNotFound();
-    return job;
-  };
+  const jobOf = jobRoutes(router, {
+    kind: 'query',
+    jobs: jobs.queryJobs,
+    undeletable: ({ info }) => (info.state === 'InProgress' ? `Job ${info.id} is InProgress and cannot be deleted yet` : undefined),
+  });
 
   router.post(
     '/jobs/query',
@@ -48,20 +40,6 @@ export function queryJobsRouter(org: EmulatedOrg, options: BulkOptions): express
     }),
   );
 
-  router.get(
-    '/jobs/query',
-    handle((_req, res) => {
-      res.json({ done: true, records: [...jobs.queryJobs.values()].map((job) => job.info), nextRecordsUrl: null });
-    }),
-  );
-
-  router.get(
-    '/jobs/query/:id',
-    handle((req, res) => {
-      res.json(jobOf(req).info);
-    }),
-  );
-
   router.patch(
     '/jobs/query/:id',
     handle((req, res) => {
@@ -73,16 +51,6 @@ export function queryJobsRouter(org: EmulatedOrg, options: BulkOptions): express
       }
       job.setState('Aborted');
       res.json(job.info);
-    }),
-  );
-
-  router.delete(
-    '/jobs/query/:id',
-    handle((req, res) => {
-      const job = jobOf(req);
-      if (job.info.state === 'InProgress') throw invalidJobState(`Job ${job.info.id} is InProgress and cannot be deleted yet`);
-      jobs.queryJobs.delete(job.info.id);
-      res.status(204).end();
     }),
   );
 

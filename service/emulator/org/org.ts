@@ -20,6 +20,8 @@ export interface EmulatedOrgOptions {
   orgNumber?: number;
   personAccounts?: boolean;
   seed?: SeedCounts;
+  /** Start with the package's "Default sync", active for Contacts, Leads and Person Accounts; default true. */
+  seedSync?: boolean;
   /** Access-token lifetime; an expired token gets 401 INVALID_SESSION_ID. */
   tokenTtlSeconds?: number;
   /** Pub/Sub event retention; older replay ids are "corrupted". Salesforce keeps 72 h. */
@@ -62,6 +64,7 @@ export class EmulatedOrg {
       orgNumber: this.orgNumber,
       personAccounts: options.personAccounts ?? true,
       seed: options.seed ?? DEMO_SEED,
+      seedSync: options.seedSync,
     });
     this.organizationId = makeId('00D', this.orgNumber, 1);
     this.clientId = options.clientId ?? `3MVG9emulator${this.orgNumber}.${randomBytes(12).toString('hex')}`;

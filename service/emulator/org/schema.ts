@@ -1,7 +1,11 @@
+import type { FieldValue } from './store';
+import { loadPackageObjects, PACKAGE_KEY_PREFIXES, PACKAGE_SOBJECT_NAMES, type PackageObjectDef } from './packageObjects';
+
 /**
  * The sObjects the emulator knows, with the field properties that describe, SOQL and DML need.
  * Shapes follow the REST describe result (name, type, length, createable, updateable, nillable,
- * referenceTo, relationshipName); only what Switchboard touches is modelled.
+ * referenceTo, relationshipName); only what Switchboard touches is modelled. The package's own
+ * objects are read from its metadata (packageObjects.ts).
  */
 export type FieldType =
   | 'id'
@@ -36,6 +40,12 @@ export interface FieldDef {
   requiredOnCreate?: boolean;
   /** Only present in orgs with Person Accounts enabled. */
   personAccountOnly?: boolean;
+  /** A restricted picklist accepts only its values. */
+  restrictedPicklist?: boolean;
+  /** A lookup's name on the parent's side (`Field_Mappings__r`). */
+  childRelationshipName?: string;
+  /** An AutoNumber Name: the store numbers new records with this format (`FM-{0000}`). */
+  autoNumberFormat?: string;
 }
 
 export interface SObjectDef {
@@ -46,7 +56,8 @@ export interface SObjectDef {
   fields: FieldDef[];
 }
 
-export const SOBJECT_NAMES = ['Contact', 'Lead', 'Account', 'User', 'Task'] as const;
+export const STANDARD_SOBJECT_NAMES = ['Contact', 'Lead', 'Account', 'User', 'Task'] as const;
+export const SOBJECT_NAMES = [...STANDARD_SOBJECT_NAMES, ...PACKAGE_SOBJECT_NAMES] as const;
 export type SObjectName = (typeof SOBJECT_NAMES)[number];
 
 const f = (name: string, label: string, type: FieldType, extra: Partial<FieldDef> = {}): FieldDef => ({
@@ -89,6 +100,20 @@ const fullName = (): FieldDef => text('Name', 'Full Name', 121, { createable: fa
 
 /** Lead Status values; the first is the org's default (what a new Lead gets when none is given). */
 export const LEAD_STATUSES = ['Open - Not Contacted', 'Working - Contacted', 'Closed - Converted', 'Closed - Not Converted'] as const;
+
+/** A package object with the platform's standard fields (custom metadata records have none of those but Id). */
+function packageObject(def: PackageObjectDef): SObjectDef {
+  const standard = def.customMetadata ? [sys('Id', 'Record ID', 'id', { nillable: false, length: 18 })] : auditFields();
+  return {
+    name: def.name,
+    label: def.label,
+    labelPlural: def.labelPlural,
+    keyPrefix: PACKAGE_KEY_PREFIXES[def.name],
+    fields: [...standard, ...(def.hasOwner ? [ownerField()] : []), ...def.fields],
+  };
+}
+
+const PACKAGE_OBJECTS = loadPackageObjects();
 
 export const SCHEMA: Record<SObjectName, SObjectDef> = {
   Contact: {
@@ -203,7 +228,18 @@ export const SCHEMA: Record<SObjectName, SObjectDef> = {
       text('CallType', 'Call Type', 40),
     ],
   },
+  ...(Object.fromEntries(PACKAGE_SOBJECT_NAMES.map((name) => [name, packageObject(PACKAGE_OBJECTS[name])])) as Record<
+    (typeof PACKAGE_SOBJECT_NAMES)[number],
+    SObjectDef
+  >),
 };
+
+/** What a new record holds in a field it was not given: the field's default, else false or null. */
+export function defaultValueOf(def: FieldDef): FieldValue {
+  if (def.type === 'boolean') return def.defaultValue === 'true';
+  if (def.defaultValue === undefined) return null;
+  return def.type === 'double' || def.type === 'int' ? Number(def.defaultValue) : def.defaultValue;
+}
 
 /** The object's fields as the org shows them: Person Account fields only where the feature is on. */
 export function fieldsOf(sobject: SObjectName, personAccounts: boolean): FieldDef[] {

@@ -1,4 +1,5 @@
-import { LEAD_STATUSES, type SObjectName } from './schema';
+import { DEFAULT_MAPPING_TYPE, loadCustomMetadataRecords } from './packageObjects';
+import { LEAD_STATUSES, SCHEMA, defaultValueOf, type SObjectName } from './schema';
 import type { FieldValue, SfRecord } from './store';
 
 /** How many records of each kind a new org starts with. */
@@ -214,7 +215,52 @@ export function seedRecord(ctx: SeedContext, sobject: SObjectName, index: number
     }
     case 'Task':
       return Object.assign(base, { OwnerId: owner, Subject: 'Call', WhoId: null, Status: 'Completed', Description: null, CallDurationInSeconds: null, CallType: null });
+    case 'Switchboard_Sync__c':
+      return Object.assign(base, defaultSync(owner));
+    case 'Switchboard_Default_Mapping__mdt':
+      return defaultMappingRecord(id, index);
+    case 'Switchboard_Field_Mapping__c':
+    case 'Switchboard_Sync_Error__c':
+      throw new Error(`${sobject}: a new org has none`);
   }
+}
+
+/**
+ * The sync a new org starts with, so the emulated triggers publish as an installed, configured package
+ * does: active, Contacts, Leads and Person Accounts on, no scope and no mapping rows (the shipped
+ * default mappings apply). Every other field has its metadata default.
+ */
+function defaultSync(owner: string): Record<string, FieldValue> {
+  const values: Record<string, FieldValue> = {};
+  for (const def of SCHEMA.Switchboard_Sync__c.fields) if (!def.system) values[def.name] = defaultValueOf(def);
+  return Object.assign(values, {
+    OwnerId: owner,
+    Name: 'Default sync',
+    Status__c: 'Active',
+    Sync_Contacts__c: true,
+    Sync_Leads__c: true,
+    Sync_Person_Accounts__c: true,
+  });
+}
+
+/** The package's shipped default mappings (custom metadata records), read once from force-app. */
+const DEFAULT_MAPPING_RECORDS = loadCustomMetadataRecords(DEFAULT_MAPPING_TYPE);
+
+export function defaultMappingRecordCount(): number {
+  return DEFAULT_MAPPING_RECORDS.length;
+}
+
+function defaultMappingRecord(id: string, index: number): SfRecord {
+  const record = DEFAULT_MAPPING_RECORDS[index];
+  return {
+    ...record.values,
+    Id: id,
+    DeveloperName: record.DeveloperName,
+    MasterLabel: record.MasterLabel,
+    Label: record.MasterLabel,
+    QualifiedApiName: record.DeveloperName,
+    NamespacePrefix: null,
+  };
 }
 
 function personBlank(): Record<string, null> {

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { makeId, parseId } from './ids';
-import { SCHEMA, SOBJECT_NAMES, fieldsOf, findField, resolveSObject, type FieldDef, type SObjectName } from './schema';
-import { personName, seedRecord, type SeedCounts } from './seed';
+import { SCHEMA, SOBJECT_NAMES, defaultValueOf, fieldsOf, findField, resolveSObject, type FieldDef, type SObjectName } from './schema';
+import { defaultMappingRecordCount, personName, seedRecord, type SeedCounts } from './seed';
 
 export type FieldValue = string | number | boolean | null;
 export interface SfRecord {
@@ -48,6 +48,8 @@ export interface OrgStoreOptions {
   orgNumber: number;
   personAccounts: boolean;
   seed: SeedCounts;
+  /** Start with the package's "Default sync" (Switchboard_Sync__c); default true. */
+  seedSync?: boolean;
 }
 
 export class DmlError extends Error {
@@ -69,6 +71,7 @@ export class OrgStore {
   readonly orgNumber: number;
   readonly personAccounts: boolean;
   readonly seedCounts: SeedCounts;
+  readonly seedSync: boolean;
   private readonly written = new Map<string, Slot>();
   private readonly nextIndex: Record<SObjectName, number>;
   private readonly deletedSeeds: Record<SObjectName, number>;
@@ -80,6 +83,7 @@ export class OrgStore {
     this.orgNumber = options.orgNumber;
     this.personAccounts = options.personAccounts;
     this.seedCounts = options.seed;
+    this.seedSync = options.seedSync ?? true;
     this.nextIndex = {} as Record<SObjectName, number>;
     this.deletedSeeds = {} as Record<SObjectName, number>;
     this.createdLive = {} as Record<SObjectName, number>;
@@ -107,7 +111,13 @@ export class OrgStore {
       case 'User':
         return Math.max(2, this.seedCounts.users);
       case 'Task':
+      case 'Switchboard_Field_Mapping__c':
+      case 'Switchboard_Sync_Error__c':
         return 0;
+      case 'Switchboard_Sync__c':
+        return this.seedSync ? 1 : 0;
+      case 'Switchboard_Default_Mapping__mdt':
+        return defaultMappingRecordCount();
     }
   }
 
@@ -197,6 +207,7 @@ export class OrgStore {
       const record: SfRecord = {
         ...this.blankRecord(sobject),
         ...this.createDefaults(sobject, actor),
+        ...this.autoNumbers(sobject, index),
         ...fields,
         Id: this.idFor(sobject, index),
         IsDeleted: false,
@@ -359,9 +370,19 @@ export class OrgStore {
     const defaults: Record<string, FieldValue> = {};
     for (const def of fieldsOf(sobject, this.personAccounts)) {
       if (def.name === 'OwnerId') defaults.OwnerId = actor.userId;
-      else if (def.defaultValue !== undefined) defaults[def.name] = def.defaultValue;
+      else if (def.defaultValue !== undefined) defaults[def.name] = defaultValueOf(def);
     }
     return defaults;
+  }
+
+  /** AutoNumber fields (`FM-{0000}`): the record's number is its position in the object, from 1. */
+  private autoNumbers(sobject: SObjectName, index: number): Record<string, FieldValue> {
+    const numbers: Record<string, FieldValue> = {};
+    for (const def of fieldsOf(sobject, this.personAccounts)) {
+      if (def.autoNumberFormat === undefined) continue;
+      numbers[def.name] = def.autoNumberFormat.replace(/\{(0+)\}/, (_match, zeros: string) => String(index + 1).padStart(zeros.length, '0'));
+    }
+    return numbers;
   }
 
   /** Fields the platform computes from others. */
@@ -445,6 +466,9 @@ export class OrgStore {
         }
         if (def.type === 'email' && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(s)) {
           bad(`${def.label}: invalid email address: ${s}`, 'INVALID_EMAIL_ADDRESS');
+        }
+        if (def.restrictedPicklist && !(def.picklistValues ?? []).includes(s)) {
+          bad(`${def.label}: bad value for restricted picklist field: ${s}`, 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST');
         }
         return s;
       }

@@ -93,12 +93,48 @@ export interface PublishResponseMessage {
   rpcId: string;
 }
 
+/** Each RPC of eventbus.v1.PubSub: its request and response messages, and whether both stream. */
+interface PubSubRpcs {
+  GetTopic: { request: TopicRequestMessage; response: TopicInfoMessage; streaming: false };
+  GetSchema: { request: SchemaRequestMessage; response: SchemaInfoMessage; streaming: false };
+  Publish: { request: PublishRequestMessage; response: PublishResponseMessage; streaming: false };
+  PublishStream: { request: PublishRequestMessage; response: PublishResponseMessage; streaming: true };
+  Subscribe: { request: FetchRequestMessage; response: FetchResponseMessage; streaming: true };
+}
+
+type RequestOf<K extends keyof PubSubRpcs> = PubSubRpcs[K]['request'];
+type ResponseOf<K extends keyof PubSubRpcs> = PubSubRpcs[K]['response'];
+
+/** The server's implementation of the service, as grpc-js's addService takes it. */
+export type PubSubHandlers = {
+  [K in keyof PubSubRpcs]: PubSubRpcs[K]['streaming'] extends true
+    ? grpc.handleBidiStreamingCall<RequestOf<K>, ResponseOf<K>>
+    : grpc.handleUnaryCall<RequestOf<K>, ResponseOf<K>>;
+};
+
+/**
+ * The service as a plain grpc-js client, for protocol details the Pub/Sub client hides. Requests may
+ * leave fields out: proto3 sends an absent field as its default.
+ */
+export type PubSubClient = grpc.Client & {
+  [K in keyof PubSubRpcs]: PubSubRpcs[K]['streaming'] extends true
+    ? (metadata: grpc.Metadata) => grpc.ClientDuplexStream<Partial<RequestOf<K>>, ResponseOf<K>>
+    : (request: Partial<RequestOf<K>>, metadata: grpc.Metadata, callback: grpc.requestCallback<ResponseOf<K>>) => void;
+};
+
+export type PubSubClientConstructor = new (
+  address: string,
+  credentials: grpc.ChannelCredentials,
+  options?: Partial<grpc.ClientOptions>,
+) => PubSubClient;
+
 /** The PubSub service definition (server side) and its client constructor (protocol-level tests). */
-export function loadPubSubPackage(): { service: grpc.ServiceDefinition; Client: grpc.ServiceClientConstructor } {
+export function loadPubSubPackage(): { service: grpc.ServiceDefinition; Client: PubSubClientConstructor } {
   const definition = protoLoader.loadSync(PUBSUB_PROTO_PATH, PROTO_LOADER_OPTIONS);
   const loaded = grpc.loadPackageDefinition(definition) as unknown as {
     eventbus: { v1: { PubSub: grpc.ServiceClientConstructor } };
   };
-  const Client = loaded.eventbus.v1.PubSub;
-  return { service: Client.service, Client };
+  const { PubSub } = loaded.eventbus.v1;
+  // grpc-js builds the methods at run time from the proto; PubSubClient spells out what it builds.
+  return { service: PubSub.service, Client: PubSub as unknown as PubSubClientConstructor };
 }

@@ -6,17 +6,7 @@ import { authenticateCall } from './callAuth';
 import { eventBusOf } from './eventBus';
 import { eventSchemaById, eventSchemaForTopic } from './eventSchemas';
 import { PUBSUB_ERROR_CODES, PubSubError, serviceUnavailable, toServiceError, topicNotFound } from './grpcErrors';
-import {
-  loadPubSubPackage,
-  type FetchRequestMessage,
-  type FetchResponseMessage,
-  type PublishRequestMessage,
-  type PublishResponseMessage,
-  type SchemaInfoMessage,
-  type SchemaRequestMessage,
-  type TopicInfoMessage,
-  type TopicRequestMessage,
-} from './proto';
+import { loadPubSubPackage, type PubSubHandlers, type PublishRequestMessage, type PublishResponseMessage } from './proto';
 import { handlePublishRequest } from './publishing';
 import { SubscribeSession } from './subscribeSession';
 
@@ -72,7 +62,7 @@ export async function startPubSubServer(org: EmulatedOrg, options: PubSubServerO
     idleTimeoutMs: options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
   };
 
-  const getTopic = unary<TopicRequestMessage, TopicInfoMessage>(org, (request) => {
+  const getTopic: PubSubHandlers['GetTopic'] = unary(org, (request) => {
     const schema = eventSchemaForTopic(request.topicName);
     if (!schema) throw topicNotFound(request.topicName);
     return {
@@ -85,7 +75,7 @@ export async function startPubSubServer(org: EmulatedOrg, options: PubSubServerO
     };
   });
 
-  const getSchema = unary<SchemaRequestMessage, SchemaInfoMessage>(org, (request) => {
+  const getSchema: PubSubHandlers['GetSchema'] = unary(org, (request) => {
     const schema = eventSchemaById(request.schemaId);
     if (!schema) {
       throw new PubSubError(grpc.status.NOT_FOUND, PUBSUB_ERROR_CODES.schemaNotFound, `Schema ${request.schemaId || '(empty)'} not found.`);
@@ -93,11 +83,11 @@ export async function startPubSubServer(org: EmulatedOrg, options: PubSubServerO
     return { schemaJson: schema.schemaJson, schemaId: schema.schemaId, rpcId: randomUUID() };
   });
 
-  const publish = unary<PublishRequestMessage, PublishResponseMessage>(org, (request, actor) =>
+  const publish: PubSubHandlers['Publish'] = unary(org, (request, actor) =>
     handlePublishRequest(org, actor, request),
   );
 
-  const publishStream: grpc.handleBidiStreamingCall<PublishRequestMessage, PublishResponseMessage> = (call) => {
+  const publishStream: PubSubHandlers['PublishStream'] = (call) => {
     let actor: Actor;
     try {
       actor = authenticateCall(org, call.metadata);
@@ -122,7 +112,7 @@ export async function startPubSubServer(org: EmulatedOrg, options: PubSubServerO
     call.on('cancelled', forget);
   };
 
-  const subscribe: grpc.handleBidiStreamingCall<FetchRequestMessage, FetchResponseMessage> = (call) => {
+  const subscribe: PubSubHandlers['Subscribe'] = (call) => {
     try {
       authenticateCall(org, call.metadata);
     } catch (err) {
@@ -133,13 +123,14 @@ export async function startPubSubServer(org: EmulatedOrg, options: PubSubServerO
   };
 
   const server = new grpc.Server();
-  server.addService(service, {
+  const handlers: PubSubHandlers = {
     GetTopic: getTopic,
     GetSchema: getSchema,
     Publish: publish,
     PublishStream: publishStream,
     Subscribe: subscribe,
-  });
+  };
+  server.addService(service, handlers);
 
   /** Fault injection: every open stream fails with UNAVAILABLE, as when the platform drops them. */
   const dropStreams = (): void => {

@@ -6,9 +6,8 @@ export type OutboxOperation = (typeof OUTBOX_OPERATIONS)[number];
 export const OUTBOX_STATES = ['pending', 'processing', 'done', 'failed'] as const;
 export type OutboxState = (typeof OUTBOX_STATES)[number];
 
-/** One telephony-side change waiting to be written to Salesforce. */
-export interface OutboxItem {
-  id: string;
+/** What a caller enqueues: one telephony-side change to write to Salesforce. */
+export interface NewOutboxItem {
   orgId: string;
   contactId: string | null;
   linkId: string | null;
@@ -19,6 +18,11 @@ export interface OutboxItem {
   /** Salesforce field values to send. */
   payload: Record<string, unknown>;
   payloadHash: string;
+}
+
+/** One telephony-side change waiting to be written to Salesforce, with its delivery state. */
+export interface OutboxItem extends NewOutboxItem {
+  id: string;
   attempts: number;
   lastError: string | null;
   lastErrorCode: string | null;
@@ -27,17 +31,6 @@ export interface OutboxItem {
   leaseUntil: string | null;
   createdAt: string;
   updatedAt: string;
-}
-
-export interface NewOutboxItem {
-  orgId: string;
-  contactId: string | null;
-  linkId: string | null;
-  sobject: string;
-  recordId: string | null;
-  operation: OutboxOperation;
-  payload: Record<string, unknown>;
-  payloadHash: string;
 }
 
 export interface OutboxError {

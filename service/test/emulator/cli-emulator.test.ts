@@ -9,6 +9,7 @@ import type { Readable } from 'node:stream';
 import tls from 'node:tls';
 import * as grpc from '@grpc/grpc-js';
 import { Connection } from 'jsforce';
+import { CONNECTION_INFO_KEYS, type EmulatorConnectionInfo } from '../../emulator/index';
 import { loadPubSubPackage } from '../../emulator/pubsub/proto';
 
 /**
@@ -18,17 +19,7 @@ import { loadPubSubPackage } from '../../emulator/pubsub/proto';
  */
 const REPO = path.resolve(__dirname, '../../..');
 const TSX_CLI = path.join(REPO, 'node_modules/tsx/dist/cli.mjs');
-const KEYS = ['certPath', 'clientId', 'clientSecret', 'instanceUrl', 'loginUrl', 'organizationId', 'pubSubEndpoint'];
-
-interface ConnectionLine {
-  loginUrl: string;
-  instanceUrl: string;
-  clientId: string;
-  clientSecret: string;
-  organizationId: string;
-  pubSubEndpoint: string;
-  certPath: string;
-}
+const KEYS = [...CONNECTION_INFO_KEYS].sort();
 
 type Child = ChildProcessByStdio<null, Readable, Readable>;
 
@@ -94,7 +85,7 @@ describe('emulator command line', () => {
   }
 
   /** Signs in with the unmodified jsforce, trusting the printed certificate only while `use` runs. */
-  async function withConnection<T>(info: ConnectionLine, use: (conn: Connection) => Promise<T>): Promise<T> {
+  async function withConnection<T>(info: EmulatorConnectionInfo, use: (conn: Connection) => Promise<T>): Promise<T> {
     const pem = readFileSync(path.resolve(REPO, info.certPath), 'utf8');
     const previousCa = https.globalAgent.options.ca;
     https.globalAgent.options.ca = [...tls.rootCertificates, pem];
@@ -118,7 +109,7 @@ describe('emulator command line', () => {
   it('prints the connection line, serves an unmodified jsforce client and stops on SIGTERM', async () => {
     const emulator = startEmulator(['--contacts', '5', '--leads', '2', '--cert-dir', certDir]);
     const [line] = await emulator.lines(1);
-    const info = JSON.parse(line) as ConnectionLine;
+    const info = JSON.parse(line) as EmulatorConnectionInfo;
     expect(Object.keys(info).sort()).toEqual(KEYS);
     expect(info.pubSubEndpoint).toMatch(/^[A-Za-z0-9.-]+:\d{1,5}$/);
     expect(info.organizationId).toMatch(/^00D[A-Za-z0-9]{15}$/);
@@ -138,7 +129,7 @@ describe('emulator command line', () => {
 
   it('passes --idle-timeout-ms to the Pub/Sub server', async () => {
     const emulator = startEmulator(['--contacts', '0', '--leads', '0', '--idle-timeout-ms', '300', '--cert-dir', certDir]);
-    const info = JSON.parse((await emulator.lines(1))[0]) as ConnectionLine;
+    const info = JSON.parse((await emulator.lines(1))[0]) as EmulatorConnectionInfo;
     const accessToken = await withConnection(info, async (conn) => conn.accessToken as string);
     const { Client } = loadPubSubPackage();
     const pem = readFileSync(path.resolve(REPO, info.certPath));
@@ -150,7 +141,7 @@ describe('emulator command line', () => {
       metadata.set('tenantid', info.organizationId);
       // A Subscribe call that never asks for anything ends with OK after the idle timeout; with the
       // default (60 s) this would outlast the test.
-      const call = (client as unknown as { Subscribe(metadata: grpc.Metadata): grpc.ClientDuplexStream<unknown, unknown> }).Subscribe(metadata);
+      const call = client.Subscribe(metadata);
       call.on('error', () => undefined);
       const [status] = (await once(call, 'status')) as [grpc.StatusObject];
       expect(status.code).toBe(grpc.status.OK);
@@ -162,7 +153,7 @@ describe('emulator command line', () => {
 
   it('starts one org per --orgs, each with its own organization id and ports', async () => {
     const emulator = startEmulator(['--orgs', '2', '--contacts', '1', '--leads', '0', '--cert-dir', certDir]);
-    const infos = (await emulator.lines(2)).map((line) => JSON.parse(line) as ConnectionLine);
+    const infos = (await emulator.lines(2)).map((line) => JSON.parse(line) as EmulatorConnectionInfo);
     expect(infos.map((info) => Object.keys(info).sort())).toEqual([KEYS, KEYS]);
     expect(infos[0].organizationId).not.toBe(infos[1].organizationId);
     expect(infos[0].loginUrl).not.toBe(infos[1].loginUrl);

@@ -52,7 +52,8 @@ describe('Pub/Sub emulator with the real client', () => {
       Record_Count__c: 1,
       Chunk_Sequence__c: 1,
       Chunk_Count__c: 1,
-      Sync_Id__c: null,
+      // The new org's seeded "Default sync".
+      Sync_Id__c: org.store.idFor('Switchboard_Sync__c', 0),
     });
     expect(typeof payload.CreatedDate).toBe('number');
     const records = JSON.parse(payload.Payload__c);

@@ -5,17 +5,7 @@ import * as grpc from '@grpc/grpc-js';
 import PubSubApiClient from 'salesforce-pubsub-api-client';
 import { EmulatedOrg, type EmulatedOrgOptions } from '../../emulator/org/org';
 import type { SeedCounts } from '../../emulator/org/seed';
-import {
-  loadPubSubPackage,
-  type FetchRequestMessage,
-  type FetchResponseMessage,
-  type PublishRequestMessage,
-  type PublishResponseMessage,
-  type SchemaInfoMessage,
-  type SchemaRequestMessage,
-  type TopicInfoMessage,
-  type TopicRequestMessage,
-} from '../../emulator/pubsub/proto';
+import { loadPubSubPackage, type PubSubClient } from '../../emulator/pubsub/proto';
 import { startPubSubServer, type PubSubServer, type PubSubServerOptions } from '../../emulator/pubsub/server';
 import { loadOrCreateCertificate, type EmulatorCertificate } from '../../emulator/tls';
 
@@ -147,18 +137,11 @@ export async function startHarness(
 }
 
 /** The PubSub service as a plain grpc-js client, for protocol details the Pub/Sub client hides. */
-export interface RawPubSubClient extends grpc.Client {
-  GetTopic(request: TopicRequestMessage, metadata: grpc.Metadata, callback: grpc.requestCallback<TopicInfoMessage>): void;
-  GetSchema(request: SchemaRequestMessage, metadata: grpc.Metadata, callback: grpc.requestCallback<SchemaInfoMessage>): void;
-  Publish(request: PublishRequestMessage, metadata: grpc.Metadata, callback: grpc.requestCallback<PublishResponseMessage>): void;
-  Subscribe(metadata: grpc.Metadata): grpc.ClientDuplexStream<Partial<FetchRequestMessage>, FetchResponseMessage>;
-  PublishStream(metadata: grpc.Metadata): grpc.ClientDuplexStream<PublishRequestMessage, PublishResponseMessage>;
-}
+export type RawPubSubClient = PubSubClient;
 
 export function rawClient(harness: PubSubHarness): RawPubSubClient {
   const { Client } = loadPubSubPackage();
-  const credentials = grpc.credentials.createSsl(Buffer.from(harness.certificate.certPem));
-  return new Client(harness.server.endpoint, credentials) as unknown as RawPubSubClient;
+  return new Client(harness.server.endpoint, grpc.credentials.createSsl(Buffer.from(harness.certificate.certPem)));
 }
 
 /** Auth metadata as the Pub/Sub client sends it; `overrides` replaces or (with '') drops headers. */

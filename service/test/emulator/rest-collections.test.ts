@@ -1,6 +1,4 @@
-import type { Connection } from 'jsforce';
-import type { DmlBatch } from '../../emulator/org/store';
-import { API_VERSION, rejectionOf, startRestHarness, type RestHarness } from './rest-harness';
+import { API_VERSION, rejectionOf, useRestSession } from './rest-harness';
 
 interface SaveResultBody {
   id?: string;
@@ -12,34 +10,19 @@ const contacts = (count: number, prefix: string): Record<string, unknown>[] =>
   Array.from({ length: count }, (_, i) => ({ FirstName: prefix, LastName: `${prefix} ${i}` }));
 
 describe('emulator REST: sObject Collections', () => {
-  let h: RestHarness;
-  let conn: Connection;
-  const batches: DmlBatch[] = [];
-  beforeAll(async () => {
-    h = await startRestHarness();
-    conn = await h.connect();
-    h.org.store.onCommit((batch) => batches.push(batch));
-  });
-  afterAll(async () => {
-    await h.close();
-  });
-  beforeEach(() => {
-    batches.length = 0;
-  });
+  const rest = useRestSession();
+  const { batches } = rest;
 
   const raw = async (method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> => {
-    const res = await h.request(method, `/services/data/v${API_VERSION}${path}`, {
-      headers: { authorization: `Bearer ${conn.accessToken}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    const res = await rest.api(method, path, body === undefined ? undefined : JSON.stringify(body));
     return { status: res.status, json: res.json() };
   };
 
   it('creates 200 records with a bad one in the middle: per-record results in order, one DML batch', async () => {
-    const before = h.org.store.count('Contact');
+    const before = rest.org.store.count('Contact');
     const records = contacts(200, 'Bulk');
     records[100] = { FirstName: 'Missing last name' };
-    const results = (await conn.sobject('Contact').create(records)) as SaveResultBody[];
+    const results = (await rest.conn.sobject('Contact').create(records)) as SaveResultBody[];
     expect(results).toHaveLength(200);
     expect(results[100]).toEqual({
       success: false,
@@ -47,29 +30,29 @@ describe('emulator REST: sObject Collections', () => {
     });
     expect(results.filter((r) => r.success)).toHaveLength(199);
     expect(results[0]).toEqual({ id: expect.stringMatching(/^003/), success: true, errors: [] });
-    expect(h.org.store.get('Contact', results[199].id as string)?.LastName).toBe('Bulk 199');
-    expect(h.org.store.count('Contact')).toBe(before + 199);
+    expect(rest.org.store.get('Contact', results[199].id as string)?.LastName).toBe('Bulk 199');
+    expect(rest.org.store.count('Contact')).toBe(before + 199);
     expect(batches).toHaveLength(1);
     expect(batches[0].changes).toHaveLength(199);
   });
 
   it('rolls everything back with allOrNone', async () => {
-    const before = h.org.store.count('Contact');
+    const before = rest.org.store.count('Contact');
     const records = contacts(5, 'Atomic');
     records[2] = { LastName: 'x'.repeat(81) };
-    const results = (await conn.sobject('Contact').create(records, { allOrNone: true })) as SaveResultBody[];
+    const results = (await rest.conn.sobject('Contact').create(records, { allOrNone: true })) as SaveResultBody[];
     expect(results.every((r) => !r.success && r.id === undefined)).toBe(true);
     expect(results[2].errors[0].statusCode).toBe('STRING_TOO_LONG');
     expect(results[0].errors[0].statusCode).toBe('ALL_OR_NONE_OPERATION_ROLLED_BACK');
-    expect(h.org.store.count('Contact')).toBe(before);
+    expect(rest.org.store.count('Contact')).toBe(before);
     expect(batches).toHaveLength(0);
   });
 
   it('refuses more than 200 records, and jsforce allowRecursive splits them', async () => {
-    const err = await rejectionOf(conn.sobject('Contact').create(contacts(201, 'Too many')));
+    const err = await rejectionOf(rest.conn.sobject('Contact').create(contacts(201, 'Too many')));
     expect(err.errorCode).toBe('EXCEEDED_ID_LIMIT');
     expect(batches).toHaveLength(0);
-    const split = (await conn.sobject('Contact').create(contacts(201, 'Split'), { allowRecursive: true })) as SaveResultBody[];
+    const split = (await rest.conn.sobject('Contact').create(contacts(201, 'Split'), { allowRecursive: true })) as SaveResultBody[];
     expect(split.filter((r) => r.success)).toHaveLength(201);
     expect(batches.map((b) => b.changes.length)).toEqual([200, 1]);
 
@@ -80,8 +63,8 @@ describe('emulator REST: sObject Collections', () => {
   });
 
   it('updates records of several types, one DML statement per consecutive chunk of a type', async () => {
-    const contactIds = [0, 1].map((i) => h.org.store.idFor('Contact', i));
-    const leadId = h.org.store.idFor('Lead', 0);
+    const contactIds = [0, 1].map((i) => rest.org.store.idFor('Contact', i));
+    const leadId = rest.org.store.idFor('Lead', 0);
     const response = await raw('PATCH', '/composite/sobjects', {
       allOrNone: true,
       records: [
@@ -95,7 +78,7 @@ describe('emulator REST: sObject Collections', () => {
       ['Contact', 'update', 2],
       ['Lead', 'update', 1],
     ]);
-    expect(h.org.store.get('Lead', leadId)?.Title).toBe('Chunk two');
+    expect(rest.org.store.get('Lead', leadId)?.Title).toBe('Chunk two');
   });
 
   it('creates mixed types as Salesforce chunks them (A, A, B, A = three statements)', async () => {
@@ -117,12 +100,12 @@ describe('emulator REST: sObject Collections', () => {
     const response = await raw('PATCH', '/composite/sobjects', {
       records: [
         { attributes: { type: 'Contact' }, Title: 'No id' },
-        { attributes: { type: 'Contact' }, id: h.org.store.idFor('Contact', 2), Title: 'Has id' },
+        { attributes: { type: 'Contact' }, id: rest.org.store.idFor('Contact', 2), Title: 'Has id' },
       ],
     });
     expect(response.json).toEqual([
       { success: false, errors: [{ statusCode: 'MISSING_ARGUMENT', message: 'Id not specified in an update call', fields: [] }] },
-      { id: h.org.store.idFor('Contact', 2), success: true, errors: [] },
+      { id: rest.org.store.idFor('Contact', 2), success: true, errors: [] },
     ]);
   });
 
@@ -147,8 +130,8 @@ describe('emulator REST: sObject Collections', () => {
   });
 
   it('retrieves many records by GET and POST, null where an id does not resolve', async () => {
-    const ids = [h.org.store.idFor('Contact', 4), h.org.store.idFor('Contact', 5000), h.org.store.idFor('Lead', 1)];
-    const viaJsforce = (await conn.sobject('Contact').retrieve(ids, { fields: ['Id', 'LastName'] })) as unknown as (Record<string, unknown> | null)[];
+    const ids = [rest.org.store.idFor('Contact', 4), rest.org.store.idFor('Contact', 5000), rest.org.store.idFor('Lead', 1)];
+    const viaJsforce = (await rest.conn.sobject('Contact').retrieve(ids, { fields: ['Id', 'LastName'] })) as unknown as (Record<string, unknown> | null)[];
     expect(viaJsforce).toHaveLength(3);
     expect(viaJsforce[0]).toEqual({
       attributes: { type: 'Contact', url: `/services/data/v${API_VERSION}/sobjects/Contact/${ids[0]}` },
@@ -169,18 +152,18 @@ describe('emulator REST: sObject Collections', () => {
   });
 
   it('deletes many with per-record errors, and allOrNone keeps them all', async () => {
-    const created = (await conn.sobject('Lead').create([
+    const created = (await rest.conn.sobject('Lead').create([
       { LastName: 'Del 1', Company: 'C' },
       { LastName: 'Del 2', Company: 'C' },
     ])) as SaveResultBody[];
     const [first, second] = created.map((r) => r.id as string);
     batches.length = 0;
 
-    const atomic = (await conn.sobject('Lead').destroy([first, 'bogus-id'], { allOrNone: true })) as SaveResultBody[];
+    const atomic = (await rest.conn.sobject('Lead').destroy([first, 'bogus-id'], { allOrNone: true })) as SaveResultBody[];
     expect(atomic.map((r) => r.errors[0].statusCode)).toEqual(['ALL_OR_NONE_OPERATION_ROLLED_BACK', 'MALFORMED_ID']);
-    expect(h.org.store.get('Lead', first)).toBeDefined();
+    expect(rest.org.store.get('Lead', first)).toBeDefined();
 
-    const partial = (await conn.sobject('Lead').destroy([first, 'bogus-id', second])) as SaveResultBody[];
+    const partial = (await rest.conn.sobject('Lead').destroy([first, 'bogus-id', second])) as SaveResultBody[];
     expect(partial).toEqual([
       { id: first, success: true, errors: [] },
       { success: false, errors: [{ statusCode: 'MALFORMED_ID', message: 'malformed id bogus-id', fields: [] }] },

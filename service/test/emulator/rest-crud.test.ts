@@ -1,36 +1,17 @@
-import type { Connection } from 'jsforce';
-import type { DmlBatch } from '../../emulator/org/store';
-import { API_VERSION, rejectionOf, startRestHarness, type RestHarness } from './rest-harness';
+import { API_VERSION, rejectionOf, useRestSession } from './rest-harness';
 
 describe('emulator REST: single-record CRUD', () => {
-  let h: RestHarness;
-  let conn: Connection;
-  const batches: DmlBatch[] = [];
-  beforeAll(async () => {
-    h = await startRestHarness();
-    conn = await h.connect();
-    h.org.store.onCommit((batch) => batches.push(batch));
-  });
-  afterAll(async () => {
-    await h.close();
-  });
-  beforeEach(() => {
-    batches.length = 0;
-  });
-
-  const authorised = (): Record<string, string> => ({
-    authorization: `Bearer ${conn.accessToken}`,
-    'content-type': 'application/json',
-  });
+  const rest = useRestSession();
+  const { batches } = rest;
 
   it('creates, reads, updates and deletes a Contact as the API user', async () => {
-    const created = await conn.sobject('Contact').create({ FirstName: 'Ada', LastName: 'Lovelace', MobilePhone: '+44 20 7946 0000' });
+    const created = await rest.conn.sobject('Contact').create({ FirstName: 'Ada', LastName: 'Lovelace', MobilePhone: '+44 20 7946 0000' });
     expect(created).toEqual({ id: expect.stringMatching(/^003[A-Za-z0-9]{15}$/), success: true, errors: [] });
     const id = created.id as string;
     expect(batches).toHaveLength(1);
     expect(batches[0]).toMatchObject({ sobject: 'Contact', operation: 'create', actor: { integration: true } });
 
-    const full = await conn.sobject('Contact').retrieve(id);
+    const full = await rest.conn.sobject('Contact').retrieve(id);
     expect(full).toMatchObject({
       attributes: { type: 'Contact', url: `/services/data/v${API_VERSION}/sobjects/Contact/${id}` },
       Id: id,
@@ -40,83 +21,77 @@ describe('emulator REST: single-record CRUD', () => {
       Email: null,
     });
 
-    const updated = await conn.sobject('Contact').update({ Id: id, Email: 'ada@example.com' });
+    const updated = await rest.conn.sobject('Contact').update({ Id: id, Email: 'ada@example.com' });
     expect(updated).toEqual({ id, success: true, errors: [] });
-    const some = await conn.request<Record<string, unknown>>(`/services/data/v${API_VERSION}/sobjects/Contact/${id}?fields=Email,LastModifiedById`);
+    const some = await rest.conn.request<Record<string, unknown>>(`/services/data/v${API_VERSION}/sobjects/Contact/${id}?fields=Email,LastModifiedById`);
     expect(some).toEqual({
       attributes: { type: 'Contact', url: `/services/data/v${API_VERSION}/sobjects/Contact/${id}` },
       Email: 'ada@example.com',
-      LastModifiedById: h.org.integrationUser.userId,
+      LastModifiedById: rest.org.integrationUser.userId,
     });
 
-    await conn.sobject('Contact').destroy(id);
-    expect(h.org.store.get('Contact', id)).toBeUndefined();
-    const gone = await rejectionOf(conn.sobject('Contact').retrieve(id));
+    await rest.conn.sobject('Contact').destroy(id);
+    expect(rest.org.store.get('Contact', id)).toBeUndefined();
+    const gone = await rejectionOf(rest.conn.sobject('Contact').retrieve(id));
     expect(gone.errorCode).toBe('ENTITY_IS_DELETED');
     expect(batches.map((b) => b.operation)).toEqual(['create', 'update', 'delete']);
   });
 
   it('returns the status codes Salesforce does', async () => {
-    const post = await h.request('POST', `/services/data/v${API_VERSION}/sobjects/Lead`, {
-      headers: authorised(),
-      body: JSON.stringify({ LastName: 'Codes', Company: 'Status Ltd' }),
-    });
+    const post = await rest.api('POST', '/sobjects/Lead', JSON.stringify({ LastName: 'Codes', Company: 'Status Ltd' }));
     expect(post.status).toBe(201);
     const { id } = post.json() as { id: string };
-    const patch = await h.request('PATCH', `/services/data/v${API_VERSION}/sobjects/Lead/${id}`, {
-      headers: authorised(),
-      body: JSON.stringify({ Title: 'CTO' }),
-    });
+    const patch = await rest.api('PATCH', `/sobjects/Lead/${id}`, JSON.stringify({ Title: 'CTO' }));
     expect(patch.status).toBe(204);
     expect(patch.text).toBe('');
-    const del = await h.request('DELETE', `/services/data/v${API_VERSION}/sobjects/Lead/${id}`, { headers: authorised() });
+    const del = await rest.api('DELETE', `/sobjects/Lead/${id}`);
     expect(del.status).toBe(204);
   });
 
   it('reports validation errors with errorCode and fields', async () => {
-    const err = await rejectionOf(conn.sobject('Contact').create({ FirstName: 'No Last Name' }));
+    const err = await rejectionOf(rest.conn.sobject('Contact').create({ FirstName: 'No Last Name' }));
     expect(err.errorCode).toBe('REQUIRED_FIELD_MISSING');
     expect(err.data).toEqual({ message: 'Required fields are missing: [LastName]', errorCode: 'REQUIRED_FIELD_MISSING', fields: ['LastName'] });
 
-    const unknownField = await rejectionOf(conn.sobject('Contact').create({ LastName: 'X', Shoe__c: 'big' }));
+    const unknownField = await rejectionOf(rest.conn.sobject('Contact').create({ LastName: 'X', Shoe__c: 'big' }));
     expect(unknownField.errorCode).toBe('INVALID_FIELD');
     expect(unknownField.message).toContain('Shoe__c');
     expect(batches).toHaveLength(0);
   });
 
   it('answers 404 NOT_FOUND for unknown records, objects and routes', async () => {
-    const unknownId = h.org.store.idFor('Contact', 9999);
-    expect((await rejectionOf(conn.sobject('Contact').retrieve(unknownId))).errorCode).toBe('NOT_FOUND');
-    expect((await rejectionOf(conn.sobject('Contact').update({ Id: unknownId, Title: 'x' }))).errorCode).toBe('NOT_FOUND');
-    expect((await rejectionOf(conn.sobject('Contact').destroy(unknownId))).errorCode).toBe('NOT_FOUND');
-    expect((await rejectionOf(conn.sobject('Contact').retrieve('garbage'))).errorCode).toBe('NOT_FOUND');
-    expect((await rejectionOf(conn.sobject('Widget__c').create({ Name: 'w' }))).errorCode).toBe('NOT_FOUND');
-    const route = await h.request('GET', `/services/data/v${API_VERSION}/nothing/here`, { headers: authorised() });
+    const unknownId = rest.org.store.idFor('Contact', 9999);
+    expect((await rejectionOf(rest.conn.sobject('Contact').retrieve(unknownId))).errorCode).toBe('NOT_FOUND');
+    expect((await rejectionOf(rest.conn.sobject('Contact').update({ Id: unknownId, Title: 'x' }))).errorCode).toBe('NOT_FOUND');
+    expect((await rejectionOf(rest.conn.sobject('Contact').destroy(unknownId))).errorCode).toBe('NOT_FOUND');
+    expect((await rejectionOf(rest.conn.sobject('Contact').retrieve('garbage'))).errorCode).toBe('NOT_FOUND');
+    expect((await rejectionOf(rest.conn.sobject('Widget__c').create({ Name: 'w' }))).errorCode).toBe('NOT_FOUND');
+    const route = await rest.api('GET', '/nothing/here');
     expect(route.status).toBe(404);
     expect(route.json()).toEqual([{ message: 'The requested resource does not exist', errorCode: 'NOT_FOUND' }]);
-    const outside = await h.request('GET', '/somewhere/else');
+    const outside = await rest.request('GET', '/somewhere/else');
     expect(outside.status).toBe(404);
   });
 
   it('rejects an unknown field in ?fields= naming it', async () => {
-    const id = h.org.store.idFor('Contact', 0);
-    const err = await rejectionOf(conn.sobject('Contact').retrieve(id, { fields: ['LastName', 'Nope'] }));
+    const id = rest.org.store.idFor('Contact', 0);
+    const err = await rejectionOf(rest.conn.sobject('Contact').retrieve(id, { fields: ['LastName', 'Nope'] }));
     expect(err.errorCode).toBe('INVALID_FIELD');
     expect(err.message).toBe("No such column 'Nope' on sobject of type Contact");
   });
 
   it('reads seeded records', async () => {
-    const id = h.org.store.idFor('Contact', 3);
-    const record = await conn.sobject('Contact').retrieve(id, { fields: ['Id', 'LastName'] });
+    const id = rest.org.store.idFor('Contact', 3);
+    const record = await rest.conn.sobject('Contact').retrieve(id, { fields: ['Id', 'LastName'] });
     expect(record.Id).toBe(id);
     expect(typeof record.LastName).toBe('string');
   });
 
   it('answers JSON_PARSER_ERROR to a body that is not JSON or not an object', async () => {
-    const broken = await h.request('POST', `/services/data/v${API_VERSION}/sobjects/Contact`, { headers: authorised(), body: '{"LastName": ' });
+    const broken = await rest.api('POST', '/sobjects/Contact', '{"LastName": ');
     expect(broken.status).toBe(400);
     expect((broken.json() as { errorCode: string }[])[0].errorCode).toBe('JSON_PARSER_ERROR');
-    const array = await h.request('POST', `/services/data/v${API_VERSION}/sobjects/Contact`, { headers: authorised(), body: '[]' });
+    const array = await rest.api('POST', '/sobjects/Contact', '[]');
     expect(array.status).toBe(400);
     expect(array.json()).toEqual([{ errorCode: 'JSON_PARSER_ERROR', message: 'The request body must be a JSON object of Contact fields' }]);
   });

@@ -29,7 +29,18 @@ describe('emulator REST: describe and limits', () => {
 
     it('lists the sObjects in describeGlobal', async () => {
       const global = await conn.describeGlobal();
-      expect(global.sobjects.map((s) => s.name)).toEqual(['Contact', 'Lead', 'Account', 'User', 'Task']);
+      expect(global.sobjects.map((s) => s.name)).toEqual([
+        'Contact',
+        'Lead',
+        'Account',
+        'User',
+        'Task',
+        // The package's own objects, read from force-app.
+        'Switchboard_Sync__c',
+        'Switchboard_Field_Mapping__c',
+        'Switchboard_Sync_Error__c',
+        'Switchboard_Default_Mapping__mdt',
+      ]);
       expect(global.sobjects[0]).toMatchObject({
         name: 'Contact',
         label: 'Contact',

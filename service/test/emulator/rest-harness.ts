@@ -15,6 +15,7 @@ import type { Router } from 'express';
 import { Connection } from 'jsforce';
 import { bulkRouter, type BulkOptions } from '../../emulator/bulk/routes';
 import { EmulatedOrg, type EmulatedOrgOptions } from '../../emulator/org/org';
+import type { DmlBatch } from '../../emulator/org/store';
 import { startRestServer, type RestServer } from '../../emulator/rest/server';
 import { queryRouter } from '../../emulator/soql/routes';
 import { loadOrCreateCertificate } from '../../emulator/tls';
@@ -105,6 +106,61 @@ export async function startRestHarness(options: EmulatedOrgOptions = {}, harness
       return conn;
     },
     close: () => server.close(),
+  };
+}
+
+/** A signed-in REST harness shared by the tests of one describe block. */
+export interface RestSession {
+  readonly org: EmulatedOrg;
+  /** A jsforce connection signed in as the integration user. */
+  readonly conn: Connection;
+  /** Raw HTTPS request, as RestHarness.request. */
+  request(method: string, pathname: string, options?: RawRequestOptions): Promise<RawResponse>;
+  /** Request to `/services/data/vXX.X<path>` as the signed-in user, with a JSON content type. */
+  api(method: string, path: string, body?: string): Promise<RawResponse>;
+  /** The DML batches the org committed during the current test. */
+  readonly batches: DmlBatch[];
+}
+
+/**
+ * Registers the calling describe block's hooks: start a REST harness and sign in before its tests,
+ * empty `batches` before each test, close the harness after. Use the session inside tests, where it
+ * is started.
+ */
+export function useRestSession(options: EmulatedOrgOptions = {}): RestSession {
+  let harness: RestHarness | undefined;
+  let conn: Connection | undefined;
+  const batches: DmlBatch[] = [];
+  beforeAll(async () => {
+    harness = await startRestHarness(options);
+    conn = await harness.connect();
+    harness.org.store.onCommit((batch) => batches.push(batch));
+  });
+  afterAll(async () => {
+    await harness?.close();
+  });
+  beforeEach(() => {
+    batches.length = 0;
+  });
+
+  const started = (): { harness: RestHarness; conn: Connection } => {
+    if (!harness || !conn) throw new Error('The REST session starts in beforeAll: use it inside a test');
+    return { harness, conn };
+  };
+  return {
+    get org() {
+      return started().harness.org;
+    },
+    get conn() {
+      return started().conn;
+    },
+    request: (method, pathname, raw) => started().harness.request(method, pathname, raw),
+    api: (method, path, body) =>
+      started().harness.request(method, `/services/data/v${API_VERSION}${path}`, {
+        headers: { authorization: `Bearer ${started().conn.accessToken}`, 'content-type': 'application/json' },
+        body,
+      }),
+    batches,
   };
 }
 

@@ -51,7 +51,8 @@ describe('buildChangeEvents', () => {
         Record_Count__c: 1,
         Chunk_Sequence__c: 1,
         Chunk_Count__c: 1,
-        Sync_Id__c: null,
+        // The new org's seeded "Default sync".
+        Sync_Id__c: org.store.idFor('Switchboard_Sync__c', 0),
       },
     ]);
     const [record] = recordsOf(events);

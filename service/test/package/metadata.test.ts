@@ -4,6 +4,7 @@ import {
   apexMetaProblems,
   componentXmlProblems,
   convertToMetadataFormat,
+  objectFolderProblems,
   personAccountReferences,
   platformEventProblems,
   platformEvents,
@@ -37,6 +38,10 @@ describe('package metadata (source-deploy-retrieve)', () => {
 
   test('every file belongs to a component, as its metadata XML or its content', () => {
     expect(unclaimedFiles(FORCE_APP, pkg.components).map(displayPath)).toEqual([]);
+  });
+
+  test('every custom object folder has its .object-meta.xml', () => {
+    expect(objectFolderProblems(FORCE_APP)).toEqual([]);
   });
 
   test('converts to metadata format, and package.xml lists every component', async () => {
@@ -107,6 +112,7 @@ describe('the metadata checks catch what SDR lets through', () => {
     scratch.write('force-app/main/default/classes/Old.cls', 'public with sharing class Old {}\n');
     scratch.write('force-app/main/default/classes/Old.cls-meta.xml', xml('ApexClass', '<apiVersion>58.0</apiVersion><status>Active</status>'));
     scratch.write('force-app/main/default/classes/notes.txt', 'not metadata\n');
+    scratch.write(`${objects}/Orphan__c/fields/Lost__c.field-meta.xml`, xml('CustomField', '<fullName>Lost__c</fullName><type>Checkbox</type>'));
     pkg = resolvePackage(root);
   });
   afterAll(() => scratch.cleanup());
@@ -127,6 +133,20 @@ describe('the metadata checks catch what SDR lets through', () => {
     const unclaimed = unclaimedFiles(root, pkg.components);
     expect(unclaimed.filter((file) => file.endsWith('notes.txt'))).toHaveLength(1);
     expect(fs.existsSync(unclaimed[0])).toBe(true);
+  });
+
+  test('a custom object folder without its object file', () => {
+    expect(objectFolderProblems(root)).toEqual([expect.stringMatching(/objects\/Orphan__c: custom object folder without Orphan__c\.object-meta\.xml$/)]);
+  });
+
+  test('an unknown *-meta.xml fails resolution, naming the file (SDR does not skip it)', () => {
+    const odd = tempDir('metadata-unknown');
+    try {
+      odd.write('force-app/main/default/oddities/Foo.oddity-meta.xml', xml('Oddity', ''));
+      expect(() => resolvePackage(path.join(odd.dir, 'force-app'))).toThrow(/Foo\.oddity-meta\.xml: Could not infer a metadata type/);
+    } finally {
+      odd.cleanup();
+    }
   });
 
   test('a platform event that is not HighVolume, has no publish behaviour or a field type events do not allow', () => {

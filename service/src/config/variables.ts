@@ -1,0 +1,246 @@
+/** What the service can be configured with: each variable's default, documentation and validation. */
+import fs from 'node:fs';
+import path from 'node:path';
+import { isSupportedCountry, type CountryCode } from 'libphonenumber-js';
+import { z } from 'zod';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export const AUTH_FLOWS = ['client_credentials', 'jwt'] as const;
+export type AuthFlow = (typeof AUTH_FLOWS)[number];
+
+export interface ConfigVariableRow {
+  name: string;
+  /** null: no default (the variable is optional or required by another setting). */
+  default: string | null;
+  example: string;
+  description: string;
+}
+
+type Shown = 'plain' | 'secret' | 'url-with-password';
+
+export interface VariableSpec {
+  default: string | null;
+  /** The default is computed from other variables (shown in `default` as a template). */
+  derivedDefault?: true;
+  example: string;
+  description: string;
+  /** Completes "NAME: …" in an error message. */
+  expects: string;
+  shown?: Shown;
+  /** Validates and converts the (trimmed, non-empty) string; absent for variables read outside the schema. */
+  schema?: z.ZodType<unknown, string>;
+}
+
+const digits = z.string().regex(/^\d+$/).transform(Number);
+const intBetween = (min: number, max: number) => digits.refine((n) => n >= min && n <= max);
+const httpUrl = z.url({ protocol: /^https?$/ }).transform((u) => u.replace(/\/+$/, ''));
+const existingFile = z.string().transform((p) => path.resolve(p)).refine(isReadableFile);
+
+function isReadableFile(file: string): boolean {
+  try {
+    fs.accessSync(file, fs.constants.R_OK);
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** The service's environment variables: the single source for parsing, error messages and the README table. */
+export const VARIABLES = {
+  SWITCHBOARD_ENV_FILE: {
+    default: './.env',
+    example: '/etc/switchboard/env',
+    description: 'Optional dotenv file read at startup; real environment variables win over it.',
+    expects: 'a readable file',
+  },
+  PORT: {
+    default: '3000',
+    example: '8080',
+    description: 'HTTP port of the REST API, dashboard, caller-ID lookup and phone books.',
+    expects: 'an integer from 1 to 65535',
+    schema: intBetween(1, 65535),
+  },
+  HOST: {
+    default: '127.0.0.1',
+    example: '0.0.0.0',
+    description: 'Interface the HTTP server listens on.',
+    expects: 'a host name or IP address without spaces',
+    schema: z.string().regex(/^[^\s/]+$/),
+  },
+  PUBLIC_URL: {
+    default: 'http://HOST:PORT',
+    derivedDefault: true,
+    example: 'https://switchboard.example.com',
+    description: 'Address people and phones use to reach the service (links, phone-book URLs).',
+    expects: 'an http(s) URL',
+    schema: httpUrl,
+  },
+  DATABASE_URL: {
+    default: null,
+    example: 'postgres://switchboard:secret@db:5432/switchboard',
+    description: 'PostgreSQL connection URL. Unset: an embedded PGlite database in SWITCHBOARD_DATA_DIR.',
+    expects: 'a postgres:// or postgresql:// URL',
+    shown: 'url-with-password',
+    schema: z.url({ protocol: /^postgres(ql)?$/ }),
+  },
+  SWITCHBOARD_DATA_DIR: {
+    default: '.switchboard',
+    example: '/var/lib/switchboard',
+    description: 'Directory for local state; the embedded database lives in <dir>/pglite.',
+    expects: 'a directory path',
+    schema: z.string().transform((p) => path.resolve(p)),
+  },
+  LOG_LEVEL: {
+    default: 'info',
+    example: 'debug',
+    description: `Log level: ${LOG_LEVELS.join(', ')}.`,
+    expects: `one of ${LOG_LEVELS.join(', ')}`,
+    schema: z.enum(LOG_LEVELS),
+  },
+  SWITCHBOARD_API_TOKEN: {
+    default: null,
+    example: 'a-long-random-string-of-24+-chars',
+    description: 'Bearer token for the REST API and the dashboard login (at least 24 characters).',
+    expects: 'at least 24 characters',
+    shown: 'secret',
+    schema: z.string().min(24),
+  },
+  DEFAULT_PHONE_COUNTRY: {
+    default: 'US',
+    example: 'DE',
+    description: 'ISO 3166 alpha-2 country for phone numbers written without a +country prefix.',
+    expects: 'an ISO 3166 alpha-2 country code known to libphonenumber (e.g. US, GB, DE)',
+    schema: z
+      .string()
+      .transform((c) => c.toUpperCase())
+      .refine((c) => isSupportedCountry(c))
+      .transform((c) => c as CountryCode),
+  },
+  SF_LOGIN_URL: {
+    default: 'https://login.salesforce.com',
+    example: 'https://test.salesforce.com',
+    description: 'Salesforce login URL (My Domain, sandbox, or the emulator).',
+    expects: 'an http(s) URL',
+    schema: httpUrl,
+  },
+  SF_AUTH_FLOW: {
+    default: 'client_credentials',
+    example: 'jwt',
+    description: 'OAuth flow of the connected app: client_credentials or jwt (JWT bearer).',
+    expects: `one of ${AUTH_FLOWS.join(', ')}`,
+    schema: z.enum(AUTH_FLOWS),
+  },
+  SF_CLIENT_ID: {
+    default: null,
+    example: '3MVG9...',
+    description: 'Connected app consumer key. Setting it connects an org; unset, the service runs without Salesforce.',
+    expects: 'the connected app consumer key',
+    schema: z.string(),
+  },
+  SF_CLIENT_SECRET: {
+    default: null,
+    example: '(secret)',
+    description: 'Connected app consumer secret (client_credentials).',
+    expects: 'the connected app consumer secret',
+    shown: 'secret',
+    schema: z.string(),
+  },
+  SF_USERNAME: {
+    default: null,
+    example: 'integration@example.com',
+    description: 'Integration user the JWT is issued for (jwt).',
+    expects: 'a Salesforce username',
+    schema: z.string(),
+  },
+  SF_PRIVATE_KEY: {
+    default: null,
+    example: '-----BEGIN PRIVATE KEY-----\\n...',
+    description: 'PEM private key signing the JWT (jwt); `\\n` escapes allowed. Or use SF_PRIVATE_KEY_FILE.',
+    expects: 'a PEM private key (-----BEGIN ... PRIVATE KEY-----)',
+    shown: 'secret',
+    schema: z
+      .string()
+      .transform((k) => k.replace(/\\n/g, '\n'))
+      .refine(isPemPrivateKey),
+  },
+  SF_PRIVATE_KEY_FILE: {
+    default: null,
+    example: '/run/secrets/sf-jwt.key',
+    description: 'File holding the PEM private key (jwt), instead of SF_PRIVATE_KEY.',
+    expects: 'a readable file holding a PEM private key',
+    schema: z
+      .string()
+      .transform((p) => path.resolve(p))
+      .refine((file) => isReadableFile(file) && isPemPrivateKey(fs.readFileSync(file, 'utf8'))),
+  },
+  SF_API_VERSION: {
+    default: '62.0',
+    example: '63.0',
+    description: 'Salesforce REST API version.',
+    expects: 'a version like 62.0',
+    schema: z.string().regex(/^\d{2}\.0$/),
+  },
+  SF_PUBSUB_ENDPOINT: {
+    default: 'api.pubsub.salesforce.com:7443',
+    example: '127.0.0.1:7443',
+    description: 'Pub/Sub API gRPC endpoint.',
+    expects: 'host:port',
+    schema: z.string().refine((v) => {
+      const match = /^([^\s:]+|\[[0-9a-fA-F:]+\]):(\d+)$/.exec(v);
+      return match !== null && Number(match[2]) >= 1 && Number(match[2]) <= 65535;
+    }),
+  },
+  SF_NAMESPACE: {
+    default: '',
+    example: 'swb',
+    description: 'Namespace of the installed Switchboard package, without `__` (empty when unpackaged).',
+    expects: 'letters, digits and _ only',
+    schema: z.string().regex(/^[A-Za-z0-9_]*$/),
+  },
+  SF_EXTRA_CA_FILE: {
+    default: null,
+    example: './.switchboard/emulator-ca.pem',
+    description: "PEM CA trusted in addition to the system store (e.g. the emulator's certificate).",
+    expects: 'a readable file',
+    schema: existingFile,
+  },
+  SF_ORG_NAME: {
+    default: 'Salesforce org',
+    example: 'Acme production',
+    description: 'Display name of the org connection.',
+    expects: 'a name',
+    schema: z.string(),
+  },
+  WRITEBACK_BATCH_SIZE: {
+    default: '200',
+    example: '100',
+    description: 'Records per write-back call to Salesforce (sObject Collections allow at most 200).',
+    expects: 'an integer from 1 to 200',
+    schema: intBetween(1, 200),
+  },
+  WRITEBACK_INTERVAL_MS: {
+    default: '500',
+    example: '2000',
+    description: 'Pause between write-back outbox polls, in milliseconds.',
+    expects: 'an integer from 1 to 3600000',
+    schema: intBetween(1, 3_600_000),
+  },
+} satisfies Record<string, VariableSpec>;
+
+export type VariableName = keyof typeof VARIABLES;
+
+function isPemPrivateKey(text: string): boolean {
+  return /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]+-----END [A-Z ]*PRIVATE KEY-----/.test(text);
+}
+
+/** Rows for the README's configuration table. */
+export function describeConfig(): ConfigVariableRow[] {
+  return Object.entries(VARIABLES).map(([name, spec]) => ({
+    name,
+    default: spec.default,
+    example: spec.example,
+    description: spec.description,
+  }));
+}

@@ -14,13 +14,11 @@ info() {
   printf '==> %s\n' "$*" >&2
 }
 
-# The value of an option that takes one; fails with the option's name when it is missing.
-option_value() {
-  local option="$1" value="${2-}"
-  if [[ -z "$value" || "$value" == --* ]]; then
-    die "$option needs a value (see --help)"
+# Fails, naming the option, when an option that takes a value has none: `need_value "$1" "${2-}"`.
+need_value() {
+  if [[ -z "${2-}" || "${2-}" == --* ]]; then
+    die "$1 needs a value (see --help)"
   fi
-  printf '%s' "$value"
 }
 
 need_command() {

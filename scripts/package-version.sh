@@ -49,14 +49,14 @@ while [[ $# -gt 0 ]]; do
       usage
       exit 0
       ;;
-    --namespace) namespace="$(option_value "$1" "${2-}")" && shift 2 ;;
-    --package-id) package_id="$(option_value "$1" "${2-}")" && shift 2 ;;
-    --create-package) create_package=true && shift ;;
-    --promote) promote=true && shift ;;
-    --version-number) version_number="$(option_value "$1" "${2-}")" && shift 2 ;;
-    --target-dev-hub) dev_hub="$(option_value "$1" "${2-}")" && shift 2 ;;
-    --wait) wait_minutes="$(option_value "$1" "${2-}")" && shift 2 ;;
-    --dry-run) DRY_RUN=true && shift ;;
+    --namespace) need_value "$1" "${2-}"; namespace="$2"; shift 2 ;;
+    --package-id) need_value "$1" "${2-}"; package_id="$2"; shift 2 ;;
+    --create-package) create_package=true; shift ;;
+    --promote) promote=true; shift ;;
+    --version-number) need_value "$1" "${2-}"; version_number="$2"; shift 2 ;;
+    --target-dev-hub) need_value "$1" "${2-}"; dev_hub="$2"; shift 2 ;;
+    --wait) need_value "$1" "${2-}"; wait_minutes="$2"; shift 2 ;;
+    --dry-run) DRY_RUN=true; shift ;;
     *) die "unknown option '$1' (see --help)" ;;
   esac
 done
@@ -86,7 +86,7 @@ dev_hub_args=()
 work_dir="$(mktemp -d)"
 trap 'rm -rf "$work_dir"' EXIT
 for entry in sfdx-project.json force-app config .forceignore; do
-  [[ -e "$PROJECT_DIR/$entry" ]] && cp -R "$PROJECT_DIR/$entry" "$work_dir/"
+  if [[ -e "$PROJECT_DIR/$entry" ]]; then cp -R "$PROJECT_DIR/$entry" "$work_dir/"; fi
 done
 NAMESPACE="$namespace" PACKAGE_ID="$package_id" VERSION_NUMBER="$version_number" node -e '
   const fs = require("node:fs");
@@ -114,7 +114,7 @@ sf_json() {
   status=$?
   set -e
   if [[ $status -ne 0 ]]; then
-    printf '%s\n' "$output" | json_get message >&2 || printf '%s\n' "$output" >&2
+    { printf '%s' "$output" | json_get message && echo; } >&2 || printf '%s\n' "$output" >&2
     die "'$1 $2 $3 $4' failed (exit $status)"
   fi
   printf '%s' "$output" | json_get "$path" || die "'$1 $2 $3 $4' returned no $path: $output"

@@ -41,12 +41,12 @@ while [[ $# -gt 0 ]]; do
       usage
       exit 0
       ;;
-    --person-accounts) person_accounts=true && shift ;;
-    --alias) alias_name="$(option_value "$1" "${2-}")" && shift 2 ;;
-    --duration-days) duration_days="$(option_value "$1" "${2-}")" && shift 2 ;;
-    --target-dev-hub) dev_hub="$(option_value "$1" "${2-}")" && shift 2 ;;
-    --no-sample-data) sample_data=false && shift ;;
-    --dry-run) DRY_RUN=true && shift ;;
+    --person-accounts) person_accounts=true; shift ;;
+    --alias) need_value "$1" "${2-}"; alias_name="$2"; shift 2 ;;
+    --duration-days) need_value "$1" "${2-}"; duration_days="$2"; shift 2 ;;
+    --target-dev-hub) need_value "$1" "${2-}"; dev_hub="$2"; shift 2 ;;
+    --no-sample-data) sample_data=false; shift ;;
+    --dry-run) DRY_RUN=true; shift ;;
     *) die "unknown option '$1' (see --help)" ;;
   esac
 done

@@ -19,11 +19,13 @@ export interface NameUse {
   line: number;
 }
 
-export function customNamesIn(file: string): NameUse[] {
+/** `strings: false` leaves string literals out (test data may name fields that do not exist on purpose). */
+export function customNamesIn(file: string, options: { strings: boolean } = { strings: true }): NameUse[] {
   const lexer = ApexParserFactory.createLexer(fs.readFileSync(file, 'utf8'));
   const uses: NameUse[] = [];
   for (const token of lexer.getAllTokens()) {
-    const text = token.type === ApexLexer.StringLiteral ? unquoteApexString(token.text) : token.type === ApexLexer.Identifier ? token.text : '';
+    const literal = options.strings && token.type === ApexLexer.StringLiteral;
+    const text = literal ? unquoteApexString(token.text) : token.type === ApexLexer.Identifier ? token.text : '';
     if (CUSTOM_NAME.test(text)) uses.push({ name: text, file: displayPath(file), line: token.line });
   }
   return uses;

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import {
   ApexParseTreeWalker,
   ApexParserBaseListener,
+  ArrayExpressionContext,
   AssignExpressionContext,
   CompilationUnitContext,
   CreatorContext,
@@ -23,10 +24,11 @@ import { displayPath } from './paths';
 
 /**
  * Reads, from the Apex parse tree, which fields of a platform event the code sets, so the test can
- * hold them against the event's field files. Three ways of setting a field are recognised:
- * `new Ev__e(F__c = x)`, `ev.F__c = x` and `ev.put('F__c', x)`, where `ev` is a variable, field or
- * parameter declared as the event type (or as anything, initialised with `new Ev__e(...)`).
- * Scoping is per file, not per block: good enough for classes that name their variables sensibly.
+ * hold them against the event's field files. Four ways of setting a field are recognised:
+ * `new Ev__e(F__c = x)`, `ev.F__c = x`, `ev.put('F__c', x)` and `evs[i].F__c = x`, where `ev` is a
+ * variable, field or parameter declared as the event type (or as anything, initialised with
+ * `new Ev__e(...)`) and `evs` one declared as a list or array of it. Scoping is per file, not per
+ * block: good enough for classes that name their variables sensibly.
  */
 
 export interface ParsedApexFile {
@@ -93,15 +95,25 @@ function createsEvent(creator: CreatorContext, eventName: string): boolean {
   return lower(creator.createdName().getText()) === lower(eventName);
 }
 
-/** Pass one: the names that hold an event. */
-function eventVariables(tree: ApexParserRuleContext, eventName: string): Set<string> {
+interface EventVariables {
+  /** Names that hold one event. */
+  single: Set<string>;
+  /** Names that hold a list or array of them. */
+  lists: Set<string>;
+}
+
+/** Pass one: the names that hold an event, or a list of events. */
+function eventVariables(tree: ApexParserRuleContext, eventName: string): EventVariables {
   const names = new Set<string>();
+  const lists = new Set<string>();
   const isEventType = (typeText: string): boolean => lower(typeText) === lower(eventName);
+  const isEventList = (typeText: string): boolean => [`list<${lower(eventName)}>`, `${lower(eventName)}[]`].includes(lower(typeText));
   const addDeclarators = (typeText: string, declarators: VariableDeclaratorsContext): void => {
     for (const declarator of declarators.variableDeclarator_list()) {
       const init = declarator.expression();
       const initialisedWithEvent = init instanceof NewExpressionContext && createsEvent(init.creator(), eventName);
       if (isEventType(typeText) || initialisedWithEvent) names.add(lower(declarator.id().getText()));
+      if (isEventList(typeText)) lists.add(lower(declarator.id().getText()));
     }
   };
   const listener = new ApexParserBaseListener();
@@ -110,13 +122,14 @@ function eventVariables(tree: ApexParserRuleContext, eventName: string): Set<str
     enterFieldDeclaration: (ctx: FieldDeclarationContext) => addDeclarators(ctx.typeRef().getText(), ctx.variableDeclarators()),
     enterFormalParameter: (ctx: FormalParameterContext) => {
       if (isEventType(ctx.typeRef().getText())) names.add(lower(ctx.id().getText()));
+      if (isEventList(ctx.typeRef().getText())) lists.add(lower(ctx.id().getText()));
     },
     enterEnhancedForControl: (ctx: EnhancedForControlContext) => {
       if (isEventType(ctx.typeRef().getText())) names.add(lower(ctx.id().getText()));
     },
   });
   ApexParseTreeWalker.DEFAULT.walk(listener, tree);
-  return names;
+  return { single: names, lists };
 }
 
 /** Where the given files construct `eventName` and which of its fields they set. */
@@ -124,10 +137,13 @@ export function eventUsageIn(files: readonly ParsedApexFile[], eventName: string
   const usage: EventUsage = { constructed: [], fieldsSet: [] };
   for (const { file, tree } of files) {
     const variables = eventVariables(tree, eventName);
-    const isEventVariable = (expression: ExpressionContext | null | undefined): boolean => {
+    const named = (set: Set<string>, expression: ExpressionContext | null | undefined): boolean => {
       const name = variableName(expression);
-      return name !== undefined && variables.has(lower(name));
+      return name !== undefined && set.has(lower(name));
     };
+    // `ev`, or `evs[i]` of a list of events.
+    const isEventVariable = (expression: ExpressionContext | null | undefined): boolean =>
+      named(variables.single, expression) || (expression instanceof ArrayExpressionContext && named(variables.lists, expression.expression(0)));
     const at = (ctx: ApexParserRuleContext): SourceLocation => ({ file: displayPath(file), line: ctx.start.line });
     const listener = new ApexParserBaseListener();
     Object.assign(listener, {

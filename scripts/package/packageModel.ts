@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { loadCustomMetadataRecords } from '../../service/emulator/org/packageObjects';
 import { DEFAULT_DIR, displayPath, OBJECTS_DIR } from './paths';
 import { elementsOf, readXml, textOf, type XmlElement } from './xml';
 
@@ -55,36 +56,24 @@ export interface DefaultMappingRecord {
   sortOrder: number | undefined;
 }
 
-function recordValues(file: string): Map<string, string> {
-  const doc = readXml(file);
-  if (doc.rootName !== 'CustomMetadata') throw new Error(`${displayPath(file)}: root element <${doc.rootName}>, expected <CustomMetadata>`);
-  const values = new Map<string, string>();
-  for (const entry of elementsOf(doc.root, 'values')) {
-    const field = textOf(entry, 'field');
-    const value = textOf(entry, 'value');
-    if (field && value !== undefined) values.set(field, value);
-  }
-  return values;
-}
-
-/** The shipped default mapping records (Switchboard_Default_Mapping.<Name>.md-meta.xml), sorted by object and order. */
+/**
+ * The shipped default mapping records (Switchboard_Default_Mapping.<Name>.md-meta.xml), sorted by
+ * object and order. Read with the org emulator's custom metadata reader, the one its seeded records
+ * come from, so the check and the emulator see the same values.
+ */
 export function defaultMappingRecords(dir: string = CUSTOM_METADATA_DIR): DefaultMappingRecord[] {
-  if (!fs.existsSync(dir)) return [];
-  const prefix = `${DEFAULT_MAPPING_TYPE}.`;
-  return fs
-    .readdirSync(dir)
-    .filter((file) => file.startsWith(prefix) && file.endsWith('.md-meta.xml'))
-    .sort()
-    .map((fileName): DefaultMappingRecord => {
-      const file = path.join(dir, fileName);
-      const name = fileName.slice(prefix.length, -'.md-meta.xml'.length);
-      const values = recordValues(file);
+  return loadCustomMetadataRecords(DEFAULT_MAPPING_TYPE, dir)
+    .map((record): DefaultMappingRecord => {
+      const name = record.DeveloperName;
+      const file = path.join(dir, `${DEFAULT_MAPPING_TYPE}.${name}.md-meta.xml`);
       const required = (field: string): string => {
-        const value = values.get(field);
-        if (value === undefined || value.trim() === '') throw new Error(`${DEFAULT_MAPPING_TYPE} record ${name} (${displayPath(file)}): ${field} is missing`);
+        const value = record.values[field];
+        if (typeof value !== 'string' || value.trim() === '') {
+          throw new Error(`${DEFAULT_MAPPING_TYPE} record ${name} (${displayPath(file)}): ${field} is missing`);
+        }
         return value;
       };
-      const sort = values.get('Sort_Order__c');
+      const sort = record.values.Sort_Order__c;
       return {
         name,
         file,
@@ -92,8 +81,8 @@ export function defaultMappingRecords(dir: string = CUSTOM_METADATA_DIR): Defaul
         sfField: required('Salesforce_Field__c'),
         telField: required('Telephony_Field__c'),
         direction: required('Direction__c'),
-        transform: values.get('Transform__c') ?? 'None',
-        sortOrder: sort === undefined ? undefined : Number(sort),
+        transform: typeof record.values.Transform__c === 'string' ? record.values.Transform__c : 'None',
+        sortOrder: sort === null || sort === undefined ? undefined : Number(sort),
       };
     })
     .sort((a, b) => a.sobject.localeCompare(b.sobject) || (a.sortOrder ?? 0) - (b.sortOrder ?? 0));

@@ -5,7 +5,15 @@ import * as path from 'node:path';
  * Where the package lives, and the file walking every package check shares. Paths are absolute so
  * the checks do not depend on the directory jest or a script was started from.
  */
-export const REPO_ROOT = path.resolve(__dirname, '..', '..');
+/** The nearest folder above this file with sfdx-project.json: the repository, run from source or from dist/. */
+function findRepoRoot(start: string): string {
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'sfdx-project.json'))) return dir;
+    if (path.dirname(dir) === dir) return path.resolve(start, '..', '..');
+  }
+}
+
+export const REPO_ROOT = findRepoRoot(__dirname);
 export const FORCE_APP = path.join(REPO_ROOT, 'force-app');
 export const DEFAULT_DIR = path.join(FORCE_APP, 'main', 'default');
 export const OBJECTS_DIR = path.join(DEFAULT_DIR, 'objects');

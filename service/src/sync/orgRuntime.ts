@@ -12,6 +12,8 @@ import { recordAudit } from '../store/audit';
 import { applyChangeEvent, type ApplyResult } from './applyChange';
 import { WriteBackWorker } from './writeBack';
 import { runInitialSync } from './initialSync';
+import { readSyncConfiguration } from '../salesforce/settingsReader';
+import type { SettingsProblem, SyncSettings } from './syncSettings';
 import { DEFAULT_MAPPINGS } from './fieldMap';
 import { replayIdFromBytes, replayIdToBytes } from './replayId';
 import type { OrgSyncSettings } from './context';
@@ -57,6 +59,11 @@ export interface OrgStatus {
   eventsApplied: number;
   needsReconcile: boolean;
   initialSync: InitialSyncStatus;
+  /** The org's sync record this connection runs, as last read; null when none is configured. */
+  sync: { id: string; name: string; status: string } | null;
+  /** Configuration mistakes found in the org's sync and mapping records, naming record and field. */
+  settingsProblems: SettingsProblem[];
+  settingsError: string | null;
 }
 
 /**
@@ -77,6 +84,9 @@ export class OrgRuntime {
   private initialRun: Promise<void> | undefined;
   private stopping = false;
   private readonly logger: Logger;
+  private sync: SyncSettings | null = null;
+  private settingsProblems: SettingsProblem[] = [];
+  private settingsError: string | null = null;
 
   constructor(private readonly options: OrgRuntimeOptions) {
     const { connection, db } = options;
@@ -131,9 +141,34 @@ export class OrgRuntime {
     const row = await upsertOrg(db, { id: connection.id, name: connection.name, loginUrl: connection.loginUrl });
     const done = row.settings.initialSync as InitialSyncStatus | undefined;
     if (done?.state === 'done') this.initial = done;
+    await this.reloadSettings();
     this.subscriber.start();
     this.writeBack.start();
-    if (this.options.initialSync !== false && this.initial.state !== 'done') this.startInitialSyncWhenSubscribed();
+    const runnable = this.sync !== null && this.sync.status !== 'NotStarted' && this.sync.status !== 'Paused';
+    if (this.options.initialSync !== false && runnable && this.initial.state !== 'done') this.startInitialSyncWhenSubscribed();
+  }
+
+  /**
+   * Reads the org's sync record and mappings (the "configuration changed" command calls this again). A
+   * failure keeps the previous settings — the built-in defaults at first — and says why in the status.
+   */
+  async reloadSettings(): Promise<void> {
+    try {
+      if (!this.session.current) await this.session.signIn();
+      const { sync, ignoredSyncIds, problems } = await readSyncConfiguration(this.session.conn, this.options.connection.namespace);
+      this.sync = sync;
+      this.settingsProblems = problems;
+      this.settingsError = null;
+      if (sync) {
+        Object.assign(this.settings, { mappings: sync.mappings, defaultCountry: sync.defaultCountry, objects: sync.objects });
+      }
+      for (const problem of problems) this.logger.warn(problem, 'sync configuration problem');
+      if (ignoredSyncIds.length > 0) this.logger.warn({ ignoredSyncIds }, 'the org has more syncs than this connection runs; only the oldest is used');
+      this.logger.info({ sync: sync?.syncId ?? null, status: sync?.status ?? null, problems: problems.length }, 'sync settings loaded');
+    } catch (err) {
+      this.settingsError = (err as Error).message;
+      this.logger.error({ err }, 'could not read the sync settings from the org; keeping the previous ones');
+    }
   }
 
   /**
@@ -234,6 +269,9 @@ export class OrgRuntime {
       eventsApplied: this.eventsApplied,
       needsReconcile: this.needsReconcile,
       initialSync: { ...this.initial },
+      sync: this.sync ? { id: this.sync.syncId, name: this.sync.name, status: this.sync.status } : null,
+      settingsProblems: this.settingsProblems,
+      settingsError: this.settingsError,
     };
   }
 }

@@ -96,6 +96,9 @@ function orgStatus(name: string): OrgStatus {
     lastEventAt: null,
     eventsApplied: 0,
     needsReconcile: false,
+    sync: { id: 'a0A000000000001AAA', name: 'Main sync', status: 'Active' },
+    settingsProblems: [],
+    settingsError: null,
     initialSync: { state: 'done', records: 0, startedAt: null, finishedAt: null, error: null },
   };
 }

@@ -54,7 +54,10 @@ function parsePicklistMap(json) {
         }
         return { pairs: Object.entries(map).map(([from, to]) => ({ from, to: String(to) })) };
     } catch (error) {
-        return { pairs: [], mapError: `The stored picklist map is not valid JSON (${error.message}); enter its values again.` };
+        return {
+            pairs: [],
+            mapError: `The stored picklist map is not valid JSON (${error.message}); enter its values again.`
+        };
     }
 }
 
@@ -141,7 +144,9 @@ export default class SwitchboardMappingStudio extends LightningElement {
     }
 
     get availableObjects() {
-        return OBJECTS.filter((object) => object.name !== 'Account' || (this.sync && this.sync.personAccountsAvailable));
+        return OBJECTS.filter(
+            (object) => object.name !== 'Account' || (this.sync && this.sync.personAccountsAvailable)
+        );
     }
 
     async loadFieldOptions() {
@@ -202,7 +207,12 @@ export default class SwitchboardMappingStudio extends LightningElement {
             return row.serverWarning ? [row.serverWarning] : [];
         }
         const option = known.find((candidate) => candidate.apiName === row.salesforceField);
-        if (option && option.updateable === false && row.direction !== TO_TELEPHONY && !isRelationshipPath(row.salesforceField)) {
+        if (
+            option &&
+            option.updateable === false &&
+            row.direction !== TO_TELEPHONY &&
+            !isRelationshipPath(row.salesforceField)
+        ) {
             return [`${option.label} is read-only for you: it can only flow to telephony.`];
         }
         return [];
@@ -328,10 +338,12 @@ export default class SwitchboardMappingStudio extends LightningElement {
     handlePairValue(event) {
         const { key, index, side } = event.target.dataset;
         const value = event.detail.value;
-        this.updateRow(key, (row) => ({
-            pairs: row.pairs.map((pair, pairIndex) => (pairIndex === Number(index) ? { ...pair, [side]: value } : pair)),
-            mapError: undefined
-        }));
+        const position = Number(index);
+        this.updateRow(key, (row) => {
+            const pairs = [...row.pairs];
+            pairs[position] = { ...pairs[position], [side]: value };
+            return { pairs, mapError: undefined };
+        });
     }
 
     handleAddPair(event) {
@@ -368,7 +380,9 @@ export default class SwitchboardMappingStudio extends LightningElement {
         this.saveError = undefined;
         try {
             await saveMappings({ syncId: this.activeSyncId, rowsJson: JSON.stringify(rows) });
-            this.dispatchEvent(toast('Mappings saved', `${rows.length} mappings saved. The service applies them at once.`));
+            this.dispatchEvent(
+                toast('Mappings saved', `${rows.length} mappings saved. The service applies them at once.`)
+            );
             await this.reload();
         } catch (error) {
             this.saveError = errorMessage(error);
@@ -382,7 +396,7 @@ export default class SwitchboardMappingStudio extends LightningElement {
         const confirmed = await LightningConfirm.open({
             label: 'Restore the default mappings?',
             message:
-                "This deletes every mapping of this sync, including unsaved changes, and goes back to the mappings Switchboard ships with. Records and directory entries are not changed until the next sync applies the defaults.",
+                'This deletes every mapping of this sync, including unsaved changes, and goes back to the mappings Switchboard ships with. Records and directory entries are not changed until the next sync applies the defaults.',
             theme: 'warning'
         });
         if (!confirmed) {

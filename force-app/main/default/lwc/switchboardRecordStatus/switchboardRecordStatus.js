@@ -73,7 +73,10 @@ export default class SwitchboardRecordStatus extends LightningElement {
         try {
             const requestId = await syncNow({ recordId: this.recordId });
             this.dispatchEvent(
-                toast('Sync requested', `Switchboard syncs this ${this.recordLabel} in a moment (request ${requestId}).`)
+                toast(
+                    'Sync requested',
+                    `Switchboard syncs this ${this.recordLabel} in a moment (request ${requestId}).`
+                )
             );
         } catch (error) {
             this.dispatchEvent(toast('Could not request a sync', errorMessage(error), 'error'));

@@ -311,7 +311,10 @@ export default class SwitchboardSetupWizard extends NavigationMixin(LightningEle
         switch (step) {
             case 'direction':
                 need(isBlank(d.name), 'Give the sync a name.');
-                need(!isBlank(d.name) && d.name.length > NAME_MAX_LENGTH, `The name can have at most ${NAME_MAX_LENGTH} characters.`);
+                need(
+                    !isBlank(d.name) && d.name.length > NAME_MAX_LENGTH,
+                    `The name can have at most ${NAME_MAX_LENGTH} characters.`
+                );
                 need(isBlank(d.direction), 'Choose a direction.');
                 break;
             case 'conflict':
@@ -337,7 +340,10 @@ export default class SwitchboardSetupWizard extends NavigationMixin(LightningEle
                     d.frequency === 'Custom' && !CRON.test((d.customSchedule || '').trim()),
                     'Enter a custom schedule with five fields, for example 30 2 * * 1-5.'
                 );
-                need(!COUNTRY.test(d.defaultCountry || ''), 'Enter the default country as two capital letters, for example US.');
+                need(
+                    !COUNTRY.test(d.defaultCountry || ''),
+                    'Enter the default country as two capital letters, for example US.'
+                );
                 need(
                     !(Number.isInteger(threshold) && threshold >= 1 && threshold <= 100),
                     'Enter a mass delete threshold between 1 and 100 percent.'
@@ -394,7 +400,10 @@ export default class SwitchboardSetupWizard extends NavigationMixin(LightningEle
             { label: 'Direction', value: optionLabel(DIRECTION_OPTIONS, d.direction) },
             { label: 'Conflict winner', value: optionLabel(CONFLICT_OPTIONS, d.conflictWinner) },
             { label: 'Objects', value: this.enabledObjects.map((object) => object.label).join(', ') },
-            { label: 'Contacts added on the telephony side become', value: optionLabel(DEFAULT_OBJECT_OPTIONS, d.defaultObject) },
+            {
+                label: 'Contacts added on the telephony side become',
+                value: optionLabel(DEFAULT_OBJECT_OPTIONS, d.defaultObject)
+            },
             { label: 'Records must have', value: rules.length ? rules.join(', ') : 'nothing in particular' },
             { label: 'Match on', value: optionLabel(MATCH_KEY_OPTIONS, d.matchKeys) },
             ...this.scopeRows.map((row) => ({

@@ -7,14 +7,7 @@ import retryError from '@salesforce/apex/SwitchboardDashboardController.retryErr
 import ignoreError from '@salesforce/apex/SwitchboardDashboardController.ignoreError';
 import runCommand from '@salesforce/apex/SwitchboardDashboardController.runCommand';
 import SwitchboardConfirmModal from 'c/switchboardConfirmModal';
-import {
-    TABS,
-    errorMessage,
-    statusBadgeClass,
-    statusLabel,
-    tabPage,
-    toast
-} from 'c/switchboardUtils';
+import { TABS, errorMessage, statusBadgeClass, statusLabel, tabPage, toast } from 'c/switchboardUtils';
 
 /** Polling period when live status events are unavailable. */
 export const POLL_INTERVAL_MS = 15000;
@@ -291,7 +284,10 @@ export default class SwitchboardSyncDashboard extends NavigationMixin(LightningE
         try {
             const requestId = await runCommand({ syncId: this.dashboard.syncId, command: command.name, confirmation });
             this.dispatchEvent(
-                toast(`${command.label}: requested`, `The Switchboard service picks it up in a moment (request ${requestId}).`)
+                toast(
+                    `${command.label}: requested`,
+                    `The Switchboard service picks it up in a moment (request ${requestId}).`
+                )
             );
             await this.load();
         } catch (error) {

@@ -30,7 +30,9 @@ describe('c-switchboard-confirm-modal', () => {
         const { element, closed } = mount();
 
         expect($(element, 'lightning-modal-header').label).toBe('Delete Head office?');
-        expect(texts(element, '.will-do li')).toEqual(['Remove the entries of this sync from the telephony directory.']);
+        expect(texts(element, '.will-do li')).toEqual([
+            'Remove the entries of this sync from the telephony directory.'
+        ]);
         expect(texts(element, '.will-not-do li')).toEqual([
             'Delete or change any Salesforce record.',
             'Delete the sync settings.'

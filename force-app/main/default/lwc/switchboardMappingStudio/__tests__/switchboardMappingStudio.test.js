@@ -96,7 +96,10 @@ describe('c-switchboard-mapping-studio', () => {
         const { element } = await mount();
 
         expect(getMappings.getLastConfig()).toEqual({ syncId: SYNC_ID });
-        expect(getFieldOptions.mock.calls.map(([args]) => args)).toEqual([{ objectName: 'Contact' }, { objectName: 'Lead' }]);
+        expect(getFieldOptions.mock.calls.map(([args]) => args)).toEqual([
+            { objectName: 'Contact' },
+            { objectName: 'Lead' }
+        ]);
         expect($$(element, 'lightning-accordion-section').map((node) => node.label)).toEqual([
             'Contacts',
             'Leads (not synced by this sync)'
@@ -108,7 +111,10 @@ describe('c-switchboard-mapping-studio', () => {
         expect(texts(section(element, 'Contact'), 'legend')[0]).toBe('Contacts mapping 1');
         const first = contactRows[0];
         expect(control(first, 'salesforceField').value).toBe('FirstName');
-        expect(control(first, 'salesforceField').options[0]).toEqual({ label: 'First Name (FirstName)', value: 'FirstName' });
+        expect(control(first, 'salesforceField').options[0]).toEqual({
+            label: 'First Name (FirstName)',
+            value: 'FirstName'
+        });
         expect(control(first, 'telephonyField').value).toBe('firstName');
         expect(control(first, 'telephonyField').options.map((option) => option.value)).toEqual([
             'firstName',
@@ -143,7 +149,9 @@ describe('c-switchboard-mapping-studio', () => {
     it('warns about a read-only field until it flows to telephony only', async () => {
         const { element } = await mount();
         const phone = () => rowsOf(element, 'Contact')[4];
-        expect(texts(phone(), '.warning')).toEqual(['Business Phone is read-only for you: it can only flow to telephony.']);
+        expect(texts(phone(), '.warning')).toEqual([
+            'Business Phone is read-only for you: it can only flow to telephony.'
+        ]);
 
         await change(control(phone(), 'direction'), 'ToTelephony');
         expect(phone().querySelector('.warning')).toBeNull();
@@ -229,7 +237,9 @@ describe('c-switchboard-mapping-studio', () => {
         ['{"Hot":', /^The stored picklist map is not valid JSON \(.+\); enter its values again\.$/],
         ['["Hot"]', /^The stored picklist map is not a JSON object; enter its values again\.$/]
     ])('reports a stored picklist map %s that cannot be read', async (picklistMap, message) => {
-        const mappings = MAPPINGS.map((mapping) => (mapping.salesforceField === 'Rating' ? { ...mapping, picklistMap } : mapping));
+        const mappings = MAPPINGS.map((mapping) => {
+            return mapping.salesforceField === 'Rating' ? { ...mapping, picklistMap } : mapping;
+        });
         const { element } = await mount({ mappings });
         const rating = () => rowsOf(element, 'Lead')[1];
         const problems = texts(rating(), '.row-problem');
@@ -273,7 +283,11 @@ describe('c-switchboard-mapping-studio', () => {
         expect(saved[4].direction).toBe('ToTelephony');
         expect(saved[6]).toMatchObject({ salesforceField: 'Rating', picklistMap: '{"Hot":"VIP","Cold":"Standard"}' });
         expect(toasts).toEqual([
-            { title: 'Mappings saved', message: '7 mappings saved. The service applies them at once.', variant: 'success' }
+            {
+                title: 'Mappings saved',
+                message: '7 mappings saved. The service applies them at once.',
+                variant: 'success'
+            }
         ]);
         expect(refreshApex).toHaveBeenCalledTimes(1);
 
@@ -330,7 +344,9 @@ describe('c-switchboard-mapping-studio', () => {
         const { element, toasts } = await mount();
 
         await click($(element, 'lightning-button.restore'));
-        expect(toasts).toEqual([{ title: 'Could not restore the defaults', message: 'Insufficient privileges', variant: 'error' }]);
+        expect(toasts).toEqual([
+            { title: 'Could not restore the defaults', message: 'Insufficient privileges', variant: 'error' }
+        ]);
 
         refreshApex.mockRejectedValueOnce({ body: { message: 'Session expired' } });
         await click($(element, 'lightning-button.restore'));
@@ -342,12 +358,16 @@ describe('c-switchboard-mapping-studio', () => {
 
         expect(getFieldOptions).toHaveBeenCalledWith({ objectName: 'Account' });
         expect(section(element, 'Account').label).toBe('Person Accounts');
-        expect(section(element, 'Account').querySelector('lightning-button.add-row').label).toBe('Add a Person Account mapping');
+        expect(section(element, 'Account').querySelector('lightning-button.add-row').label).toBe(
+            'Add a Person Account mapping'
+        );
         expect(control(rowsOf(element, 'Account')[0], 'salesforceField').value).toBe('PersonEmail');
     });
 
     it('shows an object without mappings as empty', async () => {
-        const { element } = await mount({ mappings: MAPPINGS.filter((mapping) => mapping.salesforceObject !== 'Lead') });
+        const { element } = await mount({
+            mappings: MAPPINGS.filter((mapping) => mapping.salesforceObject !== 'Lead')
+        });
         expect(section(element, 'Lead').querySelector('.no-mappings').textContent).toBe('No mapping yet.');
     });
 

@@ -6,11 +6,9 @@ import syncNow from '@salesforce/apex/SwitchboardRecordStatusController.syncNow'
 const FAILING = require('./data/failingStatus.json');
 const NOT_SYNCED = require('./data/notSyncedStatus.json');
 
-jest.mock(
-    '@salesforce/apex/SwitchboardRecordStatusController.getRecordStatus',
-    () => ({ default: jest.fn() }),
-    { virtual: true }
-);
+jest.mock('@salesforce/apex/SwitchboardRecordStatusController.getRecordStatus', () => ({ default: jest.fn() }), {
+    virtual: true
+});
 jest.mock('@salesforce/apex/SwitchboardRecordStatusController.syncNow', () => ({ default: jest.fn() }), {
     virtual: true
 });
@@ -129,7 +127,9 @@ describe('c-switchboard-record-status', () => {
     });
 
     it('says why the status could not be loaded, and loads it again on refresh', async () => {
-        getRecordStatus.mockRejectedValueOnce({ body: { message: 'Insufficient access rights on cross-reference id' } });
+        getRecordStatus.mockRejectedValueOnce({
+            body: { message: 'Insufficient access rights on cross-reference id' }
+        });
         const { element } = await mount();
 
         expect($(element, '[role="alert"]').textContent).toContain('Insufficient access rights on cross-reference id');

@@ -187,7 +187,9 @@ describe('c-switchboard-setup-wizard', () => {
             await flushPromises();
             expect(runSystemsCheck).toHaveBeenCalledWith({ syncId: null });
             expect($(element, '.systems-check').textContent).toContain('Systems check requested (request req-9)');
-            expect(toasts).toEqual([{ title: 'Systems check requested', message: 'Request req-9', variant: 'success' }]);
+            expect(toasts).toEqual([
+                { title: 'Systems check requested', message: 'Request req-9', variant: 'success' }
+            ]);
 
             getConnectionStatus.mockResolvedValue({ ...CONNECTION, lastSystemsCheck: 'Pub/Sub API: OK' });
             $(element, 'lightning-button.refresh-connection').click();
@@ -286,7 +288,10 @@ describe('c-switchboard-setup-wizard', () => {
         await next(element);
         expect(heading(element)).toBe('Step 8 of 8: Review');
         const review = Object.fromEntries(
-            $$(element, '.review dt').map((term, index) => [term.textContent, $$(element, '.review dd')[index].textContent])
+            $$(element, '.review dt').map((term, index) => [
+                term.textContent,
+                $$(element, '.review dd')[index].textContent
+            ])
         );
         expect(review).toEqual({
             Name: 'Head office',
@@ -331,7 +336,11 @@ describe('c-switchboard-setup-wizard', () => {
             massDeleteThreshold: 15
         });
         expect(toasts).toEqual([
-            { title: 'Sync saved', message: 'Head office is saved and its initial sync was requested.', variant: 'success' }
+            {
+                title: 'Sync saved',
+                message: 'Head office is saved and its initial sync was requested.',
+                variant: 'success'
+            }
         ]);
         expect(saved).toHaveBeenCalledWith({ syncId: NEW_SYNC_ID });
         // A new sync's cached draft stays the blank one for the next new sync.
@@ -342,7 +351,11 @@ describe('c-switchboard-setup-wizard', () => {
         $(element, 'lightning-button.open-dashboard').click();
         $(element, 'lightning-button.open-mappings').click();
         expect(navigations()).toEqual([
-            { type: 'standard__navItemPage', attributes: { apiName: 'Switchboard_Home' }, state: { c__syncId: NEW_SYNC_ID } },
+            {
+                type: 'standard__navItemPage',
+                attributes: { apiName: 'Switchboard_Home' },
+                state: { c__syncId: NEW_SYNC_ID }
+            },
             {
                 type: 'standard__navItemPage',
                 attributes: { apiName: 'Switchboard_Mappings' },
@@ -531,13 +544,18 @@ describe('c-switchboard-setup-wizard', () => {
         saveSync.mockRejectedValueOnce({
             body: { message: 'Contact scope: unexpected token: WHERE', fieldErrors: {}, pageErrors: [] }
         });
-        const { element, toasts } = await mount({ ...EXISTING_DRAFT, status: 'Active' }, { syncId: EXISTING_DRAFT.syncId });
+        const { element, toasts } = await mount(
+            { ...EXISTING_DRAFT, status: 'Active' },
+            { syncId: EXISTING_DRAFT.syncId }
+        );
         await forward(element, 7);
 
         $(element, 'lightning-button.save-and-start').click();
         await flushPromises();
 
-        expect($(element, '.save-error').textContent).toBe('Could not save the sync: Contact scope: unexpected token: WHERE');
+        expect($(element, '.save-error').textContent).toBe(
+            'Could not save the sync: Contact scope: unexpected token: WHERE'
+        );
         expect(toasts).toEqual([
             { title: 'Could not save the sync', message: 'Contact scope: unexpected token: WHERE', variant: 'error' }
         ]);

@@ -101,7 +101,12 @@ describe('c-switchboard-sync-dashboard', () => {
             ]);
             const excluded = $(element, 'lightning-datatable.excluded');
             expect(excluded.data.map((row) => row.reason)).toEqual(['No valid phone', 'Excluded']);
-            expect(excluded.columns.map((column) => column.label)).toEqual(['Record', 'Reason', 'Details', 'Last seen']);
+            expect(excluded.columns.map((column) => column.label)).toEqual([
+                'Record',
+                'Reason',
+                'Details',
+                'Last seen'
+            ]);
             await expect(element).toBeAccessible();
         });
 
@@ -159,7 +164,10 @@ describe('c-switchboard-sync-dashboard', () => {
             [{ initialSyncDone: 10000 }, 'Finishing…'],
             [{ initialSyncDone: 9990, initialSyncRate: 1 }, 'About less than a minute left at 1 records per second.'],
             [{ initialSyncDone: 0, initialSyncRate: 1 }, 'About 2 h 47 min left at 1 records per second.'],
-            [{ initialSyncDone: 0, initialSyncTotal: 7200, initialSyncRate: 1 }, 'About 2 h left at 1 records per second.']
+            [
+                { initialSyncDone: 0, initialSyncTotal: 7200, initialSyncRate: 1 },
+                'About 2 h left at 1 records per second.'
+            ]
         ])('estimates the time left of %o as "%s"', async (change, expected) => {
             getDashboard.mockResolvedValue({ ...INITIAL_SYNC, ...change });
             const { element } = await mount({ syncId: INITIAL_SYNC.syncId });
@@ -231,7 +239,10 @@ describe('c-switchboard-sync-dashboard', () => {
             commandButton(element, 'StartInitialSync').click();
             await flushPromises();
             expect(LightningConfirm.open).toHaveBeenCalledWith(
-                expect.objectContaining({ label: 'Start the initial sync?', message: expect.stringContaining('nothing is deleted') })
+                expect.objectContaining({
+                    label: 'Start the initial sync?',
+                    message: expect.stringContaining('nothing is deleted')
+                })
             );
             expect(runCommand).not.toHaveBeenCalled();
 
@@ -239,7 +250,11 @@ describe('c-switchboard-sync-dashboard', () => {
             runCommand.mockResolvedValue('req-2');
             commandButton(element, 'StartInitialSync').click();
             await flushPromises();
-            expect(runCommand).toHaveBeenCalledWith({ syncId: SYNC_ID, command: 'StartInitialSync', confirmation: null });
+            expect(runCommand).toHaveBeenCalledWith({
+                syncId: SYNC_ID,
+                command: 'StartInitialSync',
+                confirmation: null
+            });
         });
 
         it('deletes after a confirmation that says what will and will not be deleted', async () => {
@@ -252,7 +267,9 @@ describe('c-switchboard-sync-dashboard', () => {
             const options = SwitchboardConfirmModal.open.mock.calls[0][0];
             expect(options.label).toBe('Delete Head office?');
             expect(options.confirmationText).toBeUndefined();
-            expect(options.willDo[0]).toContain("Remove this sync's 12,840 directory entries from the telephony directory");
+            expect(options.willDo[0]).toContain(
+                "Remove this sync's 12,840 directory entries from the telephony directory"
+            );
             expect(options.willNotDo).toEqual([
                 'Delete or change any Contact, Lead or Person Account in Salesforce.',
                 "Delete this sync's settings, field mappings or error records in Salesforce."
@@ -319,7 +336,10 @@ describe('c-switchboard-sync-dashboard', () => {
             await flushPromises();
 
             expect(retryError).toHaveBeenCalledWith({ errorId: 'a03000000000001AAA' });
-            expect(toasts[0]).toMatchObject({ title: 'Retry scheduled', message: 'Switchboard retries 003000000000001AAA now.' });
+            expect(toasts[0]).toMatchObject({
+                title: 'Retry scheduled',
+                message: 'Switchboard retries 003000000000001AAA now.'
+            });
             expect(getDashboard).toHaveBeenCalledTimes(2);
         });
 
@@ -480,7 +500,11 @@ describe('c-switchboard-sync-dashboard', () => {
         button('New sync').click();
 
         expect(navigations()).toEqual([
-            { type: 'standard__navItemPage', attributes: { apiName: 'Switchboard_Setup' }, state: { c__syncId: SYNC_ID } },
+            {
+                type: 'standard__navItemPage',
+                attributes: { apiName: 'Switchboard_Setup' },
+                state: { c__syncId: SYNC_ID }
+            },
             {
                 type: 'standard__navItemPage',
                 attributes: { apiName: 'Switchboard_Mappings' },

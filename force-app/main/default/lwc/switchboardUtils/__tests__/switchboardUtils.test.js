@@ -12,7 +12,11 @@ import {
 describe('c/switchboardUtils', () => {
     describe('errorMessage', () => {
         it.each([
-            ['an AuraHandledException', { body: { message: 'Type the sync name to confirm' } }, 'Type the sync name to confirm'],
+            [
+                'an AuraHandledException',
+                { body: { message: 'Type the sync name to confirm' } },
+                'Type the sync name to confirm'
+            ],
             [
                 'DML field and page errors',
                 {

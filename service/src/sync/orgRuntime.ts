@@ -13,6 +13,11 @@ import { applyChangeEvent, type ApplyResult } from './applyChange';
 import { WriteBackWorker } from './writeBack';
 import { runInitialSync } from './initialSync';
 import { readSyncConfiguration } from '../salesforce/settingsReader';
+import { writeSyncStatus } from '../salesforce/syncStatusWriter';
+import { CommandChannel } from './commandChannel';
+import type { CommandTarget, SystemsCheckResult } from './commandRunner';
+import { forgetSync, type ForgetResult } from './forgetSync';
+import { syncRecordsNow } from './syncRecordsNow';
 import type { SettingsProblem, SyncSettings } from './syncSettings';
 import { DEFAULT_MAPPINGS } from './fieldMap';
 import { replayIdFromBytes, replayIdToBytes } from './replayId';
@@ -58,6 +63,8 @@ export interface OrgStatus {
   lastEventAt: string | null;
   eventsApplied: number;
   needsReconcile: boolean;
+  paused: boolean;
+  lastCommand: string | null;
   initialSync: InitialSyncStatus;
   /** The org's sync record this connection runs, as last read; null when none is configured. */
   sync: { id: string; name: string; status: string } | null;
@@ -71,12 +78,14 @@ export interface OrgStatus {
  * write-back worker. Sign-in failures do not stop the service: the subscriber keeps retrying with backoff
  * and the status says why.
  */
-export class OrgRuntime {
+export class OrgRuntime implements CommandTarget {
   readonly session: OrgSession;
   readonly subscriber: ChangeSubscriber;
   readonly writeBack: WriteBackWorker;
   readonly settings: OrgSyncSettings;
   readonly topic: string;
+  readonly commands: CommandChannel;
+  private paused = false;
   private lastEventAt: string | null = null;
   private eventsApplied = 0;
   private needsReconcile = false;
@@ -134,6 +143,17 @@ export class OrgRuntime {
       batchSize: options.writeback.batchSize,
       intervalMs: options.writeback.intervalMs,
     });
+    this.commands = new CommandChannel({
+      db,
+      orgId: connection.id,
+      session: this.session,
+      namespace: connection.namespace,
+      pubSubEndpoint: connection.pubSubEndpoint,
+      extraCaPem: connection.extraCaPem,
+      logger: this.logger,
+      target: this,
+      backoff: options.subscriber?.backoff,
+    });
   }
 
   async start(): Promise<void> {
@@ -142,8 +162,12 @@ export class OrgRuntime {
     const done = row.settings.initialSync as InitialSyncStatus | undefined;
     if (done?.state === 'done') this.initial = done;
     await this.reloadSettings();
-    this.subscriber.start();
-    this.writeBack.start();
+    this.commands.subscriber.start();
+    this.paused = this.sync?.status === 'Paused';
+    if (!this.paused) {
+      this.subscriber.start();
+      this.writeBack.start();
+    }
     const runnable = this.sync !== null && this.sync.status !== 'NotStarted' && this.sync.status !== 'Paused';
     if (this.options.initialSync !== false && runnable && this.initial.state !== 'done') this.startInitialSyncWhenSubscribed();
   }
@@ -211,6 +235,7 @@ export class OrgRuntime {
       });
       this.initial = { ...this.initial, state: 'done', records: result.records, finishedAt: new Date().toISOString() };
       this.logger.info({ records: result.records, ms: result.ms, perObject: result.perObject }, 'initial sync complete');
+      await this.reportStatus('Active', null);
     } catch (err) {
       this.initial = { ...this.initial, state: 'failed', finishedAt: new Date().toISOString(), error: (err as Error).message };
       this.logger.error({ err }, 'initial sync failed; it runs again at the next start');
@@ -223,8 +248,97 @@ export class OrgRuntime {
   async stop(): Promise<void> {
     this.stopping = true;
     await this.initialRun;
+    await this.commands.subscriber.stop();
     await this.subscriber.stop();
     await this.writeBack.stop();
+  }
+
+  currentSyncId(): string | null {
+    return this.sync?.syncId ?? null;
+  }
+
+  /** Stops applying changes and writing back; the replay position and the outbox wait for resume. */
+  async pause(): Promise<void> {
+    this.paused = true;
+    await this.subscriber.stop();
+    await this.writeBack.stop();
+    await this.reportStatus('Paused');
+  }
+
+  async resume(): Promise<void> {
+    this.paused = false;
+    this.subscriber.start();
+    this.writeBack.start();
+    await this.reportStatus(this.initial.state === 'done' ? 'Active' : 'InitialSync');
+  }
+
+  async restartInitialSync(): Promise<void> {
+    await this.initialRun;
+    this.initial = { state: 'pending', records: 0, startedAt: null, finishedAt: null, error: null };
+    this.initialRun = undefined;
+    if (this.paused) await this.resume();
+    this.startInitialSyncWhenSubscribed();
+  }
+
+  syncRecords(recordIds: string[]) {
+    return syncRecordsNow(this.options.db, this.session.conn, this.settings, recordIds);
+  }
+
+  /** Delete (or delete and revert): stop this sync and forget it; the org's records are never touched. */
+  async forget(revert: boolean): Promise<ForgetResult> {
+    this.paused = true;
+    await this.subscriber.stop();
+    await this.writeBack.stop();
+    const result = await forgetSync(this.options.db, this.options.connection.id, revert);
+    this.initial = { state: 'pending', records: 0, startedAt: null, finishedAt: null, error: null };
+    return result;
+  }
+
+  async systemsCheck(): Promise<SystemsCheckResult> {
+    const checks: SystemsCheckResult['checks'] = [];
+    const attempt = async (name: string, run: () => Promise<string>) => {
+      try {
+        checks.push({ name, ok: true, detail: await run() });
+      } catch (err) {
+        checks.push({ name, ok: false, detail: (err as Error).message });
+      }
+    };
+    await attempt('authentication', async () => `signed in as ${(await this.session.signIn()).userId}`);
+    await attempt('settings', async () => {
+      await this.reloadSettings();
+      if (this.settingsError) throw new Error(this.settingsError);
+      if (this.settingsProblems.length > 0) throw new Error(this.settingsProblems.map((p) => `${p.recordId} ${p.field}: ${p.message}`).join('; '));
+      return this.sync ? `sync ${this.sync.name}` : 'no sync configured';
+    });
+    await attempt('change events', async () => {
+      if (this.subscriber.state !== 'subscribed' && !this.paused) throw new Error(this.subscriber.error ?? this.subscriber.state);
+      return this.paused ? 'paused' : 'subscribed';
+    });
+    for (const sobject of ['Contact', 'Lead', 'User']) {
+      await attempt(`${sobject} count`, async () => `${(await this.session.conn.query(`SELECT COUNT() FROM ${sobject}`)).totalSize}`);
+    }
+    await attempt('API usage', async () => {
+      const usage = this.session.conn.limitInfo?.apiUsage;
+      return usage ? `${usage.used} of ${usage.limit} daily requests` : 'not reported yet';
+    });
+    const result = { ok: checks.every((c) => c.ok), checks };
+    await this.reportStatus(undefined, result.ok ? null : checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}`).join('\n'));
+    return result;
+  }
+
+  /** Tells the org how this sync is doing (status, heartbeat, last error); a failure is logged, not thrown. */
+  private async reportStatus(status?: string, lastError?: string | null): Promise<void> {
+    if (!this.sync) return;
+    try {
+      await writeSyncStatus(this.session.conn, this.options.connection.namespace, this.sync.syncId, {
+        status,
+        heartbeat: new Date(),
+        lastError,
+      });
+      if (status) this.sync = { ...this.sync, status: status as SyncSettings['status'] };
+    } catch (err) {
+      this.logger.error({ err }, 'could not report the sync status to the org');
+    }
   }
 
   /** Decodes and applies one event; an unreadable event is recorded and skipped, never retried forever. */
@@ -268,6 +382,8 @@ export class OrgRuntime {
       lastEventAt: this.lastEventAt,
       eventsApplied: this.eventsApplied,
       needsReconcile: this.needsReconcile,
+      paused: this.paused,
+      lastCommand: this.commands.outcome,
       initialSync: { ...this.initial },
       sync: this.sync ? { id: this.sync.syncId, name: this.sync.name, status: this.sync.status } : null,
       settingsProblems: this.settingsProblems,

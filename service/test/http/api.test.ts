@@ -99,6 +99,8 @@ function orgStatus(name: string): OrgStatus {
     sync: { id: 'a0A000000000001AAA', name: 'Main sync', status: 'Active' },
     settingsProblems: [],
     settingsError: null,
+    paused: false,
+    lastCommand: null,
     initialSync: { state: 'done', records: 0, startedAt: null, finishedAt: null, error: null },
   };
 }

@@ -148,7 +148,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 }
 
 export async function waitSubscribed(stack: Stack): Promise<void> {
-  await eventually(() => stack.service.orgs.every((o) => o.subscriber.live), 'the subscriber to be live');
+  await eventually(() => stack.service.orgs.every((o) => o.subscriber.live && o.commands.subscriber.live), 'the subscribers to be live');
 }
 
 /** A database of its own for one test file, on the real server DATABASE_URL points at. */

@@ -318,26 +318,31 @@ export default class SwitchboardSyncDashboard extends NavigationMixin(LightningE
                 size: 'small',
                 confirmLabel: 'Delete',
                 willDo: [
-                    `Remove this sync's ${entries} from the telephony directory: phones and phone books stop showing them.`,
-                    'Stop syncing changes for this sync.'
+                    'Stop syncing: no more changes flow in either direction for this sync.',
+                    `Forget how the ${entries} are linked to Salesforce records, and drop write-backs still waiting.`
                 ],
-                willNotDo: ['Delete or change any Contact, Lead or Person Account in Salesforce.', keepsSettings]
+                willNotDo: [
+                    'Delete any contact from the telephony directory: every entry stays, unlinked.',
+                    'Delete or change any Contact, Lead or Person Account in Salesforce.',
+                    keepsSettings
+                ]
             });
             return result ? null : undefined;
         }
         if (command === 'DeleteAndRevert') {
             const result = await SwitchboardConfirmModal.open({
-                label: `Delete ${name} and revert Salesforce?`,
+                label: `Delete ${name} and remove what it added to the directory?`,
                 size: 'small',
                 confirmLabel: 'Delete and revert',
                 confirmationText: name,
                 willDo: [
-                    `Remove this sync's ${entries} from the telephony directory: phones and phone books stop showing them.`,
-                    'Put back the Salesforce field values this sync wrote from the telephony directory, as they were before the sync.',
-                    'Stop syncing changes for this sync.'
+                    'Stop syncing: no more changes flow in either direction for this sync.',
+                    'Delete from the telephony directory every contact that came from Salesforce through this sync and is linked to no other org.',
+                    `Forget the links of the ${entries}.`
                 ],
                 willNotDo: [
-                    'Delete any Contact, Lead or Person Account in Salesforce, not even those created from the directory.',
+                    'Delete contacts that were created in the phone system, or that another org also syncs.',
+                    'Delete or change any Contact, Lead or Person Account in Salesforce.',
                     keepsSettings
                 ]
             });

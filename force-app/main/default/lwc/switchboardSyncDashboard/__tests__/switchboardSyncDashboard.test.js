@@ -267,10 +267,9 @@ describe('c-switchboard-sync-dashboard', () => {
             const options = SwitchboardConfirmModal.open.mock.calls[0][0];
             expect(options.label).toBe('Delete Head office?');
             expect(options.confirmationText).toBeUndefined();
-            expect(options.willDo[0]).toContain(
-                "Remove this sync's 12,840 directory entries from the telephony directory"
-            );
+            expect(options.willDo[1]).toContain('Forget how the 12,840 directory entries are linked to Salesforce records');
             expect(options.willNotDo).toEqual([
+                'Delete any contact from the telephony directory: every entry stays, unlinked.',
                 'Delete or change any Contact, Lead or Person Account in Salesforce.',
                 "Delete this sync's settings, field mappings or error records in Salesforce."
             ]);
@@ -292,9 +291,10 @@ describe('c-switchboard-sync-dashboard', () => {
             expect(runCommand).not.toHaveBeenCalled();
             const options = SwitchboardConfirmModal.open.mock.calls[0][0];
             expect(options.confirmationText).toBe('Head office');
-            expect(options.willDo[0]).toContain("this sync's 0 directory entries");
-            expect(options.willDo[1]).toContain('Put back the Salesforce field values this sync wrote');
-            expect(options.willNotDo[0]).toContain('Delete any Contact, Lead or Person Account');
+            expect(options.willDo[1]).toContain('every contact that came from Salesforce through this sync');
+            expect(options.willDo[2]).toContain('the 0 directory entries');
+            expect(options.willNotDo[0]).toContain('created in the phone system, or that another org also syncs');
+            expect(options.willNotDo[1]).toContain('Delete or change any Contact, Lead or Person Account');
 
             SwitchboardConfirmModal.open.mockResolvedValueOnce({ confirmation: 'Head office' });
             runCommand.mockResolvedValue('req-4');

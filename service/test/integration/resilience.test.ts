@@ -26,8 +26,11 @@ describe('write-back and subscription under failure', () => {
     const res = await stack.api('PATCH', `/contacts/${contactId}`, { firstName: 'Hedy' });
     expect(res.status).toBe(200);
     await eventually(() => org.store.get('Contact', id)?.FirstName === 'Hedy' || undefined, 'the retried write-back', 30_000);
-    const rows = await listOutbox(stack.db, { orgId: ORG, limit: 50 });
-    const row = rows.find((r) => r.recordId === id);
+    // Salesforce has the value a moment before the worker's settle transaction commits.
+    const row = await eventually(async () => {
+      const found = (await listOutbox(stack.db, { orgId: ORG, limit: 50 })).find((r) => r.recordId === id);
+      return found?.state === 'done' ? found : undefined;
+    }, 'the outbox row to settle');
     expect(row).toMatchObject({ state: 'done', attempts: 1 });
   });
 

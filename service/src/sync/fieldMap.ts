@@ -3,6 +3,7 @@ import type { ContactFields, DirectoryContact, DirectoryPhone, PhoneKind } from 
 import { PHONE_KINDS } from '../directory/model';
 import type { SfValue, SyncedObject } from '../salesforce/changeEvent';
 import { toDirectoryPhone } from './phones';
+import { toSalesforce, toTelephony, type TransformSpec } from './transforms';
 
 /** A directory field a Salesforce field can map to. */
 export type TelField = 'firstName' | 'lastName' | 'company' | 'title' | 'email' | `phone.${PhoneKind}`;
@@ -13,6 +14,9 @@ export interface FieldMapping {
   sfField: string;
   telField: TelField;
   direction: MappingDirection;
+  /** Applied on the way to telephony (and read back for picklist maps); phones always get E.164. */
+  transform?: TransformSpec['transform'];
+  picklistMap?: Record<string, string>;
 }
 
 const both = (sobject: SyncedObject, sfField: string, telField: TelField): FieldMapping => ({
@@ -54,8 +58,8 @@ export const DEFAULT_MAPPINGS: FieldMapping[] = [
 ];
 
 const isRelationshipPath = (sfField: string) => sfField.includes('.');
-const toTelephony = (m: FieldMapping) => m.direction !== 'toSalesforce';
-const toSalesforce = (m: FieldMapping) => m.direction !== 'toTelephony' && !isRelationshipPath(m.sfField);
+const flowsToTelephony = (m: FieldMapping) => m.direction !== 'toSalesforce';
+const flowsToSalesforce = (m: FieldMapping) => m.direction !== 'toTelephony' && !isRelationshipPath(m.sfField);
 
 export function mappingsFor(mappings: FieldMapping[], sobject: SyncedObject): FieldMapping[] {
   return mappings.filter((m) => m.sobject === sobject);
@@ -80,14 +84,14 @@ export function sfToDirectory(
   const fields: ContactFields = {};
   const phones: DirectoryPhone[] = [];
   let phonesSeen = false;
-  for (const mapping of mappingsFor(mappings, sobject).filter(toTelephony)) {
+  for (const mapping of mappingsFor(mappings, sobject).filter(flowsToTelephony)) {
     if (!(mapping.sfField in values)) continue;
     const value = text(values[mapping.sfField]);
     if (mapping.telField.startsWith('phone.')) {
       phonesSeen = true;
       if (value) phones.push(toDirectoryPhone(mapping.telField.slice(6) as PhoneKind, value, defaultCountry));
     } else {
-      fields[mapping.telField as Exclude<TelField, `phone.${PhoneKind}`>] = value;
+      fields[mapping.telField as Exclude<TelField, `phone.${PhoneKind}`>] = toTelephony(value, specOf(mapping), defaultCountry);
     }
   }
   if (phonesSeen) fields.phones = sortPhones(phones);
@@ -101,12 +105,12 @@ export function directoryToSf(
   contact: Pick<DirectoryContact, 'firstName' | 'lastName' | 'company' | 'title' | 'email' | 'phones'>,
 ): Record<string, SfValue> {
   const out: Record<string, SfValue> = {};
-  for (const mapping of mappingsFor(mappings, sobject).filter(toSalesforce)) {
+  for (const mapping of mappingsFor(mappings, sobject).filter(flowsToSalesforce)) {
     if (mapping.telField.startsWith('phone.')) {
       const kind = mapping.telField.slice(6) as PhoneKind;
       out[mapping.sfField] = contact.phones.find((p) => p.kind === kind)?.raw ?? null;
     } else {
-      out[mapping.sfField] = contact[mapping.telField as Exclude<TelField, `phone.${PhoneKind}`>] ?? null;
+      out[mapping.sfField] = toSalesforce(contact[mapping.telField as Exclude<TelField, `phone.${PhoneKind}`>] ?? null, specOf(mapping));
     }
   }
   return out;
@@ -119,6 +123,10 @@ export function mappedSfValues(mappings: FieldMapping[], sobject: SyncedObject, 
     if (mapping.sfField in values) out[mapping.sfField] = values[mapping.sfField] ?? null;
   }
   return out;
+}
+
+function specOf(mapping: FieldMapping): TransformSpec {
+  return { transform: mapping.transform ?? 'None', picklistMap: mapping.picklistMap };
 }
 
 export function sortPhones(phones: DirectoryPhone[]): DirectoryPhone[] {

@@ -51,8 +51,11 @@ export async function editContactFromTelephony(
     for (const link of await findLinksByContact(tx, contactId)) {
       const settings = settingsOf(link.orgId);
       if (!settings || !isSyncedObject(link.sobject)) continue;
+      // Only what this edit changed goes back, and only where Salesforce does not already hold it: a
+      // field that merely looks different through a one-way transform (case, E.164) is left alone.
       const desired = directoryToSf(settings.mappings, link.sobject, after);
-      const changed = changedValues(desired, link.sfValues ?? {});
+      const edited = changedValues(desired, directoryToSf(settings.mappings, link.sobject, before));
+      const changed = changedValues(edited, link.sfValues ?? {});
       if (Object.keys(changed).length === 0) continue;
       await enqueueOutbox(tx, {
         orgId: link.orgId,

@@ -43,14 +43,14 @@ export function toTelephony(value: Text, spec: TransformSpec, defaultCountry: Co
 }
 
 /**
- * The value as it goes back to Salesforce: case and trim transforms apply again (they are idempotent);
- * a picklist map is read backwards; E.164 numbers go as they are (Salesforce accepts any phone text).
+ * The value as it goes back to Salesforce. A picklist map is read backwards and Trim trims; case and E.164
+ * transforms are one-way (they shape what phones show) — what the telephony user typed goes back as typed.
  */
-export function toSalesforce(value: Text, spec: TransformSpec, defaultCountry: CountryCode): Text {
+export function toSalesforce(value: Text, spec: TransformSpec): Text {
   if (value === null) return null;
   if (spec.transform === 'PicklistMap') {
     const back = Object.entries(spec.picklistMap ?? {}).find(([, tel]) => tel === value);
     return back ? back[0] : value;
   }
-  return spec.transform === 'E164' ? value : toTelephony(value, spec, defaultCountry);
+  return spec.transform === 'Trim' ? value.trim() || null : value;
 }

@@ -135,3 +135,24 @@ describe('mappingsFor and sortPhones', () => {
     expect(phones[0].kind).toBe('other');
   });
 });
+
+describe('mapping transforms in both directions', () => {
+  const mappings = [
+    { sobject: 'Lead' as const, sfField: 'Title', telField: 'title' as const, direction: 'both' as const, transform: 'Upper' as const },
+    { sobject: 'Lead' as const, sfField: 'Rating', telField: 'company' as const, direction: 'both' as const, transform: 'PicklistMap' as const, picklistMap: { Hot: 'VIP' } },
+    { sobject: 'Lead' as const, sfField: 'Email', telField: 'email' as const, direction: 'both' as const, transform: 'Trim' as const },
+  ];
+
+  it('applies each mapping transform on the way to telephony', () => {
+    expect(sfToDirectory(mappings, 'Lead', { Title: 'cto', Rating: 'Hot', Email: '  a@b.co ' }, 'US')).toEqual({
+      title: 'CTO',
+      company: 'VIP',
+      email: 'a@b.co',
+    });
+  });
+
+  it('reads picklist maps backwards and sends one-way transforms back as typed', () => {
+    const contact = { firstName: null, lastName: 'X', company: 'VIP', title: 'Chief Tech', email: 'a@b.co', phones: [] };
+    expect(directoryToSf(mappings, 'Lead', contact)).toEqual({ Title: 'Chief Tech', Rating: 'Hot', Email: 'a@b.co' });
+  });
+});

@@ -5,7 +5,7 @@ describe('mapping transforms', () => {
     expect(toTelephony('(415) 555-2671', { transform: 'E164' }, 'US')).toBe('+14155552671');
     expect(toTelephony('030 1234567', { transform: 'E164' }, 'DE')).toBe('+49301234567');
     expect(toTelephony('ask reception', { transform: 'E164' }, 'US')).toBe('ask reception');
-    expect(toSalesforce('+14155552671', { transform: 'E164' }, 'US')).toBe('+14155552671');
+    expect(toSalesforce('+14155552671', { transform: 'E164' })).toBe('+14155552671');
   });
 
   it('trims (blank becomes null) and changes case, names included', () => {
@@ -21,14 +21,19 @@ describe('mapping transforms', () => {
     const spec = { transform: 'PicklistMap' as const, picklistMap: { Hot: 'VIP', Cold: 'Normal' } };
     expect(toTelephony('Hot', spec, 'US')).toBe('VIP');
     expect(toTelephony('Warm', spec, 'US')).toBe('Warm');
-    expect(toSalesforce('Normal', spec, 'US')).toBe('Cold');
-    expect(toSalesforce('Other', spec, 'US')).toBe('Other');
+    expect(toSalesforce('Normal', spec)).toBe('Cold');
+    expect(toSalesforce('Other', spec)).toBe('Other');
+  });
+
+  it('sends case-transformed text back as typed, and trims', () => {
+    expect(toSalesforce('ceo of things', { transform: 'Upper' })).toBe('ceo of things');
+    expect(toSalesforce('  Ada ', { transform: 'Trim' })).toBe('Ada');
   });
 
   it('leaves null alone whatever the transform', () => {
     for (const transform of ['None', 'E164', 'Trim', 'Upper', 'Lower', 'Title', 'PicklistMap'] as const) {
       expect(toTelephony(null, { transform }, 'US')).toBeNull();
-      expect(toSalesforce(null, { transform }, 'US')).toBeNull();
+      expect(toSalesforce(null, { transform })).toBeNull();
     }
   });
 });

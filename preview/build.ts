@@ -33,7 +33,6 @@ export const SUBSTITUTES: Readonly<Record<string, string>> = {
     'lightning/modalBody': 'modalBody/modalBody.js',
     'lightning/modalFooter': 'modalFooter/modalFooter.js',
     // The shipped one throws on ISO date strings (what Apex Datetime values are): see its header.
-    'lightning/relativeDateTime': 'relativeDateTime/relativeDateTime.js',
     // attachInternals() throws under synthetic shadow: the combobox keeps its pre-ElementInternals code.
     '@salesforce/gate/bc.260.enableComboboxElementInternals': 'gateClosed.js'
 };

@@ -1,7 +1,7 @@
 import { LightningElement, api } from 'lwc';
 import getRecordStatus from '@salesforce/apex/SwitchboardRecordStatusController.getRecordStatus';
 import syncNow from '@salesforce/apex/SwitchboardRecordStatusController.syncNow';
-import { errorMessage, toast } from 'c/switchboardUtils';
+import { errorMessage, timestampOf, toast } from 'c/switchboardUtils';
 
 // Sync states the service writes on the record, with their label and SLDS theme (grey by default).
 const STATES = Object.freeze({
@@ -87,5 +87,9 @@ export default class SwitchboardRecordStatus extends LightningElement {
 
     handleRefresh() {
         this.load();
+    }
+
+    get lastSyncedTimestamp() {
+        return timestampOf(this.status?.lastSynced);
     }
 }

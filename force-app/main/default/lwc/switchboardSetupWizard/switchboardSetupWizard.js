@@ -14,6 +14,7 @@ import {
     statusLabel,
     syncIdFromPage,
     tabPage,
+    timestampOf,
     toast
 } from 'c/switchboardUtils';
 
@@ -478,5 +479,9 @@ export default class SwitchboardSetupWizard extends NavigationMixin(LightningEle
 
     handleOpenMappings() {
         this[NavigationMixin.Navigate](tabPage(TABS.mappings, { c__syncId: this.savedSyncId }));
+    }
+
+    get heartbeatTimestamp() {
+        return timestampOf(this.connection?.heartbeat);
     }
 }

@@ -7,7 +7,7 @@ import retryError from '@salesforce/apex/SwitchboardDashboardController.retryErr
 import ignoreError from '@salesforce/apex/SwitchboardDashboardController.ignoreError';
 import runCommand from '@salesforce/apex/SwitchboardDashboardController.runCommand';
 import SwitchboardConfirmModal from 'c/switchboardConfirmModal';
-import { TABS, errorMessage, statusBadgeClass, statusLabel, tabPage, toast } from 'c/switchboardUtils';
+import { TABS, errorMessage, statusBadgeClass, statusLabel, tabPage, timestampOf, toast } from 'c/switchboardUtils';
 
 /** Polling period when live status events are unavailable. */
 export const POLL_INTERVAL_MS = 15000;
@@ -378,5 +378,13 @@ export default class SwitchboardSyncDashboard extends NavigationMixin(LightningE
 
     handleNewSync() {
         this[NavigationMixin.Navigate](tabPage(TABS.setup));
+    }
+
+    get lastSyncTimestamp() {
+        return timestampOf(this.dashboard?.lastSyncTime);
+    }
+
+    get heartbeatTimestamp() {
+        return timestampOf(this.dashboard?.heartbeat);
     }
 }

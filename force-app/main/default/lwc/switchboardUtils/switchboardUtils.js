@@ -108,3 +108,13 @@ export function syncIdFromPage(pageReference) {
     const state = pageReference && pageReference.state;
     return (state && state.c__syncId) || undefined;
 }
+
+/**
+ * A timestamp for lightning-relative-date-time, which takes a Date or a number but throws on the ISO strings
+ * Apex returns for Datetime fields; undefined when there is no time.
+ */
+export function timestampOf(value) {
+    if (value === null || value === undefined || value === '') return undefined;
+    const time = typeof value === 'number' ? value : Date.parse(value);
+    return Number.isNaN(time) ? undefined : time;
+}

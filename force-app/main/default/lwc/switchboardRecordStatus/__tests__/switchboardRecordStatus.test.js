@@ -45,7 +45,7 @@ describe('c-switchboard-record-status', () => {
         expect(badge.label).toBe('Failing');
         expect(badge.className).toContain('slds-theme_error');
         expect($(element, '.directory-id').textContent).toBe(FAILING.directoryId);
-        expect($(element, 'lightning-relative-date-time').value).toBe(FAILING.lastSynced);
+        expect($(element, 'lightning-relative-date-time').value).toBe(Date.parse(FAILING.lastSynced));
         expect($(element, '.last-synced lightning-formatted-date-time').value).toBe(FAILING.lastSynced);
         expect($(element, '.note').textContent).toBe(FAILING.note);
         expect($(element, 'h3').textContent).toBe('Open sync errors (1)');

@@ -161,7 +161,7 @@ describe('c-switchboard-setup-wizard', () => {
         it('shows the heartbeat and the last systems check', async () => {
             const { element } = await mount();
             expect(getConnectionStatus).toHaveBeenCalledWith({ syncId: null });
-            expect($(element, '.heartbeat lightning-relative-date-time').value).toBe(CONNECTION.heartbeat);
+            expect($(element, '.heartbeat lightning-relative-date-time').value).toBe(Date.parse(CONNECTION.heartbeat));
             expect($(element, '.heartbeat lightning-formatted-date-time').value).toBe(CONNECTION.heartbeat);
             expect($(element, '.connected').textContent).toBe('The service is connected.');
             expect($(element, '.last-check').textContent).toContain('All checks passed');

@@ -86,7 +86,7 @@ describe('c-switchboard-sync-dashboard', () => {
             expect($(element, '.counter-synced lightning-formatted-number').value).toBe(12840);
             expect($(element, '.counter-excluded lightning-formatted-number').value).toBe(2);
             expect($(element, '.counter-failing lightning-formatted-number').value).toBe(1);
-            expect($(element, '.last-sync lightning-relative-date-time').value).toBe(ACTIVE.lastSyncTime);
+            expect($(element, '.last-sync lightning-relative-date-time').value).toBe(Date.parse(ACTIVE.lastSyncTime));
             expect($(element, '.last-sync lightning-formatted-date-time').value).toBe(ACTIVE.lastSyncTime);
             expect($(element, '.initial-sync')).toBeNull();
             expect($(element, '.stale-heartbeat')).toBeNull();
@@ -190,7 +190,7 @@ describe('c-switchboard-sync-dashboard', () => {
             const warning = $(element, '.stale-heartbeat');
             expect(warning.textContent).toContain('has not reported for more than 5 minutes');
             expect(warning.textContent).toContain('run a systems check');
-            expect(warning.querySelector('lightning-relative-date-time').value).toBe(ERROR.heartbeat);
+            expect(warning.querySelector('lightning-relative-date-time').value).toBe(Date.parse(ERROR.heartbeat));
             expect($(element, '.last-error').textContent).toContain('INVALID_SESSION_ID: Session expired or invalid');
             await expect(element).toBeAccessible();
         });

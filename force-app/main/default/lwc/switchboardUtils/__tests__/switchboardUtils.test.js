@@ -6,6 +6,7 @@ import {
     statusLabel,
     syncIdFromPage,
     tabPage,
+    timestampOf,
     toast
 } from 'c/switchboardUtils';
 
@@ -73,5 +74,15 @@ describe('c/switchboardUtils', () => {
         expect(syncIdFromPage(page)).toBe('a01000000000001AAA');
         expect(syncIdFromPage({ state: {} })).toBeUndefined();
         expect(syncIdFromPage(undefined)).toBeUndefined();
+    });
+});
+
+describe('timestampOf', () => {
+    it('turns Apex ISO date-times into the timestamps lightning-relative-date-time accepts', () => {
+        expect(timestampOf('2025-11-21T10:15:00.000Z')).toBe(Date.UTC(2025, 10, 21, 10, 15));
+        expect(timestampOf(1763720100000)).toBe(1763720100000);
+        expect(timestampOf(null)).toBeUndefined();
+        expect(timestampOf('')).toBeUndefined();
+        expect(timestampOf('not a date')).toBeUndefined();
     });
 });

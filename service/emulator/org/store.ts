@@ -1,48 +1,21 @@
 import { EventEmitter } from 'node:events';
 import { makeId, parseId } from './ids';
 import { SCHEMA, SOBJECT_NAMES, defaultValueOf, fieldsOf, findField, resolveSObject, type FieldDef, type SObjectName } from './schema';
+import { coerceFieldValue } from './coerce';
 import { defaultMappingRecordCount, personName, seedRecord, type SeedCounts } from './seed';
 
-export type FieldValue = string | number | boolean | null;
-export interface SfRecord {
-  Id: string;
-  [field: string]: FieldValue;
-}
-
-/** Who performs a DML: the integration user (holds the echo-suppressing custom permission) or a person. */
-export interface Actor {
-  userId: string;
-  integration: boolean;
-}
-
-/** Salesforce's per-record error shape (REST and sObject Collections). */
-export interface SfError {
-  statusCode: string;
-  message: string;
-  fields: string[];
-}
-
-export interface DmlResult {
-  id: string | null;
-  success: boolean;
-  errors: SfError[];
-  created: boolean;
-}
-
-export type DmlOperation = 'create' | 'update' | 'delete' | 'undelete';
-
-export interface RecordChange {
-  before: SfRecord | null;
-  after: SfRecord;
-}
-
-/** One committed DML statement: what a trigger context sees. */
-export interface DmlBatch {
-  sobject: SObjectName;
-  operation: DmlOperation;
-  actor: Actor;
-  changes: RecordChange[];
-}
+export * from './records';
+import {
+  DmlError,
+  type Actor,
+  type DmlBatch,
+  type DmlOperation,
+  type DmlResult,
+  type FieldValue,
+  type RecordChange,
+  type SfError,
+  type SfRecord,
+} from './records';
 
 export interface OrgStoreOptions {
   orgNumber: number;
@@ -50,12 +23,6 @@ export interface OrgStoreOptions {
   seed: SeedCounts;
   /** Start with the package's "Default sync" (Switchboard_Sync__c); default true. */
   seedSync?: boolean;
-}
-
-export class DmlError extends Error {
-  constructor(readonly error: SfError) {
-    super(error.message);
-  }
 }
 
 const DELETED = Symbol('deleted');
@@ -418,61 +385,16 @@ export class OrgStore {
           fields: [def.name],
         });
       }
-      out[def.name] = this.coerce(def, value);
+      out[def.name] = coerceFieldValue(def, value, (id) => this.liveReference(def, id));
     }
     return out;
   }
 
-  private coerce(def: FieldDef, value: unknown): FieldValue {
-    const bad = (message: string, statusCode = 'INVALID_TYPE_ON_FIELD_IN_RECORD'): never => {
-      throw new DmlError({ statusCode, message, fields: [def.name] });
-    };
-    if (value === null || value === undefined || value === '') {
-      if (!def.nillable && def.type !== 'boolean') {
-        bad(`Required fields are missing: [${def.name}]`, 'REQUIRED_FIELD_MISSING');
-      }
-      return def.type === 'boolean' ? false : null;
-    }
-    switch (def.type) {
-      case 'boolean':
-        if (typeof value === 'boolean') return value;
-        if (value === 'true' || value === 'false') return value === 'true';
-        return bad(`${def.label}: value not of required type: ${String(value)}`);
-      case 'int':
-      case 'double': {
-        const n = typeof value === 'number' ? value : Number(value);
-        if (!Number.isFinite(n)) return bad(`${def.label}: value not of required type: ${String(value)}`);
-        return def.type === 'int' ? Math.trunc(n) : n;
-      }
-      case 'reference': {
-        const id = String(value);
-        const target = this.sobjectOfId(id);
-        if (!target || !(def.referenceTo ?? []).includes(target) || !this.get(target, id)) {
-          return bad(`${def.label}: id value of incorrect type: ${id}`, 'FIELD_INTEGRITY_EXCEPTION');
-        }
-        return parseId(id)?.id18 ?? id;
-      }
-      case 'datetime':
-      case 'date': {
-        const d = new Date(String(value));
-        if (Number.isNaN(d.getTime())) return bad(`${def.label}: invalid date: ${String(value)}`);
-        return def.type === 'date' ? d.toISOString().slice(0, 10) : d.toISOString();
-      }
-      default: {
-        if (typeof value === 'object') return bad(`${def.label}: value not of required type`);
-        const s = String(value);
-        if (def.length !== undefined && s.length > def.length) {
-          bad(`${def.label}: data value too large: ${s.slice(0, 40)} (max length=${def.length})`, 'STRING_TOO_LONG');
-        }
-        if (def.type === 'email' && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(s)) {
-          bad(`${def.label}: invalid email address: ${s}`, 'INVALID_EMAIL_ADDRESS');
-        }
-        if (def.restrictedPicklist && !(def.picklistValues ?? []).includes(s)) {
-          bad(`${def.label}: bad value for restricted picklist field: ${s}`, 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST');
-        }
-        return s;
-      }
-    }
+  /** The 18-char id of a live record a reference field may point to, or undefined. */
+  private liveReference(def: FieldDef, id: string): string | undefined {
+    const target = this.sobjectOfId(id);
+    if (!target || !(def.referenceTo ?? []).includes(target) || !this.get(target, id)) return undefined;
+    return parseId(id)?.id18 ?? id;
   }
 
   /** Resolves `Account.Name`-style paths for SOQL and the trigger payload. */

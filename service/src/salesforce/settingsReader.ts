@@ -1,6 +1,6 @@
 import type { Connection } from 'jsforce';
 import { parseSyncSettings, type SettingsProblem, type SyncSettings } from '../sync/syncSettings';
-import { eventApiName } from './topics';
+import { namespaced } from './topics';
 
 const SYNC_FIELDS = [
   'Name',
@@ -48,7 +48,7 @@ export class PackageNotInstalledError extends Error {
  * default mappings (three queries, no parent-child subquery, so any API version and the emulator agree).
  */
 export async function readSyncConfiguration(conn: Connection, namespace: string): Promise<OrgSyncConfiguration> {
-  const n = (name: string) => eventApiName(namespace, name);
+  const n = (name: string) => namespaced(namespace, name);
   let syncs: Array<Record<string, unknown>>;
   try {
     syncs = await queryAll(

@@ -1,5 +1,5 @@
 import type { Connection } from 'jsforce';
-import { eventApiName } from './topics';
+import { namespaced } from './topics';
 
 export interface SyncStatusUpdate {
   status?: string;
@@ -13,7 +13,7 @@ export interface SyncStatusUpdate {
  * the permission to edit the status fields). One sObject update per call.
  */
 export async function writeSyncStatus(conn: Connection, namespace: string, syncId: string, update: SyncStatusUpdate): Promise<void> {
-  const n = (name: string) => eventApiName(namespace, name);
+  const n = (name: string) => namespaced(namespace, name);
   const record: Record<string, unknown> = { Id: syncId };
   if (update.status !== undefined) record[n('Status__c')] = update.status;
   if (update.lastSyncTime) record[n('Last_Sync_Time__c')] = update.lastSyncTime.toISOString();

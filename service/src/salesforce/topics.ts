@@ -1,10 +1,10 @@
-/** Platform event API names, with the package namespace when the package is installed managed. */
-export function eventApiName(namespace: string, name: string): string {
+/** A package API name (object, field or event) with the namespace prefix of a managed install. */
+export function namespaced(namespace: string, name: string): string {
   return namespace ? `${namespace}__${name}` : name;
 }
 
 export function changeEventTopic(namespace: string): string {
-  return `/event/${eventApiName(namespace, 'Switchboard_Change__e')}`;
+  return `/event/${namespaced(namespace, 'Switchboard_Change__e')}`;
 }
 
 /** A field of a namespaced event arrives as `ns__Field__c`; the service speaks un-namespaced names. */

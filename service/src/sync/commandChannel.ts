@@ -4,7 +4,7 @@ import { ChangeSubscriber } from '../salesforce/subscriber';
 import type { OrgSession } from '../salesforce/session';
 import type { RawPubSubEvent } from '../salesforce/changeEvent';
 import { CommandEventError, decodeCommandEvent } from '../salesforce/commandEvent';
-import { eventApiName } from '../salesforce/topics';
+import { namespaced } from '../salesforce/topics';
 import { clearReplayId, getReplayId, saveReplayId } from '../store/checkpoints';
 import { markEventProcessed } from '../store/processedEvents';
 import { recordAudit } from '../store/audit';
@@ -35,7 +35,7 @@ export class CommandChannel {
 
   constructor(private readonly options: CommandChannelOptions) {
     const { db, orgId } = options;
-    this.topic = `/event/${eventApiName(options.namespace, 'Switchboard_Command__e')}`;
+    this.topic = `/event/${namespaced(options.namespace, 'Switchboard_Command__e')}`;
     this.subscriber = new ChangeSubscriber({
       session: options.session,
       topic: this.topic,

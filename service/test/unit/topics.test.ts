@@ -1,11 +1,11 @@
-import { changeEventTopic, eventApiName, stripNamespace } from '../../src/salesforce/topics';
+import { changeEventTopic, namespaced, stripNamespace } from '../../src/salesforce/topics';
 
 describe('topics', () => {
   it('names the change event topic with and without a namespace', () => {
     expect(changeEventTopic('')).toBe('/event/Switchboard_Change__e');
     expect(changeEventTopic('swb')).toBe('/event/swb__Switchboard_Change__e');
-    expect(eventApiName('swb', 'Other__e')).toBe('swb__Other__e');
-    expect(eventApiName('', 'Other__e')).toBe('Other__e');
+    expect(namespaced('swb', 'Other__e')).toBe('swb__Other__e');
+    expect(namespaced('', 'Other__e')).toBe('Other__e');
   });
 
   it('strips only its own namespace prefix', () => {

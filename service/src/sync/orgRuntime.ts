@@ -21,7 +21,7 @@ import { syncRecordsNow } from './syncRecordsNow';
 import type { SettingsProblem, SyncSettings } from './syncSettings';
 import { DEFAULT_MAPPINGS } from './fieldMap';
 import { replayIdFromBytes, replayIdToBytes } from './replayId';
-import type { OrgSyncSettings } from './context';
+import { DEFAULT_POLICY, policyOf, type OrgSyncSettings } from './context';
 
 export interface OrgConnectionSettings extends OrgAuthSettings {
   /** The service's own id for this org connection (stable across restarts). */
@@ -106,6 +106,8 @@ export class OrgRuntime implements CommandTarget {
       mappings: DEFAULT_MAPPINGS,
       defaultCountry: options.defaultCountry,
       objects: ['Contact', 'Lead', 'Account'],
+      syncId: null,
+      policy: DEFAULT_POLICY,
     };
     this.session = new OrgSession(connection, this.logger);
     this.session.onRefresh((info) => {
@@ -184,7 +186,13 @@ export class OrgRuntime implements CommandTarget {
       this.settingsProblems = problems;
       this.settingsError = null;
       if (sync) {
-        Object.assign(this.settings, { mappings: sync.mappings, defaultCountry: sync.defaultCountry, objects: sync.objects });
+        Object.assign(this.settings, {
+          mappings: sync.mappings,
+          defaultCountry: sync.defaultCountry,
+          objects: sync.objects,
+          syncId: sync.syncId,
+          policy: policyOf(sync),
+        });
       }
       for (const problem of problems) this.logger.warn(problem, 'sync configuration problem');
       if (ignoredSyncIds.length > 0) this.logger.warn({ ignoredSyncIds }, 'the org has more syncs than this connection runs; only the oldest is used');

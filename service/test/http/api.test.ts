@@ -12,7 +12,7 @@ import { upsertOrg } from '../../src/store/orgs';
 import { listOutbox } from '../../src/store/outbox';
 import { createLink } from '../../src/sync/links';
 import { DEFAULT_MAPPINGS, directoryToSf } from '../../src/sync/fieldMap';
-import type { OrgSyncSettings } from '../../src/sync/context';
+import { DEFAULT_POLICY, type OrgSyncSettings } from '../../src/sync/context';
 import type { OrgStatus } from '../../src/sync/orgRuntime';
 import { resetDatabase } from '../store/backends';
 
@@ -266,7 +266,7 @@ describe('PATCH /api/v1/contacts/:id', () => {
   describe('with a linked Salesforce record', () => {
     let ada: DirectoryContact;
     beforeEach(async () => {
-      settings = { orgId: ORG_ID, mappings: DEFAULT_MAPPINGS, defaultCountry: 'US', objects: ['Contact', 'Lead', 'Account'] };
+      settings = { orgId: ORG_ID, syncId: null, policy: DEFAULT_POLICY, mappings: DEFAULT_MAPPINGS, defaultCountry: 'US', objects: ['Contact', 'Lead', 'Account'] };
       await upsertOrg(db, { id: ORG_ID, name: 'Acme', loginUrl: 'https://login.example.com' });
       ada = await seed();
       await createLink(db, {

@@ -13,6 +13,7 @@ const EXPECTED_TABLES = [
   'org_connections',
   'outbox',
   'processed_events',
+  'record_health',
   'replay_checkpoints',
   'schema_migrations',
 ];

@@ -1,5 +1,11 @@
 import * as initial from './001_initial';
 import * as linkValuesOutboxOrder from './002_link_values_outbox_order';
+import * as recordHealth from './003_record_health';
+import * as reconcile from './004_reconcile';
+import * as initialSyncProgress from './005_initial_sync_progress';
+import * as writeBack from './006_write_back';
+import * as severalOrgs from './007_several_orgs';
+import * as statusReporting from './008_status_reporting';
 
 export interface Migration {
   /** Ordering key, never reused or renumbered once released. */
@@ -12,4 +18,10 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, ...initial },
   { version: 2, ...linkValuesOutboxOrder },
+  { version: 3, ...recordHealth },
+  { version: 4, ...reconcile },
+  { version: 5, ...initialSyncProgress },
+  { version: 6, ...writeBack },
+  { version: 7, ...severalOrgs },
+  { version: 8, ...statusReporting },
 ];

@@ -6,6 +6,7 @@ import * as initialSyncProgress from './005_initial_sync_progress';
 import * as writeBack from './006_write_back';
 import * as severalOrgs from './007_several_orgs';
 import * as statusReporting from './008_status_reporting';
+import * as applyRules from './009_apply_rules';
 
 export interface Migration {
   /** Ordering key, never reused or renumbered once released. */
@@ -24,4 +25,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 6, ...writeBack },
   { version: 7, ...severalOrgs },
   { version: 8, ...statusReporting },
+  { version: 9, ...applyRules },
 ];

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { Config } from '../service/src/config';
+import { orgConnectionsOf, type Config } from '../service/src/config';
 import { exitOnSignals, loadConfigOrExit } from '../service/src/cli/process';
 import { createLogger } from '../service/src/log';
 import { startService } from '../service/src/service';
@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   const closers: Array<() => Promise<void>> = [];
   let demo = false;
 
-  if (!config.salesforce) {
+  if (orgConnectionsOf(config).length === 0) {
     demo = true;
     const emulator = await startEmulator({ certDir: join(config.dataDir, 'emulator'), seed: DEMO_SEED, personAccounts: true });
     closers.push(() => emulator.close());

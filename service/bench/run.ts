@@ -1,18 +1,30 @@
 import { parseArgs } from 'node:util';
 import { runLatencyBench } from './latency';
+import { runInitialSyncBench } from './initialSync';
+import { runMassUpdateBench } from './massUpdateEvents';
+import { runApiCallsBench } from './apiCalls';
 
 /**
  * `npm run bench [-- --size N]`: prints one JSON line per figure and never fails on time.
- * --size scales every benchmark down (or up) for a quick run.
+ * --size scales every benchmark down (or up) for a quick run; --contacts sets the initial sync's size alone.
  */
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { size: { type: 'string' } } });
+  const { values } = parseArgs({ options: { size: { type: 'string' }, contacts: { type: 'string' } } });
   const size = values.size === undefined ? 2000 : Number(values.size);
   if (!Number.isInteger(size) || size < 10) {
     process.stderr.write(`--size must be a whole number ≥ 10 (got "${values.size}")\n`);
     process.exit(2);
   }
   await runLatencyBench({ changes: size, perSecond: 200 });
+  // `--contacts 1000000` runs the issue's million-Contact initial sync without scaling the other benchmarks up.
+  const contacts = values.contacts === undefined ? size * 10 : Number(values.contacts);
+  if (!Number.isInteger(contacts) || contacts < 10) {
+    process.stderr.write(`--contacts must be a whole number ≥ 10 (got "${values.contacts}")\n`);
+    process.exit(2);
+  }
+  await runInitialSyncBench({ contacts });
+  await runMassUpdateBench({ changes: Math.min(10_000, size * 5) });
+  await runApiCallsBench({ edits: size });
 }
 
 main().then(

@@ -2,11 +2,11 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { CountryCode } from 'libphonenumber-js/max';
-import type { Config } from './config';
+import { orgConnectionsOf, type Config, type OrgConnectionConfig } from './config';
 import type { Database } from './store/types';
 import { openDatabase } from './store/db';
 import { migrate } from './store/migrate';
-import { OrgRuntime } from './sync/orgRuntime';
+import { OrgRuntime, type OrgRuntimeOptions } from './sync/orgRuntime';
 import { createApp } from './http/app';
 import { resolveApiToken } from './apiToken';
 import { loadExtraCa, trustExtraCaForHttps } from './salesforce/tls';
@@ -20,6 +20,12 @@ export interface StartOptions {
   subscriber?: { backoff?: { initialMs: number; maxMs: number } };
   /** Run each org's initial sync when it has never completed one (default true). */
   initialSync?: boolean;
+  /** Records per page of the initial sync (default 10,000; tests use small pages). */
+  initialSyncPageSize?: number;
+  /** How often an instance that does not run an org's subscribers tries to take them over (default 5 s). */
+  electionRetryMs?: number;
+  /** Status reporting to each org (flush interval, heartbeat); tests flush explicitly instead. */
+  status?: OrgRuntimeOptions['status'];
 }
 
 export interface RunningService {
@@ -40,40 +46,9 @@ export async function startService(config: Config, options: StartOptions): Promi
   if (applied.length > 0) logger.info({ applied }, 'database migrated');
   logger.info({ storage: db.kind }, db.kind === 'pglite' ? 'storage: embedded PGlite database' : 'storage: PostgreSQL');
 
-  const orgs: OrgRuntime[] = [];
-  const sf = config.salesforce;
-  if (sf) {
-    let extraCaPem: string | undefined;
-    if (sf.extraCaFile) {
-      extraCaPem = loadExtraCa(sf.extraCaFile);
-      trustExtraCaForHttps(extraCaPem);
-    }
-    orgs.push(
-      new OrgRuntime({
-        db,
-        logger,
-        defaultCountry: config.defaultCountry as CountryCode,
-        writeback: config.writeback,
-        subscriber: options.subscriber,
-        initialSync: options.initialSync,
-        connection: {
-          id: 'primary',
-          name: sf.orgName,
-          loginUrl: sf.loginUrl,
-          authFlow: sf.authFlow,
-          clientId: sf.clientId,
-          clientSecret: sf.clientSecret,
-          username: sf.username,
-          privateKey: sf.privateKey,
-          apiVersion: sf.apiVersion,
-          pubSubEndpoint: sf.pubSubEndpoint,
-          namespace: sf.namespace,
-          extraCaPem,
-        },
-      }),
-    );
-  } else {
-    logger.warn('no Salesforce org configured (SF_CLIENT_ID unset): the directory is served, nothing syncs');
+  const orgs = orgConnectionsOf(config).map((org) => orgRuntime(org, config, options, db));
+  if (orgs.length === 0) {
+    logger.warn('no Salesforce org configured (neither SF_CLIENT_ID nor SF_ORG_<ID>_CLIENT_ID set): the directory is served, nothing syncs');
   }
   for (const org of orgs) await org.start();
 
@@ -89,6 +64,7 @@ export async function startService(config: Config, options: StartOptions): Promi
     settingsOf: (orgId) => byId.get(orgId)?.settings,
     orgs: () => orgs.map((o) => o.status()),
     onWriteBackQueued: (orgIds) => orgIds.forEach((id) => byId.get(id)?.writeBack.kick()),
+    commandTarget: (orgId) => byId.get(orgId),
   });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(config.port, config.host, () => resolve(s));
@@ -111,4 +87,37 @@ export async function startService(config: Config, options: StartOptions): Promi
       if (ownsDb) await db.close();
     },
   };
+}
+
+function orgRuntime(org: OrgConnectionConfig, config: Config, options: StartOptions, db: Database): OrgRuntime {
+  let extraCaPem: string | undefined;
+  if (org.extraCaFile) {
+    extraCaPem = loadExtraCa(org.extraCaFile);
+    trustExtraCaForHttps(extraCaPem);
+  }
+  return new OrgRuntime({
+    db,
+    logger: options.logger,
+    defaultCountry: config.defaultCountry as CountryCode,
+    writeback: config.writeback,
+    subscriber: options.subscriber,
+    initialSync: options.initialSync,
+    initialSyncPageSize: options.initialSyncPageSize,
+    electionRetryMs: options.electionRetryMs,
+    status: options.status,
+    connection: {
+      id: org.id,
+      name: org.orgName,
+      loginUrl: org.loginUrl,
+      authFlow: org.authFlow,
+      clientId: org.clientId,
+      clientSecret: org.clientSecret,
+      username: org.username,
+      privateKey: org.privateKey,
+      apiVersion: org.apiVersion,
+      pubSubEndpoint: org.pubSubEndpoint,
+      namespace: org.namespace,
+      extraCaPem,
+    },
+  });
 }

@@ -3,6 +3,7 @@ import { findField, type SObjectName } from '../org/schema';
 import type { Actor, DmlResult, OrgStore, SfError } from '../org/store';
 import { COLUMN_DELIMITERS, csvLine } from './csv-format';
 import { BulkJob, creationFields, nextTurn, type CsvSettings, type JobInfoBase } from './job-common';
+import type { IngestResultOrder } from './jobs';
 
 export type IngestOperation = 'insert' | 'update' | 'upsert' | 'delete';
 
@@ -49,6 +50,8 @@ export class IngestJob extends BulkJob<IngestJobInfo> {
   private unprocessed: string[][] = [];
   private started = false;
   private abortRequested = false;
+  /** How successfulResults and failedResults list their rows (see BulkJobs.ingestResultOrder). */
+  resultOrder: IngestResultOrder = 'upload';
 
   constructor(
     id: string,
@@ -144,7 +147,8 @@ export class IngestJob extends BulkJob<IngestJobInfo> {
 
   private resultsCsv(prefix: string[], pick: (outcome: RowOutcome) => string[] | undefined): string {
     let out = csvLine([...prefix, ...this.header], this.dialect);
-    for (const outcome of this.outcomes) {
+    const outcomes = this.resultOrder === 'reversed' ? [...this.outcomes].reverse() : this.outcomes;
+    for (const outcome of outcomes) {
       const cells = pick(outcome);
       // Empty uploaded cells stay empty (unquoted), like nulls.
       if (cells) out += csvLine([...cells, ...outcome.row.map((value) => (value === '' ? null : value))], this.dialect);

@@ -51,6 +51,7 @@ export function ingestJobsRouter(org: EmulatedOrg, options: BulkOptions): expres
         operation === 'upsert' ? 'Id' : undefined,
         org.store,
       );
+      job.resultOrder = jobs.ingestResultOrder;
       jobs.ingestJobs.set(job.info.id, job);
       res.json(job.info);
     }),

@@ -56,7 +56,7 @@ export function queryJobsRouter(org: EmulatedOrg, options: BulkOptions): express
 
   router.get(
     '/jobs/query/:id/results',
-    handle((req, res) => {
+    handle(async (req, res) => {
       const job = jobOf(req);
       if (job.info.state !== 'JobComplete') {
         throw invalidJobState(`Results are available once the job is JobComplete; job ${job.info.id} is ${job.info.state}`);
@@ -67,6 +67,10 @@ export function queryJobsRouter(org: EmulatedOrg, options: BulkOptions): express
       const position = locatorParam(req);
       const maxRecords = maxRecordsParam(req) ?? options.defaultMaxRecords ?? Number.MAX_SAFE_INTEGER;
       const page = job.page(position, maxRecords, maxPageChars);
+      await jobs.resultsTurn();
+      // The client gave up while the page was held.
+      if (res.destroyed || !res.socket || res.socket.destroyed) return;
+      jobs.resultsServed.push({ jobId: job.info.id, position });
       res.status(200);
       res.setHeader('Content-Type', 'text/csv; charset=UTF-8');
       res.setHeader('Sforce-NumberOfRecords', String(page.numberOfRecords));

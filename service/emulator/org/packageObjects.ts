@@ -7,7 +7,8 @@ import type { FieldDef } from './schema';
 /**
  * The package's own sObjects, read from its metadata (`force-app/main/default/objects/*__c`) so the
  * emulator's schema cannot drift from what the package deploys: the sync settings, field mappings
- * and sync errors, plus the shipped default mappings (custom metadata type and its records).
+ * and sync errors, plus the shipped default mappings (custom metadata type and its records), and the
+ * custom fields the package adds to Contact and Lead.
  */
 
 /** Stable key prefixes: ids the emulator hands out keep their object across runs and versions. */
@@ -90,7 +91,17 @@ export function fieldFromMetadata(objectName: string, meta: Meta): FieldDef {
   const type = str(meta, 'type') ?? '';
   const label = str(meta, 'label') ?? name;
   const required = meta.required === 'true';
-  const base = { name, label, createable: true, updateable: true, nillable: !required, requiredOnCreate: required || undefined };
+  const base = {
+    name,
+    label,
+    createable: true,
+    updateable: true,
+    nillable: !required,
+    requiredOnCreate: required || undefined,
+    externalId: meta.externalId === 'true' || undefined,
+    unique: meta.unique === 'true' || undefined,
+    caseSensitive: meta.caseSensitive === 'true' || undefined,
+  };
   const defaultValue = defaultOf(where, type, str(meta, 'defaultValue'));
   switch (type) {
     case 'Text':
@@ -199,6 +210,14 @@ function loadObject(objectsDir: string, name: PackageSObjectName): PackageObject
     customMetadata,
     fields: [...(customMetadata ? customMetadataFields() : [nameFieldOf(name, meta)]), ...custom],
   };
+}
+
+/**
+ * The package's custom fields on a standard object (`objects/Contact/fields`), for the emulator's
+ * built-in definition of that object to append. None when the package adds none.
+ */
+export function loadStandardObjectFields(objectName: 'Contact' | 'Lead', objectsDir: string = DEFAULT_OBJECTS_DIR): FieldDef[] {
+  return fieldFiles(objectsDir, objectName).map((file) => fieldFromMetadata(objectName, readMeta(file, 'CustomField')));
 }
 
 /**

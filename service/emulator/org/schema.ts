@@ -1,5 +1,11 @@
 import type { FieldValue } from './store';
-import { loadPackageObjects, PACKAGE_KEY_PREFIXES, PACKAGE_SOBJECT_NAMES, type PackageObjectDef } from './packageObjects';
+import {
+  loadPackageObjects,
+  loadStandardObjectFields,
+  PACKAGE_KEY_PREFIXES,
+  PACKAGE_SOBJECT_NAMES,
+  type PackageObjectDef,
+} from './packageObjects';
 
 /**
  * The sObjects the emulator knows, with the field properties that describe, SOQL and DML need.
@@ -46,6 +52,12 @@ export interface FieldDef {
   childRelationshipName?: string;
   /** An AutoNumber Name: the store numbers new records with this format (`FM-{0000}`). */
   autoNumberFormat?: string;
+  /** Usable as the key of an upsert (`PATCH /sobjects/X/Field__c/value`). */
+  externalId?: boolean;
+  /** No two live records may hold the same value (DUPLICATE_VALUE otherwise). */
+  unique?: boolean;
+  /** A unique field that tells "abc" from "ABC"; unique text is case-insensitive otherwise. */
+  caseSensitive?: boolean;
 }
 
 export interface SObjectDef {
@@ -114,6 +126,16 @@ function packageObject(def: PackageObjectDef): SObjectDef {
 }
 
 const PACKAGE_OBJECTS = loadPackageObjects();
+/** The package's custom fields on Contact and Lead (the record status fields the service writes). */
+const CONTACT_PACKAGE_FIELDS = loadStandardObjectFields('Contact');
+const LEAD_PACKAGE_FIELDS = loadStandardObjectFields('Lead');
+
+/**
+ * A person account carries every Contact custom field under the `__pc` suffix, and only where the org
+ * has Person Accounts (as the platform exposes them on Account).
+ */
+const personAccountFields = (contactFields: FieldDef[]): FieldDef[] =>
+  contactFields.map((def) => ({ ...def, name: def.name.replace(/__c$/, '__pc'), personAccountOnly: true }));
 
 export const SCHEMA: Record<SObjectName, SObjectDef> = {
   Contact: {
@@ -136,6 +158,7 @@ export const SCHEMA: Record<SObjectName, SObjectDef> = {
       phone('OtherPhone', 'Other Phone'),
       text('Department', 'Department', 80),
       f('Description', 'Contact Description', 'textarea', { length: 32000 }),
+      ...CONTACT_PACKAGE_FIELDS,
     ],
   },
   Lead: {
@@ -156,6 +179,7 @@ export const SCHEMA: Record<SObjectName, SObjectDef> = {
       phone('MobilePhone', 'Mobile Phone'),
       f('Status', 'Status', 'picklist', { length: 255, picklistValues: [...LEAD_STATUSES], defaultValue: LEAD_STATUSES[0] }),
       f('IsConverted', 'Converted', 'boolean', { createable: false, updateable: false, nillable: false }),
+      ...LEAD_PACKAGE_FIELDS,
     ],
   },
   Account: {
@@ -191,6 +215,7 @@ export const SCHEMA: Record<SObjectName, SObjectDef> = {
         length: 18,
         personAccountOnly: true,
       }),
+      ...personAccountFields(CONTACT_PACKAGE_FIELDS),
     ],
   },
   User: {
@@ -210,6 +235,15 @@ export const SCHEMA: Record<SObjectName, SObjectDef> = {
       text('Extension', 'Extension', 40),
       text('Title', 'Title', 80),
       f('IsActive', 'Active', 'boolean', { nillable: false }),
+      // Set by the platform from the user's licence (Standard for internal users), never by DML.
+      f('UserType', 'User Type', 'picklist', {
+        length: 40,
+        picklistValues: ['Standard', 'PowerPartner', 'CspLitePortal', 'CustomerSuccess', 'PowerCustomerSuccess', 'CsnOnly', 'Guest'],
+        defaultValue: 'Standard',
+        createable: false,
+        updateable: false,
+        nillable: false,
+      }),
     ],
   },
   Task: {

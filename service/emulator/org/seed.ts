@@ -144,7 +144,7 @@ export function seedRecord(ctx: SeedContext, sobject: SObjectName, index: number
   const base = audit(ctx, sobject, index, id, owner);
   switch (sobject) {
     case 'User':
-      return userRecord(base, index, first, last, r);
+      return Object.assign(userRecord(base, index, first, last, r), { UserType: 'Standard' });
     case 'Contact': {
       const businessAccounts = ctx.seedCounts.businessAccounts;
       const accountIndex = businessAccounts > 0 ? index % businessAccounts : -1;

@@ -45,6 +45,8 @@ export class OrgStore {
   private readonly createdLive: Record<SObjectName, number>;
   private readonly events = new EventEmitter();
   private lastStamp = 0;
+  /** `Object.Field` → normalised value → ids of the live records holding it, for external-id and unique fields. */
+  private readonly keyIndex = new Map<string, Map<string, Set<string>>>();
 
   constructor(options: OrgStoreOptions) {
     this.orgNumber = options.orgNumber;
@@ -255,6 +257,12 @@ export class OrgStore {
         throw err;
       }
     });
+    if (operation !== 'delete') {
+      const claimed = new Map<string, string>();
+      prepared.forEach((p, i) => {
+        if ('after' in p) prepared[i] = this.uniqueConflict(sobject, p.after, claimed) ?? p;
+      });
+    }
     const failed = prepared.some((p) => !('after' in p));
     if (allOrNone && failed) {
       this.nextIndex[sobject] = nextIndexBefore;
@@ -286,6 +294,7 @@ export class OrgStore {
 
   private commit(sobject: SObjectName, operation: DmlOperation, change: RecordChange): void {
     const { after } = change;
+    this.reindex(sobject, change.before, operation === 'delete' ? null : after);
     const isSeed = (parseId(after.Id)?.index ?? Infinity) < this.seedCount(sobject);
     if (operation === 'delete') {
       this.written.set(after.Id, { [DELETED]: after });
@@ -297,6 +306,123 @@ export class OrgStore {
       if (operation === 'undelete') {
         if (isSeed) this.deletedSeeds[sobject]--;
         else this.createdLive[sobject]++;
+      }
+    }
+  }
+
+  /**
+   * Creates the rows whose external id matches no record and updates the ones it matches once, as
+   * REST upsert does: creates and updates are separate DML statements (insert, then update triggers).
+   * A value matching several records, or given twice in one call, fails that row. With allOrNone a
+   * failed insert rolls everything back; a failed update cannot undo the inserts before it (the store
+   * has no cross-statement transaction).
+   */
+  upsert(sobject: SObjectName, externalIdField: string, rows: Record<string, unknown>[], actor: Actor, allOrNone = false): DmlResult[] {
+    const def = this.externalIdField(sobject, externalIdField);
+    if (!def) throw new Error(`${sobject}.${externalIdField} is not an external id field`);
+    const failure = (error: SfError): DmlResult => ({ id: null, success: false, created: false, errors: [error] });
+    const seen = new Set<string>();
+    const plans = rows.map((row): { create: Record<string, unknown> } | { update: Record<string, unknown> } | { error: SfError } => {
+      const key = Object.keys(row).find((k) => k.toLowerCase() === def.name.toLowerCase());
+      const value = key === undefined ? undefined : row[key];
+      if (isBlank(value)) return { error: { statusCode: 'MISSING_ARGUMENT', message: `${def.name} not specified`, fields: [def.name] } };
+      const normalised = normaliseKey(def, String(value));
+      if (seen.has(normalised)) {
+        return { error: { statusCode: 'DUPLICATE_VALUE', message: `Duplicate external id specified: ${String(value)}`, fields: [def.name] } };
+      }
+      seen.add(normalised);
+      const matches = this.findByExternalId(sobject, def.name, String(value));
+      if (matches.length > 1) {
+        return {
+          error: {
+            statusCode: 'DUPLICATE_EXTERNAL_ID',
+            message: `${def.name}: more than one record found for external id field: [${matches.join(', ')}]`,
+            fields: [def.name],
+          },
+        };
+      }
+      return matches.length === 1 ? { update: { ...row, Id: matches[0] } } : { create: row };
+    });
+    const rolledBack: SfError = {
+      statusCode: 'ALL_OR_NONE_OPERATION_ROLLED_BACK',
+      message: 'Record rolled back because not all records were valid and the request was using AllOrNone header',
+      fields: [],
+    };
+    if (allOrNone && plans.some((p) => 'error' in p)) return plans.map((p) => failure('error' in p ? p.error : rolledBack));
+    const results: DmlResult[] = plans.map((p) => failure('error' in p ? p.error : rolledBack));
+    const creates = plans.flatMap((p, i) => ('create' in p ? [i] : []));
+    const updates = plans.flatMap((p, i) => ('update' in p ? [i] : []));
+    const rowAt = (i: number): Record<string, unknown> => {
+      const plan = plans[i];
+      return 'create' in plan ? plan.create : 'update' in plan ? plan.update : {};
+    };
+    if (creates.length > 0) {
+      const inserted = this.insert(sobject, creates.map(rowAt), actor, allOrNone);
+      creates.forEach((index, i) => (results[index] = inserted[i]));
+      if (allOrNone && inserted.some((r) => !r.success)) return results;
+    }
+    if (updates.length > 0) {
+      const updated = this.update(sobject, updates.map(rowAt), actor, allOrNone);
+      updates.forEach((index, i) => (results[index] = updated[i]));
+    }
+    return results;
+  }
+
+  /** The field, when it can key an upsert: an external id (or unique) field of the object. */
+  externalIdField(sobject: SObjectName, name: string): FieldDef | undefined {
+    const def = findField(sobject, name, this.personAccounts);
+    return def && (def.externalId || def.unique) && def.type !== 'textarea' ? def : undefined;
+  }
+
+  /** Ids of the live records whose external-id (or unique) field holds the value. */
+  findByExternalId(sobject: SObjectName, field: string, value: string): string[] {
+    const def = this.externalIdField(sobject, field);
+    if (!def) return [];
+    return [...(this.keyIndex.get(`${sobject}.${def.name}`)?.get(normaliseKey(def, value)) ?? [])];
+  }
+
+  private keyFields(sobject: SObjectName): FieldDef[] {
+    return fieldsOf(sobject, this.personAccounts).filter((def) => def.externalId || def.unique);
+  }
+
+  /** DUPLICATE_VALUE when a unique field's value is held by another live record or an earlier row of the batch. */
+  private uniqueConflict(sobject: SObjectName, record: SfRecord, claimed: Map<string, string>): SfError | undefined {
+    for (const def of this.keyFields(sobject)) {
+      const value = record[def.name];
+      if (!def.unique || isBlank(value)) continue;
+      const key = `${def.name}|${normaliseKey(def, String(value))}`;
+      const holders = [...(this.keyIndex.get(`${sobject}.${def.name}`)?.get(normaliseKey(def, String(value))) ?? [])];
+      const other = holders.find((id) => id !== record.Id) ?? (claimed.has(key) && claimed.get(key) !== record.Id ? claimed.get(key) : undefined);
+      if (other) {
+        return {
+          statusCode: 'DUPLICATE_VALUE',
+          message: `duplicate value found: ${def.name} duplicates value on record with id: ${other}`,
+          fields: [],
+        };
+      }
+      claimed.set(key, record.Id);
+    }
+    return undefined;
+  }
+
+  /** Keeps keyIndex in step with a committed change (seeded records hold no external-id values). */
+  private reindex(sobject: SObjectName, before: SfRecord | null, after: SfRecord | null): void {
+    for (const def of this.keyFields(sobject)) {
+      const slot = `${sobject}.${def.name}`;
+      let values = this.keyIndex.get(slot);
+      if (!values) this.keyIndex.set(slot, (values = new Map()));
+      const old = before?.[def.name];
+      if (!isBlank(old)) {
+        const ids = values.get(normaliseKey(def, String(old)));
+        ids?.delete(before?.Id ?? '');
+        if (ids?.size === 0) values.delete(normaliseKey(def, String(old)));
+      }
+      const next = after?.[def.name];
+      if (!isBlank(next) && after) {
+        const key = normaliseKey(def, String(next));
+        const ids = values.get(key) ?? new Set<string>();
+        ids.add(after.Id);
+        values.set(key, ids);
       }
     }
   }
@@ -425,6 +551,11 @@ export class OrgStore {
   resolveSObject(name: string): SObjectName | undefined {
     return resolveSObject(name);
   }
+}
+
+/** How an external id compares: exactly when the field is case-sensitive, ignoring case otherwise. */
+function normaliseKey(def: FieldDef, value: string): string {
+  return def.caseSensitive ? value : value.toLowerCase();
 }
 
 export function isBlank(value: unknown): boolean {

@@ -169,13 +169,49 @@ function saveHandler(org: EmulatedOrg, operation: 'create' | 'update', res: Resp
   });
 }
 
-/** `/composite/sobjects`: create (POST), update (PATCH), delete (DELETE) and retrieve (GET/POST /:name). */
+/**
+ * `/composite/sobjects`: create (POST), update (PATCH), delete (DELETE), retrieve (GET/POST /:name) and
+ * upsert by external id (PATCH /:name/:externalIdField, API 46.0+).
+ */
 export function collectionsRouter(ctx: RestContext): Router {
   const { org } = ctx;
   const router = express.Router();
 
   router.post('/composite/sobjects', (req, res) => saveHandler(org, 'create', res, req.body));
   router.patch('/composite/sobjects', (req, res) => saveHandler(org, 'update', res, req.body));
+
+  router.patch('/composite/sobjects/:name/:field', (req, res) => {
+    const sobject = sobjectFromUrl(req.params.name, res);
+    if (!sobject) return;
+    const def = org.store.externalIdField(sobject, req.params.field);
+    if (!def) {
+      sendSfError(res, 404, 'NOT_FOUND', `Provided external ID field does not exist or is not accessible: ${req.params.field}`);
+      return;
+    }
+    respond(res, () => {
+      const { allOrNone, planned } = planSaves(req.body, 'create');
+      const rows = planned.map((p, index): Planned => {
+        if ('error' in p) return p;
+        if (p.sobject !== sobject) {
+          throw new BadRequest('INVALID_TYPE', `records[${index}]: only ${sobject} records can be upserted by ${sobject}/${def.name}`, [
+            `records[${index}].attributes.type`,
+          ]);
+        }
+        const idKey = Object.keys(p.row).find((key) => key.toLowerCase() === 'id');
+        return idKey ? { error: { statusCode: 'INVALID_FIELD', message: `${idKey}: not allowed in an upsert by ${def.name}`, fields: [idKey] } } : p;
+      });
+      if (takeDeferredLockFault(res)) return lockedResults(rows);
+      if (allOrNone && rows.some((p) => 'error' in p)) return rows.map((p) => failed('error' in p ? p.error : ROLLED_BACK));
+      const ready = rows.flatMap((p) => ('error' in p ? [] : [p.row]));
+      const outcome = org.store.upsert(sobject, def.name, ready, actorOf(res), allOrNone);
+      let next = 0;
+      return rows.map((p) => {
+        if ('error' in p) return failed(p.error);
+        const result = outcome[next++];
+        return result.success ? { ...toBody(result), created: result.created } : toBody(result);
+      });
+    });
+  });
 
   router.delete('/composite/sobjects', (req, res) => {
     respond(res, () => {

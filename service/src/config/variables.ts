@@ -235,12 +235,26 @@ function isPemPrivateKey(text: string): boolean {
   return /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]+-----END [A-Z ]*PRIVATE KEY-----/.test(text);
 }
 
+/** The README row for the further orgs' variables (config/salesforce.ts reads them). */
+const MORE_ORGS_ROW: ConfigVariableRow = {
+  name: 'SF_ORG_<ID>_<SETTING>',
+  default: null,
+  example: 'SF_ORG_EMEA_CLIENT_ID=3MVG9...',
+  description:
+    'One more org per <ID> (letters and digits; the org is called by the id in lower case). <SETTING> is any SF_* name ' +
+    'above without SF_ (LOGIN_URL, AUTH_FLOW, CLIENT_ID, CLIENT_SECRET, USERNAME, PRIVATE_KEY, PRIVATE_KEY_FILE, ' +
+    'API_VERSION, PUBSUB_ENDPOINT, NAMESPACE, EXTRA_CA_FILE) or NAME, with the same defaults and checks. The SF_* ' +
+    'variables themselves configure the org "primary".',
+};
+
 /** Rows for the README's configuration table. */
 export function describeConfig(): ConfigVariableRow[] {
-  return Object.entries(VARIABLES).map(([name, spec]) => ({
+  const rows = Object.entries(VARIABLES).map(([name, spec]) => ({
     name,
     default: spec.default,
     example: spec.example,
     description: spec.description,
   }));
+  const afterSalesforce = rows.findIndex((row) => row.name === 'SF_ORG_NAME') + 1;
+  return [...rows.slice(0, afterSalesforce), MORE_ORGS_ROW, ...rows.slice(afterSalesforce)];
 }

@@ -15,7 +15,7 @@ const FIELD_COLUMNS = {
 type ScalarField = keyof typeof FIELD_COLUMNS;
 const SCALAR_FIELDS = Object.keys(FIELD_COLUMNS) as ScalarField[];
 
-const SOURCES: readonly ContactSource[] = ['salesforce', 'telephony'];
+const SOURCES: readonly ContactSource[] = ['salesforce', 'telephony', 'internal'];
 const E164_PATTERN = /^\+[1-9]\d{1,14}$/;
 
 interface ContactDbRow {
@@ -212,6 +212,40 @@ export async function findContactIdsByEmail(q: Queryable, email: string): Promis
     [email],
   );
   return rows.map((r) => r.id);
+}
+
+/** A directory contact sharing a match key with an incoming record, and which keys it shares. */
+export interface KeyMatch {
+  contactId: string;
+  byPhone: boolean;
+  byEmail: boolean;
+  source: ContactSource;
+  updatedAt: string;
+}
+
+/**
+ * Contacts having any of the E.164 numbers or the email (case- and surrounding-space-insensitive), in
+ * one query: the candidates a record may join instead of creating a duplicate. Internal extensions
+ * (Salesforce users) are never candidates: a customer sharing a switchboard number is not that user.
+ * In id order.
+ */
+export async function findContactsByKeys(q: Queryable, keys: { e164s: string[]; email: string | null }): Promise<KeyMatch[]> {
+  const numbers = [...new Set(keys.e164s.filter((n) => typeof n === 'string' && n !== ''))];
+  const email = typeof keys.email === 'string' && keys.email.trim() !== '' ? keys.email : null;
+  if (numbers.length === 0 && email === null) return [];
+  const { rows } = await q.query<{ id: string; by_phone: boolean; by_email: boolean; source: ContactSource; updated_at: Date }>(
+    `SELECT c.id, c.source, c.updated_at,
+       EXISTS (SELECT 1 FROM directory_phones p WHERE p.contact_id = c.id AND p.e164 = ANY($1::text[])) AS by_phone,
+       COALESCE(c.email_lower = lower(btrim($2::text)), false) AS by_email
+     FROM directory_contacts c
+     WHERE c.source <> 'internal'
+       -- A UNION, not an OR across the two tables: each side uses its index (an OR scans every contact).
+       AND c.id IN (SELECT contact_id FROM directory_phones WHERE e164 = ANY($1::text[])
+                    UNION SELECT id FROM directory_contacts WHERE email_lower = lower(btrim($2::text)))
+     ORDER BY c.id`,
+    [numbers, email],
+  );
+  return rows.map((r) => ({ contactId: r.id, byPhone: r.by_phone, byEmail: r.by_email, source: r.source, updatedAt: iso(r.updated_at) }));
 }
 
 export interface ListContactsOptions {

@@ -12,8 +12,11 @@ export interface DirectoryPhone {
   extension: string | null;
 }
 
-/** Where a contact was born: in Salesforce (came through a sync) or in the phone system. */
-export type ContactSource = 'salesforce' | 'telephony';
+/**
+ * Where a contact was born: in Salesforce (came through a sync), in the phone system, or 'internal': a
+ * Salesforce user pulled in as an internal extension by the systems check (sync/userDirectory.ts).
+ */
+export type ContactSource = 'salesforce' | 'telephony' | 'internal';
 
 export interface DirectoryContact {
   id: string;

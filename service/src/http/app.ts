@@ -8,8 +8,11 @@ import type { OrgStatus } from '../sync/orgRuntime';
 import { countContacts } from '../directory/contacts';
 import { requireBearerToken } from './auth';
 import { contactsApi } from './contactsApi';
+import { commandsApi } from './commandsApi';
+import type { CommandTarget } from '../sync/commandRunner';
 import { errorHandler, notFound } from './errors';
 import { homePage } from './home';
+import { healthApi } from './healthApi';
 
 export interface AppOptions {
   db: Database;
@@ -21,6 +24,8 @@ export interface AppOptions {
   settingsOf: SettingsLookup;
   orgs(): OrgStatus[];
   onWriteBackQueued(orgIds: string[]): void;
+  /** The org connection an API command goes to (POST /orgs/:orgId/commands); absent: no org takes commands. */
+  commandTarget?(orgId: string): CommandTarget | undefined;
 }
 
 export function createApp(options: AppOptions): express.Express {
@@ -42,6 +47,8 @@ export function createApp(options: AppOptions): express.Express {
   api.use(requireBearerToken(options.apiToken));
   api.use(express.json({ limit: '256kb' }));
   api.use(contactsApi(options));
+  api.use(healthApi({ db: options.db, orgIds: () => options.orgs().map((o) => o.id) }));
+  api.use(commandsApi({ db: options.db, logger: options.logger, commandTarget: (id) => options.commandTarget?.(id) }));
   api.get('/status', (_req, res) => {
     res.json({ demo: options.demo, orgs: options.orgs() });
   });

@@ -32,7 +32,20 @@ export const contactPatchSchema = z
 export type ContactPatch = z.infer<typeof contactPatchSchema>;
 
 /**
- * Turns a validated patch into directory fields. Phone numbers must be valid for the default country
+ * A new contact from a telephony client. The last name may be missing (a front desk, a shop): the
+ * contact lives in the directory and is excluded from Salesforce, which requires one, until it gets one.
+ */
+export const contactCreateSchema = contactPatchSchema
+  .omit({ version: true })
+  .refine(
+    (c) => [c.firstName, c.lastName, c.company, c.email].some((v) => typeof v === 'string' && v !== '') || (c.phones?.length ?? 0) > 0,
+    'give at least one of firstName, lastName, company, email or phones',
+  );
+
+export type ContactCreate = z.infer<typeof contactCreateSchema>;
+
+/**
+ * Turns a validated patch (or new contact) into directory fields. Phone numbers must be valid for the default country
  * (or carry a +country code): a desk phone cannot dial what E.164 cannot express.
  */
 export function patchToFields(

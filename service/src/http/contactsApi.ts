@@ -5,15 +5,20 @@ import type { Database } from '../store/types';
 import { countContacts, getContact, listContacts } from '../directory/contacts';
 import { findLinksByContact } from '../sync/links';
 import { editContactFromTelephony, VersionConflictError } from '../sync/telephonyEdit';
-import type { SettingsLookup } from '../sync/context';
+import type { OrgSyncSettings, SettingsLookup } from '../sync/context';
+import { createContactFromTelephony, reevaluateCreates } from '../sync/telephonyCreate';
+import { deleteContactFromTelephony } from '../sync/telephonyDelete';
 import { ApiError, fromZod } from './errors';
-import { contactPatchSchema, patchToFields } from './contactInput';
+import { contactCreateSchema, contactPatchSchema, patchToFields, type ContactPatch } from './contactInput';
+import type { ContactFields } from '../directory/model';
 
 export interface ContactsApiOptions {
   db: Database;
   defaultCountry: CountryCode;
   settingsOf: SettingsLookup;
-  /** Called after an edit queued write-backs, so they go out now rather than at the next tick. */
+  /** The connected orgs: a new contact is offered to each. */
+  orgs(): Array<{ id: string }>;
+  /** Called after a change queued write-backs, so the workers look now rather than at the next tick. */
   onWriteBackQueued(orgIds: string[]): void;
 }
 
@@ -30,6 +35,29 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function contactsApi(options: ContactsApiOptions): Router {
   const { db } = options;
   const router = Router();
+  const connectedOrgs = (): OrgSyncSettings[] =>
+    options.orgs().flatMap((o) => {
+      const settings = options.settingsOf(o.id);
+      return settings ? [settings] : [];
+    });
+  const kick = (orgIds: Iterable<string>) => {
+    const unique = [...new Set(orgIds)];
+    if (unique.length > 0) options.onWriteBackQueued(unique);
+  };
+
+  router.post('/contacts', async (req, res) => {
+    requireObjectBody(req.body);
+    const parsed = contactCreateSchema.safeParse(req.body);
+    if (!parsed.success) throw fromZod(parsed.error);
+    const fields = toFields(parsed.data, options.defaultCountry);
+    const result = await createContactFromTelephony(db, connectedOrgs(), fields);
+    kick(result.queuedIn);
+    res.status(201).json({
+      contact: result.contact,
+      queuedCreates: result.queuedIn.length,
+      excluded: result.excludedIn,
+    });
+  });
 
   router.get('/contacts', async (req, res) => {
     const parsed = listQuery.safeParse(req.query);
@@ -56,26 +84,20 @@ export function contactsApi(options: ContactsApiOptions): Router {
 
   router.patch('/contacts/:id', async (req, res) => {
     const id = requireContactId(req.params.id);
-    if (typeof req.body !== 'object' || req.body === null || Array.isArray(req.body)) {
-      throw new ApiError(400, 'invalid_request', `the body must be a JSON object (contact ${id})`, { record: id });
-    }
+    requireObjectBody(req.body, id);
     const parsed = contactPatchSchema.safeParse(req.body);
     if (!parsed.success) throw fromZod(parsed.error, id);
-    const { fields, invalidPhone } = patchToFields(parsed.data, options.defaultCountry);
-    if (invalidPhone) {
-      throw new ApiError(400, 'invalid_request', `${invalidPhone.field}: ${invalidPhone.message} (contact ${id})`, {
-        field: invalidPhone.field,
-        record: id,
-      });
-    }
+    const fields = toFields(parsed.data, options.defaultCountry, id);
     try {
       const result = await editContactFromTelephony(db, options.settingsOf, id, fields, parsed.data.version);
       if (!result) throw new ApiError(404, 'not_found', `contact ${id} does not exist`, { record: id });
-      if (result.queuedWriteBacks > 0) {
-        const links = await findLinksByContact(db, id);
-        options.onWriteBackQueued([...new Set(links.map((l) => l.orgId))]);
-      }
-      res.json({ contact: result.contact, queuedWriteBacks: result.queuedWriteBacks });
+      const queued: string[] = [];
+      if (result.queuedWriteBacks > 0) queued.push(...(await findLinksByContact(db, id)).map((l) => l.orgId));
+      // An excluded or failed create may qualify now. Its own transaction: should it not run, the
+      // exclusion stays recorded and the next edit tries again.
+      const creates = await reevaluateCreates(db, connectedOrgs(), id);
+      kick([...queued, ...creates]);
+      res.json({ contact: result.contact, queuedWriteBacks: result.queuedWriteBacks, queuedCreates: creates.length });
     } catch (err) {
       if (err instanceof VersionConflictError) {
         throw new ApiError(409, 'version_conflict', err.message, { field: 'version', record: id });
@@ -84,7 +106,33 @@ export function contactsApi(options: ContactsApiOptions): Router {
     }
   });
 
+  router.delete('/contacts/:id', async (req, res) => {
+    const id = requireContactId(req.params.id);
+    const result = await deleteContactFromTelephony(db, options.settingsOf, id);
+    if (!result) throw new ApiError(404, 'not_found', `contact ${id} does not exist`, { record: id });
+    kick(result.deleting.map((d) => d.orgId));
+    res.json({ deleted: id, deletingInSalesforce: result.deleting, unlinked: result.unlinked });
+  });
+
   return router;
+}
+
+function requireObjectBody(body: unknown, id?: string): void {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new ApiError(400, 'invalid_request', `the body must be a JSON object${id ? ` (contact ${id})` : ''}`, { record: id });
+  }
+}
+
+/** Directory fields from validated input; a phone E.164 cannot express is refused, naming it. */
+function toFields(input: ContactPatch, defaultCountry: CountryCode, id?: string): ContactFields {
+  const { fields, invalidPhone } = patchToFields(input, defaultCountry);
+  if (invalidPhone) {
+    throw new ApiError(400, 'invalid_request', `${invalidPhone.field}: ${invalidPhone.message}${id ? ` (contact ${id})` : ''}`, {
+      field: invalidPhone.field,
+      record: id,
+    });
+  }
+  return fields;
 }
 
 function requireContactId(id: string | string[] | undefined): string {

@@ -38,7 +38,8 @@ export function homePage(info: HomeInfo): RequestHandler {
     const rows = orgs.map(
       (o) => html`<tr>
         <td>${o.name}</td><td>${o.organizationId ?? '—'}</td><td>${STATE_LABEL[o.subscriber]}</td>
-        <td>${o.lastEventAt ?? 'none yet'}</td><td>${o.lastError ?? ''}</td>
+        <td>${o.lastEventAt ?? 'none yet'}</td>
+        <td>${o.health.inSync}</td><td>${o.health.excluded}</td><td>${o.health.failing}</td><td>${o.lastError ?? ''}</td>
       </tr>`,
     );
     const page = html`<!doctype html>
@@ -60,8 +61,10 @@ export function homePage(info: HomeInfo): RequestHandler {
 ${banner}
 <section aria-labelledby="orgs-heading">
   <h2 id="orgs-heading">Salesforce orgs</h2>
-  <table><thead><tr><th scope="col">Name</th><th scope="col">Org id</th><th scope="col">Change stream</th><th scope="col">Last change</th><th scope="col">Last error</th></tr></thead>
+  <table><thead><tr><th scope="col">Name</th><th scope="col">Org id</th><th scope="col">Change stream</th><th scope="col">Last change</th><th scope="col">In sync</th><th scope="col">Excluded</th><th scope="col">Failing</th><th scope="col">Last error</th></tr></thead>
   <tbody>${rows}</tbody></table>
+  <p>Why a record is excluded or failing: <code>GET ${info.publicUrl}/api/v1/orgs/&lt;org id&gt;/health?state=excluded</code>
+  (or <code>failing</code>), and per contact <code>GET ${info.publicUrl}/api/v1/contacts/&lt;id&gt;/health</code>.</p>
 </section>
 <section aria-labelledby="dir-heading">
   <h2 id="dir-heading">Directory</h2>

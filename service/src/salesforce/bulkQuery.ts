@@ -4,15 +4,37 @@ import type { IncomingMessage } from 'node:http';
 import { parse } from 'csv-parse';
 import type { OrgSession } from './session';
 
-export interface BulkQueryOptions {
+export type BulkRow = Record<string, string | null>;
+
+export interface BulkJobOptions {
   apiVersion: string;
-  /** Rows per results page requested from Salesforce (Sforce-Locator paging). */
-  maxRecordsPerPage?: number;
-  /** Rows handed to the caller at a time. */
-  batchSize?: number;
   pollIntervalMs?: number;
   /** Give up waiting for the job to complete after this long. */
   timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+export interface BulkPagesOptions {
+  apiVersion: string;
+  /** Rows per results page requested from Salesforce (the `maxRecords` parameter). */
+  maxRecordsPerPage?: number;
+  /** Start at this page (a `Sforce-Locator` from an earlier page); null or '' for the first page. */
+  from?: string | null;
+  signal?: AbortSignal;
+}
+
+export interface BulkQueryOptions extends BulkJobOptions {
+  maxRecordsPerPage?: number;
+  /** Rows handed to the caller at a time. */
+  batchSize?: number;
+}
+
+/** One results page, parsed: its rows and the locator of the page after it (null after the last). */
+export interface ResultsPage {
+  rows: BulkRow[];
+  /** The locator this page was fetched with ('' for the first page). */
+  locator: string;
+  nextLocator: string | null;
 }
 
 interface JobInfo {
@@ -22,53 +44,74 @@ interface JobInfo {
 }
 
 /**
- * A Bulk API 2.0 query, streamed: create the job, wait for it, then follow `Sforce-Locator` page by page,
- * parsing each page's CSV as it arrives and yielding rows in batches, so memory holds one batch, not the
- * result. jsforce's own bulk2 result reader buffers every page and breaks on large results, so only the
- * job calls go through jsforce (which also re-signs-in on an expired session).
+ * The job's results can no longer be read (the job was deleted, its results expired, or the locator is
+ * not one of the job's): the caller has to query again.
  */
-export async function* bulkQuery(
-  session: OrgSession,
-  soql: string,
-  options: BulkQueryOptions,
-): AsyncGenerator<Array<Record<string, string | null>>> {
-  const base = `/services/data/v${options.apiVersion}/jobs/query`;
-  const conn = session.conn;
-  const job = await conn.request<JobInfo>({
+export class BulkResultsGoneError extends Error {
+  constructor(
+    readonly jobId: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'BulkResultsGoneError';
+  }
+}
+
+const jobsUrl = (apiVersion: string) => `/services/data/v${apiVersion}/jobs/query`;
+
+/** Creates a Bulk API 2.0 query job and waits until its results are ready; returns the job id. */
+export async function runQueryJob(session: OrgSession, soql: string, options: BulkJobOptions): Promise<string> {
+  const base = jobsUrl(options.apiVersion);
+  const job = await session.conn.request<JobInfo>({
     method: 'POST',
     url: base,
     body: JSON.stringify({ operation: 'query', query: soql, contentType: 'CSV', columnDelimiter: 'COMMA', lineEnding: 'LF' }),
     headers: { 'content-type': 'application/json' },
   });
   await waitForCompletion(session, `${base}/${job.id}`, options);
+  return job.id;
+}
 
-  const batchSize = options.batchSize ?? 2000;
-  let locator: string | null = '';
+/**
+ * A completed job's results, page by page along `Sforce-Locator`, each page parsed as it arrives. Memory
+ * holds one page (bounded by maxRecordsPerPage), never the result. jsforce's own bulk2 result reader
+ * buffers every page and breaks on large results, so only the job calls go through jsforce (which also
+ * re-signs-in on an expired session).
+ */
+export async function* resultPages(session: OrgSession, jobId: string, options: BulkPagesOptions): AsyncGenerator<ResultsPage> {
+  let locator: string | null = options.from ?? '';
   while (locator !== null) {
     const params = new URLSearchParams({ maxRecords: String(options.maxRecordsPerPage ?? 50_000) });
     if (locator) params.set('locator', locator);
-    const res = await getResultsPage(session, `${base}/${job.id}/results?${params}`);
+    const res = await getResultsPage(session, jobId, `${jobsUrl(options.apiVersion)}/${jobId}/results?${params}`, options.signal);
     const next = res.headers['sforce-locator'];
-    locator = typeof next === 'string' && next !== 'null' && next !== '' ? next : null;
-    let batch: Array<Record<string, string | null>> = [];
+    const rows: BulkRow[] = [];
     // Each page starts with its own header row.
     for await (const row of res.pipe(parse({ columns: true, bom: true })) as AsyncIterable<Record<string, string>>) {
-      const record: Record<string, string | null> = {};
-      for (const [key, value] of Object.entries(row)) record[key] = value === '' ? null : value;
-      batch.push(record);
-      if (batch.length >= batchSize) {
-        yield batch;
-        batch = [];
-      }
+      const record: BulkRow = {};
+      for (const key in row) record[key] = row[key] === '' ? null : row[key];
+      rows.push(record);
     }
-    if (batch.length > 0) yield batch;
+    const nextLocator = typeof next === 'string' && next !== 'null' && next !== '' ? next : null;
+    yield { rows, locator, nextLocator };
+    locator = nextLocator;
   }
 }
 
-async function waitForCompletion(session: OrgSession, url: string, options: BulkQueryOptions): Promise<void> {
+/** A whole query, streamed in batches of rows (for callers that need no checkpoint). */
+export async function* bulkQuery(session: OrgSession, soql: string, options: BulkQueryOptions): AsyncGenerator<BulkRow[]> {
+  const jobId = await runQueryJob(session, soql, options);
+  const batchSize = options.batchSize ?? 2000;
+  for await (const page of resultPages(session, jobId, options)) {
+    for (let i = 0; i < page.rows.length; i += batchSize) yield page.rows.slice(i, i + batchSize);
+  }
+}
+
+async function waitForCompletion(session: OrgSession, url: string, options: BulkJobOptions): Promise<void> {
   const deadline = Date.now() + (options.timeoutMs ?? 30 * 60_000);
   let delay = options.pollIntervalMs ?? 250;
   for (;;) {
+    options.signal?.throwIfAborted();
     const info = await session.conn.request<JobInfo>({ method: 'GET', url });
     if (info.state === 'JobComplete') return;
     if (info.state === 'Failed' || info.state === 'Aborted') {
@@ -81,13 +124,13 @@ async function waitForCompletion(session: OrgSession, url: string, options: Bulk
 }
 
 /** GET one results page with the session's token; one new sign-in when the token has expired. */
-async function getResultsPage(session: OrgSession, path: string, retried = false): Promise<IncomingMessage> {
+async function getResultsPage(session: OrgSession, jobId: string, path: string, signal: AbortSignal | undefined, retried = false): Promise<IncomingMessage> {
   const info = session.current ?? (await session.signIn());
   const url = new URL(path, info.instanceUrl);
   const res = await new Promise<IncomingMessage>((resolve, reject) => {
     const request = (url.protocol === 'https:' ? https : http).get(
       url,
-      { headers: { authorization: `Bearer ${info.accessToken}`, accept: 'text/csv' } },
+      { headers: { authorization: `Bearer ${info.accessToken}`, accept: 'text/csv' }, signal },
       resolve,
     );
     request.on('error', reject);
@@ -95,11 +138,14 @@ async function getResultsPage(session: OrgSession, path: string, retried = false
   if (res.statusCode === 401 && !retried) {
     res.resume();
     await session.signIn();
-    return getResultsPage(session, path, true);
+    return getResultsPage(session, jobId, path, signal, true);
   }
   if (res.statusCode !== 200) {
     const body = await readAll(res);
-    throw new Error(`Bulk API results ${url.pathname} answered ${res.statusCode}: ${body.slice(0, 500)}`);
+    const message = `Bulk API results ${url.pathname} answered ${res.statusCode}: ${body.slice(0, 500)}`;
+    // 404: the job is gone (deleted, or its results expired); 400 INVALIDLOCATOR: the locator is not the job's.
+    if (res.statusCode === 404 || (res.statusCode === 400 && body.includes('INVALIDLOCATOR'))) throw new BulkResultsGoneError(jobId, message);
+    throw new Error(message);
   }
   return res;
 }

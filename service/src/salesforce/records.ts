@@ -1,20 +1,58 @@
 import type { Connection } from 'jsforce';
-import type { RecordUpdater, SaveOutcome } from '../sync/writeBack';
+import type { RecordWriter, SaveOutcome } from '../sync/writeBack';
 import type { SfValue } from './changeEvent';
 import { classifySaveError } from './saveErrors';
+import { runBulkIngest, type BulkIngestOptions, type IngestOperation } from './bulkIngest';
 
-/** sObject Collections through jsforce: one PATCH /composite/sobjects per ≤200 records, allOrNone off. */
-export class JsforceRecordUpdater implements RecordUpdater {
-  constructor(private readonly conn: Connection) {}
+/** sObject Collections allow at most this many records per call. */
+export const COLLECTION_LIMIT = 200;
 
-  async updateRecords(sobject: string, records: Array<{ Id: string } & Record<string, SfValue>>): Promise<SaveOutcome[]> {
-    if (records.length > 200) throw new Error(`sObject Collections take at most 200 records (got ${records.length})`);
-    const results = await this.conn.sobject(sobject).update(records, { allOrNone: false });
-    const list = Array.isArray(results) ? results : [results];
-    return list.map((r) => ({
-      id: r.id ?? null,
-      success: r.success,
-      errors: r.success ? [] : (r.errors ?? []).map((e) => classifySaveError(e)),
-    }));
+interface RawSaveResult {
+  id?: string | null;
+  success: boolean;
+  errors?: unknown[];
+}
+
+/**
+ * Writes through jsforce: sObject Collections (one call per ≤200 records, allOrNone off, so each record
+ * succeeds or fails on its own) and Bulk API 2.0 ingest for large sets.
+ */
+export class JsforceRecordWriter implements RecordWriter {
+  constructor(
+    private readonly conn: Connection,
+    private readonly bulkOptions: BulkIngestOptions = {},
+  ) {}
+
+  async update(sobject: string, records: Array<{ Id: string } & Record<string, SfValue>>): Promise<SaveOutcome[]> {
+    checkSize(records.length);
+    return outcomes(await this.conn.sobject(sobject).update(records, { allOrNone: false }));
   }
+
+  async create(sobject: string, records: Array<Record<string, SfValue>>): Promise<SaveOutcome[]> {
+    checkSize(records.length);
+    return outcomes(await this.conn.sobject(sobject).create(records, { allOrNone: false }));
+  }
+
+  async delete(sobject: string, ids: string[]): Promise<SaveOutcome[]> {
+    checkSize(ids.length);
+    return outcomes(await this.conn.sobject(sobject).destroy(ids, { allOrNone: false }));
+  }
+
+  async bulk(sobject: string, operation: IngestOperation, rows: Array<Record<string, SfValue>>): Promise<SaveOutcome[]> {
+    const results = await runBulkIngest(this.conn, sobject, operation, rows, this.bulkOptions);
+    return results.map((r) => ({ id: r.id, success: r.success, errors: r.error ? [r.error] : [] }));
+  }
+}
+
+function checkSize(count: number): void {
+  if (count > COLLECTION_LIMIT) throw new Error(`sObject Collections take at most ${COLLECTION_LIMIT} records (got ${count})`);
+}
+
+function outcomes(results: RawSaveResult | RawSaveResult[]): SaveOutcome[] {
+  const list = Array.isArray(results) ? results : [results];
+  return list.map((r) => ({
+    id: r.id ?? null,
+    success: r.success,
+    errors: r.success ? [] : (r.errors ?? []).map((e) => classifySaveError(e)),
+  }));
 }

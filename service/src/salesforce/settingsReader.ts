@@ -1,5 +1,6 @@
 import type { Connection } from 'jsforce';
 import { parseSyncSettings, type SettingsProblem, type SyncSettings } from '../sync/syncSettings';
+import { checkMappings } from '../sync/mappingCheck';
 import { namespaced } from './topics';
 
 const SYNC_FIELDS = [
@@ -45,7 +46,9 @@ export class PackageNotInstalledError extends Error {
 
 /**
  * Reads the org's sync configuration with jsforce: the sync records, their mapping rows and the shipped
- * default mappings (three queries, no parent-child subquery, so any API version and the emulator agree).
+ * default mappings (three queries, no parent-child subquery, so any API version and the emulator agree),
+ * then checks the mappings against the org's describe results: one that names a missing or read-only
+ * field is a problem and is left out, so the rest keeps working.
  */
 export async function readSyncConfiguration(conn: Connection, namespace: string): Promise<OrgSyncConfiguration> {
   const n = (name: string) => namespaced(namespace, name);
@@ -74,7 +77,12 @@ export async function readSyncConfiguration(conn: Connection, namespace: string)
     `SELECT DeveloperName, ${DEFAULT_MAPPING_FIELDS.map(n).join(', ')} FROM ${n('Switchboard_Default_Mapping__mdt')} ORDER BY ${n('Sort_Order__c')}`,
   );
   const { settings, problems } = parseSyncSettings(chosen, mappings, defaults, namespace);
-  return { sync: settings, ignoredSyncIds: others.map((s) => String(s.Id)), problems };
+  const checked = await checkMappings(conn, syncId, settings.objects, settings.mappings);
+  return {
+    sync: { ...settings, mappings: checked.usable },
+    ignoredSyncIds: others.map((s) => String(s.Id)),
+    problems: [...problems, ...checked.problems],
+  };
 }
 
 async function queryAll(conn: Connection, soql: string): Promise<Array<Record<string, unknown>>> {

@@ -4,7 +4,7 @@ import pg from 'pg';
 import { redactUrlPassword, type Logger } from '../log';
 import { lockDirectory, type DirectoryLock } from './directoryLock';
 import { startPgliteServer, type PgliteServer } from './pgliteWorker';
-import type { Database, QueryResultLike, Queryable } from './types';
+import type { Database, QueryResultLike, Queryable, SessionConnection } from './types';
 
 export interface OpenDatabaseOptions {
   /** Real PostgreSQL when set. */
@@ -114,7 +114,37 @@ async function openPostgres(databaseUrl: string, logger: Logger | undefined): Pr
     throw new Error(`Cannot connect to DATABASE_URL (${redactUrlPassword(databaseUrl)}): ${(error as Error).message}`, { cause: error });
   }
   logger?.info({ database: redactUrlPassword(databaseUrl) }, 'connected to PostgreSQL');
-  return createDatabase('postgres', pool, async () => undefined);
+  return { ...createDatabase('postgres', pool, async () => undefined), openSession: () => openSessionConnection(databaseUrl) };
+}
+
+async function openSessionConnection(databaseUrl: string): Promise<SessionConnection> {
+  // keepAlive: a half-open connection is noticed (and its session state given up) instead of hanging.
+  const client = new pg.Client({ connectionString: databaseUrl, keepAlive: true });
+  let closed = false;
+  const listeners: Array<(error?: Error) => void> = [];
+  const close = (error?: Error) => {
+    if (closed) return;
+    closed = true;
+    for (const listener of listeners) listener(error);
+  };
+  // Unhandled, a client's 'error' would end the process.
+  client.on('error', (error) => close(error));
+  client.on('end', () => close());
+  await client.connect();
+  return {
+    async query<R extends object>(text: string, params?: unknown[]): Promise<QueryResultLike<R>> {
+      const result = await client.query<R>(text, params);
+      return { rows: result.rows, rowCount: result.rowCount };
+    },
+    onClose: (listener) => {
+      if (closed) listener();
+      else listeners.push(listener);
+    },
+    async end() {
+      await client.end().catch(() => undefined);
+      close();
+    },
+  };
 }
 
 /**

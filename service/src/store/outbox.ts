@@ -274,3 +274,121 @@ export async function inflightPayloadsForRecord(q: Queryable, orgId: string, rec
   );
   return rows.map((r) => r.payload);
 }
+
+/** How much is due for one org: enough for the worker to decide between waiting for a fuller batch and sending now. */
+export interface OutboxBacklog {
+  /** Due items, counted up to the cap the caller asked for. */
+  due: number;
+  /** How long the longest-waiting due item has been due, by the database clock; 0 when none is. */
+  oldestWaitMs: number;
+  /** How long ago the latest of the counted items became due: a quiet queue has stopped growing. */
+  newestWaitMs: number;
+  /** A crashed worker left items behind (processing, lease run out): take them now. */
+  abandoned: boolean;
+}
+
+export async function outboxBacklog(q: Queryable, orgId: string, cap: number): Promise<OutboxBacklog> {
+  const limit = requirePositiveInteger('cap', cap);
+  const { rows } = await q.query<{ due: number; oldest_wait_ms: number | null; newest_wait_ms: number | null; abandoned: boolean }>(
+    `SELECT count(*)::int AS due,
+       (extract(epoch FROM now() - min(d.next_attempt_at)) * 1000)::float8 AS oldest_wait_ms,
+       (extract(epoch FROM now() - max(d.next_attempt_at)) * 1000)::float8 AS newest_wait_ms,
+       EXISTS (SELECT 1 FROM outbox a WHERE a.org_id = $1 AND a.state = 'processing' AND a.lease_until < now()) AS abandoned
+     FROM (SELECT next_attempt_at FROM outbox
+           WHERE org_id = $1 AND state = 'pending' AND next_attempt_at <= now()
+           ORDER BY next_attempt_at LIMIT $2) d`,
+    [orgId, limit],
+  );
+  const row = rows[0];
+  return {
+    due: row?.due ?? 0,
+    oldestWaitMs: Number(row?.oldest_wait_ms ?? 0),
+    newestWaitMs: Number(row?.newest_wait_ms ?? 0),
+    abandoned: row?.abandoned ?? false,
+  };
+}
+
+/** Claimed items that were not sent (write-back paused mid-batch) go back to the queue as they were. */
+export async function releaseOutbox(q: Queryable, ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  ids.forEach((id, i) => checkId(`ids[${i}]`, id));
+  await q.query(
+    `UPDATE outbox SET state = 'pending', lease_until = NULL, updated_at = now()
+     WHERE id = ANY($1::bigint[]) AND state = 'processing'`,
+    [ids],
+  );
+}
+
+/** Keeps a claim alive through a long call (a Bulk API job), so no other worker sends the items again. */
+export async function extendOutboxLease(q: Queryable, ids: string[], leaseMs: number): Promise<void> {
+  if (ids.length === 0) return;
+  ids.forEach((id, i) => checkId(`ids[${i}]`, id));
+  await q.query(
+    `UPDATE outbox SET lease_until = now() + $2 * interval '1 millisecond', updated_at = now()
+     WHERE id = ANY($1::bigint[]) AND state = 'processing'`,
+    [ids, leaseMs],
+  );
+}
+
+/** The contact's create for one org that is waiting or being sent, if any (there is at most one). */
+export async function activeCreateFor(q: Queryable, orgId: string, contactId: string): Promise<OutboxItem | null> {
+  if (!isUuid(contactId)) return null;
+  const { rows } = await q.query<OutboxDbRow>(
+    `SELECT ${COLUMNS} FROM outbox
+     WHERE org_id = $1 AND contact_id = $2 AND operation = 'create' AND state IN ('pending', 'processing')`,
+    [orgId, contactId],
+  );
+  return rows[0] ? toItem(rows[0]) : null;
+}
+
+/** A waiting create takes the contact's latest values; false when it is already being sent. */
+export async function refreshPendingCreate(q: Queryable, id: string, payload: Record<string, unknown>, payloadHash: string): Promise<boolean> {
+  checkId('id', id);
+  const { rowCount } = await q.query(
+    `UPDATE outbox SET payload = $2::jsonb, payload_hash = $3, updated_at = now()
+     WHERE id = $1 AND operation = 'create' AND state = 'pending'`,
+    [id, jsonParam(payload), payloadHash],
+  );
+  return (rowCount ?? 0) > 0;
+}
+
+/**
+ * Withdraws creates not yet sent for a contact (it was deleted, or no longer qualifies), in one org or in
+ * all. One being sent cannot be withdrawn: the worker deals with its outcome. Returns how many.
+ */
+export async function cancelPendingCreates(q: Queryable, contactId: string, orgId?: string): Promise<number> {
+  if (!isUuid(contactId)) return 0;
+  const { rowCount } = await q.query(
+    `DELETE FROM outbox WHERE contact_id = $1 AND ($2::text IS NULL OR org_id = $2) AND operation = 'create' AND state = 'pending'`,
+    [contactId, orgId ?? null],
+  );
+  return rowCount ?? 0;
+}
+
+/**
+ * Drops fields from one record's queued updates that no worker has claimed yet, because Salesforce's value
+ * now stands (it won a conflict): they must not overwrite it later. A row left with nothing to send is
+ * withdrawn. `rehash` computes payload_hash as the enqueuer did. One being sent cannot be trimmed. Call in
+ * the transaction that applies Salesforce's value. Returns how many rows changed.
+ */
+export async function trimPendingUpdates(
+  q: Queryable,
+  orgId: string,
+  recordId: string,
+  fields: string[],
+  rehash: (payload: Record<string, unknown>) => string,
+): Promise<number> {
+  if (fields.length === 0) return 0;
+  const { rows } = await q.query<{ id: string; payload: Record<string, unknown> }>(
+    `SELECT id, payload FROM outbox
+     WHERE org_id = $1 AND record_id = $2 AND operation = 'update' AND state = 'pending' AND payload ?| $3::text[]
+     ORDER BY id FOR UPDATE`,
+    [orgId, recordId, fields],
+  );
+  for (const row of rows) {
+    const payload = Object.fromEntries(Object.entries(row.payload).filter(([field]) => !fields.includes(field)));
+    if (Object.keys(payload).length === 0) await q.query('DELETE FROM outbox WHERE id = $1', [row.id]);
+    else await q.query('UPDATE outbox SET payload = $2::jsonb, payload_hash = $3, updated_at = now() WHERE id = $1', [row.id, jsonParam(payload), rehash(payload)]);
+  }
+  return rows.length;
+}

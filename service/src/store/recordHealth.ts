@@ -26,7 +26,7 @@ export interface RecordHealth {
 export type HealthInput = Pick<RecordHealth, 'orgId' | 'side' | 'key' | 'state' | 'code' | 'reason'> &
   Partial<Pick<RecordHealth, 'sobject' | 'recordId' | 'contactId' | 'attempts' | 'nextRetryAt'>>;
 
-interface HealthDbRow {
+export interface HealthDbRow {
   org_id: string;
   side: HealthSide;
   key: string;
@@ -42,9 +42,9 @@ interface HealthDbRow {
   updated_at: Date;
 }
 
-const COLUMNS = 'org_id, side, key, sobject, record_id, contact_id, state, code, reason, attempts, next_retry_at, since, updated_at';
+export const HEALTH_COLUMNS = 'org_id, side, key, sobject, record_id, contact_id, state, code, reason, attempts, next_retry_at, since, updated_at';
 
-function toHealth(row: HealthDbRow): RecordHealth {
+export function toHealth(row: HealthDbRow): RecordHealth {
   return {
     orgId: row.org_id,
     side: row.side,
@@ -89,7 +89,7 @@ export async function setRecordHealth(q: Queryable, input: HealthInput): Promise
                     THEN record_health.since ELSE now() END,
        state = EXCLUDED.state, code = EXCLUDED.code, reason = EXCLUDED.reason,
        attempts = EXCLUDED.attempts, next_retry_at = EXCLUDED.next_retry_at, updated_at = now()
-     RETURNING ${COLUMNS}`,
+     RETURNING ${HEALTH_COLUMNS}`,
     [
       input.orgId,
       input.side,
@@ -113,8 +113,20 @@ export async function clearRecordHealth(q: Queryable, orgId: string, side: Healt
   return (rowCount ?? 0) > 0;
 }
 
+/** Writes that went through: their 'failing' entries go; an exclusion (a different reason) stays. */
+export async function clearFailingHealth(q: Queryable, orgId: string, side: HealthSide, keys: string[]): Promise<void> {
+  if (keys.length === 0) return;
+  await q.query(`DELETE FROM record_health WHERE org_id = $1 AND side = $2 AND key = ANY($3::text[]) AND state = 'failing'`, [orgId, side, keys]);
+}
+
+/** A record passed the validity rules again: its exclusion goes; a 'failing' entry (a write-back's) stays. */
+export async function clearExcludedHealth(q: Queryable, orgId: string, side: HealthSide, key: string): Promise<boolean> {
+  const { rowCount } = await q.query(`DELETE FROM record_health WHERE org_id = $1 AND side = $2 AND key = $3 AND state = 'excluded'`, [orgId, side, key]);
+  return (rowCount ?? 0) > 0;
+}
+
 export async function getRecordHealth(q: Queryable, orgId: string, side: HealthSide, key: string): Promise<RecordHealth | null> {
-  const { rows } = await q.query<HealthDbRow>(`SELECT ${COLUMNS} FROM record_health WHERE org_id = $1 AND side = $2 AND key = $3`, [
+  const { rows } = await q.query<HealthDbRow>(`SELECT ${HEALTH_COLUMNS} FROM record_health WHERE org_id = $1 AND side = $2 AND key = $3`, [
     orgId,
     side,
     key,
@@ -126,7 +138,7 @@ export async function getRecordHealth(q: Queryable, orgId: string, side: HealthS
 export async function healthOfContact(q: Queryable, contactId: string): Promise<RecordHealth[]> {
   if (!isUuid(contactId)) return [];
   const { rows } = await q.query<HealthDbRow>(
-    `SELECT ${COLUMNS} FROM record_health WHERE contact_id = $1 OR (side = 'telephony' AND key = $1::text) ORDER BY org_id, side, key`,
+    `SELECT ${HEALTH_COLUMNS} FROM record_health WHERE contact_id = $1 OR (side = 'telephony' AND key = $1::text) ORDER BY org_id, side, key`,
     [contactId],
   );
   return rows.map(toHealth);
@@ -140,7 +152,7 @@ export async function listRecordHealth(
 ): Promise<RecordHealth[]> {
   const limit = requirePositiveInteger('limit', options.limit ?? 100, 10_000);
   const { rows } = await q.query<HealthDbRow>(
-    `SELECT ${COLUMNS} FROM record_health WHERE org_id = $1 AND ($2::text IS NULL OR state = $2) ORDER BY updated_at DESC, key LIMIT $3`,
+    `SELECT ${HEALTH_COLUMNS} FROM record_health WHERE org_id = $1 AND ($2::text IS NULL OR state = $2) ORDER BY updated_at DESC, key LIMIT $3`,
     [orgId, options.state ?? null, limit],
   );
   return rows.map(toHealth);

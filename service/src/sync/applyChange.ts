@@ -1,20 +1,39 @@
 import type { Database, Queryable } from '../store/types';
 import type { ChangeEvent, SfChangeRecord, SfValue, SyncedObject } from '../salesforce/changeEvent';
-import type { ContactFields, DirectoryContact } from '../directory/model';
-import { deleteContact, findContactIdsByEmail, findContactIdsByPhones, getContact, insertContact, updateContact } from '../directory/contacts';
-import { createLink, deleteLink, findLinkByRecord, findLinksByContact, updateLink, type Link } from './links';
+import { findLinkByRecord, updateLink, type Link } from './links';
 import { markEventProcessed } from '../store/processedEvents';
 import { saveReplayId } from '../store/checkpoints';
 import { inflightPayloadsForRecord } from '../store/outbox';
 import { recordAudit } from '../store/audit';
+import { clearExcludedHealth } from '../store/recordHealth';
 import { mappedSfValues, sfToDirectory } from './fieldMap';
-import { e164sOf } from './phones';
 import { stableHash } from './hash';
 import { replayIdToBytes } from './replayId';
 import type { OrgSyncSettings } from './context';
-import { contactView } from './contactView';
+import { applySalesforceDeletes } from './deletes';
+import { checkValidity } from './validity';
+import { excludeRecord } from './exclusion';
+import { applyLinked } from './linkedRecord';
+import { joinOrCreate } from './unlinkedRecord';
+import type { ApplyContext } from './applyResolution';
 
-export type RecordOutcome = 'created' | 'linked' | 'updated' | 'unchanged' | 'stale' | 'deleted' | 'unlinked' | 'missing';
+/**
+ * excluded: kept out by the validity rules; secondary: linked to a contact that shows a higher-ranked
+ * record's values; skipped: not applied because the sync runs telephony → Salesforce only.
+ */
+export type RecordOutcome =
+  | 'created'
+  | 'linked'
+  | 'updated'
+  | 'unchanged'
+  | 'stale'
+  | 'deleted'
+  | 'unlinked'
+  | 'missing'
+  | 'held'
+  | 'excluded'
+  | 'secondary'
+  | 'skipped';
 
 export interface ApplyResult {
   duplicate: boolean;
@@ -52,12 +71,13 @@ export async function applyChangeEvent(
         });
       }
       const rule = `${event.objectName} ${event.operation} event ${event.eventId}`;
-      for (const record of event.records) {
-        const applied =
-          event.operation === 'delete'
-            ? await applyDelete(tx, settings, record, rule)
-            : await applyUpsert(tx, settings, event.objectName, record, rule);
-        result.outcomes.push({ recordId: record.id, ...applied });
+      if (event.operation === 'delete') {
+        const gone = event.records.map((record) => ({ recordId: record.id, sobject: event.objectName, cause: 'deleted' as const }));
+        result.outcomes.push(...(await applySalesforceDeletes(tx, settings, gone, 'event', rule)).outcomes);
+      } else {
+        for (const record of event.records) {
+          result.outcomes.push({ recordId: record.id, ...(await applyUpsert(tx, settings, event.objectName, record, rule)) });
+        }
       }
     }
     await saveReplayId(tx, settings.orgId, topic, replayIdToBytes(event.replayId));
@@ -66,8 +86,12 @@ export async function applyChangeEvent(
 }
 
 /**
- * One created, updated or undeleted Salesforce record into the directory: update its linked contact, or
- * join a matching unlinked contact, or create one. Stale and unchanged records are left alone.
+ * One created, updated or undeleted Salesforce record into the directory, by the sync's policy: a sync
+ * running telephony → Salesforce only writes nothing to the directory (see applyWithoutDirectoryWrites);
+ * a record failing the validity rules is excluded; a linked record updates its contact (conflict kind b);
+ * an unlinked one joins the contact its match keys point to (kind a, candidate priority) or creates one.
+ * Runs in the caller's transaction (an event's, or an initial-sync batch's); stale and unchanged records
+ * are left alone.
  */
 export async function applyUpsert(
   tx: Queryable,
@@ -76,82 +100,40 @@ export async function applyUpsert(
   record: SfChangeRecord,
   rule: string,
 ): Promise<{ outcome: RecordOutcome; contactId: string | null }> {
-  const values = mappedSfValues(settings.mappings, objectName, record.values);
-  const sfHash = stableHash(values);
-  const fields = sfToDirectory(settings.mappings, objectName, values, settings.defaultCountry);
   const link = await findLinkByRecord(tx, settings.orgId, record.id);
+  if (link && isOlder(record.systemModstamp, link.sfModstamp)) return { outcome: 'stale', contactId: link.contactId };
+  // Events carry every mapped field; the link's values fill in for a caller that sends fewer.
+  const values = mappedSfValues(settings.mappings, objectName, { ...(link?.sfValues ?? {}), ...record.values });
+  const fields = sfToDirectory(settings.mappings, objectName, values, settings.defaultCountry);
+  const ctx: ApplyContext = { tx, settings, objectName, record, values, sfHash: stableHash(values), fields, rule };
+  if (settings.policy.direction === 'toSalesforce') return applyWithoutDirectoryWrites(ctx, link);
 
+  const { validity } = settings.policy;
+  const verdict = checkValidity({ rules: validity, mappings: settings.mappings, sobject: objectName, defaultCountry: settings.defaultCountry, values, fields });
+  if (!verdict.ok) return excludeRecord(ctx, link, verdict);
   if (link) {
-    if (isOlder(record.systemModstamp, link.sfModstamp)) return { outcome: 'stale', contactId: link.contactId };
-    if (sfHash === link.sfHash || (await isEchoOfOwnWrite(tx, settings.orgId, record.id, values, sfHash))) {
+    if (ctx.sfHash === link.sfHash || (await isEchoOfOwnWrite(tx, settings.orgId, record.id, values, ctx.sfHash))) {
       return { outcome: 'unchanged', contactId: link.contactId };
     }
-    const before = await getContact(tx, link.contactId);
-    const after = before
-      ? await updateContact(tx, before.id, fields)
-      : await insertContact(tx, fields, 'salesforce');
-    if (!after) throw new Error(`directory contact ${link.contactId} vanished while applying ${record.id}`);
-    await updateLink(tx, link.id, {
-      contactId: after.id,
-      sfValues: { ...(link.sfValues ?? {}), ...values },
-      sfHash,
-      sfModstamp: record.systemModstamp ?? link.sfModstamp,
-      telHash: stableHash(contactView(after)),
-    });
-    await audit(tx, settings, record, rule, before ? 'update' : 'create', before, after);
-    return { outcome: before ? 'updated' : 'created', contactId: after.id };
+    return applyLinked(ctx, link);
   }
-
-  const match = await findUnlinkedMatch(tx, settings.orgId, fields);
-  const before = match ? await getContact(tx, match) : null;
-  const after = before ? await updateContact(tx, before.id, fields) : await insertContact(tx, fields, 'salesforce');
-  if (!after) throw new Error(`directory contact ${match} vanished while linking ${record.id}`);
-  await createLink(tx, {
-    orgId: settings.orgId,
-    contactId: after.id,
-    sobject: objectName,
-    recordId: record.id,
-    sfValues: values,
-    sfHash,
-    sfModstamp: record.systemModstamp ?? undefined,
-    telHash: stableHash(contactView(after)),
-  });
-  await audit(tx, settings, record, rule, before ? 'link' : 'create', before, after);
-  return { outcome: before ? 'linked' : 'created', contactId: after.id };
-}
-
-async function applyDelete(
-  tx: Queryable,
-  settings: OrgSyncSettings,
-  record: SfChangeRecord,
-  rule: string,
-): Promise<{ outcome: RecordOutcome; contactId: string | null }> {
-  const link = await findLinkByRecord(tx, settings.orgId, record.id);
-  if (!link) return { outcome: 'missing', contactId: null };
-  const before = await getContact(tx, link.contactId);
-  await deleteLink(tx, link.id);
-  const otherLinks = before ? await findLinksByContact(tx, before.id) : [];
-  // A contact born in the phone system, or still linked elsewhere, outlives its Salesforce record.
-  const removeContact = before !== null && before.source === 'salesforce' && otherLinks.length === 0;
-  if (removeContact) await deleteContact(tx, before.id);
-  await audit(tx, settings, record, rule, removeContact ? 'delete' : 'unlink', before, null);
-  return { outcome: removeContact ? 'deleted' : 'unlinked', contactId: link.contactId };
+  const wasExcluded = await clearExcludedHealth(tx, settings.orgId, 'salesforce', record.id);
+  return joinOrCreate(wasExcluded ? { ...ctx, rule: `${rule}; passes the validity rules again (was excluded)` } : ctx);
 }
 
 /**
- * A contact already in the directory that this record should join rather than duplicate: same email,
- * or one of the same E.164 numbers, and not linked to another record of this org.
+ * Direction telephony → Salesforce: Salesforce's values never reach the directory, and no validity rule
+ * removes anything from it. A linked record's link still takes the values Salesforce now holds, so later
+ * write-backs send exactly what differs; an unlinked record is linked to the contact its match keys point
+ * to (so the contact is not pushed to Salesforce as a duplicate), and when telephony wins conflicts the
+ * directory's values are queued to it; with no match nothing is created.
  */
-async function findUnlinkedMatch(tx: Queryable, orgId: string, fields: ContactFields): Promise<string | null> {
-  const candidates = new Set<string>();
-  if (fields.email) for (const id of await findContactIdsByEmail(tx, fields.email)) candidates.add(id);
-  const numbers = e164sOf(fields.phones ?? []);
-  if (numbers.length > 0) for (const id of await findContactIdsByPhones(tx, numbers)) candidates.add(id);
-  for (const id of candidates) {
-    const links: Link[] = await findLinksByContact(tx, id);
-    if (!links.some((l) => l.orgId === orgId)) return id;
+async function applyWithoutDirectoryWrites(ctx: ApplyContext, link: Link | null): Promise<{ outcome: RecordOutcome; contactId: string | null }> {
+  if (!link) return joinOrCreate(ctx);
+  if (ctx.sfHash !== link.sfHash) {
+    await updateLink(ctx.tx, link.id, { sfValues: ctx.values, sfHash: ctx.sfHash, sfModstamp: ctx.record.systemModstamp ?? link.sfModstamp });
   }
-  return null;
+  return { outcome: 'skipped', contactId: link.contactId };
 }
 
 /**
@@ -179,25 +161,3 @@ function isOlder(incoming: string | null, known: string | null): boolean {
   if (!incoming || !known) return false;
   return Date.parse(incoming) < Date.parse(known);
 }
-
-async function audit(
-  tx: Queryable,
-  settings: OrgSyncSettings,
-  record: SfChangeRecord,
-  rule: string,
-  action: string,
-  before: DirectoryContact | null,
-  after: DirectoryContact | null,
-): Promise<void> {
-  await recordAudit(tx, {
-    orgId: settings.orgId,
-    contactId: after?.id ?? before?.id ?? null,
-    recordId: record.id,
-    origin: 'salesforce',
-    action,
-    rule,
-    before: before ? contactView(before) : null,
-    after: after ? contactView(after) : null,
-  });
-}
-

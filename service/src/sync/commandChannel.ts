@@ -9,7 +9,7 @@ import { clearReplayId, getReplayId, saveReplayId } from '../store/checkpoints';
 import { markEventProcessed } from '../store/processedEvents';
 import { recordAudit } from '../store/audit';
 import { replayIdFromBytes, replayIdToBytes } from './replayId';
-import { runCommand, type CommandTarget } from './commandRunner';
+import { runCommandEvent, type CommandTarget } from './commandRunner';
 
 export interface CommandChannelOptions {
   db: Database;
@@ -66,7 +66,7 @@ export class CommandChannel {
       outcome = 'already carried out';
     } else {
       try {
-        outcome = await runCommand(this.options.target, decodeCommandEvent(raw, this.options.namespace), logger);
+        outcome = await runCommandEvent(this.options.target, decodeCommandEvent(raw, this.options.namespace), logger);
       } catch (err) {
         if (!(err instanceof CommandEventError)) throw err;
         outcome = `rejected: ${err.message}`;

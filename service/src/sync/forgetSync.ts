@@ -1,5 +1,6 @@
 import type { Database } from '../store/types';
 import { recordAudit } from '../store/audit';
+import { clearCheckpoints } from './initialSyncCheckpoint';
 
 export interface ForgetResult {
   linksRemoved: number;
@@ -13,6 +14,9 @@ export interface ForgetResult {
  */
 export async function forgetSync(db: Database, orgId: string, revert: boolean): Promise<ForgetResult> {
   return db.transaction(async (tx) => {
+    // Counted first: a reverted contact takes its links with it (ON DELETE CASCADE).
+    const { rows: counted } = await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM links WHERE org_id = $1', [orgId]);
+    const linksRemoved = counted[0]?.n ?? 0;
     let contactsRemoved = 0;
     if (revert) {
       const { rows } = await tx.query<{ id: string }>(
@@ -25,11 +29,15 @@ export async function forgetSync(db: Database, orgId: string, revert: boolean): 
       );
       contactsRemoved = rows.length;
     }
-    const links = await tx.query(`DELETE FROM links WHERE org_id = $1`, [orgId]);
+    await tx.query(`DELETE FROM links WHERE org_id = $1`, [orgId]);
     await tx.query(`DELETE FROM replay_checkpoints WHERE org_id = $1`, [orgId]);
+    await clearCheckpoints(tx, orgId);
+    // A re-created sync reconciles from its own initial sync, and decides no deletes of the old one.
+    await tx.query(`DELETE FROM reconcile_watermarks WHERE org_id = $1`, [orgId]);
+    await tx.query(`DELETE FROM held_deletes WHERE org_id = $1`, [orgId]);
     await tx.query(`DELETE FROM outbox WHERE org_id = $1 AND state IN ('pending', 'processing', 'failed')`, [orgId]);
     await tx.query(`UPDATE org_connections SET settings = settings - 'initialSync', updated_at = now() WHERE id = $1`, [orgId]);
-    const result = { linksRemoved: (links.rowCount ?? 0) + 0, contactsRemoved };
+    const result = { linksRemoved, contactsRemoved };
     await recordAudit(tx, {
       orgId,
       contactId: null,

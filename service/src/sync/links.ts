@@ -5,6 +5,13 @@ import { isBigintId, isUuid, iso, jsonParam, StoreInputError } from '../store/va
 export type LinkFieldValue = string | number | boolean | null;
 export type LinkValues = Record<string, LinkFieldValue>;
 
+/**
+ * Several records of one org may link to the same contact (same person by the match keys): the primary's
+ * values are what the directory shows, secondaries stay linked without overwriting them (migration 009).
+ */
+export const LINK_ROLES = ['primary', 'secondary'] as const;
+export type LinkRole = (typeof LINK_ROLES)[number];
+
 /** Ties one directory contact to one Salesforce record of one org, with what each side last looked like. */
 export interface Link {
   id: string;
@@ -20,6 +27,7 @@ export interface Link {
   sfModstamp: string | null;
   /** Mapped Salesforce field values last seen from or written to the record; null before the first. */
   sfValues: LinkValues | null;
+  role: LinkRole;
   createdAt: string;
   updatedAt: string;
 }
@@ -33,6 +41,8 @@ export interface NewLink {
   telHash?: string | null;
   sfModstamp?: string | null;
   sfValues?: LinkValues | null;
+  /** Default: primary, or secondary when the org already has a primary link to the contact. */
+  role?: LinkRole;
 }
 
 export interface LinkPatch {
@@ -41,6 +51,7 @@ export interface LinkPatch {
   sfModstamp?: string | null;
   sfValues?: LinkValues | null;
   contactId?: string;
+  role?: LinkRole;
 }
 
 interface LinkDbRow {
@@ -53,11 +64,12 @@ interface LinkDbRow {
   tel_hash: string | null;
   sf_modstamp: Date | null;
   sf_values: LinkValues | null;
+  role: LinkRole;
   created_at: Date;
   updated_at: Date;
 }
 
-const COLUMNS = 'id, org_id, contact_id, sobject, record_id, sf_hash, tel_hash, sf_modstamp, sf_values, created_at, updated_at';
+const COLUMNS = 'id, org_id, contact_id, sobject, record_id, sf_hash, tel_hash, sf_modstamp, sf_values, role, created_at, updated_at';
 
 /** Patchable keys, their columns and how a value is passed (jsonb goes as JSON text). */
 const PATCH_COLUMNS = {
@@ -66,6 +78,7 @@ const PATCH_COLUMNS = {
   sfModstamp: { column: 'sf_modstamp', param: (v: unknown) => v },
   sfValues: { column: 'sf_values', param: jsonParam },
   contactId: { column: 'contact_id', param: (v: unknown) => v },
+  role: { column: 'role', param: (v: unknown) => v },
 } as const;
 
 function toLink(row: LinkDbRow): Link {
@@ -79,6 +92,7 @@ function toLink(row: LinkDbRow): Link {
     telHash: row.tel_hash,
     sfModstamp: iso(row.sf_modstamp),
     sfValues: row.sf_values,
+    role: row.role,
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
   };
@@ -93,6 +107,12 @@ function checkValues(value: LinkValues | null | undefined, recordId: string): vo
     if (v !== null && !['string', 'number', 'boolean'].includes(typeof v)) {
       throw new StoreInputError(`sfValues.${field}`, `expects a string, number, boolean or null, got ${typeof v}`, recordId);
     }
+  }
+}
+
+function checkRole(value: LinkRole | undefined, recordId: string): void {
+  if (value !== undefined && !LINK_ROLES.includes(value)) {
+    throw new StoreInputError('role', `expects ${LINK_ROLES.join(' or ')}, got "${String(value)}"`, recordId);
   }
 }
 
@@ -113,16 +133,33 @@ export async function findLinksByContact(q: Queryable, contactId: string): Promi
   return rows.map(toLink);
 }
 
-/** Fails with a unique violation when the org's record is already linked: one record, one contact. */
+/** Every link of this org to any of the contacts (one query for a whole candidate list), in id order. */
+export async function findOrgLinksByContacts(q: Queryable, orgId: string, contactIds: string[]): Promise<Link[]> {
+  const ids = contactIds.filter(isUuid);
+  if (ids.length === 0) return [];
+  const { rows } = await q.query<LinkDbRow>(
+    `SELECT ${COLUMNS} FROM links WHERE org_id = $1 AND contact_id = ANY($2::uuid[]) ORDER BY id`,
+    [orgId, ids],
+  );
+  return rows.map(toLink);
+}
+
+/**
+ * Fails with a unique violation when the org's record is already linked (one record, one contact), or
+ * when a second primary link of the org to the same contact is created.
+ */
 export async function createLink(q: Queryable, link: NewLink): Promise<Link> {
   if (!isUuid(link.contactId)) {
     throw new StoreInputError('contactId', `expects a contact id (uuid), got "${String(link.contactId)}"`, link.recordId);
   }
   checkModstamp(link.sfModstamp, link.recordId);
   checkValues(link.sfValues, link.recordId);
+  checkRole(link.role, link.recordId);
   const { rows } = await q.query<LinkDbRow>(
-    `INSERT INTO links (org_id, contact_id, sobject, record_id, sf_hash, tel_hash, sf_modstamp, sf_values)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb) RETURNING ${COLUMNS}`,
+    `INSERT INTO links (org_id, contact_id, sobject, record_id, sf_hash, tel_hash, sf_modstamp, sf_values, role)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, COALESCE($9, CASE WHEN EXISTS (
+       SELECT 1 FROM links WHERE org_id = $1 AND contact_id = $2 AND role = 'primary') THEN 'secondary' ELSE 'primary' END))
+     RETURNING ${COLUMNS}`,
     [
       link.orgId,
       link.contactId,
@@ -132,6 +169,7 @@ export async function createLink(q: Queryable, link: NewLink): Promise<Link> {
       link.telHash ?? null,
       link.sfModstamp ?? null,
       jsonParam(link.sfValues),
+      link.role ?? null,
     ],
   );
   return toLink(rows[0] as LinkDbRow);
@@ -145,6 +183,7 @@ export async function updateLink(q: Queryable, linkId: string, patch: LinkPatch)
   }
   checkModstamp(patch.sfModstamp, `link ${linkId}`);
   checkValues(patch.sfValues, `link ${linkId}`);
+  checkRole(patch.role, `link ${linkId}`);
   const params: unknown[] = [linkId];
   const sets = ['updated_at = now()'];
   for (const key of Object.keys(PATCH_COLUMNS) as (keyof LinkPatch)[]) {

@@ -5,15 +5,20 @@ import { OrgSession, type OrgAuthSettings } from '../salesforce/session';
 import { ChangeSubscriber, type SubscriberState } from '../salesforce/subscriber';
 import { ChangeEventError, decodeChangeEvent, type RawPubSubEvent } from '../salesforce/changeEvent';
 import { changeEventTopic } from '../salesforce/topics';
-import { JsforceRecordUpdater } from '../salesforce/records';
-import { updateOrgSettings, upsertOrg } from '../store/orgs';
+import { JsforceRecordWriter } from '../salesforce/records';
+import { orgApiBudget, type ApiBudgetStatus } from './apiBudget';
+import { getOrg, updateOrgSettings, upsertOrg } from '../store/orgs';
+import { Leadership, type Role } from '../store/leadership';
+import { runSystemsCheck } from './systemsCheck';
 import { clearReplayId, getReplayId, saveReplayId } from '../store/checkpoints';
 import { recordAudit } from '../store/audit';
 import { applyChangeEvent, type ApplyResult } from './applyChange';
 import { WriteBackWorker } from './writeBack';
-import { runInitialSync } from './initialSync';
+import { runInitialSync, storedInitialSyncStatus } from './initialSync';
+import { clearCheckpoints } from './initialSyncCheckpoint';
+import { pendingInitialSync, type InitialSyncStatus } from './initialSyncStatus';
 import { readSyncConfiguration } from '../salesforce/settingsReader';
-import { writeSyncStatus } from '../salesforce/syncStatusWriter';
+import { StatusReporter, type HealthCounts } from './statusReporter';
 import { CommandChannel } from './commandChannel';
 import type { CommandTarget, SystemsCheckResult } from './commandRunner';
 import { forgetSync, type ForgetResult } from './forgetSync';
@@ -22,6 +27,11 @@ import type { SettingsProblem, SyncSettings } from './syncSettings';
 import { DEFAULT_MAPPINGS } from './fieldMap';
 import { replayIdFromBytes, replayIdToBytes } from './replayId';
 import { DEFAULT_POLICY, policyOf, type OrgSyncSettings } from './context';
+import { runReconcile, type ReconcileResult } from './reconcile';
+import { ReconcileScheduler, type ReconcileStatus } from './reconcileScheduler';
+import { decideHeldDeletes } from './deletes';
+import { heldSummary } from './massDeleteGuard';
+import { scopeProblems } from './scope';
 
 export interface OrgConnectionSettings extends OrgAuthSettings {
   /** The service's own id for this org connection (stable across restarts). */
@@ -43,19 +53,21 @@ export interface OrgRuntimeOptions {
   initialSync?: boolean;
   /** How long after the subscribe request the initial sync may start without a server confirmation. */
   subscribeGraceMs?: number;
+  /** Records per Bulk API page and directory transaction of the initial sync (default 10,000). */
+  initialSyncPageSize?: number;
+  /** How often a follower instance tries to take over the subscribers (default 5 s). */
+  electionRetryMs?: number;
+  /** Status reporting to the org (statusReporter.ts): flush interval, heartbeat, records per flush. */
+  status?: { intervalMs?: number; heartbeatMs?: number; maxRecordsPerFlush?: number };
 }
 
-export interface InitialSyncStatus {
-  state: 'pending' | 'running' | 'done' | 'failed';
-  records: number;
-  startedAt: string | null;
-  finishedAt: string | null;
-  error: string | null;
-}
+export type { InitialSyncStatus } from './initialSyncStatus';
 
 export interface OrgStatus {
   id: string;
   name: string;
+  /** Whether this instance runs the org's subscribers ('leader') or leaves them to another ('follower'). */
+  role: Role;
   organizationId: string | null;
   instanceUrl: string | null;
   subscriber: SubscriberState;
@@ -71,6 +83,13 @@ export interface OrgStatus {
   /** Configuration mistakes found in the org's sync and mapping records, naming record and field. */
   settingsProblems: SettingsProblem[];
   settingsError: string | null;
+  reconcile: ReconcileStatus;
+  /** Salesforce deletes the mass-deletion guard holds until an admin resumes (applies) or discards them. */
+  held: { deletes: number; reason: string } | null;
+  /** The org's daily API usage as write-back sees it; write-back pauses at 90 % and resumes below 75 %. */
+  apiBudget: ApiBudgetStatus | null;
+  /** Records in sync, excluded and failing, as of the status reporter's last flush. */
+  health: HealthCounts;
 }
 
 /**
@@ -85,12 +104,18 @@ export class OrgRuntime implements CommandTarget {
   readonly settings: OrgSyncSettings;
   readonly topic: string;
   readonly commands: CommandChannel;
+  readonly leadership: Leadership;
+  readonly reporter: StatusReporter;
   private paused = false;
+  private started = false;
   private lastEventAt: string | null = null;
   private eventsApplied = 0;
   private needsReconcile = false;
-  private initial: InitialSyncStatus = { state: 'pending', records: 0, startedAt: null, finishedAt: null, error: null };
+  readonly reconciler: ReconcileScheduler;
+  private held: { deletes: number; reason: string } | null = null;
+  private initial: InitialSyncStatus = pendingInitialSync();
   private initialRun: Promise<void> | undefined;
+  private initialAbort: AbortController | undefined;
   private stopping = false;
   private readonly logger: Logger;
   private sync: SyncSettings | null = null;
@@ -134,13 +159,17 @@ export class OrgRuntime implements CommandTarget {
       handle: (event) => this.handleEvent(event).then(() => undefined),
       onReplayExpired: async () => {
         this.needsReconcile = true;
+        // The changes of the gap came in no event we can replay: the reconcile is their recovery path.
+        this.reconciler.runNow('replay id expired').catch((err: unknown) => this.logger.warn({ err }, 'reconcile after the replay id expired did not run'));
         await clearReplayId(db, connection.id, this.topic);
       },
     });
     this.writeBack = new WriteBackWorker({
       db,
       orgId: connection.id,
-      updater: new JsforceRecordUpdater(this.session.conn),
+      records: new JsforceRecordWriter(this.session.conn),
+      settings: this.settings,
+      budget: orgApiBudget(this.session.conn, { db, orgId: connection.id, logger: this.logger }),
       logger: this.logger,
       batchSize: options.writeback.batchSize,
       intervalMs: options.writeback.intervalMs,
@@ -156,22 +185,78 @@ export class OrgRuntime implements CommandTarget {
       target: this,
       backoff: options.subscriber?.backoff,
     });
+    this.reconciler = new ReconcileScheduler({
+      db,
+      orgId: connection.id,
+      logger: this.logger,
+      run: () => this.reconcileOnce(),
+      blockedBy: () => this.reconcileBlockedBy(),
+    });
+    this.leadership = new Leadership({
+      db,
+      orgId: connection.id,
+      logger: this.logger,
+      retryMs: options.electionRetryMs,
+      onLeader: () => this.lead(),
+      onFollower: () => this.follow(),
+    });
+    this.reporter = new StatusReporter({
+      db,
+      orgId: connection.id,
+      conn: this.session.conn,
+      namespace: connection.namespace,
+      logger: this.logger,
+      ...options.status,
+      source: {
+        syncId: () => this.sync?.syncId ?? null,
+        recordedStatus: () => this.sync?.status ?? null,
+        reporting: () => this.leadership.role === 'leader',
+        paused: () => this.paused,
+        initialSync: () => this.initial,
+        lastSyncAt: () => this.lastEventAt,
+        problem: () => this.settingsError ?? (this.settingsProblems.map((p) => `${p.recordId} ${p.field}: ${p.message}`).join('\n') || null),
+        broken: () => this.settingsError !== null,
+        onStatusWritten: (status) => {
+          if (this.sync) this.sync = { ...this.sync, status };
+        },
+      },
+    });
   }
 
   async start(): Promise<void> {
     const { connection, db } = this.options;
-    const row = await upsertOrg(db, { id: connection.id, name: connection.name, loginUrl: connection.loginUrl });
-    const done = row.settings.initialSync as InitialSyncStatus | undefined;
-    if (done?.state === 'done') this.initial = done;
+    await upsertOrg(db, { id: connection.id, name: connection.name, loginUrl: connection.loginUrl });
     await this.reloadSettings();
-    this.commands.subscriber.start();
     this.paused = this.sync?.status === 'Paused';
-    if (!this.paused) {
-      this.subscriber.start();
-      this.writeBack.start();
+    if (!this.paused) this.writeBack.start();
+    this.held = await heldSummary(db, connection.id);
+    // Every instance schedules it; the reconcile lease lets one run per org at a time.
+    if (!this.paused) this.reconciler.start();
+    // Write-back is shared by every instance; the subscribers run only on the elected one.
+    await this.leadership.start();
+    this.started = true;
+    this.reporter.start();
+  }
+
+  /** This instance won the subscriber election (at start, or taking over from one that went away). */
+  private async lead(): Promise<void> {
+    const { db, connection } = this.options;
+    if (this.started) {
+      // The settings and pause state may have changed while another instance led.
+      await this.reloadSettings();
+      this.paused = this.sync?.status === 'Paused';
     }
+    const saved = (await getOrg(db, connection.id))?.settings.initialSync;
+    this.initial = await storedInitialSyncStatus(db, connection.id, this.settings.objects, saved);
+    this.commands.subscriber.start();
+    if (!this.paused) this.subscriber.start();
     const runnable = this.sync !== null && this.sync.status !== 'NotStarted' && this.sync.status !== 'Paused';
     if (this.options.initialSync !== false && runnable && this.initial.state !== 'done') this.startInitialSyncWhenSubscribed();
+  }
+
+  private async follow(): Promise<void> {
+    await this.commands.subscriber.stop();
+    await this.subscriber.stop();
   }
 
   /**
@@ -193,7 +278,9 @@ export class OrgRuntime implements CommandTarget {
           syncId: sync.syncId,
           policy: policyOf(sync),
         });
+        this.settingsProblems = [...this.settingsProblems, ...scopeProblems(sync.syncId, this.settings.policy)];
       }
+      this.reconciler.setSchedule(this.settings.policy.schedule);
       for (const problem of problems) this.logger.warn(problem, 'sync configuration problem');
       if (ignoredSyncIds.length > 0) this.logger.warn({ ignoredSyncIds }, 'the org has more syncs than this connection runs; only the oldest is used');
       this.logger.info({ sync: sync?.syncId ?? null, status: sync?.status ?? null, problems: problems.length }, 'sync settings loaded');
@@ -233,56 +320,83 @@ export class OrgRuntime implements CommandTarget {
 
   private async runInitialSync(): Promise<void> {
     const { db, connection } = this.options;
-    this.initial = { state: 'running', records: 0, startedAt: new Date().toISOString(), finishedAt: null, error: null };
+    const abort = (this.initialAbort = new AbortController());
+    // A resumed run keeps its first start: the reconcile counts changes from the snapshot's beginning.
+    this.initial = { ...this.initial, state: 'running', startedAt: this.initial.startedAt ?? new Date().toISOString(), finishedAt: null, error: null };
     try {
       const result = await runInitialSync(db, this.session, this.settings, this.logger, {
         apiVersion: connection.apiVersion,
-        onProgress: (_object, total) => {
-          this.initial.records = total;
+        pageSize: this.options.initialSyncPageSize,
+        signal: abort.signal,
+        onProgress: (progress) => {
+          this.initial = { ...this.initial, ...progress };
         },
       });
-      this.initial = { ...this.initial, state: 'done', records: result.records, finishedAt: new Date().toISOString() };
-      this.logger.info({ records: result.records, ms: result.ms, perObject: result.perObject }, 'initial sync complete');
+      this.initial = { ...this.initial, state: 'done', etaSeconds: 0, finishedAt: new Date().toISOString() };
+      this.logger.info({ records: result.records, ms: result.ms, perObject: result.perObject, pushed: result.pushed }, 'initial sync complete');
       await this.reportStatus('Active', null);
     } catch (err) {
-      this.initial = { ...this.initial, state: 'failed', finishedAt: new Date().toISOString(), error: (err as Error).message };
-      this.logger.error({ err }, 'initial sync failed; it runs again at the next start');
+      if (abort.signal.aborted) {
+        this.initial = { ...this.initial, state: 'pending', ratePerSecond: null, etaSeconds: null };
+        this.logger.info({ done: this.initial.done, total: this.initial.total }, 'initial sync interrupted; it resumes from its checkpoint at the next start');
+      } else {
+        this.initial = { ...this.initial, state: 'failed', finishedAt: new Date().toISOString(), error: (err as Error).message };
+        this.logger.error({ err }, 'initial sync failed; it resumes from its checkpoint at the next start');
+      }
     }
     await updateOrgSettings(db, connection.id, { initialSync: this.initial }).catch((err: unknown) =>
       this.logger.error({ err }, 'could not record the initial sync status'),
     );
   }
 
+  /** The initial sync's state, progress, rate and ETA (what the status reporter sends to the org). */
+  initialSyncStatus(): InitialSyncStatus {
+    return { ...this.initial, objects: this.initial.objects.map((o) => ({ ...o })) };
+  }
+
   async stop(): Promise<void> {
     this.stopping = true;
+    this.initialAbort?.abort();
+    await this.reconciler.stop();
     await this.initialRun;
     await this.commands.subscriber.stop();
     await this.subscriber.stop();
     await this.writeBack.stop();
+    await this.reporter.stop();
+    await this.leadership.stop();
   }
 
   currentSyncId(): string | null {
     return this.sync?.syncId ?? null;
   }
 
-  /** Stops applying changes and writing back; the replay position and the outbox wait for resume. */
-  async pause(): Promise<void> {
+  /**
+   * Stops applying changes, writing back and reconciling; the replay position and the outbox wait for
+   * resume. `reason` (the mass-deletion guard's) is reported to the org as the sync's last error.
+   */
+  async pause(reason?: string): Promise<void> {
     this.paused = true;
+    this.reconciler.suspend();
     await this.subscriber.stop();
     await this.writeBack.stop();
-    await this.reportStatus('Paused');
+    await this.reportStatus('Paused', reason);
   }
 
+  /** Resuming is the admin's approval of held deletes: they are applied before anything else runs. */
   async resume(): Promise<void> {
+    if (this.held) await this.decideHeldDeletes(true);
     this.paused = false;
-    this.subscriber.start();
+    this.reconciler.start();
+    if (this.leadership.role === 'leader') this.subscriber.start();
     this.writeBack.start();
     await this.reportStatus(this.initial.state === 'done' ? 'Active' : 'InitialSync');
   }
 
   async restartInitialSync(): Promise<void> {
     await this.initialRun;
-    this.initial = { state: 'pending', records: 0, startedAt: null, finishedAt: null, error: null };
+    // After a completed one, a new snapshot; an interrupted or failed one resumes from its checkpoint.
+    if (this.initial.state === 'done') await clearCheckpoints(this.options.db, this.options.connection.id);
+    this.initial = this.initial.state === 'done' ? pendingInitialSync() : { ...this.initial, state: 'pending' };
     this.initialRun = undefined;
     if (this.paused) await this.resume();
     this.startInitialSyncWhenSubscribed();
@@ -295,58 +409,28 @@ export class OrgRuntime implements CommandTarget {
   /** Delete (or delete and revert): stop this sync and forget it; the org's records are never touched. */
   async forget(revert: boolean): Promise<ForgetResult> {
     this.paused = true;
+    this.held = null;
+    await this.reconciler.stop();
     await this.subscriber.stop();
     await this.writeBack.stop();
     const result = await forgetSync(this.options.db, this.options.connection.id, revert);
-    this.initial = { state: 'pending', records: 0, startedAt: null, finishedAt: null, error: null };
+    this.initial = pendingInitialSync();
     return result;
   }
 
   async systemsCheck(): Promise<SystemsCheckResult> {
-    const checks: SystemsCheckResult['checks'] = [];
-    const attempt = async (name: string, run: () => Promise<string>) => {
-      try {
-        checks.push({ name, ok: true, detail: await run() });
-      } catch (err) {
-        checks.push({ name, ok: false, detail: (err as Error).message });
-      }
-    };
-    await attempt('authentication', async () => `signed in as ${(await this.session.signIn()).userId}`);
-    await attempt('settings', async () => {
-      await this.reloadSettings();
-      if (this.settingsError) throw new Error(this.settingsError);
-      if (this.settingsProblems.length > 0) throw new Error(this.settingsProblems.map((p) => `${p.recordId} ${p.field}: ${p.message}`).join('; '));
-      return this.sync ? `sync ${this.sync.name}` : 'no sync configured';
-    });
-    await attempt('change events', async () => {
-      if (this.subscriber.state !== 'subscribed' && !this.paused) throw new Error(this.subscriber.error ?? this.subscriber.state);
-      return this.paused ? 'paused' : 'subscribed';
-    });
-    for (const sobject of ['Contact', 'Lead', 'User']) {
-      await attempt(`${sobject} count`, async () => `${(await this.session.conn.query(`SELECT COUNT() FROM ${sobject}`)).totalSize}`);
-    }
-    await attempt('API usage', async () => {
-      const usage = this.session.conn.limitInfo?.apiUsage;
-      return usage ? `${usage.used} of ${usage.limit} daily requests` : 'not reported yet';
-    });
-    const result = { ok: checks.every((c) => c.ok), checks };
-    await this.reportStatus(undefined, result.ok ? null : checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}`).join('\n'));
+    const result = await runSystemsCheck(this, this.options);
+    await this.reportStatus(undefined, result.ok ? null : result.checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}`).join('\n'));
     return result;
   }
 
-  /** Tells the org how this sync is doing (status, heartbeat, last error); a failure is logged, not thrown. */
-  private async reportStatus(status?: string, lastError?: string | null): Promise<void> {
-    if (!this.sync) return;
-    try {
-      await writeSyncStatus(this.session.conn, this.options.connection.namespace, this.sync.syncId, {
-        status,
-        heartbeat: new Date(),
-        lastError,
-      });
-      if (status) this.sync = { ...this.sync, status: status as SyncSettings['status'] };
-    } catch (err) {
-      this.logger.error({ err }, 'could not report the sync status to the org');
-    }
+  /**
+   * Tells the org how this sync is doing, now (statusReporter.ts batches everything else). Status__c
+   * follows from the runtime's state, so `_status` only documents the caller's intent; `lastError`
+   * replaces the reported error (null clears it). A failure is logged, never thrown.
+   */
+  private async reportStatus(_status?: string, lastError?: string | null): Promise<void> {
+    await this.reporter.flush(lastError);
   }
 
   /** Decodes and applies one event; an unreadable event is recorded and skipped, never retried forever. */
@@ -356,6 +440,7 @@ export class OrgRuntime implements CommandTarget {
     try {
       const event = decodeChangeEvent(raw, connection.namespace);
       result = await applyChangeEvent(db, this.settings, this.topic, event);
+      if (result.outcomes.some((o) => o.outcome === 'held')) await this.holdDeletes();
     } catch (err) {
       if (!(err instanceof ChangeEventError)) throw err;
       this.logger.error({ eventId: err.eventId, field: err.field, reason: err.message }, 'change event rejected');
@@ -383,6 +468,7 @@ export class OrgRuntime implements CommandTarget {
     return {
       id: this.options.connection.id,
       name: this.options.connection.name,
+      role: this.leadership.role,
       organizationId: info?.organizationId ?? null,
       instanceUrl: info?.instanceUrl ?? null,
       subscriber: this.subscriber.state,
@@ -396,6 +482,56 @@ export class OrgRuntime implements CommandTarget {
       sync: this.sync ? { id: this.sync.syncId, name: this.sync.name, status: this.sync.status } : null,
       settingsProblems: this.settingsProblems,
       settingsError: this.settingsError,
+      reconcile: this.reconciler.status(),
+      health: this.reporter.health,
+      held: this.held ? { ...this.held } : null,
+      apiBudget: this.writeBack.budgetStatus(),
     };
+  }
+
+  /** Reconciles now (or joins the run in progress); ReconcileUnavailableError when the state forbids it. */
+  runReconcileNow(): Promise<ReconcileResult> {
+    return this.reconciler.runNow('requested');
+  }
+
+  /** The admin's "no" to held deletes: every contact stays, the links to the gone records are dropped. */
+  async discardHeldDeletes(): Promise<number> {
+    return this.decideHeldDeletes(false);
+  }
+
+  private async decideHeldDeletes(approve: boolean): Promise<number> {
+    const decided = await decideHeldDeletes(this.options.db, this.settings, approve);
+    this.held = await heldSummary(this.options.db, this.options.connection.id);
+    this.logger.info({ decided, approve }, approve ? 'held deletes applied' : 'held deletes discarded');
+    return decided;
+  }
+
+  private reconcileBlockedBy(): string | null {
+    if (this.paused) return 'the sync is paused';
+    if (this.initial.state === 'running') return 'the initial sync is running';
+    if (!this.sync) return 'no sync is configured in the org';
+    if (this.sync.status === 'NotStarted' || this.sync.status === 'Deleting') return `the sync is ${this.sync.status}`;
+    return null;
+  }
+
+  private async reconcileOnce(): Promise<ReconcileResult> {
+    const startedAt = this.initial.state === 'done' ? this.initial.startedAt : null;
+    const result = await runReconcile(this.options.db, this.session, this.settings, { initialSyncStartedAt: startedAt });
+    this.needsReconcile = false;
+    const known = new Set(this.settingsProblems.map((p) => `${p.recordId}|${p.field}`));
+    this.settingsProblems = [...this.settingsProblems, ...result.problems.filter((p) => !known.has(`${p.recordId}|${p.field}`))];
+    if (result.held > 0) await this.holdDeletes();
+    return result;
+  }
+
+  /**
+   * The guard held deletes: pause until an admin decides. Not awaited: this runs inside the event handler
+   * or the reconcile, which pause() waits for.
+   */
+  private async holdDeletes(): Promise<void> {
+    this.held = await heldSummary(this.options.db, this.options.connection.id);
+    if (!this.held || this.paused) return;
+    this.logger.warn({ held: this.held.deletes }, this.held.reason);
+    void this.pause(this.held.reason).catch((err: unknown) => this.logger.error({ err }, 'could not pause for the held deletes'));
   }
 }

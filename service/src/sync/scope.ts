@@ -1,13 +1,14 @@
 import type { SyncedObject } from '../salesforce/changeEvent';
 import type { SyncPolicy } from './context';
+import type { SettingsProblem } from './syncSettings';
 
 /** An admin-written scope condition the service will not run, naming the object's scope field. */
 export class ScopeError extends Error {
   constructor(
     readonly field: string,
-    message: string,
+    readonly reason: string,
   ) {
-    super(`${field}: ${message}`);
+    super(`${field}: ${reason}`);
     this.name = 'ScopeError';
   }
 }
@@ -79,4 +80,34 @@ export function scopeWhere(policy: Pick<SyncPolicy, 'scope'>, objectName: Synced
 export function scopedQuery(fields: Iterable<string>, policy: Pick<SyncPolicy, 'scope'>, objectName: SyncedObject, extra: string[] = []): string {
   const where = scopeWhere(policy, objectName, extra);
   return `SELECT ${[...new Set(fields)].join(', ')} FROM ${objectName}${where ? ` WHERE ${where}` : ''}`;
+}
+
+/**
+ * The WHERE clause selecting one object's records that are OUT of scope (Person Accounts only for
+ * Account), or null when the object has no scope and so nothing can be out of it. A record leaving scope
+ * publishes no event (the trigger sends in-scope records only), so the reconcile finds such records
+ * with this.
+ */
+export function outOfScopeWhere(policy: Pick<SyncPolicy, 'scope'>, objectName: SyncedObject, extra: string[] = []): string | null {
+  const scope = policy.scope[objectName];
+  if (!scope) return null;
+  const parts: string[] = [];
+  if (objectName === 'Account') parts.push('IsPersonAccount = true');
+  parts.push(`NOT ${checkScopeCondition(SCOPE_FIELDS[objectName], scope)}`, ...extra);
+  return parts.join(' AND ');
+}
+
+/** Every scope condition the service would refuse to run, as configuration problems of the sync record. */
+export function scopeProblems(syncId: string, policy: Pick<SyncPolicy, 'scope'>): SettingsProblem[] {
+  const problems: SettingsProblem[] = [];
+  for (const [objectName, condition] of Object.entries(policy.scope) as Array<[SyncedObject, string | undefined]>) {
+    if (condition === undefined) continue;
+    try {
+      checkScopeCondition(SCOPE_FIELDS[objectName], condition);
+    } catch (err) {
+      if (!(err instanceof ScopeError)) throw err;
+      problems.push({ recordId: syncId, field: err.field, message: err.reason });
+    }
+  }
+  return problems;
 }

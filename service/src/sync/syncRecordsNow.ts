@@ -53,7 +53,7 @@ export async function syncRecordsNow(
  * A REST query row (relationship fields nested) as the flat values a change event carries; a selected path
  * whose parent is empty (no Account) is null, as the trigger would send it.
  */
-function toChangeRecord(row: Record<string, unknown>, selected: string[]): SfChangeRecord {
+export function toChangeRecord(row: Record<string, unknown>, selected: string[]): SfChangeRecord {
   const values: SfChangeRecord['values'] = {};
   const flatten = (prefix: string, obj: Record<string, unknown>) => {
     for (const [key, value] of Object.entries(obj)) {

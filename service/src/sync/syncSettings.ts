@@ -31,6 +31,8 @@ export interface SettingsMapping extends FieldMapping {
   transform: Transform;
   picklistMap?: Record<string, string>;
   required: boolean;
+  /** The mapping row's id (DeveloperName for a shipped default), so a later check can name it. */
+  recordId?: string;
 }
 
 /** A configuration mistake an admin must fix, naming the record and the field. */
@@ -219,5 +221,6 @@ function parseMapping(
     transform,
     picklistMap,
     required: get(row, 'Required__c') === true,
+    recordId: id,
   };
 }

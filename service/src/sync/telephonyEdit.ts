@@ -4,7 +4,7 @@ import { getContact, updateContact } from '../directory/contacts';
 import { findLinksByContact } from './links';
 import { enqueueOutbox } from '../store/outbox';
 import { recordAudit } from '../store/audit';
-import { directoryToSf } from './fieldMap';
+import { salesforceRecordValues } from './salesforceRequirements';
 import { isSyncedObject, type SfValue } from '../salesforce/changeEvent';
 import type { SettingsLookup } from './context';
 import { stableHash } from './hash';
@@ -50,11 +50,12 @@ export async function editContactFromTelephony(
     let queued = 0;
     for (const link of await findLinksByContact(tx, contactId)) {
       const settings = settingsOf(link.orgId);
-      if (!settings || !isSyncedObject(link.sobject)) continue;
+      // A sync running Salesforce → telephony only never writes to Salesforce.
+      if (!settings || !isSyncedObject(link.sobject) || settings.policy.direction === 'toTelephony') continue;
       // Only what this edit changed goes back, and only where Salesforce does not already hold it: a
       // field that merely looks different through a one-way transform (case, E.164) is left alone.
-      const desired = directoryToSf(settings.mappings, link.sobject, after);
-      const edited = changedValues(desired, directoryToSf(settings.mappings, link.sobject, before));
+      const desired = salesforceRecordValues(settings.mappings, link.sobject, after);
+      const edited = changedValues(desired, salesforceRecordValues(settings.mappings, link.sobject, before));
       const changed = changedValues(edited, link.sfValues ?? {});
       if (Object.keys(changed).length === 0) continue;
       await enqueueOutbox(tx, {

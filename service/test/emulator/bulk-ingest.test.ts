@@ -1,5 +1,6 @@
 import type { DmlBatch } from '../../emulator/org/store';
 import { rejectionOf, startQueryHarness, type QueryHarness, type RawResponse } from './rest-harness';
+import { bulkJobsOf } from '../../emulator/bulk/routes';
 
 const POLL = { pollInterval: 20, pollTimeout: 30_000 };
 const json = <T>(response: RawResponse): T => JSON.parse(response.text) as T;
@@ -197,6 +198,26 @@ describe('emulator Bulk API 2.0 ingest', () => {
     expect(batches).toEqual([]);
     expect((await h.request('DELETE', `jobs/ingest/${job.id}`)).status).toBe(204);
     expect((await h.request('GET', `jobs/ingest/${job.id}`)).status).toBe(404);
+  });
+
+  it('lists results in another order than the upload when told to, as the platform may', async () => {
+    const jobs = bulkJobsOf(h.org);
+    jobs.ingestResultOrder = 'reversed';
+    try {
+      const info = await runJob({ object: 'Contact', operation: 'insert' }, 'LastName,Title\nOrder A,First\nOrder B,Second\n,Third\n');
+      expect(info).toMatchObject({ state: 'JobComplete', numberRecordsProcessed: 3, numberRecordsFailed: 1 });
+      const successful = (await h.request('GET', `jobs/ingest/${info.id}/successfulResults`)).text.split('\n');
+      expect(successful[0]).toBe('"sf__Id","sf__Created","LastName","Title"');
+      expect(successful.slice(1, 3).map((line) => line.split(',').slice(1).join(','))).toEqual([
+        '"true","Order B","Second"',
+        '"true","Order A","First"',
+      ]);
+      const failed = (await h.request('GET', `jobs/ingest/${info.id}/failedResults`)).text.split('\n');
+      expect(failed[0]).toBe('"sf__Id","sf__Error","LastName","Title"');
+      expect(failed[1]).toBe('"","REQUIRED_FIELD_MISSING:Required fields are missing: [LastName]:LastName --",,"Third"');
+    } finally {
+      jobs.ingestResultOrder = 'upload';
+    }
   });
 
   it('lists ingest jobs', async () => {

@@ -10,6 +10,7 @@ import { insertContact } from '../../src/directory/contacts';
 import type { ContactFields, DirectoryContact } from '../../src/directory/model';
 import { upsertOrg } from '../../src/store/orgs';
 import { listOutbox } from '../../src/store/outbox';
+import { getRecordHealth } from '../../src/store/recordHealth';
 import { createLink } from '../../src/sync/links';
 import { DEFAULT_MAPPINGS, directoryToSf } from '../../src/sync/fieldMap';
 import { DEFAULT_POLICY, type OrgSyncSettings } from '../../src/sync/context';
@@ -89,6 +90,7 @@ function orgStatus(name: string): OrgStatus {
   return {
     id: ORG_ID,
     name,
+    role: 'leader',
     organizationId: '00D000000000001AAA',
     instanceUrl: 'https://acme.my.salesforce.com',
     subscriber: 'subscribed',
@@ -101,7 +103,11 @@ function orgStatus(name: string): OrgStatus {
     settingsError: null,
     paused: false,
     lastCommand: null,
-    initialSync: { state: 'done', records: 0, startedAt: null, finishedAt: null, error: null },
+    initialSync: { state: 'done', records: 0, done: 0, total: 0, ratePerSecond: null, etaSeconds: 0, objects: [], startedAt: null, finishedAt: null, error: null },
+    reconcile: { lastRunAt: null, lastResult: null, nextRunAt: null, running: false },
+    held: null,
+    apiBudget: null,
+    health: { inSync: 0, excluded: 0, failing: 0 },
   };
 }
 
@@ -309,6 +315,110 @@ describe('PATCH /api/v1/contacts/:id', () => {
       expect(await listOutbox(db, { limit: 10 })).toEqual([]);
       expect(writeBacks).toEqual([]);
     });
+  });
+});
+
+describe('POST /api/v1/contacts', () => {
+  const connect = async (overrides: Partial<OrgSyncSettings['policy']> = {}) => {
+    settings = {
+      orgId: ORG_ID,
+      syncId: 'a0A000000000001AAA',
+      policy: { ...DEFAULT_POLICY, ...overrides },
+      mappings: DEFAULT_MAPPINGS,
+      defaultCountry: 'US',
+      objects: ['Contact', 'Lead', 'Account'],
+    };
+    orgStatuses = [orgStatus('Acme')];
+    await upsertOrg(db, { id: ORG_ID, name: 'Acme', loginUrl: 'https://login.example.com' });
+  };
+
+  it('creates a telephony contact and, with it, one Salesforce create per connected org', async () => {
+    await connect();
+    const res = await request(demoUrl)
+      .post('/api/v1/contacts')
+      .set(AUTH)
+      .send({ firstName: 'Grace', lastName: 'Hopper', company: 'Navy', phones: [{ kind: 'mobile', number: '(415) 555-2671' }] });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({
+      queuedCreates: 1,
+      excluded: [],
+      contact: { firstName: 'Grace', lastName: 'Hopper', source: 'telephony', phones: [{ kind: 'mobile', e164: '+14155552671' }] },
+    });
+    const outbox = await listOutbox(db, { limit: 10 });
+    expect(outbox).toEqual([
+      expect.objectContaining({
+        orgId: ORG_ID,
+        contactId: res.body.contact.id,
+        sobject: 'Contact',
+        recordId: null,
+        operation: 'create',
+        state: 'pending',
+        // The company belongs to the Contact's Account and is never written; empty fields are left out.
+        payload: { FirstName: 'Grace', LastName: 'Hopper', MobilePhone: '(415) 555-2671' },
+      }),
+    ]);
+    expect(writeBacks).toEqual([[ORG_ID]]);
+  });
+
+  it('keeps a contact Salesforce cannot take in the directory, excluded with the reason', async () => {
+    await connect({ validity: { requireValidPhone: true, requireFirstName: true, requireLastName: true } });
+    const res = await request(demoUrl).post('/api/v1/contacts').set(AUTH).send({ lastName: 'Nameless', phones: [{ kind: 'work', number: '+1 415 555 2671' }] });
+    expect(res.status).toBe(201);
+    expect(res.body.queuedCreates).toBe(0);
+    expect(res.body.excluded).toEqual([{ orgId: ORG_ID, code: 'EXCLUDED_NO_FIRST_NAME', reason: expect.stringContaining('first name') }]);
+    expect(await listOutbox(db, { limit: 10 })).toEqual([]);
+    expect(await getRecordHealth(db, ORG_ID, 'telephony', res.body.contact.id)).toMatchObject({ state: 'excluded', code: 'EXCLUDED_NO_FIRST_NAME' });
+    expect(writeBacks).toEqual([]);
+  });
+
+  it('queues nothing for an org whose sync is not configured', async () => {
+    await connect();
+    if (settings) settings.syncId = null;
+    const res = await request(demoUrl).post('/api/v1/contacts').set(AUTH).send({ lastName: 'Solo' });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ queuedCreates: 0, excluded: [] });
+    expect(await listOutbox(db, { limit: 10 })).toEqual([]);
+  });
+
+  it.each([
+    ['an empty contact', {}, undefined, 'give at least one of'],
+    ['an empty last name', { lastName: ' ' }, 'lastName', 'cannot be empty'],
+    ['an unknown key', { lastName: 'X', version: 3 }, 'version', 'Unrecognized key'],
+    ['an invalid phone', { lastName: 'X', phones: [{ kind: 'work', number: '12' }] }, 'phones[0].number', 'is not a valid phone number'],
+  ])('refuses %s, naming the field', async (_label, body, field, message) => {
+    const res = await request(demoUrl).post('/api/v1/contacts').set(AUTH).send(body);
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({ code: 'invalid_request', ...(field ? { field } : {}) });
+    expect(res.body.error.message).toContain(message);
+    expect((await request(demoUrl).get('/api/v1/contacts').set(AUTH)).body.total).toBe(0);
+  });
+});
+
+describe('DELETE /api/v1/contacts/:id', () => {
+  it('deletes the contact and queues the Salesforce delete where deletes propagate', async () => {
+    settings = {
+      orgId: ORG_ID,
+      syncId: 'a0A000000000001AAA',
+      policy: { ...DEFAULT_POLICY, propagateDeletes: { toTelephony: true, toSalesforce: true } },
+      mappings: DEFAULT_MAPPINGS,
+      defaultCountry: 'US',
+      objects: ['Contact'],
+    };
+    await upsertOrg(db, { id: ORG_ID, name: 'Acme', loginUrl: 'https://login.example.com' });
+    const ada = await seed();
+    await createLink(db, { orgId: ORG_ID, contactId: ada.id, sobject: 'Contact', recordId: RECORD_ID });
+    const res = await request(demoUrl).delete(`/api/v1/contacts/${ada.id}`).set(AUTH);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ deleted: ada.id, deletingInSalesforce: [{ orgId: ORG_ID, sobject: 'Contact', recordId: RECORD_ID }], unlinked: [] });
+    expect(await listOutbox(db, { limit: 10 })).toEqual([expect.objectContaining({ operation: 'delete', recordId: RECORD_ID, contactId: ada.id, state: 'pending' })]);
+    expect(writeBacks).toEqual([[ORG_ID]]);
+    expect((await request(demoUrl).get(`/api/v1/contacts/${ada.id}`).set(AUTH)).status).toBe(404);
+  });
+
+  it('answers 404 for an unknown contact', async () => {
+    const res = await request(demoUrl).delete(`/api/v1/contacts/${UNKNOWN_UUID}`).set(AUTH);
+    expect(res.status).toBe(404);
+    expect(res.body.error).toMatchObject({ code: 'not_found', record: UNKNOWN_UUID });
   });
 });
 

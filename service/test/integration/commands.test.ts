@@ -75,7 +75,7 @@ describe('commands from the package', () => {
 
   it('deletes and reverts: removes exactly the Salesforce-born contacts of this sync, nothing else', async () => {
     const phoneBorn = await insertContact(stack.db, { lastName: 'Born On The Phone', phones: [] }, 'telephony');
-    const sfBorn = await linkedContactId(stack, uiCreate(stack, 'Lead', { LastName: 'Revert Me', Company: 'Gone Inc' }));
+    const sfBorn = await linkedContactId(stack, uiCreate(stack, 'Lead', { LastName: 'Revert Me', Company: 'Gone Inc', Phone: '+1 415 555 0177' }));
     const total = await countContacts(stack.db);
     const outcome = await command(stack, 'DeleteAndRevert');
     expect(outcome).toMatch(/^sync deleted and reverted: \d+ Salesforce-born contacts removed/);

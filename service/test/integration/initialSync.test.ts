@@ -1,6 +1,9 @@
-import { eventually, startStack, uiUpdate, type Stack } from './harness';
+import { eventually, linkedContact, startStack, uiUpdate, type Stack } from './harness';
+import { bulkJobsOf, type BulkJobs } from '../../emulator/bulk/routes';
 import { findLinkByRecord } from '../../src/sync/links';
-import { countContacts, getContact } from '../../src/directory/contacts';
+import { countContacts, getContact, insertContact } from '../../src/directory/contacts';
+import { normalizePhone } from '../../src/sync/phones';
+import { listOutbox } from '../../src/store/outbox';
 
 const SEED = { contacts: 40, leads: 15, businessAccounts: 4, personAccounts: 6, users: 3 };
 
@@ -17,7 +20,14 @@ describe('initial sync on first start', () => {
 
   it('loads every Contact, Lead and Person Account (never a business Account) through Bulk API 2.0', async () => {
     const status = await stack.service.orgs[0].initialSyncSettled();
-    expect(status).toMatchObject({ state: 'done', records: SEED.contacts + SEED.leads + SEED.personAccounts, error: null });
+    const all = SEED.contacts + SEED.leads + SEED.personAccounts;
+    expect(status).toMatchObject({ state: 'done', records: all, done: all, total: all, etaSeconds: 0, error: null });
+    expect(status.ratePerSecond).toBeGreaterThan(0);
+    expect(status.objects).toEqual([
+      { sobject: 'Contact', state: 'done', done: SEED.contacts, total: SEED.contacts, pages: 1 },
+      { sobject: 'Lead', state: 'done', done: SEED.leads, total: SEED.leads, pages: 1 },
+      { sobject: 'Account', state: 'done', done: SEED.personAccounts, total: SEED.personAccounts, pages: 1 },
+    ]);
     const store = stack.emulator.org.store;
     const linked = async (sobject: 'Contact' | 'Lead' | 'Account', index: number) =>
       findLinkByRecord(stack.db, 'primary', store.idFor(sobject, index));
@@ -36,7 +46,7 @@ describe('initial sync on first start', () => {
 
   it('does not run again on the next start, and live changes keep flowing', async () => {
     await stack.restart();
-    expect(stack.service.orgs[0].status().initialSync.state).toBe('done');
+    expect(stack.service.orgs[0].status().initialSync).toMatchObject({ state: 'done', done: SEED.contacts + SEED.leads + SEED.personAccounts });
     const id = stack.emulator.org.store.idFor('Lead', 2);
     uiUpdate(stack, 'Lead', id, { Title: 'Chief Listener' });
     await eventually(async () => {
@@ -45,3 +55,53 @@ describe('initial sync on first start', () => {
     }, 'the live change after restart');
   });
 });
+
+describe('changes during the initial sync', () => {
+  const PAGE = 10;
+  let stack: Stack;
+  let hold: ReturnType<BulkJobs['holdResultsAfter']> | undefined;
+
+  beforeAll(async () => {
+    stack = await startStack({
+      emulator: { seed: { contacts: 30, leads: 0, businessAccounts: 2, personAccounts: 0, users: 2 }, personAccounts: false },
+      initialSync: true,
+      initialSyncPageSize: PAGE,
+      // The second page is read, then held: its rows are older than what happens meanwhile.
+      beforeService: (emulator) => {
+        hold = bulkJobsOf(emulator.org).holdResultsAfter(1);
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it('keeps a change made during the snapshot over the older snapshot row, and then pushes telephony-only contacts', async () => {
+    await hold!.reached;
+    const store = stack.emulator.org.store;
+    // A record of the held page that the validity rules let in, old and new.
+    const index = [...Array(PAGE).keys()].map((i) => PAGE + i).find((i) => {
+      const phone = store.get('Contact', store.idFor('Contact', i))?.Phone;
+      return typeof phone === 'string' && normalizePhone(phone, 'US').e164 !== null;
+    })!;
+    const id = store.idFor('Contact', index);
+    uiUpdate(stack, 'Contact', id, { Title: 'Changed during the snapshot' });
+    await eventually(async () => (await linkedContact(stack, id))?.title === 'Changed during the snapshot', 'the change event applied');
+    const phoneBorn = await insertContact(stack.db, { firstName: 'Paula', lastName: 'Phonebook', phones: [{ kind: 'work', raw: '+1 415 555 0142', e164: '+14155550142', extension: null }] }, 'telephony');
+    hold!.release();
+
+    expect(await stack.service.orgs[0].initialSyncSettled()).toMatchObject({ state: 'done', done: 30 });
+    expect((await linkedContact(stack, id))?.title).toBe('Changed during the snapshot');
+
+    const creates = (await listOutbox(stack.db, { orgId: 'primary', limit: 100 })).filter((item) => item.operation === 'create');
+    expect(creates).toEqual([expect.objectContaining({ contactId: phoneBorn.id, sobject: 'Contact', payload: { FirstName: 'Paula', LastName: 'Phonebook', Phone: '+1 415 555 0142' } })]);
+    const created = await eventually(() => linkedRecordOf(stack, phoneBorn.id), 'the Contact created in Salesforce');
+    expect(store.get('Contact', created)).toMatchObject({ FirstName: 'Paula', LastName: 'Phonebook' });
+  });
+});
+
+async function linkedRecordOf(stack: Stack, contactId: string): Promise<string | undefined> {
+  const { rows } = await stack.db.query<{ record_id: string }>(`SELECT record_id FROM links WHERE org_id = 'primary' AND contact_id = $1`, [contactId]);
+  return rows[0]?.record_id;
+}

@@ -9,13 +9,20 @@ const EXPECTED_TABLES = [
   'audit_log',
   'directory_contacts',
   'directory_phones',
+  'held_deletes',
+  'initial_sync_progress',
+  'internal_users',
   'links',
   'org_connections',
   'outbox',
   'processed_events',
+  'reconcile_leases',
+  'reconcile_watermarks',
   'record_health',
+  'record_status_sent',
   'replay_checkpoints',
   'schema_migrations',
+  'sync_errors_sent',
 ];
 
 describeEachBackend(

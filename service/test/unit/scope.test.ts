@@ -1,4 +1,4 @@
-import { checkScopeCondition, ScopeError, scopedQuery, scopeWhere, soqlDateTime } from '../../src/sync/scope';
+import { checkScopeCondition, outOfScopeWhere, ScopeError, scopedQuery, scopeProblems, scopeWhere, soqlDateTime } from '../../src/sync/scope';
 
 describe('scope conditions', () => {
   it('parenthesises a valid condition so it cannot change the meaning of the service’s own', () => {
@@ -28,5 +28,22 @@ describe('scope conditions', () => {
       'IsPersonAccount = true AND (AnnualRevenue > 10) AND SystemModstamp > 2026-01-02T03:04:05Z',
     );
     expect(() => soqlDateTime('yesterday')).toThrow('not a timestamp: yesterday');
+  });
+
+  it('selects the records outside the scope, and none for an object without one', () => {
+    const policy = { scope: { Contact: "Department = 'Sales' OR Title = 'CEO'", Account: 'AnnualRevenue > 10' } };
+    expect(outOfScopeWhere(policy, 'Contact', ['SystemModstamp > 2026-01-02T03:04:05Z'])).toBe(
+      "NOT (Department = 'Sales' OR Title = 'CEO') AND SystemModstamp > 2026-01-02T03:04:05Z",
+    );
+    expect(outOfScopeWhere(policy, 'Account')).toBe('IsPersonAccount = true AND NOT (AnnualRevenue > 10)');
+    expect(outOfScopeWhere(policy, 'Lead')).toBeNull();
+  });
+
+  it('reports every scope it would refuse as a problem of the sync record, naming the field', () => {
+    const policy = { scope: { Contact: "Name = 'open", Lead: "Status = 'Open'", Account: 'A = 1; DELETE' } };
+    expect(scopeProblems('a0B1', policy)).toEqual([
+      { recordId: 'a0B1', field: 'Contact_Scope__c', message: 'has a string that is never closed (from position 8)' },
+      { recordId: 'a0B1', field: 'Person_Account_Scope__c', message: 'must be one condition (";" is not allowed)' },
+    ]);
   });
 });

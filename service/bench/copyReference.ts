@@ -1,0 +1,95 @@
+import pg from 'pg';
+import { figure } from './figures';
+
+/** The directory tables the initial sync fills, in an order COPY can load them (foreign keys). */
+const TABLES = ['directory_contacts', 'directory_phones', 'links'];
+
+/**
+ * COPY … TO STDOUT / FROM STDIN over the wire protocol: `pg` runs any object with these handlers as a
+ * query (what pg-copy-streams does), which saves a dependency for a benchmark's reference figure.
+ */
+class CopyQuery implements pg.Submittable {
+  readonly out: Buffer[] = [];
+  rowCount = 0;
+  readonly done: Promise<void>;
+  private resolve!: () => void;
+  private reject!: (err: Error) => void;
+
+  constructor(
+    private readonly text: string,
+    private readonly input: Buffer[] = [],
+  ) {
+    this.done = new Promise((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+  }
+
+  // `connection` is pg's internal Connection (untyped in @types/pg).
+  submit(connection: any): void { // eslint-disable-line @typescript-eslint/no-explicit-any
+    connection.query(this.text);
+  }
+  handleCopyInResponse(connection: any): void { // eslint-disable-line @typescript-eslint/no-explicit-any
+    for (const chunk of this.input) connection.sendCopyFromChunk(chunk);
+    connection.endCopyFrom();
+  }
+  handleCopyData(message: { chunk: Buffer }): void {
+    // A view into pg's read buffer, which the next message overwrites.
+    this.out.push(Buffer.from(message.chunk));
+  }
+  handleCommandComplete(message: { text: string }): void {
+    this.rowCount = Number(message.text.split(' ').pop()) || 0;
+  }
+  // After an error pg drops the query: no handleReadyForQuery follows.
+  handleError(err: Error): void {
+    this.reject(err);
+  }
+  handleReadyForQuery(): void {
+    this.resolve();
+  }
+  handleCopyOutResponse(): void {}
+  handleRowDescription(): void {}
+  handleDataRow(): void {}
+  handleEmptyQuery(): void {}
+  handlePortalSuspended(): void {}
+}
+
+async function copy(client: pg.Client, text: string, input?: Buffer[]): Promise<CopyQuery> {
+  const query = new CopyQuery(text, input);
+  client.query(query);
+  await query.done;
+  return query;
+}
+
+/**
+ * The reference: the rows the initial sync just wrote (contacts, phones, links), exported and loaded again
+ * by a raw COPY FROM STDIN into empty copies of the same tables (same indexes and constraints) — no
+ * mapping, no parsing, no checks. Only the load is timed. Postgres only: PGlite's COPY reads files.
+ */
+export async function copyReference(databaseUrl: string, contacts: number, target: number): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const data: Buffer[][] = [];
+    for (const table of TABLES) {
+      data.push((await copy(client, `COPY ${table} TO STDOUT`)).out);
+      await client.query(`CREATE TABLE ref_${table} (LIKE ${table} INCLUDING ALL)`);
+    }
+    await client.query('ALTER TABLE ref_directory_phones ADD FOREIGN KEY (contact_id) REFERENCES ref_directory_contacts (id)');
+    await client.query('ALTER TABLE ref_links ADD FOREIGN KEY (contact_id) REFERENCES ref_directory_contacts (id)');
+    const started = performance.now();
+    let rows = 0;
+    await client.query('BEGIN');
+    for (const [i, table] of TABLES.entries()) rows += (await copy(client, `COPY ref_${table} FROM STDIN`, data[i])).rowCount;
+    await client.query('COMMIT');
+    const seconds = (performance.now() - started) / 1000;
+    const label = `raw COPY of the same ${contacts} contacts with phones and links (${rows} rows, postgres)`;
+    figure(`${label}: time`, seconds, 's', target);
+    figure(`${label}: throughput`, contacts / seconds, 'contacts/s', contacts / target);
+  } finally {
+    // Outside any transaction a failed COPY may have left open.
+    await client.query('ROLLBACK');
+    for (const table of TABLES) await client.query(`DROP TABLE IF EXISTS ref_${table} CASCADE`);
+    await client.end();
+  }
+}

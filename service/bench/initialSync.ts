@@ -1,0 +1,77 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import type { Config } from '../src/config';
+import { startService } from '../src/service';
+import { figure } from './figures';
+import { startEmulatorProcess } from './emulatorProcess';
+import { scratchDatabase } from './scratchDatabase';
+import { copyReference } from './copyReference';
+
+/** The issue's target: a million Contacts in a minute (scaled to the size run), in at most 512 MB. */
+const TARGET_SECONDS_PER_MILLION = 60;
+const TARGET_RSS_MB = 512;
+
+/**
+ * Initial sync of `contacts` emulated Contacts into an empty directory, as the service runs it (Bulk API
+ * 2.0 over HTTPS, mapping, phone parsing, set-based writes, checkpoints). The emulator runs in a child
+ * process, so this process is the service: its peak RSS is sampled every 50 ms. Then the same rows are
+ * loaded again by a raw COPY, the floor any loader of this schema stands on (Postgres only).
+ */
+export async function runInitialSyncBench(options: { contacts: number }): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'switchboard-bench-initial-'));
+  const emulator = await startEmulatorProcess({ contacts: options.contacts, certDir: join(dir, 'certs') });
+  const scratch = await scratchDatabase(dir);
+  const config: Config = {
+    port: 0,
+    host: '127.0.0.1',
+    publicUrl: 'http://127.0.0.1',
+    dataDir: join(dir, 'data'),
+    logLevel: 'silent',
+    apiToken: 'bench-token-0123456789abcdefghij',
+    defaultCountry: 'US',
+    writeback: { batchSize: 200, intervalMs: 500 },
+    salesforce: {
+      loginUrl: emulator.loginUrl,
+      authFlow: 'client_credentials',
+      clientId: emulator.clientId,
+      clientSecret: emulator.clientSecret,
+      apiVersion: '62.0',
+      pubSubEndpoint: emulator.pubSubEndpoint,
+      namespace: '',
+      extraCaFile: emulator.certPath,
+      orgName: 'Bench org',
+    },
+  };
+  let peakRss = process.memoryUsage.rss();
+  const sampler = setInterval(() => {
+    peakRss = Math.max(peakRss, process.memoryUsage.rss());
+  }, 50);
+  const service = await startService(config, { logger: pino({ level: 'silent' }), db: scratch.db, initialSync: true });
+  try {
+    const org = service.orgs[0];
+    // It starts once the subscriber is live (subscribe first, snapshot second).
+    while (!['done', 'failed'].includes(org.status().initialSync.state)) await new Promise((r) => setTimeout(r, 200));
+    const status = await org.initialSyncSettled();
+    clearInterval(sampler);
+    if (status.state !== 'done') throw new Error(`the initial sync ended ${status.state}: ${status.error ?? ''}`);
+    const seconds = (Date.parse(status.finishedAt ?? '') - Date.parse(status.startedAt ?? '')) / 1000;
+    const label = `initial sync of ${options.contacts} Contacts (${scratch.kind})`;
+    const target = (TARGET_SECONDS_PER_MILLION * options.contacts) / 1_000_000;
+    figure(`${label}: time`, seconds, 's', target);
+    figure(`${label}: throughput`, status.done / seconds, 'records/s', 1_000_000 / TARGET_SECONDS_PER_MILLION);
+    figure(`${label}: peak RSS of the service process`, peakRss / 1024 / 1024, 'MB', TARGET_RSS_MB);
+    const { rows } = await scratch.db.query<{ batched: number }>(
+      `SELECT coalesce(sum((after->>'records')::int), 0)::int AS batched FROM audit_log WHERE action = 'create' AND rule LIKE 'initial sync % in one batch %'`,
+    );
+    figure(`${label}: records written in set-based batches`, (rows[0].batched / status.done) * 100, '%', 100);
+    if (scratch.url) await copyReference(scratch.url, options.contacts, target);
+  } finally {
+    clearInterval(sampler);
+    await service.close();
+    await emulator.close();
+    await scratch.drop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,153 @@
+import type { Queryable } from '../store/types';
+import { jsonParam } from '../store/values';
+import type { LinkValues } from '../sync/links';
+import type { ContactFields, ContactSource } from './model';
+
+/**
+ * Set-based writes for loading many records at once (the initial sync): one statement per table for a
+ * whole page, arrays passed as parameters and spread by `unnest`, instead of several statements per row.
+ * Works alike on PostgreSQL and PGlite. Callers check their input (these trust ids and shapes).
+ */
+
+/** A new contact with its id chosen by the caller, so phones and links can refer to it in the same batch. */
+export interface NewBulkContact {
+  id: string;
+  fields: ContactFields;
+}
+
+export interface NewBulkLink {
+  contactId: string;
+  sobject: string;
+  recordId: string;
+  sfValues: LinkValues;
+  sfHash: string;
+  telHash: string;
+  sfModstamp: string | null;
+}
+
+export interface NewBulkExclusion {
+  sobject: string;
+  recordId: string;
+  code: string;
+  reason: string;
+}
+
+/** Which of a batch's match keys some directory contact already has: E.164 numbers and emails as given. */
+export interface TakenKeys {
+  e164s: Set<string>;
+  emails: Set<string>;
+}
+
+/** The ones of `recordIds` already linked in the org. */
+export async function linkedRecordIds(q: Queryable, orgId: string, recordIds: string[]): Promise<Set<string>> {
+  if (recordIds.length === 0) return new Set();
+  const { rows } = await q.query<{ record_id: string }>('SELECT record_id FROM links WHERE org_id = $1 AND record_id = ANY($2::text[])', [
+    orgId,
+    recordIds,
+  ]);
+  return new Set(rows.map((r) => r.record_id));
+}
+
+/** The ones of `recordIds` with a health entry (excluded or failing) on the Salesforce side of the org. */
+export async function recordIdsWithHealth(q: Queryable, orgId: string, recordIds: string[]): Promise<Set<string>> {
+  if (recordIds.length === 0) return new Set();
+  const { rows } = await q.query<{ key: string }>(
+    `SELECT key FROM record_health WHERE org_id = $1 AND side = 'salesforce' AND key = ANY($2::text[])`,
+    [orgId, recordIds],
+  );
+  return new Set(rows.map((r) => r.key));
+}
+
+/**
+ * Which of these numbers and emails some directory contact already has (any source, any org). Emails are
+ * compared as the directory indexes them (lower(btrim())), and returned as given.
+ */
+export async function takenMatchKeys(q: Queryable, e164s: string[], emails: string[]): Promise<TakenKeys> {
+  const taken: TakenKeys = { e164s: new Set(), emails: new Set() };
+  if (e164s.length > 0) {
+    const { rows } = await q.query<{ e164: string }>('SELECT DISTINCT e164 FROM directory_phones WHERE e164 = ANY($1::text[])', [e164s]);
+    for (const row of rows) taken.e164s.add(row.e164);
+  }
+  if (emails.length > 0) {
+    const { rows } = await q.query<{ email: string }>(
+      `SELECT e AS email FROM unnest($1::text[]) AS e
+       WHERE EXISTS (SELECT 1 FROM directory_contacts c WHERE c.email_lower = lower(btrim(e)))`,
+      [emails],
+    );
+    for (const row of rows) taken.emails.add(row.email);
+  }
+  return taken;
+}
+
+/** Inserts the contacts and all their phones (positions from 0, in list order): two statements. */
+export async function insertContactsBulk(q: Queryable, contacts: NewBulkContact[], source: ContactSource): Promise<void> {
+  if (contacts.length === 0) return;
+  const column = (pick: (f: ContactFields) => string | null | undefined) => contacts.map((c) => pick(c.fields) ?? null);
+  await q.query(
+    `INSERT INTO directory_contacts (id, first_name, last_name, company, title, email, source)
+     SELECT id, first_name, last_name, company, title, email, $7
+     FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
+       AS t(id, first_name, last_name, company, title, email)`,
+    [
+      contacts.map((c) => c.id),
+      column((f) => f.firstName),
+      column((f) => f.lastName),
+      column((f) => f.company),
+      column((f) => f.title),
+      column((f) => f.email),
+      source,
+    ],
+  );
+  const phones = { contactId: [] as string[], kind: [] as string[], raw: [] as string[], e164: [] as (string | null)[], extension: [] as (string | null)[], position: [] as number[] };
+  for (const contact of contacts) {
+    (contact.fields.phones ?? []).forEach((phone, position) => {
+      phones.contactId.push(contact.id);
+      phones.kind.push(phone.kind);
+      phones.raw.push(phone.raw);
+      phones.e164.push(phone.e164);
+      phones.extension.push(phone.extension);
+      phones.position.push(position);
+    });
+  }
+  if (phones.contactId.length === 0) return;
+  await q.query(
+    `INSERT INTO directory_phones (contact_id, kind, raw, e164, extension, position)
+     SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[])`,
+    [phones.contactId, phones.kind, phones.raw, phones.e164, phones.extension, phones.position],
+  );
+}
+
+/** Inserts primary links; fails with a unique violation when one of the records is already linked in the org. */
+export async function insertLinksBulk(q: Queryable, orgId: string, links: NewBulkLink[]): Promise<void> {
+  if (links.length === 0) return;
+  await q.query(
+    `INSERT INTO links (org_id, contact_id, sobject, record_id, sf_values, sf_hash, tel_hash, sf_modstamp)
+     SELECT $1, contact_id, sobject, record_id, sf_values::jsonb, sf_hash, tel_hash, sf_modstamp::timestamptz
+     FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
+       AS t(contact_id, sobject, record_id, sf_values, sf_hash, tel_hash, sf_modstamp)`,
+    [
+      orgId,
+      links.map((l) => l.contactId),
+      links.map((l) => l.sobject),
+      links.map((l) => l.recordId),
+      links.map((l) => jsonParam(l.sfValues)),
+      links.map((l) => l.sfHash),
+      links.map((l) => l.telHash),
+      links.map((l) => l.sfModstamp),
+    ],
+  );
+}
+
+/**
+ * Records new exclusions of Salesforce records (the records have no health entry yet: the caller sends
+ * the others through the per-record rules).
+ */
+export async function insertExclusionsBulk(q: Queryable, orgId: string, exclusions: NewBulkExclusion[]): Promise<void> {
+  if (exclusions.length === 0) return;
+  await q.query(
+    `INSERT INTO record_health (org_id, side, key, sobject, record_id, state, code, reason)
+     SELECT $1, 'salesforce', record_id, sobject, record_id, 'excluded', code, reason
+     FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS t(sobject, record_id, code, reason)`,
+    [orgId, exclusions.map((e) => e.sobject), exclusions.map((e) => e.recordId), exclusions.map((e) => e.code), exclusions.map((e) => e.reason)],
+  );
+}

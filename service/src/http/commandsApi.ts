@@ -1,0 +1,66 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { COMMAND_NAMES, CommandRefusedError, runCommand, type CommandTarget } from '../sync/commandRunner';
+import type { Logger } from 'pino';
+import type { Database } from '../store/types';
+import { recordAudit } from '../store/audit';
+import { ApiError, fromZod } from './errors';
+
+export interface CommandsApiOptions {
+  db: Database;
+  logger: Logger;
+  /** The org connection a command goes to, by the service's org id; undefined for an unknown one. */
+  commandTarget(orgId: string): CommandTarget | undefined;
+}
+
+const RECORD_ID = /^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$/;
+
+const commandBody = z
+  .object({
+    command: z.enum(COMMAND_NAMES, { error: `must be one of ${COMMAND_NAMES.join(', ')}` }),
+    recordIds: z
+      .array(z.string().regex(RECORD_ID, 'must be a 15- or 18-character Salesforce record id'))
+      .min(1, 'must name at least one record')
+      .max(200, 'takes at most 200 records per command')
+      .optional(),
+  })
+  .strict()
+  .superRefine((body, ctx) => {
+    if (body.command === 'syncRecords' && !body.recordIds) ctx.addIssue({ code: 'custom', path: ['recordIds'], message: 'is required for syncRecords' });
+    if (body.command !== 'syncRecords' && body.recordIds) ctx.addIssue({ code: 'custom', path: ['recordIds'], message: 'is only taken by syncRecords' });
+  });
+
+/**
+ * POST /orgs/:orgId/commands: the package's commands (start initial sync, pause, resume, delete, delete and
+ * revert, sync records, systems check, configuration changed) plus reconcile, from the telephony side.
+ * The same runner carries out the command events from Salesforce, so both paths behave alike; a command
+ * the connection's state does not allow is a 409 saying why.
+ */
+export function commandsApi(options: CommandsApiOptions): Router {
+  const router = Router();
+  router.post('/orgs/:orgId/commands', async (req, res) => {
+    const { orgId } = req.params;
+    const target = options.commandTarget(orgId);
+    if (!target) throw new ApiError(404, 'not_found', `no org connection "${orgId}"`, { field: 'orgId' });
+    const parsed = commandBody.safeParse(req.body ?? {});
+    if (!parsed.success) throw fromZod(parsed.error);
+    try {
+      const outcome = await runCommand(target, { ...parsed.data, requestedBy: 'api' }, options.logger.child({ org: orgId, via: 'api' }));
+      await recordAudit(options.db, {
+        orgId,
+        contactId: null,
+        recordId: null,
+        origin: 'telephony',
+        action: 'command',
+        rule: outcome.summary,
+        before: null,
+        after: parsed.data,
+      });
+      res.json({ org: orgId, ...outcome });
+    } catch (err) {
+      if (err instanceof CommandRefusedError) throw new ApiError(409, 'command_refused', err.message);
+      throw err;
+    }
+  });
+  return router;
+}

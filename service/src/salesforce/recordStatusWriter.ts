@@ -1,0 +1,106 @@
+import type { Connection } from 'jsforce';
+import { namespaced } from './topics';
+import { classifySaveError, type SaveErrorInfo } from './saveErrors';
+import { COLLECTION_LIMIT } from './records';
+import type { RecordStatus } from '../store/reportedStatus';
+
+/**
+ * The package's record status fields on Contact and Lead. A person account carries the Contact fields
+ * with the `__pc` suffix, and only in orgs with Person Accounts.
+ */
+export const RECORD_STATUS_FIELDS = ['Switchboard_Sync_State__c', 'Switchboard_Directory_Id__c', 'Switchboard_Last_Synced__c', 'Switchboard_Sync_Note__c'];
+
+/** Whether a field of an incoming change is one Switchboard writes itself, so it is never synced. */
+export function isRecordStatusField(namespace: string, field: string): boolean {
+  return RECORD_STATUS_FIELDS.some((name) => {
+    const full = namespaced(namespace, name);
+    return field === full || field === full.replace(/__c$/, '__pc');
+  });
+}
+
+/** Switchboard_Sync_Note__c is a text field of this many characters. */
+const NOTE_LENGTH = 255;
+
+export type RecordStatusOutcome =
+  | { kind: 'written' }
+  /** The object has no status fields in this org (Account without Person Accounts, an older package). */
+  | { kind: 'unsupported' }
+  | { kind: 'failed'; error: SaveErrorInfo };
+
+interface RawSaveResult {
+  success: boolean;
+  errors?: unknown[];
+}
+
+/**
+ * Writes Switchboard_Sync_State__c, _Directory_Id__c, _Last_Synced__c and _Sync_Note__c on Contacts,
+ * Leads and person accounts, as the integration user (whose writes the package's triggers do not
+ * publish, so no change event comes back). Mixed objects go in one sObject Collections call per 200
+ * (records sorted by object, so at most three chunks per call).
+ */
+export class RecordStatusWriter {
+  /** Which objects carry the fields, per describe: asked once per object. */
+  private readonly support = new Map<string, Promise<boolean>>();
+
+  constructor(
+    private readonly conn: Connection,
+    private readonly namespace: string,
+  ) {}
+
+  private fieldName(sobject: string, name: string): string {
+    const full = namespaced(this.namespace, name);
+    return sobject === 'Account' ? full.replace(/__c$/, '__pc') : full;
+  }
+
+  /** True when the object's describe lists every status field. A failed describe is asked again next time. */
+  supports(sobject: string): Promise<boolean> {
+    let known = this.support.get(sobject);
+    if (!known) {
+      known = this.conn
+        .sobject(sobject)
+        .describe()
+        .then((describe) => {
+          const names = new Set(describe.fields.map((f) => f.name));
+          return RECORD_STATUS_FIELDS.every((name) => names.has(this.fieldName(sobject, name)));
+        });
+      known.catch(() => this.support.delete(sobject));
+      this.support.set(sobject, known);
+    }
+    return known;
+  }
+
+  private toRecord(status: RecordStatus): Record<string, unknown> {
+    const field = (name: string) => this.fieldName(status.sobject, name);
+    const record: Record<string, unknown> = {
+      attributes: { type: status.sobject },
+      id: status.recordId,
+      [field('Switchboard_Sync_State__c')]: status.state,
+      [field('Switchboard_Directory_Id__c')]: status.directoryId,
+      [field('Switchboard_Sync_Note__c')]: status.note === null ? null : status.note.length > NOTE_LENGTH ? `${status.note.slice(0, NOTE_LENGTH - 1)}…` : status.note,
+    };
+    if (status.syncedAt) record[field('Switchboard_Last_Synced__c')] = status.syncedAt;
+    return record;
+  }
+
+  /** One outcome per status, in order. A failed call (network, session, limits) throws. */
+  async write(statuses: RecordStatus[]): Promise<RecordStatusOutcome[]> {
+    const outcomes: RecordStatusOutcome[] = statuses.map(() => ({ kind: 'unsupported' }));
+    const writable: number[] = [];
+    for (let i = 0; i < statuses.length; i++) if (await this.supports(statuses[i].sobject)) writable.push(i);
+    writable.sort((a, b) => statuses[a].sobject.localeCompare(statuses[b].sobject));
+    for (let start = 0; start < writable.length; start += COLLECTION_LIMIT) {
+      const chunk = writable.slice(start, start + COLLECTION_LIMIT);
+      const results = (await this.conn.request({
+        method: 'PATCH',
+        url: '/composite/sobjects',
+        body: JSON.stringify({ allOrNone: false, records: chunk.map((i) => this.toRecord(statuses[i])) }),
+        headers: { 'content-type': 'application/json' },
+      })) as RawSaveResult[];
+      chunk.forEach((index, i) => {
+        const result = results[i];
+        outcomes[index] = result?.success ? { kind: 'written' } : { kind: 'failed', error: classifySaveError((result?.errors ?? [])[0] ?? {}) };
+      });
+    }
+    return outcomes;
+  }
+}

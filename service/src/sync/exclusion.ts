@@ -1,0 +1,64 @@
+import { deleteContact, getContact } from '../directory/contacts';
+import { deleteLink, findLinksByContact, type Link } from './links';
+import { getRecordHealth, setRecordHealth } from '../store/recordHealth';
+import { recordAudit } from '../store/audit';
+import { contactView } from './contactView';
+import { promoteNextPrimary } from './promotion';
+import type { ApplyContext } from './applyResolution';
+import type { ExclusionCode } from './validity';
+
+/**
+ * A Salesforce record the validity rules keep out of the directory: its record_health entry says why
+ * (visible per record and org), and an already linked contact leaves the directory when it was born in
+ * Salesforce and no other record links it — otherwise only the link goes (the next record of the org
+ * takes over as primary). Audited when the exclusion is new or its reason changed, not on every event.
+ */
+export async function excludeRecord(
+  ctx: ApplyContext,
+  link: Link | null,
+  verdict: { code: ExclusionCode; reason: string },
+): Promise<{ outcome: 'excluded'; contactId: string | null }> {
+  const { tx, settings, record } = ctx;
+  const previous = await getRecordHealth(tx, settings.orgId, 'salesforce', record.id);
+  await setRecordHealth(tx, {
+    orgId: settings.orgId,
+    side: 'salesforce',
+    key: record.id,
+    sobject: ctx.objectName,
+    recordId: record.id,
+    state: 'excluded',
+    code: verdict.code,
+    reason: verdict.reason,
+  });
+  const rule = `${ctx.rule}: ${ctx.objectName} ${record.id} excluded (${verdict.code}): ${verdict.reason}`;
+  if (!link) {
+    if (previous?.state !== 'excluded' || previous.reason !== verdict.reason) {
+      await recordAudit(tx, { orgId: settings.orgId, contactId: null, recordId: record.id, origin: 'salesforce', action: 'excluded', rule, before: null, after: null });
+    }
+    return { outcome: 'excluded', contactId: null };
+  }
+  const before = await getContact(tx, link.contactId);
+  await deleteLink(tx, link.id);
+  const others = before ? (await findLinksByContact(tx, before.id)).length : 0;
+  const remove = before !== null && before.source === 'salesforce' && others === 0;
+  if (remove) await deleteContact(tx, before.id);
+  const effect = remove
+    ? 'contact removed from the directory'
+    : before === null
+      ? 'the directory contact was already gone'
+      : before.source !== 'salesforce'
+        ? 'contact kept, unlinked: it was created in the phone system'
+        : `contact kept, unlinked: still linked to ${others} other record(s)`;
+  await recordAudit(tx, {
+    orgId: settings.orgId,
+    contactId: link.contactId,
+    recordId: record.id,
+    origin: 'salesforce',
+    action: 'excluded',
+    rule: `${rule}; ${effect}`,
+    before: before ? contactView(before) : null,
+    after: remove || !before ? null : contactView(before),
+  });
+  if (before && !remove && link.role === 'primary') await promoteNextPrimary(tx, settings, before.id, ctx.rule);
+  return { outcome: 'excluded', contactId: link.contactId };
+}

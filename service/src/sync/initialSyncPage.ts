@@ -1,0 +1,172 @@
+import { randomUUID } from 'node:crypto';
+import type { Queryable } from '../store/types';
+import type { BulkRow } from '../salesforce/bulkQuery';
+import type { SfChangeRecord, SfValue, SyncedObject } from '../salesforce/changeEvent';
+import type { ContactFields } from '../directory/model';
+import {
+  insertContactsBulk,
+  insertExclusionsBulk,
+  insertLinksBulk,
+  linkedRecordIds,
+  recordIdsWithHealth,
+  takenMatchKeys,
+  type NewBulkContact,
+  type NewBulkExclusion,
+  type NewBulkLink,
+} from '../directory/bulkLoad';
+import { recordAudit } from '../store/audit';
+import { applyUpsert } from './applyChange';
+import { mappedSfValues, sfToDirectory } from './fieldMap';
+import { stableHash } from './hash';
+import { checkValidity, type Verdict } from './validity';
+import { matchKeysOf } from './matching';
+import type { ContactView } from './contactView';
+import type { OrgSyncSettings } from './context';
+
+/** One snapshot row, mapped once: what applyUpsert would compute from it. */
+export interface SnapshotRow {
+  record: SfChangeRecord;
+  values: Record<string, SfValue>;
+  sfHash: string;
+  fields: ContactFields;
+  verdict: Verdict;
+  /** Match keys per the sync's setting; the email as the directory compares it (trimmed, lower case). */
+  keys: string[];
+}
+
+export interface PageOutcome {
+  /** New contacts and links written in one batch. */
+  created: number;
+  /** New exclusions recorded in one batch. */
+  excluded: number;
+  /** Rows that went through the per-record rules (linked, possible match, known health entry). */
+  perRecord: number;
+}
+
+/** Maps a page of Bulk API rows (pure CPU work: done while the previous page is being written). */
+export function prepareRows(settings: OrgSyncSettings, objectName: SyncedObject, rows: BulkRow[]): SnapshotRow[] {
+  const { mappings, defaultCountry, policy } = settings;
+  return rows.map((row) => {
+    const record = toChangeRecord(row);
+    const values = mappedSfValues(mappings, objectName, record.values);
+    const fields = sfToDirectory(mappings, objectName, values, defaultCountry);
+    const verdict = checkValidity({ rules: policy.validity, mappings, sobject: objectName, defaultCountry, values, fields });
+    const { e164s, email } = matchKeysOf(fields, policy.matchKeys);
+    const keys = email ? [...e164s, `@${email.trim().toLowerCase()}`] : e164s;
+    return { record, values, sfHash: stableHash(values), fields, verdict, keys };
+  });
+}
+
+/**
+ * Writes one snapshot page inside the caller's transaction. A row that is new to the org and can only
+ * become a new contact — not linked, no health entry, passing the validity rules, and sharing no match key
+ * with any directory contact nor with an earlier row of the page — is written with the page's other such
+ * rows in a few set-based statements (contacts, phones, links), with the same values and hashes
+ * applyUpsert would store. A new row failing the validity rules is recorded as excluded the same way.
+ * Every other row goes through applyUpsert, in page order, after the batch, so the per-record rules
+ * (stale check, matching, candidates, conflicts) stay in one place. Rows of the batch share no key with
+ * those, so the order between the two groups changes nothing.
+ *
+ * Audit: each batch gets ONE summary entry per page (object, count, first and last record id), not one
+ * per row: a million "created" entries would double the load's cost and say nothing the contacts and
+ * links (created_at) do not. Per-record paths audit per record as always.
+ */
+export async function applySnapshotPage(
+  tx: Queryable,
+  settings: OrgSyncSettings,
+  objectName: SyncedObject,
+  rows: SnapshotRow[],
+  label: string,
+): Promise<PageOutcome> {
+  const { orgId } = settings;
+  const ids = rows.map((r) => r.record.id);
+  const linked = await linkedRecordIds(tx, orgId, ids);
+  const withHealth = await recordIdsWithHealth(tx, orgId, ids);
+  // Salesforce → telephony values may not be applied at all: every row takes the per-record rules.
+  const batchable = settings.policy.direction !== 'toSalesforce';
+  const fresh = rows.filter((r) => batchable && !linked.has(r.record.id) && !withHealth.has(r.record.id));
+  const taken = await takenKeysOf(tx, fresh.filter((r) => r.verdict.ok));
+
+  const contacts: NewBulkContact[] = [];
+  const links: NewBulkLink[] = [];
+  const exclusions: NewBulkExclusion[] = [];
+  const perRecord: SnapshotRow[] = [];
+  const seen = new Set<string>();
+  const freshIds = new Set(fresh.map((r) => r.record.id));
+  for (const row of rows) {
+    const clash = row.keys.some((key) => seen.has(key) || taken.has(key));
+    for (const key of row.keys) seen.add(key);
+    if (!freshIds.has(row.record.id)) {
+      perRecord.push(row);
+    } else if (!row.verdict.ok) {
+      exclusions.push({ sobject: objectName, recordId: row.record.id, code: row.verdict.code, reason: row.verdict.reason });
+    } else if (clash) {
+      perRecord.push(row);
+    } else {
+      const id = randomUUID();
+      contacts.push({ id, fields: row.fields });
+      links.push({
+        contactId: id,
+        sobject: objectName,
+        recordId: row.record.id,
+        sfValues: row.values,
+        sfHash: row.sfHash,
+        telHash: stableHash(viewOf(row.fields)),
+        sfModstamp: row.record.systemModstamp,
+      });
+    }
+  }
+
+  await insertContactsBulk(tx, contacts, 'salesforce');
+  await insertLinksBulk(tx, orgId, links);
+  await insertExclusionsBulk(tx, orgId, exclusions);
+  await summarise(tx, orgId, 'create', `${label}: ${links.length} new contacts and links in one batch (no match by the match keys)`, links);
+  await summarise(tx, orgId, 'excluded', `${label}: ${exclusions.length} records excluded by the validity rules (reasons in record health)`, exclusions);
+  for (const row of perRecord) await applyUpsert(tx, settings, objectName, row.record, label);
+  return { created: links.length, excluded: exclusions.length, perRecord: perRecord.length };
+}
+
+async function takenKeysOf(tx: Queryable, rows: SnapshotRow[]): Promise<Set<string>> {
+  const e164s: string[] = [];
+  const emails: string[] = [];
+  for (const row of rows) {
+    for (const key of row.keys) {
+      if (key.startsWith('@')) emails.push(key.slice(1));
+      else e164s.push(key);
+    }
+  }
+  const taken = await takenMatchKeys(tx, [...new Set(e164s)], [...new Set(emails)]);
+  return new Set([...taken.e164s, ...[...taken.emails].map((email) => `@${email}`)]);
+}
+
+async function summarise(tx: Queryable, orgId: string, action: string, rule: string, rows: Array<{ recordId: string }>): Promise<void> {
+  if (rows.length === 0) return;
+  await recordAudit(tx, {
+    orgId,
+    contactId: null,
+    recordId: null,
+    origin: 'salesforce',
+    action,
+    rule,
+    before: null,
+    after: { records: rows.length, firstRecordId: rows[0].recordId, lastRecordId: rows[rows.length - 1].recordId },
+  });
+}
+
+/** What contactView() gives for a contact inserted with these fields (the link's telHash covers it). */
+function viewOf(fields: ContactFields): ContactView {
+  return {
+    firstName: fields.firstName ?? null,
+    lastName: fields.lastName ?? null,
+    company: fields.company ?? null,
+    title: fields.title ?? null,
+    email: fields.email ?? null,
+    phones: (fields.phones ?? []).map(({ kind, raw, e164, extension }) => ({ kind, raw, e164, extension })),
+  };
+}
+
+function toChangeRecord(row: BulkRow): SfChangeRecord {
+  const { Id, SystemModstamp, ...values } = row;
+  if (!Id) throw new Error(`Bulk API row without an Id (columns ${Object.keys(row).join(', ')})`);
+  return { id: Id, systemModstamp: SystemModstamp ?? null, values };
+}

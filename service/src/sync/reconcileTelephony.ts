@@ -1,0 +1,104 @@
+import type { Database } from '../store/types';
+import type { OrgSyncSettings } from './context';
+import { getContact } from '../directory/contacts';
+import { findLinkByRecord } from './links';
+import { enqueueOutbox } from '../store/outbox';
+import { recordAudit } from '../store/audit';
+import { iso } from '../store/values';
+import { directoryToSf, sfToDirectory } from './fieldMap';
+import { isSyncedObject } from '../salesforce/changeEvent';
+import { changedValues } from './telephonyEdit';
+import { stableHash } from './hash';
+import { contactView } from './contactView';
+import { WATERMARK_OVERLAP_MS } from './reconcileSalesforce';
+
+const PAGE = 500;
+
+interface ChangedLinkRow {
+  link_id: string;
+  record_id: string;
+  updated_at: Date;
+}
+
+export interface TelephonyReconcileResult {
+  checked: number;
+  repaired: number;
+  /** The newest directory change seen (the next watermark), or null when nothing was returned. */
+  newest: string | null;
+}
+
+/**
+ * The telephony side of a reconcile: linked directory contacts changed since `since` (every linked one when
+ * null) whose content differs from what the link last saw, and for which no write-back is queued, in flight,
+ * or parked for this very version — their write-back was lost. Each gets the missing outbox row, with only
+ * the fields Salesforce does not already hold. Nothing when the sync does not write to Salesforce.
+ */
+export async function reconcileTelephony(db: Database, settings: OrgSyncSettings, since: string | null): Promise<TelephonyReconcileResult> {
+  const result: TelephonyReconcileResult = { checked: 0, repaired: 0, newest: null };
+  if (settings.policy.direction === 'toTelephony') return result;
+  const from = since ? new Date(Date.parse(since) - WATERMARK_OVERLAP_MS).toISOString() : null;
+  let after = null as { at: string; linkId: string } | null;
+  for (;;) {
+    const { rows }: { rows: ChangedLinkRow[] } = await db.query<ChangedLinkRow>(
+      `SELECT l.id AS link_id, l.record_id, c.updated_at
+         FROM links l JOIN directory_contacts c ON c.id = l.contact_id
+        WHERE l.org_id = $1
+          AND ($2::timestamptz IS NULL OR c.updated_at > $2)
+          AND ($3::timestamptz IS NULL OR (c.updated_at, l.id) > ($3, $4::bigint))
+          AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.org_id = l.org_id AND o.record_id = l.record_id
+                AND (o.state IN ('pending', 'processing') OR (o.state = 'failed' AND o.created_at >= c.updated_at)))
+        ORDER BY c.updated_at, l.id LIMIT $5`,
+      [settings.orgId, from, after?.at ?? null, after?.linkId ?? '0', PAGE],
+    );
+    for (const row of rows) {
+      result.checked++;
+      if (await queueMissingWriteBack(db, settings, row.record_id)) result.repaired++;
+    }
+    const last: ChangedLinkRow | undefined = rows[rows.length - 1];
+    if (last) result.newest = iso(last.updated_at);
+    if (rows.length < PAGE || !last) return result;
+    after = { at: iso(last.updated_at), linkId: String(last.link_id) };
+  }
+}
+
+/**
+ * Queues the write-back a directory edit should have caused, in one transaction with its audit entry.
+ * As for a live edit, a field that only looks different through a one-way transform (case, E.164) is left
+ * alone: the contact is compared with what Salesforce's last known values look like in the directory.
+ */
+async function queueMissingWriteBack(db: Database, settings: OrgSyncSettings, recordId: string): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const link = await findLinkByRecord(tx, settings.orgId, recordId);
+    if (!link?.sfValues || !isSyncedObject(link.sobject)) return false;
+    const contact = await getContact(tx, link.contactId);
+    if (!contact || stableHash(contactView(contact)) === link.telHash) return false;
+    // Every mapping read as if it flowed to telephony: a field that only flows to Salesforce has a directory
+    // shape too, and it is exactly such a field whose write-back may have been lost.
+    const readBoth = settings.mappings.map((m) => ({ ...m, direction: 'both' as const }));
+    const asSalesforceHasIt = { ...contactView(contact), ...sfToDirectory(readBoth, link.sobject, link.sfValues, settings.defaultCountry) };
+    const edited = changedValues(directoryToSf(settings.mappings, link.sobject, contact), directoryToSf(settings.mappings, link.sobject, asSalesforceHasIt));
+    const changed = changedValues(edited, link.sfValues);
+    if (Object.keys(changed).length === 0) return false;
+    await enqueueOutbox(tx, {
+      orgId: settings.orgId,
+      contactId: contact.id,
+      linkId: link.id,
+      sobject: link.sobject,
+      recordId: link.recordId,
+      operation: 'update',
+      payload: changed,
+      payloadHash: stableHash(changed),
+    });
+    await recordAudit(tx, {
+      orgId: settings.orgId,
+      contactId: contact.id,
+      recordId: link.recordId,
+      origin: 'telephony',
+      action: 'write-back-requeued',
+      rule: `reconcile: a directory change had no write-back queued (${Object.keys(changed).join(', ')})`,
+      before: link.sfValues,
+      after: changed,
+    });
+    return true;
+  });
+}

@@ -1,0 +1,124 @@
+import type { Connection } from 'jsforce';
+import type { Logger } from 'pino';
+import type { Database } from '../store/types';
+import type { RecordHealth } from '../store/recordHealth';
+import {
+  clearedErrors,
+  forgetSentError,
+  markErrorSent,
+  markRecordStatusSent,
+  pendingErrors,
+  pendingRecordStatuses,
+} from '../store/reportedStatus';
+import { errorKeyOf, upsertSyncErrors, type SyncErrorRecord, type SyncErrorSide, type SyncErrorUpsert } from '../salesforce/syncErrorWriter';
+import type { RecordStatusWriter } from '../salesforce/recordStatusWriter';
+import { stableHash } from './hash';
+
+/**
+ * Mirrors record_health into the org: each entry as a Switchboard_Sync_Error__c (upserted by its
+ * Error_Key__c, resolved when the entry clears) and as the record status fields of the Salesforce
+ * record it concerns. Only what changed since the last flush is sent (store/reportedStatus.ts).
+ */
+
+/**
+ * Side__c says where the write failed: a Salesforce record that could not go into the directory
+ * (excluded, or failing to apply) is a Telephony-side error; a directory contact whose write-back
+ * fails is a Salesforce-side one.
+ */
+function sideOf(health: RecordHealth): SyncErrorSide {
+  return health.side === 'salesforce' ? 'Telephony' : 'Salesforce';
+}
+
+function errorRecordOf(health: RecordHealth, syncId: string): SyncErrorRecord {
+  const side = sideOf(health);
+  // Telephony-side entries are keyed by the directory contact id (a uuid); Record_Id__c holds 36 characters.
+  const recordId = health.recordId ?? health.key;
+  const message = health.side === 'telephony' && health.recordId === null ? `Directory entry ${health.key}: ${health.reason}` : health.reason;
+  return {
+    errorKey: errorKeyOf(recordId, side, health.code),
+    syncId,
+    recordId,
+    side,
+    code: health.code,
+    message,
+    retryCount: health.attempts,
+    nextRetry: health.nextRetryAt,
+    firstSeen: health.since,
+    lastSeen: health.updatedAt,
+  };
+}
+
+/** Last_Seen__c moves with every refresh; an entry that changed nothing else is not sent again for it. */
+const contentHash = (record: SyncErrorRecord): string => stableHash({ ...record, lastSeen: null, state: null });
+
+interface ErrorMirrorOptions {
+  db: Database;
+  orgId: string;
+  conn: Connection;
+  namespace: string;
+  logger: Logger;
+  syncId: string;
+  limit: number;
+}
+
+export async function sendSyncErrors(options: ErrorMirrorOptions): Promise<void> {
+  const { db, orgId, conn, namespace, logger, syncId, limit } = options;
+  const pending = await pendingErrors(db, orgId, syncId, limit);
+  const cleared = await clearedErrors(db, orgId, Math.max(0, limit - pending.length));
+  const batch: Array<{ record: SyncErrorUpsert; done: () => Promise<void> }> = [];
+  for (const { health, sentKey, sentHash } of pending) {
+    const record = errorRecordOf(health, syncId);
+    const hash = contentHash(record);
+    const mark = () => markErrorSent(db, orgId, { side: health.side, key: health.key, errorKey: record.errorKey, syncId, hash, healthUpdatedAt: health.updatedAt });
+    if (sentKey === record.errorKey && sentHash === hash) {
+      await mark();
+      continue;
+    }
+    if (sentKey !== null && sentKey !== record.errorKey) {
+      // Same record, new cause: the old row is resolved, the new one starts Failing.
+      batch.push({ record: { errorKey: sentKey, state: 'Resolved' }, done: async () => undefined });
+    }
+    batch.push({ record: sentKey === record.errorKey ? record : { ...record, state: 'Failing' }, done: mark });
+  }
+  for (const entry of cleared) {
+    batch.push({
+      record: { errorKey: entry.errorKey, state: 'Resolved' },
+      done: () => forgetSentError(db, orgId, entry.side, entry.key),
+    });
+  }
+  if (batch.length === 0) return;
+  const outcomes = await upsertSyncErrors(conn, namespace, batch.map((b) => b.record));
+  for (let i = 0; i < batch.length; i++) {
+    const outcome = outcomes[i];
+    if (!outcome.ok) {
+      logger.warn({ errorKey: batch[i].record.errorKey, code: outcome.error.code, reason: outcome.error.message }, 'sync error record not saved');
+      // A transient failure is tried again next flush; a permanent one would fail the same way forever.
+      if (outcome.error.transient) continue;
+    }
+    await batch[i].done();
+  }
+}
+
+interface RecordMirrorOptions {
+  db: Database;
+  orgId: string;
+  writer: RecordStatusWriter;
+  logger: Logger;
+  limit: number;
+}
+
+export async function sendRecordStatuses(options: RecordMirrorOptions): Promise<void> {
+  const { db, orgId, writer, logger, limit } = options;
+  const pending = await pendingRecordStatuses(db, orgId, limit);
+  if (pending.length === 0) return;
+  const outcomes = await writer.write(pending);
+  for (let i = 0; i < pending.length; i++) {
+    const outcome = outcomes[i];
+    if (outcome.kind === 'failed') {
+      logger.warn({ recordId: pending[i].recordId, code: outcome.error.code, reason: outcome.error.message }, 'record status fields not written');
+      if (outcome.error.transient) continue;
+    }
+    // Written, not supported by the object, or refused for good (deleted record): not to be sent again.
+    await markRecordStatusSent(db, orgId, pending[i]);
+  }
+}

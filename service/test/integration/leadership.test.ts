@@ -1,0 +1,98 @@
+import pino from 'pino';
+import { eventually, linkedContact, startStack, uiCreate, type Stack } from './harness';
+import { startService, type RunningService } from '../../src/service';
+import { openDatabase } from '../../src/store/db';
+import { Leadership } from '../../src/store/leadership';
+import type { Database } from '../../src/store/types';
+
+const silent = pino({ level: 'silent' });
+
+describe('subscriber election on PGlite', () => {
+  it('always leads: the embedded database belongs to one process', async () => {
+    const db = await openDatabase({});
+    const onLeader = jest.fn();
+    const leadership = new Leadership({ db, orgId: 'primary', logger: silent, onLeader, onFollower: jest.fn() });
+    try {
+      await leadership.start();
+      expect(leadership.role).toBe('leader');
+      expect(onLeader).toHaveBeenCalledTimes(1);
+    } finally {
+      await leadership.stop();
+      await db.close();
+    }
+  });
+});
+
+// Two service instances need a database server both reach; PGlite is private to one process.
+const onPostgres = process.env.DATABASE_URL ? describe : describe.skip;
+
+onPostgres('subscriber election: two service instances on one Postgres (needs DATABASE_URL)', () => {
+  let stack: Stack;
+  let secondDb: Database;
+  let second: RunningService;
+  const ELECTION = { electionRetryMs: 100 };
+  const instances = () => [stack.service, second];
+  const leaders = () => instances().filter((s) => s.orgs[0].status().role === 'leader');
+
+  beforeAll(async () => {
+    stack = await startStack({ service: ELECTION });
+    secondDb = await openDatabase({ databaseUrl: stack.databaseUrl });
+    second = await startService(stack.config, {
+      logger: silent,
+      db: secondDb,
+      initialSync: false,
+      subscriber: { backoff: { initialMs: 50, maxMs: 400 } },
+      ...ELECTION,
+    });
+  });
+
+  afterAll(async () => {
+    await second?.close().catch(() => undefined);
+    await secondDb?.close();
+    await stack?.close();
+  });
+
+  it('runs the change and command subscribers on one instance only; the other follows and shares no stream', async () => {
+    const [leader, follower] = [stack.service.orgs[0], second.orgs[0]];
+    expect(leader.status().role).toBe('leader');
+    expect(follower.status()).toMatchObject({ role: 'follower', subscriber: 'idle' });
+    expect(follower.commands.subscriber.state).toBe('idle');
+    const id = uiCreate(stack, 'Contact', { LastName: 'Elected', Phone: '+1 415 555 0301' });
+    await eventually(() => linkedContact(stack, id), 'the change applied by the leader');
+    expect(leader.status().eventsApplied).toBeGreaterThan(0);
+    expect(follower.status().eventsApplied).toBe(0);
+    // Subscriber commands go to the leader; the follower says so.
+    const res = await fetch(`${second.url}/api/v1/orgs/primary/commands`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${second.apiToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ command: 'pause' }),
+    });
+    expect(res.status).toBe(409);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/another service instance runs this org's subscribers/);
+  });
+
+  it('hands over when the leader\'s database session dies: exactly one instance leads again', async () => {
+    const { rows } = await stack.db.query<{ pid: number }>(
+      // The election's two-key lock: classid is Switchboard's namespace ("SWB1"), objsubid 2 marks two int4 keys.
+      "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND classid = 1398227505 AND objsubid = 2 AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+    );
+    expect(rows).toHaveLength(1);
+    await stack.db.query('SELECT pg_terminate_backend($1)', [rows[0].pid]);
+    await eventually(() => stack.service.orgs[0].status().role === 'follower' || second.orgs[0].status().role === 'follower', 'the old session to be noticed');
+    const [leader] = await eventually(() => (leaders().length === 1 && leaders()[0].orgs[0].subscriber.live ? leaders() : undefined), 'one new leader');
+    const other = instances().find((s) => s !== leader) as RunningService;
+    expect(other.orgs[0].status().role).toBe('follower');
+    expect(other.orgs[0].subscriber.live).toBe(false);
+    const id = uiCreate(stack, 'Contact', { LastName: 'After Failover', Phone: '+1 415 555 0302' });
+    await eventually(() => linkedContact(stack, id), 'the change applied after the failover');
+  });
+
+  it('hands over when the leader stops, from the stored replay position', async () => {
+    const [leader] = leaders();
+    const other = instances().find((s) => s !== leader) as RunningService;
+    await leader.close();
+    const id = uiCreate(stack, 'Contact', { LastName: 'While Handing Over', Phone: '+1 415 555 0303' });
+    await eventually(() => other.orgs[0].status().role === 'leader' && other.orgs[0].subscriber.live, 'the follower to take over');
+    await eventually(() => linkedContact(stack, id), 'the change made during the handover');
+  });
+});

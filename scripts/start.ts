@@ -5,6 +5,7 @@ import { createLogger } from '../service/src/log';
 import { startService } from '../service/src/service';
 import { startEmulator } from '../service/emulator';
 import { DEMO_SEED } from '../service/emulator/org/seed';
+import { emulatedOrgConfig } from '../service/emulator/serviceConfig';
 
 /**
  * `npm start`: with Salesforce settings, the real service; without, a demo org in the emulator with a few
@@ -22,17 +23,7 @@ async function main(): Promise<void> {
     closers.push(() => emulator.close());
     config = {
       ...config,
-      salesforce: {
-        loginUrl: emulator.loginUrl,
-        authFlow: 'client_credentials',
-        clientId: emulator.clientId,
-        clientSecret: emulator.clientSecret,
-        apiVersion: '62.0',
-        pubSubEndpoint: emulator.pubSubEndpoint,
-        namespace: '',
-        extraCaFile: emulator.certPath,
-        orgName: 'Demo org (emulator)',
-      },
+      salesforce: emulatedOrgConfig(emulator, 'Demo org (emulator)'),
     };
     logger.warn(
       { instanceUrl: emulator.instanceUrl },

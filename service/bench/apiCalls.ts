@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import type { Config } from '../src/config';
+import { serviceConfigFor } from '../emulator/serviceConfig';
 import { startService } from '../src/service';
 import { openDatabase } from '../src/store/db';
 import type { Database } from '../src/store/types';
@@ -35,27 +35,7 @@ export async function runApiCallsBench(options: { edits: number }): Promise<void
   });
   const scratch = process.env.DATABASE_URL ? await createTemporaryDatabase(process.env.DATABASE_URL) : undefined;
   const db = await openDatabase(scratch ? { databaseUrl: scratch.url } : { dataDir: join(dir, 'data') });
-  const config: Config = {
-    port: 0,
-    host: '127.0.0.1',
-    publicUrl: 'http://127.0.0.1',
-    dataDir: join(dir, 'data'),
-    logLevel: 'silent',
-    apiToken: 'bench-token-0123456789abcdefghij',
-    defaultCountry: 'US',
-    writeback: { batchSize: 200, intervalMs: 500 },
-    salesforce: {
-      loginUrl: emulator.loginUrl,
-      authFlow: 'client_credentials',
-      clientId: emulator.clientId,
-      clientSecret: emulator.clientSecret,
-      apiVersion: '62.0',
-      pubSubEndpoint: emulator.pubSubEndpoint,
-      namespace: '',
-      extraCaFile: emulator.certPath,
-      orgName: 'Bench org',
-    },
-  };
+  const config = serviceConfigFor(emulator, join(dir, 'data'), 'Bench org');
   const service = await startService(config, { logger: pino({ level: 'silent' }), db, initialSync: false });
   try {
     const runtime = service.orgs[0];

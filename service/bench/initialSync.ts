@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import type { Config } from '../src/config';
+import { serviceConfigFor } from '../emulator/serviceConfig';
 import { startService } from '../src/service';
 import { figure } from './figures';
 import { startEmulatorProcess } from './emulatorProcess';
@@ -23,27 +23,7 @@ export async function runInitialSyncBench(options: { contacts: number }): Promis
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-bench-initial-'));
   const emulator = await startEmulatorProcess({ contacts: options.contacts, certDir: join(dir, 'certs') });
   const scratch = await scratchDatabase(dir);
-  const config: Config = {
-    port: 0,
-    host: '127.0.0.1',
-    publicUrl: 'http://127.0.0.1',
-    dataDir: join(dir, 'data'),
-    logLevel: 'silent',
-    apiToken: 'bench-token-0123456789abcdefghij',
-    defaultCountry: 'US',
-    writeback: { batchSize: 200, intervalMs: 500 },
-    salesforce: {
-      loginUrl: emulator.loginUrl,
-      authFlow: 'client_credentials',
-      clientId: emulator.clientId,
-      clientSecret: emulator.clientSecret,
-      apiVersion: '62.0',
-      pubSubEndpoint: emulator.pubSubEndpoint,
-      namespace: '',
-      extraCaFile: emulator.certPath,
-      orgName: 'Bench org',
-    },
-  };
+  const config = serviceConfigFor(emulator, join(dir, 'data'), 'Bench org');
   let peakRss = process.memoryUsage.rss();
   const sampler = setInterval(() => {
     peakRss = Math.max(peakRss, process.memoryUsage.rss());

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import type { Config } from '../src/config';
+import { serviceConfigFor } from '../emulator/serviceConfig';
 import { startService } from '../src/service';
 import { openDatabase } from '../src/store/db';
 import { startEmulator } from '../emulator';
@@ -23,27 +23,7 @@ export async function runLatencyBench(options: { changes: number; perSecond: num
     keepaliveMs: 1000,
   });
   const db = await openDatabase(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : { dataDir: join(dir, 'data') });
-  const config: Config = {
-    port: 0,
-    host: '127.0.0.1',
-    publicUrl: 'http://127.0.0.1',
-    dataDir: join(dir, 'data'),
-    logLevel: 'silent',
-    apiToken: 'bench-token-0123456789abcdefghij',
-    defaultCountry: 'US',
-    writeback: { batchSize: 200, intervalMs: 500 },
-    salesforce: {
-      loginUrl: emulator.loginUrl,
-      authFlow: 'client_credentials',
-      clientId: emulator.clientId,
-      clientSecret: emulator.clientSecret,
-      apiVersion: '62.0',
-      pubSubEndpoint: emulator.pubSubEndpoint,
-      namespace: '',
-      extraCaFile: emulator.certPath,
-      orgName: 'Bench org',
-    },
-  };
+  const config = serviceConfigFor(emulator, join(dir, 'data'), 'Bench org');
   const service = await startService(config, { logger: pino({ level: 'silent' }), db, initialSync: false });
   const org = service.orgs[0];
   try {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import type { Config } from '../src/config';
+import { serviceConfigFor } from '../emulator/serviceConfig';
 import { startService } from '../src/service';
 import type { RawPubSubEvent } from '../src/salesforce/changeEvent';
 import { startEmulator } from '../emulator';
@@ -26,27 +26,7 @@ export async function runMassUpdateBench(options: { changes: number }): Promise<
     keepaliveMs: 1000,
   });
   const scratch = await scratchDatabase(dir);
-  const config: Config = {
-    port: 0,
-    host: '127.0.0.1',
-    publicUrl: 'http://127.0.0.1',
-    dataDir: join(dir, 'data'),
-    logLevel: 'silent',
-    apiToken: 'bench-token-0123456789abcdefghij',
-    defaultCountry: 'US',
-    writeback: { batchSize: 200, intervalMs: 500 },
-    salesforce: {
-      loginUrl: emulator.loginUrl,
-      authFlow: 'client_credentials',
-      clientId: emulator.clientId,
-      clientSecret: emulator.clientSecret,
-      apiVersion: '62.0',
-      pubSubEndpoint: emulator.pubSubEndpoint,
-      namespace: '',
-      extraCaFile: emulator.certPath,
-      orgName: 'Bench org',
-    },
-  };
+  const config = serviceConfigFor(emulator, join(dir, 'data'), 'Bench org');
   const service = await startService(config, { logger: pino({ level: 'silent' }), db: scratch.db, initialSync: false });
   const org = service.orgs[0];
   try {

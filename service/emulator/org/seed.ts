@@ -57,9 +57,11 @@ function digits(r: () => number, n: number): string {
 
 /**
  * Phone numbers as people type them: national and international, dots, dashes, brackets, extensions,
- * UK numbers, and now and then something that is no phone number at all.
+ * UK numbers, and now and then something that is no phone number at all. A London number's exchange
+ * follows the record's index, so a big org's UK numbers spread over a thousand exchanges as a real org's
+ * do: drawn from one 10,000-number exchange, 15 % of a million Contacts shared a number with another.
  */
-function messyPhone(r: () => number): string {
+function messyPhone(r: () => number, index: number): string {
   const area = pick(r, ['415', '212', '617', '303', '646', '312', '206', '512']);
   const exchange = String(200 + Math.floor(r() * 700));
   const line = digits(r, 4);
@@ -75,7 +77,7 @@ function messyPhone(r: () => number): string {
     case 4:
       return `${area}-${exchange}-${line} x${Math.floor(r() * 900) + 100}`;
     case 5:
-      return `+44 20 7946 ${digits(r, 4)}`;
+      return `+44 20 7${String(index % 1000).padStart(3, '0')} ${digits(r, 4)}`;
     case 6:
       return `+49 30 ${digits(r, 8)}`;
     case 7:
@@ -159,10 +161,10 @@ export function seedRecord(ctx: SeedContext, sobject: SObjectName, index: number
         Name: personName(firstName, last),
         Title: pick(r, TITLES),
         Email: maybe(r, 0.85, () => emailFor(first, last, domainOf(company), index)),
-        Phone: maybe(r, 0.9, () => messyPhone(r)),
-        MobilePhone: maybe(r, 0.6, () => messyPhone(r)),
-        HomePhone: maybe(r, 0.15, () => messyPhone(r)),
-        OtherPhone: maybe(r, 0.05, () => messyPhone(r)),
+        Phone: maybe(r, 0.9, () => messyPhone(r, index)),
+        MobilePhone: maybe(r, 0.6, () => messyPhone(r, index)),
+        HomePhone: maybe(r, 0.15, () => messyPhone(r, index)),
+        OtherPhone: maybe(r, 0.05, () => messyPhone(r, index)),
         Department: null,
         Description: null,
       });
@@ -178,8 +180,8 @@ export function seedRecord(ctx: SeedContext, sobject: SObjectName, index: number
         Company: company,
         Title: pick(r, TITLES),
         Email: maybe(r, 0.8, () => emailFor(first, last, domainOf(company), index)),
-        Phone: maybe(r, 0.85, () => messyPhone(r)),
-        MobilePhone: maybe(r, 0.5, () => messyPhone(r)),
+        Phone: maybe(r, 0.85, () => messyPhone(r, index)),
+        MobilePhone: maybe(r, 0.5, () => messyPhone(r, index)),
         Status: LEAD_STATUSES[0],
         IsConverted: false,
       });
@@ -189,7 +191,7 @@ export function seedRecord(ctx: SeedContext, sobject: SObjectName, index: number
         const record = Object.assign(base, {
           OwnerId: owner,
           Name: `${COMPANIES[index % COMPANIES.length]}${index >= COMPANIES.length ? ` ${Math.floor(index / COMPANIES.length) + 1}` : ''}`,
-          Phone: maybe(r, 0.7, () => messyPhone(r)),
+          Phone: maybe(r, 0.7, () => messyPhone(r, index)),
           Website: null,
           Industry: null,
         });
@@ -199,7 +201,7 @@ export function seedRecord(ctx: SeedContext, sobject: SObjectName, index: number
       return Object.assign(base, {
         OwnerId: owner,
         Name: `${first} ${last}`,
-        Phone: maybe(r, 0.5, () => messyPhone(r)),
+        Phone: maybe(r, 0.5, () => messyPhone(r, index)),
         Website: null,
         Industry: null,
         IsPersonAccount: true,
@@ -207,8 +209,8 @@ export function seedRecord(ctx: SeedContext, sobject: SObjectName, index: number
         LastName: last,
         PersonTitle: null,
         PersonEmail: maybe(r, 0.8, () => emailFor(first, last, 'mail.example.org', index)),
-        PersonMobilePhone: maybe(r, 0.8, () => messyPhone(r)),
-        PersonHomePhone: maybe(r, 0.3, () => messyPhone(r)),
+        PersonMobilePhone: maybe(r, 0.8, () => messyPhone(r, index)),
+        PersonHomePhone: maybe(r, 0.3, () => messyPhone(r, index)),
         PersonOtherPhone: null,
         PersonContactId: null,
       });
@@ -312,7 +314,7 @@ function userRecord(base: SfRecord, index: number, first: string, last: string, 
     Name: `${first} ${last}`,
     Email: `user${index}@example.com`,
     Phone: `+1 415 555 ${String(100 + index).padStart(4, '0')}`,
-    MobilePhone: maybe(r, 0.5, () => messyPhone(r)),
+    MobilePhone: maybe(r, 0.5, () => messyPhone(r, index)),
     Extension: String(100 + index),
     Title: 'Account Executive',
     IsActive: true,

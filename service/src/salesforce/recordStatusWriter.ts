@@ -2,6 +2,8 @@ import type { Connection } from 'jsforce';
 import { namespaced } from './topics';
 import { classifySaveError, type SaveErrorInfo } from './saveErrors';
 import { COLLECTION_LIMIT } from './records';
+import { BulkIngestJobError, runBulkIngest, type BulkIngestOptions } from './bulkIngest';
+import type { SfValue } from './changeEvent';
 import type { RecordStatus } from '../store/reportedStatus';
 
 /**
@@ -32,11 +34,16 @@ interface RawSaveResult {
   errors?: unknown[];
 }
 
+/** Above this many records of one object, the fields go by one Bulk API 2.0 job instead of Collections calls. */
+export const RECORD_STATUS_BULK_THRESHOLD = 2000;
+
 /**
  * Writes Switchboard_Sync_State__c, _Directory_Id__c, _Last_Synced__c and _Sync_Note__c on Contacts,
  * Leads and person accounts, as the integration user (whose writes the package's triggers do not
  * publish, so no change event comes back). Mixed objects go in one sObject Collections call per 200
- * (records sorted by object, so at most three chunks per call).
+ * (records sorted by object, so at most three chunks per call); more than 2,000 records of one object
+ * (after an initial sync: every record) go in one Bulk API 2.0 update job, about six calls whatever its
+ * size, instead of one call per 200.
  */
 export class RecordStatusWriter {
   /** Which objects carry the fields, per describe: asked once per object. */
@@ -45,6 +52,7 @@ export class RecordStatusWriter {
   constructor(
     private readonly conn: Connection,
     private readonly namespace: string,
+    private readonly bulkOptions: BulkIngestOptions = {},
   ) {}
 
   private fieldName(sobject: string, name: string): string {
@@ -88,6 +96,22 @@ export class RecordStatusWriter {
     const writable: number[] = [];
     for (let i = 0; i < statuses.length; i++) if (await this.supports(statuses[i].sobject)) writable.push(i);
     writable.sort((a, b) => statuses[a].sobject.localeCompare(statuses[b].sobject));
+    const bySobject = new Map<string, number[]>();
+    for (const i of writable) {
+      const group = bySobject.get(statuses[i].sobject) ?? [];
+      if (group.length === 0) bySobject.set(statuses[i].sobject, group);
+      group.push(i);
+    }
+    const small: number[] = [];
+    for (const [sobject, indexes] of bySobject) {
+      if (indexes.length <= RECORD_STATUS_BULK_THRESHOLD) small.push(...indexes);
+      else await this.writeBulk(sobject, indexes, statuses, outcomes);
+    }
+    await this.writeCollections(small, statuses, outcomes);
+    return outcomes;
+  }
+
+  private async writeCollections(writable: number[], statuses: RecordStatus[], outcomes: RecordStatusOutcome[]): Promise<void> {
     for (let start = 0; start < writable.length; start += COLLECTION_LIMIT) {
       const chunk = writable.slice(start, start + COLLECTION_LIMIT);
       const results = (await this.conn.request({
@@ -101,6 +125,27 @@ export class RecordStatusWriter {
         outcomes[index] = result?.success ? { kind: 'written' } : { kind: 'failed', error: classifySaveError((result?.errors ?? [])[0] ?? {}) };
       });
     }
-    return outcomes;
+  }
+
+  /**
+   * One update job for one object. A job whose end was not seen leaves every row failed as transient:
+   * writing the same status again is harmless, so the next flush simply sends them again.
+   */
+  private async writeBulk(sobject: string, indexes: number[], statuses: RecordStatus[], outcomes: RecordStatusOutcome[]): Promise<void> {
+    const rows = indexes.map((i) => {
+      const { attributes: _type, id, ...fields } = this.toRecord(statuses[i]);
+      return { Id: id, ...fields } as Record<string, SfValue>;
+    });
+    try {
+      const results = await runBulkIngest(this.conn, sobject, 'update', rows, this.bulkOptions);
+      indexes.forEach((index, i) => {
+        const result = results[i];
+        outcomes[index] = result.success ? { kind: 'written' } : { kind: 'failed', error: result.error ?? classifySaveError({}) };
+      });
+    } catch (err) {
+      if (!(err instanceof BulkIngestJobError)) throw err;
+      const error: SaveErrorInfo = { code: err.code, message: err.message, fields: [], transient: true };
+      for (const index of indexes) outcomes[index] = { kind: 'failed', error };
+    }
   }
 }

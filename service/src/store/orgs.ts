@@ -96,3 +96,28 @@ export async function updateOrgSettings(q: Queryable, id: string, patch: Record<
   );
   return rows[0] ? toOrg(rows[0]) : null;
 }
+
+/** Whether the org's sync is paused, for every instance: since when, and why (null: an admin's pause). */
+export interface OrgPause {
+  since: string;
+  reason: string | null;
+}
+
+/** Marks the org's sync paused (keeping the first pause's time) or, with `null`, running. */
+export async function setOrgPause(q: Queryable, id: string, pause: { reason: string | null } | null): Promise<void> {
+  await q.query(
+    pause
+      ? `UPDATE org_connections SET paused_at = coalesce(paused_at, now()), pause_reason = $2 WHERE id = $1`
+      : `UPDATE org_connections SET paused_at = NULL, pause_reason = NULL WHERE id = $1`,
+    pause ? [id, pause.reason] : [id],
+  );
+}
+
+export async function orgPause(q: Queryable, id: string): Promise<OrgPause | null> {
+  const { rows } = await q.query<{ paused_at: Date | null; pause_reason: string | null }>(
+    'SELECT paused_at, pause_reason FROM org_connections WHERE id = $1',
+    [id],
+  );
+  const row = rows[0];
+  return row?.paused_at ? { since: iso(row.paused_at), reason: row.pause_reason } : null;
+}

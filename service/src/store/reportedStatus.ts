@@ -136,18 +136,21 @@ export async function pendingRecordStatuses(q: Queryable, orgId: string, limit: 
   }));
 }
 
-/** Records what a record's status fields now say; a record back to Not synced needs no entry. */
-export async function markRecordStatusSent(q: Queryable, orgId: string, status: RecordStatus): Promise<void> {
-  if (status.state === 'NotSynced') {
-    await q.query('DELETE FROM record_status_sent WHERE org_id = $1 AND record_id = $2', [orgId, status.recordId]);
-    return;
-  }
+/** Records what the records' status fields now say, in two statements; a record back to Not synced needs no entry. */
+export async function markRecordStatusesSent(q: Queryable, orgId: string, statuses: RecordStatus[]): Promise<void> {
+  const gone = statuses.filter((s) => s.state === 'NotSynced').map((s) => s.recordId);
+  if (gone.length > 0) await q.query('DELETE FROM record_status_sent WHERE org_id = $1 AND record_id = ANY($2::text[])', [orgId, gone]);
+  // One row per record: the last status given for it wins, as it would have one by one.
+  const latest = new Map<string, RecordStatus>();
+  for (const status of statuses) if (status.state !== 'NotSynced') latest.set(status.recordId, status);
+  const rows = [...latest.values()];
+  if (rows.length === 0) return;
   await q.query(
     `INSERT INTO record_status_sent (org_id, record_id, sobject, state, directory_id, note)
-     VALUES ($1, $2, $3, $4, $5, $6)
+     SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
      ON CONFLICT (org_id, record_id) DO UPDATE SET sobject = EXCLUDED.sobject, state = EXCLUDED.state,
        directory_id = EXCLUDED.directory_id, note = EXCLUDED.note, sent_at = now()`,
-    [orgId, status.recordId, status.sobject, status.state, status.directoryId, status.note],
+    [orgId, rows.map((r) => r.recordId), rows.map((r) => r.sobject), rows.map((r) => r.state), rows.map((r) => r.directoryId), rows.map((r) => r.note)],
   );
 }
 

@@ -13,7 +13,7 @@ export interface CommandTarget {
   pause(): Promise<void>;
   resume(): Promise<void>;
   restartInitialSync(): Promise<void>;
-  syncRecords(recordIds: string[]): Promise<{ applied: number; skipped: Array<{ recordId: string; reason: string }> }>;
+  syncRecords(recordIds: string[]): Promise<{ applied: number; retried: number; skipped: Array<{ recordId: string; reason: string }> }>;
   forget(revert: boolean): Promise<ForgetResult>;
   systemsCheck(): Promise<SystemsCheckResult>;
   /** The scheduled reconcile, run at once (absent until the reconcile is wired in). */
@@ -113,8 +113,8 @@ export async function runCommand(target: CommandTarget, request: CommandRequest,
       return { command, summary: 'initial sync started' };
     case 'syncRecords': {
       const result = await target.syncRecords(request.recordIds ?? []);
-      const { applied, skipped } = result;
-      const summary = `synced ${applied} record(s)${skipped.length ? `; skipped ${skipped.map((s) => `${s.recordId} (${s.reason})`).join(', ')}` : ''}`;
+      const { applied, retried, skipped } = result;
+      const summary = `synced ${applied} record(s)${retried ? `; ${retried} write-back(s) to them retried now` : ''}${skipped.length ? `; skipped ${skipped.map((s) => `${s.recordId} (${s.reason})`).join(', ')}` : ''}`;
       return { command, summary, result };
     }
     case 'delete': {

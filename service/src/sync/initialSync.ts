@@ -9,6 +9,7 @@ import { beginObject, finishObject, loadCheckpoints, savePage, useJob, type Obje
 import { applySnapshotPage, prepareRows, type PageOutcome, type SnapshotRow } from './initialSyncPage';
 import { pendingInitialSync, ProgressTracker, statusFromCheckpoints, type InitialSyncStatus } from './initialSyncStatus';
 import { queueTelephonyOnlyContacts } from './telephonyOnlyPush';
+import { refreshLoadedTableStatistics, statisticsDueAfterPage } from '../store/plannerStatistics';
 import type { OrgSyncSettings } from './context';
 
 export interface InitialSyncResult {
@@ -127,6 +128,8 @@ async function loadObject(run: Run, objectName: SyncedObject, checkpoint: Object
 
   const position = { jobId: checkpoint.jobId, locator: checkpoint.nextLocator, lastRecordId: checkpoint.lastRecordId, pages: checkpoint.pagesDone };
   let applied = 0;
+  // Where the time goes, for the log: writing to the directory vs waiting for Salesforce's pages.
+  const timing = { writeMs: 0, waitMs: 0 };
   for (let attempt = 1; ; attempt++) {
     try {
       if (!position.jobId) {
@@ -136,16 +139,22 @@ async function loadObject(run: Run, objectName: SyncedObject, checkpoint: Object
         await useJob(db, settings.orgId, objectName, position.jobId);
       }
       const pages = resultPages(session, position.jobId, { apiVersion: options.apiVersion, maxRecordsPerPage: options.pageSize ?? DEFAULT_PAGE_SIZE, from: position.locator, signal: options.signal });
+      let waited = Date.now();
       for await (const { page, rows } of prepared(pages, settings, objectName)) {
+        const writing = Date.now();
+        timing.waitMs += writing - waited;
         const outcome = await writePage(run, objectName, page, rows, position.pages + 1);
+        timing.writeMs += Date.now() - writing;
         position.locator = page.nextLocator;
         position.lastRecordId = rows[rows.length - 1]?.record.id ?? position.lastRecordId;
         position.pages++;
         applied += rows.length;
         tracker.page(objectName, rows.length);
+        if (statisticsDueAfterPage(position.pages)) await refreshLoadedTableStatistics(db);
         options.onProgress?.(tracker.snapshot());
         if (outcome.perRecord > rows.length / 2) logger.debug({ object: objectName, ...outcome }, 'initial sync page mostly took the per-record rules');
         if (page.nextLocator !== null) options.signal?.throwIfAborted();
+        waited = Date.now();
       }
       break;
     } catch (err) {
@@ -155,8 +164,9 @@ async function loadObject(run: Run, objectName: SyncedObject, checkpoint: Object
     }
   }
   tracker.finish(objectName);
+  await refreshLoadedTableStatistics(db);
   options.onProgress?.(tracker.snapshot());
-  logger.info({ object: objectName, records: applied }, 'initial sync loaded an object');
+  logger.info({ object: objectName, records: applied, ...timing }, 'initial sync loaded an object');
   return applied;
 }
 

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { v7 as timeOrderedUuid } from 'uuid';
 import type { Queryable } from '../store/types';
 import type { BulkRow } from '../salesforce/bulkQuery';
 import type { SfChangeRecord, SfValue, SyncedObject } from '../salesforce/changeEvent';
@@ -16,6 +16,7 @@ import {
 } from '../directory/bulkLoad';
 import { recordAudit } from '../store/audit';
 import { applyUpsert } from './applyChange';
+import { joinOrCreate } from './unlinkedRecord';
 import { mappedSfValues, sfToDirectory } from './fieldMap';
 import { stableHash } from './hash';
 import { checkValidity, type Verdict } from './validity';
@@ -32,6 +33,8 @@ export interface SnapshotRow {
   verdict: Verdict;
   /** Match keys per the sync's setting; the email as the directory compares it (trimmed, lower case). */
   keys: string[];
+  /** The hash of the contact these fields make (the link's telHash when the row creates one). */
+  telHash: string;
 }
 
 export interface PageOutcome {
@@ -53,7 +56,7 @@ export function prepareRows(settings: OrgSyncSettings, objectName: SyncedObject,
     const verdict = checkValidity({ rules: policy.validity, mappings, sobject: objectName, defaultCountry, values, fields });
     const { e164s, email } = matchKeysOf(fields, policy.matchKeys);
     const keys = email ? [...e164s, `@${email.trim().toLowerCase()}`] : e164s;
-    return { record, values, sfHash: stableHash(values), fields, verdict, keys };
+    return { record, values, sfHash: stableHash(values), fields, verdict, keys, telHash: stableHash(viewOf(fields)) };
   });
 }
 
@@ -63,9 +66,11 @@ export function prepareRows(settings: OrgSyncSettings, objectName: SyncedObject,
  * with any directory contact nor with an earlier row of the page — is written with the page's other such
  * rows in a few set-based statements (contacts, phones, links), with the same values and hashes
  * applyUpsert would store. A new row failing the validity rules is recorded as excluded the same way.
- * Every other row goes through applyUpsert, in page order, after the batch, so the per-record rules
- * (stale check, matching, candidates, conflicts) stay in one place. Rows of the batch share no key with
- * those, so the order between the two groups changes nothing.
+ * The others take the per-record rules, in page order, after the batch: a new row sharing a key goes
+ * straight to the join rules (joinOrCreate: matching, candidates, conflict kind a) with the values
+ * already mapped — it is known to be unlinked and without a health entry — and a row already linked or
+ * with a health entry goes through applyUpsert (stale check, exclusion, kind b). Rows of the batch share
+ * no key with those, so the order between the two groups changes nothing.
  *
  * Audit: each batch gets ONE summary entry per page (object, count, first and last record id), not one
  * per row: a million "created" entries would double the load's cost and say nothing the contacts and
@@ -90,20 +95,24 @@ export async function applySnapshotPage(
   const contacts: NewBulkContact[] = [];
   const links: NewBulkLink[] = [];
   const exclusions: NewBulkExclusion[] = [];
-  const perRecord: SnapshotRow[] = [];
+  const perRecord = new Set<SnapshotRow>();
+  const joins = new Set<SnapshotRow>();
   const seen = new Set<string>();
   const freshIds = new Set(fresh.map((r) => r.record.id));
   for (const row of rows) {
     const clash = row.keys.some((key) => seen.has(key) || taken.has(key));
     for (const key of row.keys) seen.add(key);
     if (!freshIds.has(row.record.id)) {
-      perRecord.push(row);
+      perRecord.add(row);
     } else if (!row.verdict.ok) {
       exclusions.push({ sobject: objectName, recordId: row.record.id, code: row.verdict.code, reason: row.verdict.reason });
     } else if (clash) {
-      perRecord.push(row);
+      joins.add(row);
     } else {
-      const id = randomUUID();
+      // Time-ordered (UUIDv7), not random: a million new ids then land at the right edge of the contacts'
+      // key and of every index and foreign-key check that refers to it, instead of on random pages that
+      // stop fitting in memory as the load grows.
+      const id = timeOrderedUuid();
       contacts.push({ id, fields: row.fields });
       links.push({
         contactId: id,
@@ -111,7 +120,7 @@ export async function applySnapshotPage(
         recordId: row.record.id,
         sfValues: row.values,
         sfHash: row.sfHash,
-        telHash: stableHash(viewOf(row.fields)),
+        telHash: row.telHash,
         sfModstamp: row.record.systemModstamp,
       });
     }
@@ -122,8 +131,12 @@ export async function applySnapshotPage(
   await insertExclusionsBulk(tx, orgId, exclusions);
   await summarise(tx, orgId, 'create', `${label}: ${links.length} new contacts and links in one batch (no match by the match keys)`, links);
   await summarise(tx, orgId, 'excluded', `${label}: ${exclusions.length} records excluded by the validity rules (reasons in record health)`, exclusions);
-  for (const row of perRecord) await applyUpsert(tx, settings, objectName, row.record, label);
-  return { created: links.length, excluded: exclusions.length, perRecord: perRecord.length };
+  // In page order: a join may match a contact an earlier row of the page created or changed.
+  for (const row of rows) {
+    if (joins.has(row)) await joinOrCreate({ tx, settings, objectName, record: row.record, values: row.values, sfHash: row.sfHash, fields: row.fields, rule: label });
+    else if (perRecord.has(row)) await applyUpsert(tx, settings, objectName, row.record, label);
+  }
+  return { created: links.length, excluded: exclusions.length, perRecord: perRecord.size + joins.size };
 }
 
 async function takenKeysOf(tx: Queryable, rows: SnapshotRow[]): Promise<Set<string>> {

@@ -33,6 +33,11 @@ export interface GuardInput {
   thresholdPercent: number;
   /** Deletes already held for the org, waiting for an admin. */
   alreadyHeld: number;
+  /**
+   * Whose deletes: Salesforce's (directory contacts would go, the default) or the directory's (queued
+   * deletes of linked Salesforce records would be sent).
+   */
+  side?: 'salesforce' | 'telephony';
 }
 
 export interface GuardDecision {
@@ -44,19 +49,26 @@ export interface GuardDecision {
 /** The guard's rule, pure: hold when the run's deletes reach the minimum and exceed the threshold. */
 export function decideMassDelete(input: GuardInput): GuardDecision {
   const { linked, recent, incoming, thresholdPercent, alreadyHeld } = input;
+  const telephony = input.side === 'telephony';
   if (incoming === 0) return { hold: false, reason: null };
   if (alreadyHeld > 0) {
-    return { hold: true, reason: `${alreadyHeld + incoming} Salesforce deletes are held for an admin's approval (mass-deletion guard)` };
+    const what = telephony ? 'deletes are held for an admin\'s approval (mass-deletion guard), directory deletes included' : 'Salesforce deletes are held for an admin\'s approval (mass-deletion guard)';
+    return { hold: true, reason: `${alreadyHeld + incoming} ${what}` };
   }
   const deletes = recent + incoming;
   const base = linked + recent;
   const percent = base === 0 ? 100 : (deletes * 100) / base;
   if (deletes < MIN_DELETES_TO_TRIP || percent <= thresholdPercent) return { hold: false, reason: null };
+  const share = `${deletes} of ${base}`;
+  const pct = `(${percent.toFixed(1)} %)`;
+  const limit = `above the ${thresholdPercent} % threshold`;
   return {
     hold: true,
-    reason:
-      `mass deletion held: ${deletes} of ${base} linked contacts (${percent.toFixed(1)} %) would be deleted, above the ` +
-      `${thresholdPercent} % threshold. Resume the sync to apply the deletes, or discard them to keep the contacts`,
+    reason: telephony
+      ? `mass deletion held: contacts deleted in the directory would delete ${share} linked Salesforce records ${pct}, ${limit}. ` +
+        'Resume the sync to send the deletes to Salesforce, or discard them to keep the records'
+      : `mass deletion held: ${share} linked contacts ${pct} would be deleted, ${limit}. ` +
+        'Resume the sync to apply the deletes, or discard them to keep the contacts',
   };
 }
 

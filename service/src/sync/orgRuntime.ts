@@ -7,7 +7,7 @@ import { ChangeEventError, decodeChangeEvent, type RawPubSubEvent } from '../sal
 import { changeEventTopic } from '../salesforce/topics';
 import { JsforceRecordWriter } from '../salesforce/records';
 import { orgApiBudget, type ApiBudgetStatus } from './apiBudget';
-import { getOrg, updateOrgSettings, upsertOrg } from '../store/orgs';
+import { getOrg, orgPause, setOrgPause, updateOrgSettings, upsertOrg } from '../store/orgs';
 import { Leadership, type Role } from '../store/leadership';
 import { runSystemsCheck } from './systemsCheck';
 import { clearReplayId, getReplayId, saveReplayId } from '../store/checkpoints';
@@ -28,9 +28,11 @@ import { DEFAULT_MAPPINGS } from './fieldMap';
 import { replayIdFromBytes, replayIdToBytes } from './replayId';
 import { DEFAULT_POLICY, policyOf, type OrgSyncSettings } from './context';
 import { runReconcile, type ReconcileResult } from './reconcile';
-import { ReconcileScheduler, type ReconcileStatus } from './reconcileScheduler';
+import { ReconcileScheduler, ReconcileUnavailableError, type ReconcileStatus } from './reconcileScheduler';
 import { decideHeldDeletes } from './deletes';
 import { heldSummary } from './massDeleteGuard';
+import { decideQueuedDeletes, guardQueuedDeletes } from './telephonyDeleteGuard';
+import { heldOutboxDeletes } from '../store/outbox';
 import { scopeProblems } from './scope';
 
 export interface OrgConnectionSettings extends OrgAuthSettings {
@@ -117,6 +119,7 @@ export class OrgRuntime implements CommandTarget {
   private initialRun: Promise<void> | undefined;
   private initialAbort: AbortController | undefined;
   private stopping = false;
+  private pauseWatch: NodeJS.Timeout | undefined;
   private readonly logger: Logger;
   private sync: SyncSettings | null = null;
   private settingsProblems: SettingsProblem[] = [];
@@ -173,6 +176,10 @@ export class OrgRuntime implements CommandTarget {
       logger: this.logger,
       batchSize: options.writeback.batchSize,
       intervalMs: options.writeback.intervalMs,
+      // A follower hears of a pause only through the database: it checks before every round.
+      paused: async () => (await orgPause(db, connection.id)) !== null,
+      deleteGuard: () => guardQueuedDeletes(db, this.settings),
+      onDeletesHeld: () => void this.holdDeletes(),
     });
     this.commands = new CommandChannel({
       db,
@@ -227,15 +234,21 @@ export class OrgRuntime implements CommandTarget {
     const { connection, db } = this.options;
     await upsertOrg(db, { id: connection.id, name: connection.name, loginUrl: connection.loginUrl });
     await this.reloadSettings();
-    this.paused = this.sync?.status === 'Paused';
+    this.paused = await this.pausedNow();
+    // From here on the shared flag is the one truth every instance follows (followSharedPause).
+    if (this.paused) await setOrgPause(db, connection.id, { reason: null });
     if (!this.paused) this.writeBack.start();
-    this.held = await heldSummary(db, connection.id);
+    this.held = await this.heldNow();
     // Every instance schedules it; the reconcile lease lets one run per org at a time.
     if (!this.paused) this.reconciler.start();
     // Write-back is shared by every instance; the subscribers run only on the elected one.
     await this.leadership.start();
     this.started = true;
     this.reporter.start();
+    this.pauseWatch = setInterval(() => {
+      this.followSharedPause().catch((err: unknown) => this.logger.warn({ err }, 'could not read the shared pause state'));
+    }, this.options.electionRetryMs ?? 5000);
+    this.pauseWatch.unref();
   }
 
   /** This instance won the subscriber election (at start, or taking over from one that went away). */
@@ -244,7 +257,7 @@ export class OrgRuntime implements CommandTarget {
     if (this.started) {
       // The settings and pause state may have changed while another instance led.
       await this.reloadSettings();
-      this.paused = this.sync?.status === 'Paused';
+      this.paused = await this.pausedNow();
     }
     const saved = (await getOrg(db, connection.id))?.settings.initialSync;
     this.initial = await storedInitialSyncStatus(db, connection.id, this.settings.objects, saved);
@@ -356,6 +369,7 @@ export class OrgRuntime implements CommandTarget {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    clearInterval(this.pauseWatch);
     this.initialAbort?.abort();
     await this.reconciler.stop();
     await this.initialRun;
@@ -376,6 +390,7 @@ export class OrgRuntime implements CommandTarget {
    */
   async pause(reason?: string): Promise<void> {
     this.paused = true;
+    await setOrgPause(this.options.db, this.options.connection.id, { reason: reason ?? null });
     this.reconciler.suspend();
     await this.subscriber.stop();
     await this.writeBack.stop();
@@ -386,6 +401,7 @@ export class OrgRuntime implements CommandTarget {
   async resume(): Promise<void> {
     if (this.held) await this.decideHeldDeletes(true);
     this.paused = false;
+    await setOrgPause(this.options.db, this.options.connection.id, null);
     this.reconciler.start();
     if (this.leadership.role === 'leader') this.subscriber.start();
     this.writeBack.start();
@@ -409,6 +425,7 @@ export class OrgRuntime implements CommandTarget {
   /** Delete (or delete and revert): stop this sync and forget it; the org's records are never touched. */
   async forget(revert: boolean): Promise<ForgetResult> {
     this.paused = true;
+    await setOrgPause(this.options.db, this.options.connection.id, { reason: 'the sync was deleted' });
     this.held = null;
     await this.reconciler.stop();
     await this.subscriber.stop();
@@ -500,8 +517,8 @@ export class OrgRuntime implements CommandTarget {
   }
 
   private async decideHeldDeletes(approve: boolean): Promise<number> {
-    const decided = await decideHeldDeletes(this.options.db, this.settings, approve);
-    this.held = await heldSummary(this.options.db, this.options.connection.id);
+    const decided = (await decideHeldDeletes(this.options.db, this.settings, approve)) + (await decideQueuedDeletes(this.options.db, this.options.connection.id, approve));
+    this.held = await this.heldNow();
     this.logger.info({ decided, approve }, approve ? 'held deletes applied' : 'held deletes discarded');
     return decided;
   }
@@ -514,7 +531,46 @@ export class OrgRuntime implements CommandTarget {
     return null;
   }
 
+  /** Deletes the mass-deletion guard holds, from either side, with the newest reason. */
+  private async heldNow(): Promise<{ deletes: number; reason: string } | null> {
+    const { db, connection } = this.options;
+    const salesforce = await heldSummary(db, connection.id);
+    const telephony = await heldOutboxDeletes(db, connection.id);
+    const deletes = (salesforce?.deletes ?? 0) + telephony.deletes;
+    return deletes > 0 ? { deletes, reason: telephony.reason ?? salesforce?.reason ?? '' } : null;
+  }
+
+  /**
+   * Another instance paused or resumed the org (the command reaches the elected one; the guard trips on
+   * any): this one follows, so no instance keeps applying, writing back or reconciling.
+   */
+  private async followSharedPause(): Promise<void> {
+    if (!this.started || this.stopping) return;
+    const shared = (await orgPause(this.options.db, this.options.connection.id)) !== null;
+    if (shared === this.paused) return;
+    this.paused = shared;
+    this.held = await this.heldNow();
+    if (shared) {
+      this.reconciler.suspend();
+      await this.subscriber.stop();
+      await this.writeBack.stop();
+    } else {
+      this.reconciler.start();
+      if (this.leadership.role === 'leader') this.subscriber.start();
+      this.writeBack.start();
+    }
+    this.logger.info({ paused: shared }, shared ? 'the sync was paused by another instance' : 'the sync was resumed by another instance');
+    await this.reporter.flush();
+  }
+
+  /** Paused by the org's sync record, or by a pause another instance of the service recorded. */
+  private async pausedNow(): Promise<boolean> {
+    return this.sync?.status === 'Paused' || (await orgPause(this.options.db, this.options.connection.id)) !== null;
+  }
+
   private async reconcileOnce(): Promise<ReconcileResult> {
+    // The lease lets any instance run it: one that did not see the pause itself reads it here.
+    if (await orgPause(this.options.db, this.options.connection.id)) throw new ReconcileUnavailableError('reconcile not started: the sync is paused');
     const startedAt = this.initial.state === 'done' ? this.initial.startedAt : null;
     const result = await runReconcile(this.options.db, this.session, this.settings, { initialSyncStartedAt: startedAt });
     this.needsReconcile = false;
@@ -529,7 +585,7 @@ export class OrgRuntime implements CommandTarget {
    * or the reconcile, which pause() waits for.
    */
   private async holdDeletes(): Promise<void> {
-    this.held = await heldSummary(this.options.db, this.options.connection.id);
+    this.held = await this.heldNow();
     if (!this.held || this.paused) return;
     this.logger.warn({ held: this.held.deletes }, this.held.reason);
     void this.pause(this.held.reason).catch((err: unknown) => this.logger.error({ err }, 'could not pause for the held deletes'));

@@ -114,6 +114,8 @@ export class ReconcileScheduler {
       logger.info({ ...counts(result), ms: result.ms, problems: result.problems }, 'reconcile finished');
       return result;
     } catch (err) {
+      // Not a failure: the org's state (a pause another instance recorded) does not allow a run now.
+      if (err instanceof ReconcileUnavailableError) throw err;
       this.lastResult = { error: (err as Error).message };
       logger.error({ err }, 'reconcile failed; the next one starts from the same watermarks');
       throw err;

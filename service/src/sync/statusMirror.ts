@@ -2,11 +2,12 @@ import type { Connection } from 'jsforce';
 import type { Logger } from 'pino';
 import type { Database } from '../store/types';
 import type { RecordHealth } from '../store/recordHealth';
+import type { RecordStatus } from '../store/reportedStatus';
 import {
   clearedErrors,
   forgetSentError,
   markErrorSent,
-  markRecordStatusSent,
+  markRecordStatusesSent,
   pendingErrors,
   pendingRecordStatuses,
 } from '../store/reportedStatus';
@@ -112,6 +113,7 @@ export async function sendRecordStatuses(options: RecordMirrorOptions): Promise<
   const pending = await pendingRecordStatuses(db, orgId, limit);
   if (pending.length === 0) return;
   const outcomes = await writer.write(pending);
+  const settled: RecordStatus[] = [];
   for (let i = 0; i < pending.length; i++) {
     const outcome = outcomes[i];
     if (outcome.kind === 'failed') {
@@ -119,6 +121,7 @@ export async function sendRecordStatuses(options: RecordMirrorOptions): Promise<
       if (outcome.error.transient) continue;
     }
     // Written, not supported by the object, or refused for good (deleted record): not to be sent again.
-    await markRecordStatusSent(db, orgId, pending[i]);
+    settled.push(pending[i]);
   }
+  await markRecordStatusesSent(db, orgId, settled);
 }

@@ -3,6 +3,7 @@ import type { Database } from '../store/types';
 import type { SfChangeRecord, SyncedObject } from '../salesforce/changeEvent';
 import { SYNCED_OBJECTS } from '../salesforce/changeEvent';
 import { applyUpsert } from './applyChange';
+import { retryWritesNow } from '../store/outbox';
 import { mappingsFor } from './fieldMap';
 import type { OrgSyncSettings } from './context';
 
@@ -10,16 +11,18 @@ const KEY_PREFIX: Record<string, SyncedObject> = { '003': 'Contact', '00Q': 'Lea
 const RECORD_ID = /^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$/;
 
 /**
- * "Sync these records now" (the Flow action): reads the records' mapped fields with one query per object
- * and applies them like change events. Ids are validated before they reach SOQL; unknown prefixes and
- * records of objects the sync does not cover are reported back, not guessed at.
+ * "Sync these records now" (the Flow action, and the dashboard's Retry on a sync error): reads the
+ * records' mapped fields with one query per object and applies them like change events. Their parked or
+ * backing-off write-backs become due at once — first, in the same transaction, so the conflict rules see
+ * them as queued and trim what Salesforce now wins. Ids are validated before they reach SOQL; unknown
+ * prefixes and records of objects the sync does not cover are reported back, not guessed at.
  */
 export async function syncRecordsNow(
   db: Database,
   conn: Connection,
   settings: OrgSyncSettings,
   recordIds: string[],
-): Promise<{ applied: number; skipped: Array<{ recordId: string; reason: string }> }> {
+): Promise<{ applied: number; retried: number; skipped: Array<{ recordId: string; reason: string }> }> {
   const byObject = new Map<SyncedObject, string[]>();
   const skipped: Array<{ recordId: string; reason: string }> = [];
   for (const id of recordIds) {
@@ -29,6 +32,7 @@ export async function syncRecordsNow(
     else byObject.set(sobject, [...(byObject.get(sobject) ?? []), id]);
   }
   let applied = 0;
+  let retried = 0;
   for (const sobject of SYNCED_OBJECTS) {
     const ids = byObject.get(sobject);
     if (!ids) continue;
@@ -37,6 +41,7 @@ export async function syncRecordsNow(
     const { records } = await conn.query<Record<string, unknown>>(soql, { autoFetch: true });
     const found = new Set<string>();
     await db.transaction(async (tx) => {
+      retried += await retryWritesNow(tx, settings.orgId, ids);
       for (const row of records) {
         const record = toChangeRecord(row, [...fields]);
         found.add(record.id.slice(0, 15));
@@ -46,7 +51,7 @@ export async function syncRecordsNow(
     });
     for (const id of ids) if (!found.has(id.slice(0, 15))) skipped.push({ recordId: id, reason: 'not found, deleted, or not visible to the integration user' });
   }
-  return { applied, skipped };
+  return { applied, retried, skipped };
 }
 
 /**

@@ -54,6 +54,14 @@ export interface WriteBackOptions {
   intervalMs: number;
   /** The longest a partial batch waits for company while edits keep arriving. Default 10 × intervalMs. */
   maxWaitMs?: number;
+  /** Whether the sync is paused (by any instance): checked before every round, which then sends nothing. */
+  paused?: () => Promise<boolean>;
+  /**
+   * The mass-deletion guard, asked before a round sends deletes: the ids it holds stay unsent, and
+   * onDeletesHeld is told why (the runtime pauses the sync for an admin).
+   */
+  deleteGuard?: () => Promise<{ ids: string[]; reason: string } | null>;
+  onDeletesHeld?: (reason: string) => void;
   /** Pauses write-back near the org's daily API allocation (see ApiBudget). */
   budget?: ApiBudget;
   /** Transient failures are retried this many times before the row is parked as failing. */
@@ -186,6 +194,7 @@ export class WriteBackWorker {
   async drainOnce(claim?: { limit: number; leaseMs: number }): Promise<DrainResult> {
     const { db, orgId, budget } = this.options;
     const result: DrainResult = { claimed: 0, written: 0, retried: 0, failed: 0, calls: 0, bulkJobs: 0, deferred: 0 };
+    if (await this.options.paused?.()) return result;
     if (budget && !(await budget.allowsWrites())) return result;
     const items = await claimOutboxBatch(db, {
       orgId,
@@ -193,7 +202,7 @@ export class WriteBackWorker {
       leaseMs: claim?.leaseMs ?? this.options.leaseMs ?? 120_000,
     });
     result.claimed = items.length;
-    const rounds = this.plan(items);
+    const rounds = this.plan(await this.withoutHeldDeletes(items));
     for (let r = 0; r < rounds.length; r++) {
       if (budget && !(await budget.allowsWrites())) {
         const unsent = rounds.slice(r).flatMap((round) => round.writes.flatMap((w) => w.items.map((i) => i.id)));
@@ -205,6 +214,17 @@ export class WriteBackWorker {
       await budget?.afterCall();
     }
     return result;
+  }
+
+  private async withoutHeldDeletes(items: OutboxItem[]): Promise<OutboxItem[]> {
+    const { deleteGuard, onDeletesHeld } = this.options;
+    if (!deleteGuard || !items.some((i) => i.operation === 'delete')) return items;
+    const held = await deleteGuard();
+    if (!held) return items;
+    this.options.logger.warn({ deletes: held.ids.length }, held.reason);
+    onDeletesHeld?.(held.reason);
+    const ids = new Set(held.ids);
+    return items.filter((i) => !ids.has(i.id));
   }
 
   /** Creates, then updates, then deletes; per object; one bulk job or chunks of ≤200. */

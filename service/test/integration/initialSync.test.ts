@@ -41,7 +41,23 @@ describe('initial sync on first start', () => {
     const link = await linked('Contact', 3);
     const row = await getContact(stack.db, link!.contactId);
     expect(row).toMatchObject({ lastName: contact.LastName, email: contact.Email, source: 'salesforce' });
+    // Batch-loaded contacts get time-ordered ids (UUID version 7), so a large load appends to its indexes.
+    expect(row?.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(row?.company).toBe(store.resolvePath('Contact', contact, 'Account.Name'));
+  });
+
+  it('leaves the planner statistics describing the loaded tables, not the empty ones', async () => {
+    await stack.service.orgs[0].initialSyncSettled();
+    const { rows } = await stack.db.query<{ relname: string; reltuples: number; rows: number }>(
+      `SELECT c.relname, c.reltuples::int AS reltuples,
+              (CASE c.relname WHEN 'links' THEN (SELECT count(*) FROM links) ELSE (SELECT count(*) FROM directory_contacts) END)::int AS rows
+         FROM pg_class c WHERE c.relname IN ('links', 'directory_contacts') ORDER BY c.relname`,
+    );
+    expect(rows).toHaveLength(2);
+    for (const row of rows) {
+      expect(row.rows).toBeGreaterThan(0);
+      expect({ table: row.relname, estimate: row.reltuples }).toEqual({ table: row.relname, estimate: row.rows });
+    }
   });
 
   it('does not run again on the next start, and live changes keep flowing', async () => {
@@ -77,6 +93,27 @@ describe('changes during the initial sync', () => {
     await stack?.close();
   });
 
+  it('reports progress while loading, and leaves the counters and record status fields for the end', async () => {
+    await hold!.reached;
+    const store = stack.emulator.org.store;
+    const runtime = stack.service.orgs[0];
+    const sync = () => store.get('Switchboard_Sync__c', store.idFor('Switchboard_Sync__c', 0));
+    // The first page is written while the second is held (pages are read one ahead).
+    await eventually(() => runtime.status().initialSync.done === PAGE, 'the first page written');
+    const writes: string[] = [];
+    const off = store.onCommit((batch) => (batch.sobject === 'Contact' || batch.sobject === 'Lead') && writes.push(`${batch.sobject} ${batch.operation}`));
+    try {
+      await runtime.reporter.flush();
+    } finally {
+      off();
+    }
+    // The first page is in the directory, but neither counted nor written back onto the records yet.
+    expect(await countContacts(stack.db)).toBeGreaterThanOrEqual(PAGE / 2);
+    expect(sync()).toMatchObject({ Status__c: 'InitialSync', Initial_Sync_Done__c: PAGE, Initial_Sync_Total__c: 30, Synced_Count__c: 0 });
+    expect(writes).toEqual([]);
+    expect(store.get('Contact', store.idFor('Contact', 0))?.Switchboard_Sync_State__c ?? null).toBeNull();
+  });
+
   it('keeps a change made during the snapshot over the older snapshot row, and then pushes telephony-only contacts', async () => {
     await hold!.reached;
     const store = stack.emulator.org.store;
@@ -98,6 +135,12 @@ describe('changes during the initial sync', () => {
     expect(creates).toEqual([expect.objectContaining({ contactId: phoneBorn.id, sobject: 'Contact', payload: { FirstName: 'Paula', LastName: 'Phonebook', Phone: '+1 415 555 0142' } })]);
     const created = await eventually(() => linkedRecordOf(stack, phoneBorn.id), 'the Contact created in Salesforce');
     expect(store.get('Contact', created)).toMatchObject({ FirstName: 'Paula', LastName: 'Phonebook' });
+
+    await stack.service.orgs[0].reporter.flush();
+    const sync = store.get('Switchboard_Sync__c', store.idFor('Switchboard_Sync__c', 0));
+    const linked = await stack.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM links WHERE org_id = 'primary'`);
+    expect(sync).toMatchObject({ Status__c: 'Active', Synced_Count__c: linked.rows[0].n });
+    expect(store.get('Contact', id)?.Switchboard_Sync_State__c).toBe('InSync');
   });
 });
 

@@ -3,6 +3,7 @@ import { eventually, linkedContact, startStack, uiCreate, type Stack } from './h
 import { startService, type RunningService } from '../../src/service';
 import { openDatabase } from '../../src/store/db';
 import { Leadership } from '../../src/store/leadership';
+import { editContactFromTelephony } from '../../src/sync/telephonyEdit';
 import type { Database } from '../../src/store/types';
 
 const silent = pino({ level: 'silent' });
@@ -69,6 +70,25 @@ onPostgres('subscriber election: two service instances on one Postgres (needs DA
     });
     expect(res.status).toBe(409);
     expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/another service instance runs this org's subscribers/);
+  });
+
+  it('a pause on the leader holds the follower\'s write-back and reconcile too, until resume', async () => {
+    const [leader, follower] = [stack.service.orgs[0], second.orgs[0]];
+    const id = uiCreate(stack, 'Contact', { LastName: 'Paused', Title: 'Before', Phone: '+1 415 555 0302' });
+    const contact = await eventually(() => linkedContact(stack, id), 'the change applied by the leader');
+    await leader.pause();
+    // A round the follower began before the pause is allowed to end; every later one reads the pause.
+    await follower.writeBack.idle();
+    const settingsOf = (orgId: string) => (orgId === 'primary' ? follower.settings : undefined);
+    const edit = await editContactFromTelephony(secondDb, settingsOf, contact.id, { title: 'During the pause' });
+    expect(edit?.queuedWriteBacks).toBe(1);
+
+    expect(await follower.writeBack.drainOnce()).toMatchObject({ claimed: 0, written: 0 });
+    await expect(follower.runReconcileNow()).rejects.toThrow(/the sync is paused/);
+    expect(stack.emulator.org.store.get('Contact', id)?.Title).toBe('Before');
+
+    await leader.resume();
+    await eventually(() => stack.emulator.org.store.get('Contact', id)?.Title === 'During the pause', 'the held write-back sent after resume');
   });
 
   it('hands over when the leader\'s database session dies: exactly one instance leads again', async () => {

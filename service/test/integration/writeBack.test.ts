@@ -1,7 +1,8 @@
 import { eventually, linkedContactId, runtimeOf, startStack, uiCreate, updateSyncRecord, type Stack } from './harness';
 import { getContact, insertContact } from '../../src/directory/contacts';
 import { listAudit } from '../../src/store/audit';
-import { listOutbox, type OutboxItem } from '../../src/store/outbox';
+import { enqueueOutbox, listOutbox, type OutboxItem } from '../../src/store/outbox';
+import { stableHash } from '../../src/sync/hash';
 import { getRecordHealth } from '../../src/store/recordHealth';
 import { findLinksByContact, type Link } from '../../src/sync/links';
 import { queueCreate } from '../../src/sync/telephonyCreate';
@@ -129,6 +130,24 @@ describe('write-back of telephony-born contacts and telephony deletes', () => {
     const link = await linkIn(stack, contact.id);
     expect(stack.emulator.org.store.get('Contact', link.recordId)).toMatchObject({ LastName: 'Imported', Email: 'imported@example.com' });
     expect(await getRecordHealth(stack.db, ORG, 'telephony', contact.id)).toBeNull();
+  });
+
+  it('sends a parked update again when the record is synced now (the dashboard\'s Retry)', async () => {
+    const recordId = uiCreate(stack, 'Contact', { LastName: 'Retry Me', Phone: '+1 408 555 0181' });
+    const contactId = await linkedContactId(stack, recordId);
+    // An update Salesforce refuses for good (the phone API itself would not take this email).
+    const [link] = await findLinksByContact(stack.db, contactId);
+    const payload = { Email: 'not-an-email' };
+    await enqueueOutbox(stack.db, { orgId: ORG, contactId, linkId: link.id, sobject: 'Contact', recordId, operation: 'update', payload, payloadHash: stableHash(payload) });
+    runtimeOf(stack).writeBack.kick();
+    const parked = await eventually(async () => (await outboxOf(stack, contactId)).find((r) => r.operation === 'update' && r.state === 'failed'), 'the refused update to be parked');
+    expect(parked).toMatchObject({ recordId, lastErrorCode: 'INVALID_EMAIL_ADDRESS', attempts: 1 });
+
+    const result = await runtimeOf(stack).syncRecords([recordId]);
+    expect(result).toMatchObject({ applied: 1, retried: 1, skipped: [] });
+    runtimeOf(stack).writeBack.kick();
+    // Salesforce still refuses it, but it was sent again: a second attempt, parked again.
+    await eventually(async () => (await outboxOf(stack, contactId)).find((r) => r.id === parked.id && r.state === 'failed' && r.attempts === 2), 'the retried update');
   });
 
   it('retries a create that met a lock, showing it as failing with its next retry meanwhile', async () => {

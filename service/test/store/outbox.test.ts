@@ -85,8 +85,8 @@ describeEachBackend('outbox', (getDb, backend) => {
     const second = await claimOutboxBatch(getDb(), { ...LEASE, limit: 10 });
     expect(second.map((i) => i.id)).toEqual(ids.slice(3));
     expect(await claimOutboxBatch(getDb(), { ...LEASE, limit: 10 })).toEqual([]);
-    expect(await outboxStats(getDb(), ORG_ID)).toEqual({ pending: 0, processing: 5, failed: 0, done: 0 });
-    expect(await outboxStats(getDb())).toEqual({ pending: 1, processing: 5, failed: 0, done: 0 });
+    expect(await outboxStats(getDb(), ORG_ID)).toEqual({ pending: 0, processing: 5, failed: 0, done: 0, held: 0 });
+    expect(await outboxStats(getDb())).toEqual({ pending: 1, processing: 5, failed: 0, done: 0, held: 0 });
   });
 
   it('re-claims items whose lease ran out (a crashed worker)', async () => {
@@ -105,7 +105,7 @@ describeEachBackend('outbox', (getDb, backend) => {
     await completeOutbox(getDb(), [a as string]);
     await retryOutbox(getDb(), b as string, { code: 'UNABLE_TO_LOCK_ROW', message: 'row locked' }, new Date(Date.now() + 3_600_000));
     await failOutbox(getDb(), c as string, { code: 'FIELD_CUSTOM_VALIDATION_EXCEPTION', message: 'Phone is invalid' });
-    expect(await outboxStats(getDb(), ORG_ID)).toEqual({ pending: 1, processing: 0, failed: 1, done: 1 });
+    expect(await outboxStats(getDb(), ORG_ID)).toEqual({ pending: 1, processing: 0, failed: 1, done: 1, held: 0 });
 
     const [failed] = await listOutbox(getDb(), { state: 'failed', limit: 10 });
     expect(failed).toMatchObject({ id: c, attempts: 1, lastErrorCode: 'FIELD_CUSTOM_VALIDATION_EXCEPTION', lastError: 'Phone is invalid', leaseUntil: null });
@@ -155,7 +155,7 @@ describeEachBackend('outbox', (getDb, backend) => {
     await completeOutbox(getDb(), [a as string, b as string]);
     await getDb().query(`UPDATE outbox SET updated_at = now() - interval '8 days' WHERE id = $1`, [a]);
     expect(await pruneOutbox(getDb(), new Date(Date.now() - 7 * 86_400_000))).toBe(1);
-    expect(await outboxStats(getDb())).toEqual({ pending: 1, processing: 0, failed: 0, done: 1 });
+    expect(await outboxStats(getDb())).toEqual({ pending: 1, processing: 0, failed: 0, done: 1, held: 0 });
   });
 
   if (backend.kind === 'postgres') {

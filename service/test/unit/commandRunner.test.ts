@@ -30,7 +30,7 @@ function target(state: Partial<State> = {}, extra: Partial<CommandTarget> = {}):
     restartInitialSync: record('restartInitialSync'),
     syncRecords: async (ids) => {
       calls.push(`syncRecords ${ids.join(',')}`);
-      return { applied: ids.length, skipped: [] };
+      return { applied: ids.length, retried: 0, skipped: [] };
     },
     forget: async (revert) => {
       calls.push(`forget ${revert}`);

@@ -36,4 +36,14 @@ describe('mass-deletion guard', () => {
     });
     expect(decideMassDelete(input({ linked: 10, incoming: 0, alreadyHeld: 6 }))).toEqual({ hold: false, reason: null });
   });
+
+  it('words a hold of directory deletes as Salesforce records that would be deleted', () => {
+    expect(decideMassDelete(input({ linked: 50, incoming: 6, side: 'telephony' }))).toEqual({
+      hold: true,
+      reason:
+        'mass deletion held: contacts deleted in the directory would delete 6 of 50 linked Salesforce records (12.0 %), above the 10 % threshold. ' +
+        'Resume the sync to send the deletes to Salesforce, or discard them to keep the records',
+    });
+    expect(decideMassDelete(input({ linked: 50, incoming: 5, side: 'telephony' })).hold).toBe(false);
+  });
 });

@@ -7,6 +7,7 @@ import * as writeBack from './006_write_back';
 import * as severalOrgs from './007_several_orgs';
 import * as statusReporting from './008_status_reporting';
 import * as applyRules from './009_apply_rules';
+import * as sharedPause from './010_shared_pause';
 
 export interface Migration {
   /** Ordering key, never reused or renumbered once released. */
@@ -26,4 +27,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 7, ...severalOrgs },
   { version: 8, ...statusReporting },
   { version: 9, ...applyRules },
+  { version: 10, ...sharedPause },
 ];

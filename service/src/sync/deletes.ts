@@ -6,6 +6,7 @@ import { deleteLink, findLinkByRecord, findLinksByContact } from './links';
 import { recordAudit, type AuditOrigin } from '../store/audit';
 import { contactView } from './contactView';
 import { promoteNextPrimary } from './promotion';
+import { getRecordHealth } from '../store/recordHealth';
 import {
   countLinks,
   countRecentDeletes,
@@ -97,10 +98,10 @@ export async function applySalesforceDelete(
   const before = await getContact(tx, link.contactId);
   await deleteLink(tx, link.id);
   const otherLinks = before ? (await findLinksByContact(tx, before.id)).length : 0;
-  const why = keep ?? keptBecause(settings.policy, before, otherLinks);
+  const why = keep ?? keptBecause(settings.policy, before, otherLinks, candidate.cause);
   const remove = before !== null && why === null;
   if (remove) await deleteContact(tx, before.id);
-  const cause = candidate.cause === 'out-of-scope' ? `${candidate.sobject} ${candidate.recordId} left the sync's scope` : `${candidate.sobject} ${candidate.recordId} deleted`;
+  const cause = `${candidate.sobject} ${candidate.recordId} ${CAUSE_TEXT[candidate.cause]}`;
   await recordAudit(tx, {
     orgId: settings.orgId,
     contactId: before?.id ?? null,
@@ -116,11 +117,20 @@ export async function applySalesforceDelete(
   return { outcome: remove ? 'deleted' : 'unlinked', contactId: link.contactId };
 }
 
-/** Why a gone record's directory contact stays, or null when it goes with it. */
-function keptBecause(policy: SyncPolicy, contact: DirectoryContact | null, otherLinks: number): string | null {
+const CAUSE_TEXT: Record<DeleteCandidate['cause'], string> = {
+  deleted: 'deleted',
+  'out-of-scope': "left the sync's scope",
+  excluded: 'excluded by the validity rules',
+};
+
+/**
+ * Why a gone record's directory contact stays, or null when it goes with it. An excluded record's
+ * contact leaves whatever the delete propagation says: the rules keep it out of the directory.
+ */
+function keptBecause(policy: SyncPolicy, contact: DirectoryContact | null, otherLinks: number, cause: DeleteCandidate['cause']): string | null {
   if (contact === null) return 'the directory contact was already gone';
   if (policy.direction === 'toSalesforce') return 'contact kept: the sync runs telephony → Salesforce only';
-  if (!deletesPropagate(policy)) return 'contact kept: deletes do not propagate to telephony';
+  if (cause !== 'excluded' && !deletesPropagate(policy)) return 'contact kept: deletes do not propagate to telephony';
   if (contact.source !== 'salesforce') return 'contact kept: it was created in the phone system';
   if (otherLinks > 0) return `contact kept: still linked to ${otherLinks} other record(s)`;
   return null;
@@ -151,6 +161,8 @@ export async function decideHeldDeletes(db: Database, settings: OrgSyncSettings,
       const held = await takeHeldDeletes(tx, settings.orgId, HELD_BATCH);
       for (const h of held) {
         const rule = approve ? 'held delete approved by an admin' : 'held delete discarded by an admin';
+        // An exclusion whose entry is gone meanwhile (the sync was deleted and set up again) is not applied.
+        if (h.cause === 'excluded' && (await getRecordHealth(tx, settings.orgId, 'salesforce', h.recordId))?.state !== 'excluded') continue;
         await applySalesforceDelete(tx, settings, h, rule, 'system', approve ? undefined : 'contact kept: the admin discarded the delete');
       }
       return held.length;

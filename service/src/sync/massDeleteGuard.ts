@@ -76,7 +76,8 @@ export function decideMassDelete(input: GuardInput): GuardDecision {
 export interface DeleteCandidate {
   recordId: string;
   sobject: SyncedObject;
-  cause: 'deleted' | 'out-of-scope';
+  /** excluded: the validity rules now keep the record out, and its contact would leave the directory. */
+  cause: 'deleted' | 'out-of-scope' | 'excluded';
 }
 
 export interface HeldDelete extends DeleteCandidate {
@@ -89,11 +90,15 @@ export async function countLinks(q: Queryable, orgId: string): Promise<number> {
   return Number(rows[0]?.n ?? 0);
 }
 
-/** Salesforce deletes applied from change events in the guard's window (as the audit log records them). */
+/**
+ * Salesforce deletes applied from change events in the guard's window (as the audit log records them),
+ * and exclusions that took a linked record's contact out of the directory.
+ */
 export async function countRecentDeletes(q: Queryable, orgId: string): Promise<number> {
   const { rows } = await q.query<{ n: string }>(
     `SELECT count(*) AS n FROM audit_log
-      WHERE org_id = $1 AND origin = 'salesforce' AND action IN ('delete', 'unlink')
+      WHERE org_id = $1 AND origin = 'salesforce'
+        AND (action IN ('delete', 'unlink') OR (action = 'excluded' AND before IS NOT NULL))
         AND at > now() - make_interval(mins => $2)`,
     [orgId, EVENT_WINDOW_MINUTES],
   );

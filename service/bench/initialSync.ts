@@ -29,13 +29,12 @@ export async function runInitialSyncBench(options: { contacts: number }): Promis
     peakRss = Math.max(peakRss, process.memoryUsage.rss());
   }, 50);
   // The load's own account of where its time went (writing vs waiting for pages), from its log.
-  const timing = { writeMs: 0, waitMs: 0 };
+  const timing = { writeMs: 0, waitMs: 0, lookupMs: 0, batchMs: 0, perRecordMs: 0 };
   const logger = pino({ level: 'info' }, {
     write(line: string) {
-      const entry = JSON.parse(line) as { msg?: string; writeMs?: number; waitMs?: number };
+      const entry = JSON.parse(line) as { msg?: string } & Partial<typeof timing>;
       if (entry.msg !== 'initial sync loaded an object') return;
-      timing.writeMs += entry.writeMs ?? 0;
-      timing.waitMs += entry.waitMs ?? 0;
+      for (const key of Object.keys(timing) as Array<keyof typeof timing>) timing[key] += entry[key] ?? 0;
     },
   });
   const service = await startService(config, { logger, db: scratch.db, initialSync: true });
@@ -55,6 +54,9 @@ export async function runInitialSyncBench(options: { contacts: number }): Promis
     figure(`${label}: peak RSS of the service process`, peakRss / 1024 / 1024, 'MB', TARGET_RSS_MB);
     figure(`${label}: time spent writing pages to the directory`, timing.writeMs / 1000, 's', target);
     figure(`${label}: time spent waiting for the next page (download, parse, map)`, timing.waitMs / 1000, 's', 0);
+    figure(`${label}: of the writes, looking up what the directory knows of each page's rows`, timing.lookupMs / 1000, 's', 0);
+    figure(`${label}: of the writes, set-based inserts (contacts, phones, links, exclusions)`, timing.batchMs / 1000, 's', 0);
+    figure(`${label}: of the writes, per-record rules (joins by match key, known records)`, timing.perRecordMs / 1000, 's', 0);
     const { rows } = await scratch.db.query<{ batched: number }>(
       `SELECT coalesce(sum((after->>'records')::int), 0)::int AS batched FROM audit_log WHERE action = 'create' AND rule LIKE 'initial sync % in one batch %'`,
     );

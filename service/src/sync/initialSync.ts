@@ -128,8 +128,9 @@ async function loadObject(run: Run, objectName: SyncedObject, checkpoint: Object
 
   const position = { jobId: checkpoint.jobId, locator: checkpoint.nextLocator, lastRecordId: checkpoint.lastRecordId, pages: checkpoint.pagesDone };
   let applied = 0;
-  // Where the time goes, for the log: writing to the directory vs waiting for Salesforce's pages.
-  const timing = { writeMs: 0, waitMs: 0 };
+  // Where the time goes, for the log: waiting for Salesforce's pages vs writing them, and within the
+  // writes, the lookups, the set-based statements and the per-record rules.
+  const timing = { writeMs: 0, waitMs: 0, lookupMs: 0, batchMs: 0, perRecordMs: 0 };
   for (let attempt = 1; ; attempt++) {
     try {
       if (!position.jobId) {
@@ -145,6 +146,9 @@ async function loadObject(run: Run, objectName: SyncedObject, checkpoint: Object
         timing.waitMs += writing - waited;
         const outcome = await writePage(run, objectName, page, rows, position.pages + 1);
         timing.writeMs += Date.now() - writing;
+        timing.lookupMs += outcome.ms.lookup;
+        timing.batchMs += outcome.ms.batch;
+        timing.perRecordMs += outcome.ms.perRecord;
         position.locator = page.nextLocator;
         position.lastRecordId = rows[rows.length - 1]?.record.id ?? position.lastRecordId;
         position.pages++;
@@ -166,7 +170,8 @@ async function loadObject(run: Run, objectName: SyncedObject, checkpoint: Object
   tracker.finish(objectName);
   await refreshLoadedTableStatistics(db);
   options.onProgress?.(tracker.snapshot());
-  logger.info({ object: objectName, records: applied, ...timing }, 'initial sync loaded an object');
+  const ms = Object.fromEntries(Object.entries(timing).map(([k, v]) => [k, Math.round(v)]));
+  logger.info({ object: objectName, records: applied, ...ms }, 'initial sync loaded an object');
   return applied;
 }
 

@@ -44,6 +44,8 @@ export interface PageOutcome {
   excluded: number;
   /** Rows that went through the per-record rules (linked, possible match, known health entry). */
   perRecord: number;
+  /** Where the page's time went, in ms: finding what is known of its rows, the set-based writes, the per-record rules. */
+  ms: { lookup: number; batch: number; perRecord: number };
 }
 
 /** Maps a page of Bulk API rows (pure CPU work: done while the previous page is being written). */
@@ -84,6 +86,7 @@ export async function applySnapshotPage(
   label: string,
 ): Promise<PageOutcome> {
   const { orgId } = settings;
+  const clock = stopwatch();
   const ids = rows.map((r) => r.record.id);
   const linked = await linkedRecordIds(tx, orgId, ids);
   const withHealth = await recordIdsWithHealth(tx, orgId, ids);
@@ -91,6 +94,7 @@ export async function applySnapshotPage(
   const batchable = settings.policy.direction !== 'toSalesforce';
   const fresh = rows.filter((r) => batchable && !linked.has(r.record.id) && !withHealth.has(r.record.id));
   const taken = await takenKeysOf(tx, fresh.filter((r) => r.verdict.ok));
+  const lookup = clock.lap();
 
   const contacts: NewBulkContact[] = [];
   const links: NewBulkLink[] = [];
@@ -131,12 +135,25 @@ export async function applySnapshotPage(
   await insertExclusionsBulk(tx, orgId, exclusions);
   await summarise(tx, orgId, 'create', `${label}: ${links.length} new contacts and links in one batch (no match by the match keys)`, links);
   await summarise(tx, orgId, 'excluded', `${label}: ${exclusions.length} records excluded by the validity rules (reasons in record health)`, exclusions);
+  const batch = clock.lap();
   // In page order: a join may match a contact an earlier row of the page created or changed.
   for (const row of rows) {
     if (joins.has(row)) await joinOrCreate({ tx, settings, objectName, record: row.record, values: row.values, sfHash: row.sfHash, fields: row.fields, rule: label });
     else if (perRecord.has(row)) await applyUpsert(tx, settings, objectName, row.record, label);
   }
-  return { created: links.length, excluded: exclusions.length, perRecord: perRecord.size + joins.size };
+  return { created: links.length, excluded: exclusions.length, perRecord: perRecord.size + joins.size, ms: { lookup, batch, perRecord: clock.lap() } };
+}
+
+function stopwatch(): { lap(): number } {
+  let last = performance.now();
+  return {
+    lap() {
+      const now = performance.now();
+      const ms = now - last;
+      last = now;
+      return ms;
+    },
+  };
 }
 
 async function takenKeysOf(tx: Queryable, rows: SnapshotRow[]): Promise<Set<string>> {

@@ -123,18 +123,20 @@ export class StatusReporter {
     const { source, logger } = this.options;
     const syncId = source.syncId();
     if (!syncId || !source.reporting()) return;
-    // While the initial sync loads, its progress is the news: the counters and the record status fields
-    // are full scans of the links it is writing (seconds each at a million rows), so they wait for the end.
+    // While the initial sync loads, its progress is the news: the counters, the sync error records and
+    // the record status fields read (and write) what the load is writing — scans of a million links,
+    // thousands of error rows per flush — and would slow it down, so they wait for its end.
     const loading = source.initialSync().state === 'running';
     if (!loading) await this.refreshCounts();
     await this.sendSyncStatus(syncId).catch((err: unknown) => logger.error({ err }, 'could not report the sync status to the org'));
+    if (loading) return;
     const limit = this.options.maxRecordsPerFlush ?? 2000;
     const { db, orgId, conn, namespace } = this.options;
     await sendSyncErrors({ db, orgId, conn, namespace, logger, syncId, limit }).catch((err: unknown) =>
       logger.error({ err }, 'could not send the sync error records to the org'),
     );
     // Paused means no writes to the org's records; the fields catch up on resume.
-    if (source.paused() || loading) return;
+    if (source.paused()) return;
     await sendRecordStatuses({ db, orgId, writer: this.records, logger, limit: this.options.maxRecordStatusesPerFlush ?? 20_000 }).catch((err: unknown) =>
       logger.error({ err }, 'could not write the record status fields'),
     );

@@ -4,6 +4,7 @@ import { findLinkByRecord } from '../../src/sync/links';
 import { countContacts, getContact, insertContact } from '../../src/directory/contacts';
 import { normalizePhone } from '../../src/sync/phones';
 import { listOutbox } from '../../src/store/outbox';
+import { countRecordHealth } from '../../src/store/recordHealth';
 
 const SEED = { contacts: 40, leads: 15, businessAccounts: 4, personAccounts: 6, users: 3 };
 
@@ -93,7 +94,7 @@ describe('changes during the initial sync', () => {
     await stack?.close();
   });
 
-  it('reports progress while loading, and leaves the counters and record status fields for the end', async () => {
+  it('reports progress while loading, and leaves the counters, error records and record status fields for the end', async () => {
     await hold!.reached;
     const store = stack.emulator.org.store;
     const runtime = stack.service.orgs[0];
@@ -101,14 +102,16 @@ describe('changes during the initial sync', () => {
     // The first page is written while the second is held (pages are read one ahead).
     await eventually(() => runtime.status().initialSync.done === PAGE, 'the first page written');
     const writes: string[] = [];
-    const off = store.onCommit((batch) => (batch.sobject === 'Contact' || batch.sobject === 'Lead') && writes.push(`${batch.sobject} ${batch.operation}`));
+    const watched = ['Contact', 'Lead', 'Switchboard_Sync_Error__c'];
+    const off = store.onCommit((batch) => watched.includes(batch.sobject) && writes.push(`${batch.sobject} ${batch.operation}`));
     try {
       await runtime.reporter.flush();
     } finally {
       off();
     }
-    // The first page is in the directory, but neither counted nor written back onto the records yet.
+    // The first page is in the directory, with its exclusions, but neither counted nor written back onto the records yet.
     expect(await countContacts(stack.db)).toBeGreaterThanOrEqual(PAGE / 2);
+    expect((await countRecordHealth(stack.db, 'primary')).excluded).toBeGreaterThan(0);
     expect(sync()).toMatchObject({ Status__c: 'InitialSync', Initial_Sync_Done__c: PAGE, Initial_Sync_Total__c: 30, Synced_Count__c: 0 });
     expect(writes).toEqual([]);
     expect(store.get('Contact', store.idFor('Contact', 0))?.Switchboard_Sync_State__c ?? null).toBeNull();
@@ -140,6 +143,8 @@ describe('changes during the initial sync', () => {
     const sync = store.get('Switchboard_Sync__c', store.idFor('Switchboard_Sync__c', 0));
     const linked = await stack.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM links WHERE org_id = 'primary'`);
     expect(sync).toMatchObject({ Status__c: 'Active', Synced_Count__c: linked.rows[0].n });
+    // The exclusions found during the load are error records now.
+    expect([...store.scan('Switchboard_Sync_Error__c')].length).toBeGreaterThan(0);
     expect(store.get('Contact', id)?.Switchboard_Sync_State__c).toBe('InSync');
   });
 });

@@ -18,6 +18,13 @@ export interface SubscriberOptions {
   loadReplayId(): Promise<number | null>;
   /** Applies one event and stores its replay id in the same transaction. Throwing means "not applied". */
   handle(event: RawPubSubEvent): Promise<void>;
+  /**
+   * Applies several queued events, in order, in one transaction with the last one's replay id (all or
+   * none). When given, the events already received are applied by up to maxEventsPerApply at a time.
+   */
+  handleBatch?(events: RawPubSubEvent[]): Promise<void>;
+  /** Most events one handleBatch call takes (default 25). */
+  maxEventsPerApply?: number;
   /** The stored replay id is past retention: forget it and reconcile, then the subscriber starts fresh. */
   onReplayExpired(): Promise<void>;
   /** Events requested per flow-control round (Pub/Sub caps a request at 100). */
@@ -33,7 +40,8 @@ type CallbackType = 'event' | 'lastEvent' | 'error' | 'end' | 'grpcStatus' | 'gr
  * Keeps one Pub/Sub subscription alive for one org and topic. The client library neither reconnects nor
  * refreshes tokens, and it reuses an old stream (and old callback) when asked to subscribe twice, so every
  * attempt gets a new client. Events are applied strictly one after another; more are requested only when
- * the previous batch is applied (real back-pressure). After any failure the subscriber resumes from the
+ * the previous batch is applied (real back-pressure); events already received may be applied several
+ * per transaction (handleBatch). After any failure the subscriber resumes from the
  * replay id stored with the last committed event, so delivery is at-least-once and the handler's
  * idempotency makes the effect exactly-once.
  */
@@ -171,12 +179,14 @@ export class ChangeSubscriber extends EventEmitter {
   private drain(generation: number): void {
     this.draining = this.draining.then(async () => {
       while (this.queue.length > 0 && generation === this.generation) {
-        const event = this.queue[0];
+        const { handleBatch, maxEventsPerApply } = this.options;
+        const events = handleBatch ? this.queue.slice(0, maxEventsPerApply ?? 25) : this.queue.slice(0, 1);
         try {
-          await this.options.handle(event);
-          this.queue.shift();
+          if (handleBatch && events.length > 1) await handleBatch(events);
+          else await this.options.handle(events[0]);
+          this.queue.splice(0, events.length);
           this.attempt = 0;
-          this.emit('applied', event);
+          for (const event of events) this.emit('applied', event);
         } catch (err) {
           this.queue = [];
           this.fail(generation, err);

@@ -10,9 +10,8 @@ import { orgApiBudget, type ApiBudgetStatus } from './apiBudget';
 import { getOrg, orgPause, setOrgPause, updateOrgSettings, upsertOrg } from '../store/orgs';
 import { Leadership, type Role } from '../store/leadership';
 import { runSystemsCheck } from './systemsCheck';
-import { clearReplayId, getReplayId, saveReplayId } from '../store/checkpoints';
-import { recordAudit } from '../store/audit';
-import { applyChangeEvent, type ApplyResult } from './applyChange';
+import { clearReplayId, getReplayId } from '../store/checkpoints';
+import { applyChangeEvents, type ApplyResult, type DeliveredEvent } from './applyChange';
 import { WriteBackWorker } from './writeBack';
 import { runInitialSync, storedInitialSyncStatus } from './initialSync';
 import { clearCheckpoints } from './initialSyncCheckpoint';
@@ -25,7 +24,7 @@ import { forgetSync, type ForgetResult } from './forgetSync';
 import { syncRecordsNow } from './syncRecordsNow';
 import type { SettingsProblem, SyncSettings } from './syncSettings';
 import { DEFAULT_MAPPINGS } from './fieldMap';
-import { replayIdFromBytes, replayIdToBytes } from './replayId';
+import { replayIdFromBytes } from './replayId';
 import { DEFAULT_POLICY, policyOf, type OrgSyncSettings } from './context';
 import { runReconcile, type ReconcileResult } from './reconcile';
 import { ReconcileScheduler, ReconcileUnavailableError, type ReconcileStatus } from './reconcileScheduler';
@@ -160,6 +159,7 @@ export class OrgRuntime implements CommandTarget {
         return bytes ? replayIdFromBytes(bytes) : null;
       },
       handle: (event) => this.handleEvent(event).then(() => undefined),
+      handleBatch: (events) => this.handleEvents(events).then(() => undefined),
       onReplayExpired: async () => {
         this.needsReconcile = true;
         // The changes of the gap came in no event we can replay: the reconcile is their recovery path.
@@ -452,32 +452,26 @@ export class OrgRuntime implements CommandTarget {
 
   /** Decodes and applies one event; an unreadable event is recorded and skipped, never retried forever. */
   async handleEvent(raw: RawPubSubEvent): Promise<ApplyResult | null> {
-    const { db, connection } = this.options;
-    let result: ApplyResult | null = null;
-    try {
-      const event = decodeChangeEvent(raw, connection.namespace);
-      result = await applyChangeEvent(db, this.settings, this.topic, event);
-      if (result.outcomes.some((o) => o.outcome === 'held')) await this.holdDeletes();
-    } catch (err) {
-      if (!(err instanceof ChangeEventError)) throw err;
-      this.logger.error({ eventId: err.eventId, field: err.field, reason: err.message }, 'change event rejected');
-      await db.transaction(async (tx) => {
-        await recordAudit(tx, {
-          orgId: connection.id,
-          contactId: null,
-          recordId: null,
-          origin: 'salesforce',
-          action: 'rejected',
-          rule: err.message,
-          before: null,
-          after: null,
-        });
-        await saveReplayId(tx, connection.id, this.topic, replayIdToBytes(raw.replayId));
-      });
-    }
-    this.eventsApplied++;
-    this.lastEventAt = new Date().toISOString();
+    const [result] = await this.handleEvents([raw]);
     return result;
+  }
+
+  /** Decodes and applies a burst of events in one transaction (applyChangeEvents), in order. */
+  async handleEvents(raws: RawPubSubEvent[]): Promise<Array<ApplyResult | null>> {
+    const delivered = raws.map((raw): DeliveredEvent => {
+      try {
+        return { event: decodeChangeEvent(raw, this.options.connection.namespace), replayId: raw.replayId };
+      } catch (err) {
+        if (!(err instanceof ChangeEventError)) throw err;
+        this.logger.error({ eventId: err.eventId, field: err.field, reason: err.message }, 'change event rejected');
+        return { rejected: err.message, replayId: raw.replayId };
+      }
+    });
+    const results = await applyChangeEvents(this.options.db, this.settings, this.topic, delivered);
+    if (results.some((r) => r?.outcomes.some((o) => o.outcome === 'held'))) await this.holdDeletes();
+    this.eventsApplied += raws.length;
+    this.lastEventAt = new Date().toISOString();
+    return results;
   }
 
   status(): OrgStatus {

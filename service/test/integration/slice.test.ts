@@ -3,6 +3,8 @@ import { getContact } from '../../src/directory/contacts';
 import { listAudit } from '../../src/store/audit';
 import { outboxStats } from '../../src/store/outbox';
 import { decodeStoredEvent, eventBusOf } from '../../emulator/pubsub/eventBus';
+import { getReplayId } from '../../src/store/checkpoints';
+import { replayIdFromBytes } from '../../src/sync/replayId';
 
 const TOPIC = '/event/Switchboard_Change__e';
 
@@ -142,6 +144,22 @@ describe('first vertical slice: one contact, both directions, through the org em
     expect(after?.version).toBe(contact.version);
     const audit = await listAudit(stack.db, { contactId: contact.id, limit: 10 });
     expect(audit).toHaveLength(1);
+  });
+
+  it('applies a burst of events in one transaction, passing an unreadable one, and keeps the last replay id', async () => {
+    const org = stack.service.orgs[0];
+    await org.pause();
+    const ids = [0, 1, 2].map((i) => uiCreate(stack, 'Contact', { FirstName: 'Burst', LastName: `Event ${i}`, Phone: `+1 908 555 01${i}0` }));
+    const retained = eventBusOf(stack.emulator.org).retained(TOPIC).slice(-3);
+    const raws = retained.map((r) => ({ id: r.event.id, schemaId: r.event.schemaId, replayId: Number(r.replay), payload: decodeStoredEvent(r) }));
+    const unreadable = { ...raws[0], id: 'unreadable-1', payload: { ...raws[0].payload, Payload__c: 'not json' } };
+
+    const results = await org.handleEvents([raws[0], unreadable, raws[1], raws[2]]);
+    expect(results.map((r) => (r === null ? null : r.outcomes.map((o) => o.outcome)))).toEqual([['created'], null, ['created'], ['created']]);
+    for (const id of ids) expect(await linkedContact(stack, id)).toMatchObject({ firstName: 'Burst' });
+    expect(replayIdFromBytes((await getReplayId(stack.db, 'primary', TOPIC))!)).toBe(raws[2].replayId);
+    expect((await listAudit(stack.db, { limit: 20 })).some((e) => e.action === 'rejected' && (e.rule ?? '').includes('Payload__c'))).toBe(true);
+    await org.resume();
   });
 
   it('resubscribes by itself after the stream drops, and loses no change', async () => {

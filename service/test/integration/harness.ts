@@ -245,6 +245,21 @@ export function quietCreate(stack: Stack, sobject: SyncedSObject, rows: Array<Re
   return checked('create', stack.emulator.org.store.insert(sobject, rows, stack.emulator.org.integrationUser));
 }
 
+/**
+ * `count` Contacts made without events (`${firstName}`, `${lastName} i`, phones +1 415 555 from `firstPhone` on),
+ * then linked by a reconcile of the first org: a known set of linked records for a test. Returns their ids.
+ */
+export async function linkedQuietContacts(stack: Stack, options: { count: number; firstName: string; lastName: string; firstPhone: number }): Promise<string[]> {
+  const { count, firstName, lastName, firstPhone } = options;
+  const ids = quietCreate(
+    stack,
+    'Contact',
+    Array.from({ length: count }, (_, i) => ({ FirstName: firstName, LastName: `${lastName} ${i}`, Phone: `+1 415 555 ${String(firstPhone + i)}` })),
+  );
+  await stack.service.orgs[0].runReconcileNow();
+  return ids;
+}
+
 export function quietUpdate(stack: Stack, sobject: SyncedSObject, id: string, fields: Record<string, unknown>): void {
   checked('update', stack.emulator.org.store.update(sobject, [{ Id: id, ...fields }], stack.emulator.org.integrationUser));
 }

@@ -1,4 +1,4 @@
-import { eventually, quietCreate, quietDelete, startStack, updateSyncRecord, type Stack } from './harness';
+import { eventually, linkedQuietContacts, quietDelete, startStack, updateSyncRecord, type Stack } from './harness';
 import { countContacts } from '../../src/directory/contacts';
 import { listAudit } from '../../src/store/audit';
 import { countLinks } from '../../src/sync/massDeleteGuard';
@@ -24,12 +24,7 @@ describe('mass-deletion guard', () => {
 
   beforeAll(async () => {
     stack = await startStack();
-    ids = quietCreate(
-      stack,
-      'Contact',
-      Array.from({ length: 30 }, (_, i) => ({ FirstName: 'Bulk', LastName: `Contact ${i}`, Phone: `+1 415 555 ${String(1000 + i)}` })),
-    );
-    await runtime().runReconcileNow();
+    ids = await linkedQuietContacts(stack, { count: 30, firstName: 'Bulk', lastName: 'Contact', firstPhone: 1000 });
     expect(await linked(ids)).toBe(30);
   });
 

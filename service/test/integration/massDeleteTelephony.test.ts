@@ -1,4 +1,4 @@
-import { eventually, quietCreate, startStack, updateSyncRecord, type Stack } from './harness';
+import { eventually, linkedQuietContacts, startStack, updateSyncRecord, type Stack } from './harness';
 import { listAudit } from '../../src/store/audit';
 import { outboxStats } from '../../src/store/outbox';
 
@@ -33,12 +33,7 @@ describe('mass-deletion guard for deletes made in the directory', () => {
 
   beforeAll(async () => {
     stack = await startStack();
-    ids = quietCreate(
-      stack,
-      'Contact',
-      Array.from({ length: 40 }, (_, i) => ({ FirstName: 'Phone', LastName: `Book ${i}`, Phone: `+1 415 555 ${String(2000 + i)}` })),
-    );
-    await runtime().runReconcileNow();
+    ids = await linkedQuietContacts(stack, { count: 40, firstName: 'Phone', lastName: 'Book', firstPhone: 2000 });
     await updateSyncRecord(stack, { Propagate_Deletes_To_Salesforce__c: true, Mass_Delete_Threshold__c: 10 });
   });
 

@@ -1,4 +1,4 @@
-import { eventually, quietCreate, startStack, type Stack } from './harness';
+import { eventually, linkedQuietContacts, startStack, type Stack } from './harness';
 import { countLinks } from '../../src/sync/massDeleteGuard';
 import { getRecordHealth } from '../../src/store/recordHealth';
 import { listAudit } from '../../src/store/audit';
@@ -27,12 +27,7 @@ describe('mass-deletion guard for exclusions', () => {
 
   beforeAll(async () => {
     stack = await startStack();
-    ids = quietCreate(
-      stack,
-      'Contact',
-      Array.from({ length: 20 }, (_, i) => ({ FirstName: 'Valid', LastName: `Number ${i}`, Phone: `+1 415 555 ${String(3000 + i)}` })),
-    );
-    await runtime().runReconcileNow();
+    ids = await linkedQuietContacts(stack, { count: 20, firstName: 'Valid', lastName: 'Number', firstPhone: 3000 });
     base = await countLinks(stack.db, ORG);
     expect(base).toBeGreaterThanOrEqual(20);
     // Five removals must be above the 10 % threshold for the guard to trip at the fifth.

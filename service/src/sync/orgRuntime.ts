@@ -31,7 +31,7 @@ import { ReconcileScheduler, ReconcileUnavailableError, type ReconcileStatus } f
 import { decideHeldDeletes } from './deletes';
 import { heldSummary } from './massDeleteGuard';
 import { decideQueuedDeletes, guardQueuedDeletes } from './telephonyDeleteGuard';
-import { heldOutboxDeletes } from '../store/outbox';
+import { heldOutboxDeletes } from '../store/heldOutboxDeletes';
 import { scopeProblems } from './scope';
 
 export interface OrgConnectionSettings extends OrgAuthSettings {

@@ -1,5 +1,5 @@
 import type { Database, Queryable } from '../store/types';
-import { countUnapprovedDeletes, decideHeldOutboxDeletes, heldOutboxDeletes, holdUnapprovedDeletes } from '../store/outbox';
+import { countUnapprovedDeletes, decideHeldOutboxDeletes, heldOutboxDeletes, holdUnapprovedDeletes } from '../store/heldOutboxDeletes';
 import { recordAudit } from '../store/audit';
 import { countLinks, decideMassDelete, EVENT_WINDOW_MINUTES, heldSummary } from './massDeleteGuard';
 import type { OrgSyncSettings } from './context';

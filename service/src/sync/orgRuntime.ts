@@ -234,9 +234,10 @@ export class OrgRuntime implements CommandTarget {
     const { connection, db } = this.options;
     await upsertOrg(db, { id: connection.id, name: connection.name, loginUrl: connection.loginUrl });
     await this.reloadSettings();
-    this.paused = await this.pausedNow();
+    const shared = await orgPause(db, connection.id);
+    this.paused = shared !== null || this.sync?.status === 'Paused';
     // From here on the shared flag is the one truth every instance follows (followSharedPause).
-    if (this.paused) await setOrgPause(db, connection.id, { reason: null });
+    if (this.paused && !shared) await setOrgPause(db, connection.id, { reason: null });
     if (!this.paused) this.writeBack.start();
     this.held = await this.heldNow();
     // Every instance schedules it; the reconcile lease lets one run per org at a time.

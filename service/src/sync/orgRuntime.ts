@@ -541,7 +541,8 @@ export class OrgRuntime implements CommandTarget {
    */
   private async followSharedPause(): Promise<void> {
     if (!this.started || this.stopping) return;
-    const shared = (await orgPause(this.options.db, this.options.connection.id)) !== null;
+    const pause = await orgPause(this.options.db, this.options.connection.id);
+    const shared = pause !== null;
     if (shared === this.paused) return;
     this.paused = shared;
     this.held = await this.heldNow();
@@ -555,7 +556,8 @@ export class OrgRuntime implements CommandTarget {
       this.writeBack.start();
     }
     this.logger.info({ paused: shared }, shared ? 'the sync was paused by another instance' : 'the sync was resumed by another instance');
-    await this.reporter.flush();
+    // The reason (the mass-deletion guard's, tripped on another instance) is what the org should show.
+    await this.reporter.flush(pause ? (pause.reason ?? undefined) : null);
   }
 
   /** Paused by the org's sync record, or by a pause another instance of the service recorded. */

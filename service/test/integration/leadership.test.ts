@@ -1,5 +1,5 @@
 import pino from 'pino';
-import { eventually, linkedContact, startStack, uiCreate, type Stack } from './harness';
+import { eventually, linkedContact, linkedQuietContacts, startStack, uiCreate, updateSyncRecord, type Stack } from './harness';
 import { startService, type RunningService } from '../../src/service';
 import { openDatabase } from '../../src/store/db';
 import { Leadership } from '../../src/store/leadership';
@@ -89,6 +89,32 @@ onPostgres('subscriber election: two service instances on one Postgres (needs DA
 
     await leader.resume();
     await eventually(() => stack.emulator.org.store.get('Contact', id)?.Title === 'During the pause', 'the held write-back sent after resume');
+  });
+
+  it('a mass deletion held on the follower pauses the leader too, which reports why to the org', async () => {
+    const [leader, follower] = [stack.service.orgs[0], second.orgs[0]];
+    await updateSyncRecord(stack, { Propagate_Deletes_To_Salesforce__c: true });
+    await follower.reloadSettings();
+    const recordIds = await linkedQuietContacts(stack, { count: 8, firstName: 'Follower', lastName: 'Deleted', firstPhone: 4000 });
+    // Only the follower's worker drains the outbox, so the guard trips there.
+    await leader.writeBack.stop();
+    for (const recordId of recordIds) {
+      const contact = await linkedContact(stack, recordId);
+      const res = await fetch(`${second.url}/api/v1/contacts/${contact!.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${second.apiToken}` } });
+      expect(res.status).toBe(200);
+    }
+    await eventually(() => follower.status().paused || undefined, 'the follower to hold the deletes and pause');
+    await eventually(() => leader.status().paused || undefined, 'the leader to follow the pause');
+    expect(leader.status().held?.deletes).toBe(recordIds.length);
+    const sync = () => stack.emulator.org.store.get('Switchboard_Sync__c', stack.emulator.org.store.idFor('Switchboard_Sync__c', 0));
+    await eventually(() => (sync()?.Status__c === 'Paused' ? true : undefined), 'Paused in the org');
+    expect(String(sync()?.Last_Error__c)).toContain('mass deletion held: contacts deleted in the directory');
+    expect(recordIds.every((id) => stack.emulator.org.store.get('Contact', id) !== undefined)).toBe(true);
+
+    await leader.resume();
+    await eventually(() => (follower.status().paused ? undefined : true), 'the follower to follow the resume');
+    await eventually(() => recordIds.every((id) => stack.emulator.org.store.get('Contact', id) === undefined) || undefined, 'the approved deletes sent');
+    await updateSyncRecord(stack, { Propagate_Deletes_To_Salesforce__c: false });
   });
 
   it('hands over when the leader\'s database session dies: exactly one instance leads again', async () => {

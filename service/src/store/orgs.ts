@@ -121,3 +121,22 @@ export async function orgPause(q: Queryable, id: string): Promise<OrgPause | nul
   const row = rows[0];
   return row?.paused_at ? { since: iso(row.paused_at), reason: row.pause_reason } : null;
 }
+
+/** What every instance of the service follows for an org: the pause, and how often its settings were reloaded by the leader. */
+export async function sharedOrgState(q: Queryable, id: string): Promise<{ pause: OrgPause | null; settingsVersion: number }> {
+  const { rows } = await q.query<{ paused_at: Date | null; pause_reason: string | null; settings_version: number }>(
+    'SELECT paused_at, pause_reason, settings_version FROM org_connections WHERE id = $1',
+    [id],
+  );
+  const row = rows[0];
+  return { pause: row?.paused_at ? { since: iso(row.paused_at), reason: row.pause_reason } : null, settingsVersion: row?.settings_version ?? 0 };
+}
+
+/** The leader reloaded the org's settings: the other instances reload too when they see the new count. */
+export async function bumpSettingsVersion(q: Queryable, id: string): Promise<number> {
+  const { rows } = await q.query<{ settings_version: number }>(
+    'UPDATE org_connections SET settings_version = settings_version + 1 WHERE id = $1 RETURNING settings_version',
+    [id],
+  );
+  return rows[0]?.settings_version ?? 0;
+}

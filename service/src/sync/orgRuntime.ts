@@ -7,7 +7,7 @@ import { ChangeEventError, decodeChangeEvent, type RawPubSubEvent } from '../sal
 import { changeEventTopic } from '../salesforce/topics';
 import { JsforceRecordWriter } from '../salesforce/records';
 import { orgApiBudget, type ApiBudgetStatus } from './apiBudget';
-import { getOrg, orgPause, setOrgPause, updateOrgSettings, upsertOrg } from '../store/orgs';
+import { bumpSettingsVersion, getOrg, orgPause, setOrgPause, sharedOrgState, updateOrgSettings, upsertOrg } from '../store/orgs';
 import { Leadership, type Role } from '../store/leadership';
 import { runSystemsCheck } from './systemsCheck';
 import { clearReplayId, getReplayId } from '../store/checkpoints';
@@ -119,6 +119,8 @@ export class OrgRuntime implements CommandTarget {
   private initialAbort: AbortController | undefined;
   private stopping = false;
   private pauseWatch: NodeJS.Timeout | undefined;
+  /** The leader's count of settings reloads that this instance has loaded (see followOtherInstances). */
+  private settingsVersion = 0;
   private readonly logger: Logger;
   private sync: SyncSettings | null = null;
   private settingsProblems: SettingsProblem[] = [];
@@ -234,9 +236,10 @@ export class OrgRuntime implements CommandTarget {
     const { connection, db } = this.options;
     await upsertOrg(db, { id: connection.id, name: connection.name, loginUrl: connection.loginUrl });
     await this.reloadSettings();
-    const shared = await orgPause(db, connection.id);
+    const { pause: shared, settingsVersion } = await sharedOrgState(db, connection.id);
+    this.settingsVersion = settingsVersion;
     this.paused = shared !== null || this.sync?.status === 'Paused';
-    // From here on the shared flag is the one truth every instance follows (followSharedPause).
+    // From here on the shared flag is the one truth every instance follows (followOtherInstances).
     if (this.paused && !shared) await setOrgPause(db, connection.id, { reason: null });
     if (!this.paused) this.writeBack.start();
     this.held = await this.heldNow();
@@ -247,7 +250,7 @@ export class OrgRuntime implements CommandTarget {
     this.started = true;
     this.reporter.start();
     this.pauseWatch = setInterval(() => {
-      this.followSharedPause().catch((err: unknown) => this.logger.warn({ err }, 'could not read the shared pause state'));
+      this.followOtherInstances().catch((err: unknown) => this.logger.warn({ err }, 'could not read the state other instances share'));
     }, this.options.electionRetryMs ?? 5000);
     this.pauseWatch.unref();
   }
@@ -295,6 +298,8 @@ export class OrgRuntime implements CommandTarget {
         this.settingsProblems = [...this.settingsProblems, ...scopeProblems(sync.syncId, this.settings.policy)];
       }
       this.reconciler.setSchedule(this.settings.policy.schedule);
+      // The leader's reloads are counted for the other instances; at start every instance reads the count.
+      if (this.started && this.leadership.role === 'leader') this.settingsVersion = await bumpSettingsVersion(this.options.db, this.options.connection.id);
       for (const problem of problems) this.logger.warn(problem, 'sync configuration problem');
       if (ignoredSyncIds.length > 0) this.logger.warn({ ignoredSyncIds }, 'the org has more syncs than this connection runs; only the oldest is used');
       this.logger.info({ sync: sync?.syncId ?? null, status: sync?.status ?? null, problems: problems.length }, 'sync settings loaded');
@@ -536,12 +541,18 @@ export class OrgRuntime implements CommandTarget {
   }
 
   /**
-   * Another instance paused or resumed the org (the command reaches the elected one; the guard trips on
-   * any): this one follows, so no instance keeps applying, writing back or reconciling.
+   * What another instance did to the org: the leader reloaded the settings ("configuration changed"
+   * reaches it alone), so this one reloads too; or it paused or resumed (the command reaches the leader,
+   * the guard trips on any), so this one follows — no instance keeps applying, writing back or
+   * reconciling, or serves the phone API with old settings.
    */
-  private async followSharedPause(): Promise<void> {
+  private async followOtherInstances(): Promise<void> {
     if (!this.started || this.stopping) return;
-    const pause = await orgPause(this.options.db, this.options.connection.id);
+    const { pause, settingsVersion } = await sharedOrgState(this.options.db, this.options.connection.id);
+    if (settingsVersion !== this.settingsVersion && this.leadership.role !== 'leader') {
+      this.settingsVersion = settingsVersion;
+      await this.reloadSettings();
+    }
     const shared = pause !== null;
     if (shared === this.paused) return;
     this.paused = shared;

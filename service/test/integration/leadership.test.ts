@@ -94,7 +94,8 @@ onPostgres('subscriber election: two service instances on one Postgres (needs DA
   it('a mass deletion held on the follower pauses the leader too, which reports why to the org', async () => {
     const [leader, follower] = [stack.service.orgs[0], second.orgs[0]];
     await updateSyncRecord(stack, { Propagate_Deletes_To_Salesforce__c: true });
-    await follower.reloadSettings();
+    // The leader reloaded ("configuration changed" reaches it alone); the follower follows by itself.
+    await eventually(() => follower.settings.policy.propagateDeletes.toSalesforce || undefined, 'the follower to reload the settings');
     const recordIds = await linkedQuietContacts(stack, { count: 8, firstName: 'Follower', lastName: 'Deleted', firstPhone: 4000 });
     // Only the follower's worker drains the outbox, so the guard trips there.
     await leader.writeBack.stop();

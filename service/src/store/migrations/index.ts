@@ -8,6 +8,7 @@ import * as severalOrgs from './007_several_orgs';
 import * as statusReporting from './008_status_reporting';
 import * as applyRules from './009_apply_rules';
 import * as sharedPause from './010_shared_pause';
+import * as settingsVersion from './011_settings_version';
 
 export interface Migration {
   /** Ordering key, never reused or renumbered once released. */
@@ -28,4 +29,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 8, ...statusReporting },
   { version: 9, ...applyRules },
   { version: 10, ...sharedPause },
+  { version: 11, ...settingsVersion },
 ];

@@ -1,9 +1,10 @@
+import { queueRecordUpdate } from './queueUpdate';
 import type { Queryable } from '../store/types';
 import type { SfChangeRecord, SfValue, SyncedObject } from '../salesforce/changeEvent';
 import type { ContactFields, DirectoryContact } from '../directory/model';
 import { updateContact } from '../directory/contacts';
 import { createLink, updateLink, type Link, type LinkRole } from './links';
-import { enqueueOutbox, trimPendingUpdates } from '../store/outbox';
+import { trimPendingUpdates } from '../store/outbox';
 import { recordAudit } from '../store/audit';
 import { directoryToSf, mappingsFor, type TelField } from './fieldMap';
 import { stableHash } from './hash';
@@ -105,16 +106,7 @@ export async function commitResolution(ctx: ApplyContext, commit: Commit): Promi
     const payload = changedValues(desired, ctx.values);
     queued = Object.keys(payload);
     if (queued.length > 0) {
-      await enqueueOutbox(tx, {
-        orgId: settings.orgId,
-        contactId: after.id,
-        linkId: link.id,
-        sobject: ctx.objectName,
-        recordId: record.id,
-        operation: 'update',
-        payload,
-        payloadHash: stableHash(payload),
-      });
+      await queueRecordUpdate(tx, { orgId: settings.orgId, linkId: link.id, sobject: ctx.objectName, recordId: record.id }, after.id, payload);
     }
   }
   if (applies) await trimPendingUpdates(tx, settings.orgId, record.id, sfFieldsOf(ctx, commit.resolution.settledBySalesforce), stableHash);

@@ -1,8 +1,8 @@
+import { queueRecordUpdate } from './queueUpdate';
 import type { Database } from '../store/types';
 import type { OrgSyncSettings } from './context';
 import { getContact } from '../directory/contacts';
 import { findLinkByRecord } from './links';
-import { enqueueOutbox } from '../store/outbox';
 import { recordAudit } from '../store/audit';
 import { iso } from '../store/values';
 import { directoryToSf, sfToDirectory } from './fieldMap';
@@ -79,16 +79,7 @@ async function queueMissingWriteBack(db: Database, settings: OrgSyncSettings, re
     const edited = changedValues(directoryToSf(settings.mappings, link.sobject, contact), directoryToSf(settings.mappings, link.sobject, asSalesforceHasIt));
     const changed = changedValues(edited, link.sfValues);
     if (Object.keys(changed).length === 0) return false;
-    await enqueueOutbox(tx, {
-      orgId: settings.orgId,
-      contactId: contact.id,
-      linkId: link.id,
-      sobject: link.sobject,
-      recordId: link.recordId,
-      operation: 'update',
-      payload: changed,
-      payloadHash: stableHash(changed),
-    });
+    await queueRecordUpdate(tx, { orgId: settings.orgId, linkId: link.id, sobject: link.sobject, recordId: link.recordId }, contact.id, changed);
     await recordAudit(tx, {
       orgId: settings.orgId,
       contactId: contact.id,

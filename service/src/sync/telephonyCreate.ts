@@ -1,3 +1,4 @@
+import { queueRecordUpdate } from './queueUpdate';
 import type { Database, Queryable } from '../store/types';
 import type { ContactFields, DirectoryContact } from '../directory/model';
 import { getContact, insertContact } from '../directory/contacts';
@@ -251,16 +252,7 @@ export async function linkCreatedRecord(tx: Queryable, settings: OrgSyncSettings
   });
   const later = changedValues(desired, sfValues);
   if (Object.keys(later).length > 0) {
-    await enqueueOutbox(tx, {
-      orgId: created.orgId,
-      contactId: contact.id,
-      linkId: link.id,
-      sobject: created.sobject,
-      recordId: created.recordId,
-      operation: 'update',
-      payload: later,
-      payloadHash: stableHash(later),
-    });
+    await queueRecordUpdate(tx, { orgId: created.orgId, linkId: link.id, sobject: created.sobject, recordId: created.recordId }, contact.id, later);
   }
   await recordAudit(tx, {
     orgId: created.orgId,

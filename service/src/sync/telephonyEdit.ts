@@ -1,13 +1,12 @@
+import { queueRecordUpdate } from './queueUpdate';
 import type { Database } from '../store/types';
 import type { ContactFields, DirectoryContact } from '../directory/model';
 import { getContact, updateContact } from '../directory/contacts';
 import { findLinksByContact } from './links';
-import { enqueueOutbox } from '../store/outbox';
 import { recordAudit } from '../store/audit';
 import { salesforceRecordValues } from './salesforceRequirements';
 import { isSyncedObject, type SfValue } from '../salesforce/changeEvent';
 import type { SettingsLookup } from './context';
-import { stableHash } from './hash';
 import { contactView } from './contactView';
 
 export class VersionConflictError extends Error {
@@ -58,16 +57,7 @@ export async function editContactFromTelephony(
       const edited = changedValues(desired, salesforceRecordValues(settings.mappings, link.sobject, before));
       const changed = changedValues(edited, link.sfValues ?? {});
       if (Object.keys(changed).length === 0) continue;
-      await enqueueOutbox(tx, {
-        orgId: link.orgId,
-        contactId,
-        linkId: link.id,
-        sobject: link.sobject,
-        recordId: link.recordId,
-        operation: 'update',
-        payload: changed,
-        payloadHash: stableHash(changed),
-      });
+      await queueRecordUpdate(tx, { orgId: link.orgId, linkId: link.id, sobject: link.sobject, recordId: link.recordId }, contactId, changed);
       queued++;
     }
     await recordAudit(tx, {

@@ -34,6 +34,7 @@ function entryView(entry: RecordHealth) {
     reason: entry.reason,
     retries: entry.attempts,
     nextRetryAt: entry.nextRetryAt,
+    ignoredAt: entry.ignoredAt,
     since: entry.since,
     updatedAt: entry.updatedAt,
   };

@@ -39,7 +39,7 @@ export function homePage(info: HomeInfo): RequestHandler {
       (o) => html`<tr>
         <td>${o.name}</td><td>${o.organizationId ?? '—'}</td><td>${STATE_LABEL[o.subscriber]}</td>
         <td>${o.lastEventAt ?? 'none yet'}</td>
-        <td>${o.health.inSync}</td><td>${o.health.excluded}</td><td>${o.health.failing}</td><td>${o.lastError ?? ''}</td>
+        <td>${o.health.inSync}</td><td>${o.health.excluded}</td><td>${o.health.failing}</td><td>${o.health.ignored}</td><td>${o.lastError ?? ''}</td>
       </tr>`,
     );
     const page = html`<!doctype html>
@@ -61,7 +61,7 @@ export function homePage(info: HomeInfo): RequestHandler {
 ${banner}
 <section aria-labelledby="orgs-heading">
   <h2 id="orgs-heading">Salesforce orgs</h2>
-  <table><thead><tr><th scope="col">Name</th><th scope="col">Org id</th><th scope="col">Change stream</th><th scope="col">Last change</th><th scope="col">In sync</th><th scope="col">Excluded</th><th scope="col">Failing</th><th scope="col">Last error</th></tr></thead>
+  <table><thead><tr><th scope="col">Name</th><th scope="col">Org id</th><th scope="col">Change stream</th><th scope="col">Last change</th><th scope="col">In sync</th><th scope="col">Excluded</th><th scope="col">Failing</th><th scope="col">Ignored</th><th scope="col">Last error</th></tr></thead>
   <tbody>${rows}</tbody></table>
   <p>Why a record is excluded or failing: <code>GET ${info.publicUrl}/api/v1/orgs/&lt;org id&gt;/health?state=excluded</code>
   (or <code>failing</code>), and per contact <code>GET ${info.publicUrl}/api/v1/contacts/&lt;id&gt;/health</code>.</p>

@@ -407,3 +407,20 @@ export async function retryWritesNow(q: Queryable, orgId: string, recordIds: str
   );
   return rowCount ?? 0;
 }
+
+/**
+ * An admin ignored these records' errors: their writes waiting for another attempt are parked as failed
+ * (with the error they last met) instead. A create is found by its directory contact, the rest by the
+ * Salesforce record; a write never tried yet (a new edit) stays queued. Returns the parked rows.
+ */
+export async function parkRetries(q: Queryable, orgId: string, targets: { contactIds: string[]; recordIds: string[] }): Promise<OutboxItem[]> {
+  if (targets.contactIds.length === 0 && targets.recordIds.length === 0) return [];
+  const { rows } = await q.query<OutboxDbRow>(
+    `UPDATE outbox SET state = 'failed', lease_until = NULL, updated_at = now()
+      WHERE org_id = $1 AND state = 'pending' AND attempts > 0
+        AND ((operation = 'create' AND contact_id = ANY($2::uuid[])) OR (operation <> 'create' AND record_id = ANY($3::text[])))
+      RETURNING ${COLUMNS}`,
+    [orgId, targets.contactIds.filter(isUuid), targets.recordIds],
+  );
+  return rows.map(toItem).sort(byId);
+}

@@ -19,6 +19,11 @@ export interface RecordHealth {
   reason: string;
   attempts: number;
   nextRetryAt: string | null;
+  /**
+   * When an admin set this failing entry's sync error record to Ignored in Salesforce: its retries
+   * stopped, and the same error is not retried again. Null otherwise.
+   */
+  ignoredAt: string | null;
   since: string;
   updatedAt: string;
 }
@@ -38,11 +43,12 @@ export interface HealthDbRow {
   reason: string;
   attempts: number;
   next_retry_at: Date | null;
+  ignored_at: Date | null;
   since: Date;
   updated_at: Date;
 }
 
-export const HEALTH_COLUMNS = 'org_id, side, key, sobject, record_id, contact_id, state, code, reason, attempts, next_retry_at, since, updated_at';
+export const HEALTH_COLUMNS = 'org_id, side, key, sobject, record_id, contact_id, state, code, reason, attempts, next_retry_at, ignored_at, since, updated_at';
 
 export function toHealth(row: HealthDbRow): RecordHealth {
   return {
@@ -57,6 +63,7 @@ export function toHealth(row: HealthDbRow): RecordHealth {
     reason: row.reason,
     attempts: row.attempts,
     nextRetryAt: iso(row.next_retry_at),
+    ignoredAt: iso(row.ignored_at),
     since: iso(row.since),
     updatedAt: iso(row.updated_at),
   };
@@ -64,7 +71,7 @@ export function toHealth(row: HealthDbRow): RecordHealth {
 
 /**
  * Records (or refreshes) why a record is not in sync. `since` is kept while the state and code stay the
- * same, so "failing since" means the first failure, not the latest retry.
+ * same, so "failing since" means the first failure, not the latest retry; so is an admin's Ignored.
  */
 export async function setRecordHealth(q: Queryable, input: HealthInput): Promise<RecordHealth> {
   if (input.side !== 'salesforce' && input.side !== 'telephony') {
@@ -87,6 +94,8 @@ export async function setRecordHealth(q: Queryable, input: HealthInput): Promise
        contact_id = COALESCE(EXCLUDED.contact_id, record_health.contact_id),
        since = CASE WHEN record_health.state = EXCLUDED.state AND record_health.code = EXCLUDED.code
                     THEN record_health.since ELSE now() END,
+       ignored_at = CASE WHEN record_health.state = EXCLUDED.state AND record_health.code = EXCLUDED.code
+                    THEN record_health.ignored_at END,
        state = EXCLUDED.state, code = EXCLUDED.code, reason = EXCLUDED.reason,
        attempts = EXCLUDED.attempts, next_retry_at = EXCLUDED.next_retry_at, updated_at = now()
      RETURNING ${HEALTH_COLUMNS}`,
@@ -158,12 +167,32 @@ export async function listRecordHealth(
   return rows.map(toHealth);
 }
 
-export async function countRecordHealth(q: Queryable, orgId: string): Promise<Record<HealthState, number>> {
-  const { rows } = await q.query<{ state: HealthState; n: string }>(
-    'SELECT state, count(*) AS n FROM record_health WHERE org_id = $1 GROUP BY state',
+/** Entries per state; failing ones an admin ignored are counted apart (they no longer ask for attention). */
+export type HealthCountsByState = Record<HealthState | 'ignored', number>;
+
+export async function countRecordHealth(q: Queryable, orgId: string): Promise<HealthCountsByState> {
+  const { rows } = await q.query<{ state: HealthState | 'ignored'; n: string }>(
+    `SELECT CASE WHEN ignored_at IS NULL THEN state ELSE 'ignored' END AS state, count(*) AS n
+       FROM record_health WHERE org_id = $1 GROUP BY 1`,
     [orgId],
   );
-  const counts: Record<HealthState, number> = { excluded: 0, failing: 0 };
+  const counts: HealthCountsByState = { excluded: 0, failing: 0, ignored: 0 };
   for (const row of rows) counts[row.state] = Number(row.n);
   return counts;
+}
+
+/**
+ * An admin ignored these failing entries' errors: they are marked (retries stop) and returned; entries
+ * no longer failing, or already marked, are left as they are.
+ */
+export async function markHealthIgnored(q: Queryable, orgId: string, entries: Array<{ side: HealthSide; key: string }>): Promise<RecordHealth[]> {
+  if (entries.length === 0) return [];
+  const { rows } = await q.query<HealthDbRow>(
+    `UPDATE record_health h SET ignored_at = now(), next_retry_at = NULL, updated_at = now()
+       FROM unnest($2::text[], $3::text[]) AS e(side, key)
+      WHERE h.org_id = $1 AND h.side = e.side AND h.key = e.key AND h.state = 'failing' AND h.ignored_at IS NULL
+      RETURNING ${HEALTH_COLUMNS.split(', ').map((c) => `h.${c}`).join(', ')}`,
+    [orgId, entries.map((e) => e.side), entries.map((e) => e.key)],
+  );
+  return rows.map(toHealth);
 }

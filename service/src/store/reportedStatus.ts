@@ -47,6 +47,20 @@ export async function clearedErrors(q: Queryable, orgId: string, limit: number):
   return rows.map((r) => ({ side: r.side, key: r.key, errorKey: r.error_key }));
 }
 
+/**
+ * Failing entries not yet ignored whose error record this sync holds: the ones an admin may have set to
+ * Ignored since. Empty when nothing is failing, so the check costs no API call then.
+ */
+export async function ignorableErrors(q: Queryable, orgId: string, syncId: string): Promise<SentError[]> {
+  const { rows } = await q.query<{ side: HealthSide; key: string; error_key: string }>(
+    `SELECT s.side, s.key, s.error_key FROM record_health h
+       JOIN sync_errors_sent s ON s.org_id = h.org_id AND s.side = h.side AND s.key = h.key
+      WHERE h.org_id = $1 AND h.state = 'failing' AND h.ignored_at IS NULL AND s.sync_id = $2`,
+    [orgId, syncId],
+  );
+  return rows.map((r) => ({ side: r.side, key: r.key, errorKey: r.error_key }));
+}
+
 export async function markErrorSent(
   q: Queryable,
   orgId: string,

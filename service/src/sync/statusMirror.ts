@@ -22,12 +22,13 @@ import { stableHash } from './hash';
  */
 
 /**
- * Side__c says where the write failed: a Salesforce record that could not go into the directory
- * (excluded, or failing to apply) is a Telephony-side error; a directory contact whose write-back
- * fails is a Salesforce-side one.
+ * Side__c says where the write failed: a Salesforce record the validity rules keep out of the directory
+ * is a Telephony-side error; a failing entry is always a write-back (a create for a directory contact,
+ * an update or delete of a Salesforce record) and, like a directory contact kept from being created in
+ * Salesforce, a Salesforce-side one.
  */
 function sideOf(health: RecordHealth): SyncErrorSide {
-  return health.side === 'salesforce' ? 'Telephony' : 'Salesforce';
+  return health.state === 'excluded' && health.side === 'salesforce' ? 'Telephony' : 'Salesforce';
 }
 
 function errorRecordOf(health: RecordHealth, syncId: string): SyncErrorRecord {

@@ -7,6 +7,7 @@ import { publishSyncStatusEvent, writeSyncStatus, type ReportedSyncStatus, type 
 import { RecordStatusWriter } from '../salesforce/recordStatusWriter';
 import { canonicalJson } from './hash';
 import { sendRecordStatuses, sendSyncErrors } from './statusMirror';
+import { honourIgnoredErrors } from './ignoredErrors';
 
 /** The initial sync's progress as OrgRuntime keeps it; done/total/rate/ETA when the run measures them. */
 export interface InitialProgress {
@@ -60,12 +61,19 @@ export interface StatusReporterOptions {
    * 300 calls instead of 5,000.
    */
   maxRecordStatusesPerFlush?: number;
+  /**
+   * How often the org is asked which failing records' errors an admin set to Ignored (default 60 s; one
+   * query, and none while nothing is failing).
+   */
+  ignoredCheckMs?: number;
 }
 
 export interface HealthCounts {
   inSync: number;
   excluded: number;
   failing: number;
+  /** Failing records whose error an admin ignored: no longer retried, no longer counted as failing. */
+  ignored: number;
 }
 
 /**
@@ -82,7 +90,8 @@ export class StatusReporter {
   private linked = 0;
   private lastHeartbeat = 0;
   private reportedError: string | null | undefined;
-  private counts: HealthCounts = { inSync: 0, excluded: 0, failing: 0 };
+  private counts: HealthCounts = { inSync: 0, excluded: 0, failing: 0, ignored: 0 };
+  private lastIgnoredCheck = 0;
   private readonly records: RecordStatusWriter;
 
   constructor(private readonly options: StatusReporterOptions) {
@@ -135,6 +144,7 @@ export class StatusReporter {
     await sendSyncErrors({ db, orgId, conn, namespace, logger, syncId, limit }).catch((err: unknown) =>
       logger.error({ err }, 'could not send the sync error records to the org'),
     );
+    await this.honourIgnored(syncId);
     // Paused means no writes to the org's records; the fields catch up on resume.
     if (source.paused()) return;
     await sendRecordStatuses({ db, orgId, writer: this.records, logger, limit: this.options.maxRecordStatusesPerFlush ?? 20_000 }).catch((err: unknown) =>
@@ -142,10 +152,22 @@ export class StatusReporter {
     );
   }
 
+  /** Throttled: the org is asked at most once per ignoredCheckMs. */
+  private async honourIgnored(syncId: string): Promise<void> {
+    if (Date.now() - this.lastIgnoredCheck < (this.options.ignoredCheckMs ?? 60_000)) return;
+    this.lastIgnoredCheck = Date.now();
+    const { db, orgId, conn, namespace, logger } = this.options;
+    try {
+      if ((await honourIgnoredErrors({ db, orgId, conn, namespace, syncId, logger })) > 0) await this.refreshCounts();
+    } catch (err) {
+      logger.error({ err }, 'could not read which sync errors the org ignores');
+    }
+  }
+
   private async refreshCounts(): Promise<void> {
     const { db, orgId } = this.options;
     const [{ linked, inSync }, health] = await Promise.all([syncCounts(db, orgId), countRecordHealth(db, orgId)]);
-    this.counts = { inSync, excluded: health.excluded, failing: health.failing };
+    this.counts = { inSync, ...health };
     this.linked = linked;
   }
 

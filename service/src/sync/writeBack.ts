@@ -12,7 +12,7 @@ import {
   type OutboxOperation,
 } from '../store/outbox';
 import { recordAudit } from '../store/audit';
-import { clearFailingHealth, setRecordHealth, type HealthSide } from '../store/recordHealth';
+import { clearFailingHealth, getRecordHealth, setRecordHealth, type HealthSide } from '../store/recordHealth';
 import type { SfValue, SyncedObject } from '../salesforce/changeEvent';
 import { classifySaveError, type SaveErrorInfo } from '../salesforce/saveErrors';
 import { BulkIngestJobError, type IngestOperation } from '../salesforce/bulkIngest';
@@ -365,17 +365,22 @@ export class WriteBackWorker {
     return true;
   }
 
-  /** Retried with backoff while transient and under the attempt limit, else parked; either way visible in record_health. */
+  /**
+   * Retried with backoff while transient and under the attempt limit, else parked; either way visible in
+   * record_health. An error an admin ignored for this record is not retried: the write is parked at once.
+   */
   private async fail(tx: Queryable, write: PendingWrite, error: SaveErrorInfo, result: DrainResult): Promise<void> {
     const { orgId } = this.options;
     const attempts = Math.max(...write.items.map((i) => i.attempts)) + 1;
-    const park = !error.transient || attempts >= this.maxAttempts;
+    const [side, key] = healthKey(write);
+    const known = key && error.transient ? await getRecordHealth(tx, orgId, side, key) : null;
+    const ignored = known?.ignoredAt != null && known.state === 'failing' && known.code === error.code;
+    const park = !error.transient || ignored || attempts >= this.maxAttempts;
     const nextAttemptAt = park ? null : new Date(Date.now() + backoffMs(attempts));
     for (const item of write.items) {
       if (nextAttemptAt) await retryOutbox(tx, item.id, error, nextAttemptAt);
       else await failOutbox(tx, item.id, error);
     }
-    const [side, key] = healthKey(write);
     if (key) {
       await setRecordHealth(tx, {
         orgId,
@@ -392,7 +397,7 @@ export class WriteBackWorker {
       });
     }
     if (park) {
-      await auditWrite(tx, orgId, write, 'write-back-failed', `${error.code}: ${error.message}`);
+      await auditWrite(tx, orgId, write, 'write-back-failed', `${error.code}: ${error.message}${ignored ? ' (ignored by an admin: not retried)' : ''}`);
       result.failed++;
     } else {
       result.retried++;

@@ -21,7 +21,7 @@ const UNKNOWN_UUID = '00000000-0000-4000-8000-000000000000';
 let db: Database;
 let url: string;
 let server: http.Server;
-let health = { inSync: 0, excluded: 0, failing: 0 };
+let health = { inSync: 0, excluded: 0, failing: 0, ignored: 0 };
 
 /** Only what the health API and the home page read of an org's status; the rest is not under test. */
 function orgStatus(): OrgStatus {
@@ -63,7 +63,7 @@ afterAll(async () => {
 beforeEach(async () => {
   await resetDatabase(db);
   await upsertOrg(db, { id: ORG_ID, name: 'Acme', loginUrl: 'https://login.salesforce.com' });
-  health = { inSync: 0, excluded: 0, failing: 0 };
+  health = { inSync: 0, excluded: 0, failing: 0, ignored: 0 };
 });
 
 async function contact(lastName: string): Promise<string> {
@@ -112,6 +112,7 @@ describe('GET /api/v1/contacts/:id/health', () => {
         reason: 'Required fields are missing: [Company]',
         retries: 3,
         nextRetryAt: '2030-01-01T00:00:00.000Z',
+        ignoredAt: null,
       }),
     ]);
   });
@@ -146,7 +147,7 @@ describe('GET /api/v1/orgs/:orgId/health', () => {
   it('lists excluded records with their reason, and the counts', async () => {
     const res = await request(url).get(`/api/v1/orgs/${ORG_ID}/health?state=excluded&limit=1`).set(AUTH);
     expect(res.status).toBe(200);
-    expect(res.body.counts).toEqual({ excluded: 2, failing: 1 });
+    expect(res.body.counts).toEqual({ excluded: 2, failing: 1, ignored: 0 });
     expect(res.body.entries).toHaveLength(1);
     expect(res.body.entries[0]).toMatchObject({ state: 'excluded', code: 'EXCLUDED_NO_PHONE', reason: 'No valid phone number', recordId: expect.stringMatching(/^003/) });
   });
@@ -168,11 +169,11 @@ describe('GET /api/v1/orgs/:orgId/health', () => {
 });
 
 describe('home page', () => {
-  it('shows each org’s in sync, excluded and failing counts, escaped', async () => {
-    health = { inSync: 41, excluded: 7, failing: 2 };
+  it('shows each org’s in sync, excluded, failing and ignored counts, escaped', async () => {
+    health = { inSync: 41, excluded: 7, failing: 2, ignored: 3 };
     const res = await request(url).get('/');
     expect(res.status).toBe(200);
     expect(res.text).toContain('<td>Acme &lt;prod&gt;</td>');
-    expect(res.text).toMatch(/<td>41<\/td><td>7<\/td><td>2<\/td>/);
+    expect(res.text).toMatch(/<td>41<\/td><td>7<\/td><td>2<\/td><td>3<\/td>/);
   });
 });

@@ -5,6 +5,7 @@ import {
   getRecordHealth,
   healthOfContact,
   listRecordHealth,
+  markHealthIgnored,
   setRecordHealth,
 } from '../../src/store/recordHealth';
 import { StoreInputError } from '../../src/store/values';
@@ -35,10 +36,33 @@ describeEachBackend('record health', (getDb) => {
     expect(again.reason).toBe('still no valid phone number');
     const other = await setRecordHealth(getDb(), { ...first, state: 'failing', code: 'FIELD_CUSTOM_VALIDATION_EXCEPTION', reason: 'x', attempts: 2 });
     expect(other.since).not.toBe(first.since);
-    expect(await countRecordHealth(getDb(), ORG_ID)).toEqual({ excluded: 0, failing: 1 });
+    expect(await countRecordHealth(getDb(), ORG_ID)).toEqual({ excluded: 0, failing: 1, ignored: 0 });
     expect(await clearRecordHealth(getDb(), ORG_ID, 'salesforce', '003000000000001AAA')).toBe(true);
     expect(await clearRecordHealth(getDb(), ORG_ID, 'salesforce', '003000000000001AAA')).toBe(false);
     expect(await getRecordHealth(getDb(), ORG_ID, 'salesforce', '003000000000001AAA')).toBeNull();
+  });
+
+  it("keeps an admin's Ignored while the same error recurs, counts it apart, and drops it when the error changes", async () => {
+    const key = '003000000000002AAA';
+    const failing = { orgId: ORG_ID, side: 'salesforce' as const, key, recordId: key, state: 'failing' as const, code: 'UNABLE_TO_LOCK_ROW', reason: 'locked', attempts: 1 };
+    await setRecordHealth(getDb(), { ...failing, nextRetryAt: new Date(Date.now() + 60_000).toISOString() });
+    await setRecordHealth(getDb(), { orgId: ORG_ID, side: 'salesforce', key: '003000000000003AAA', state: 'excluded', code: 'EXCLUDED_NO_PHONE', reason: 'no phone' });
+
+    const marked = await markHealthIgnored(getDb(), ORG_ID, [
+      { side: 'salesforce', key },
+      // An exclusion is not retried: there is nothing to ignore.
+      { side: 'salesforce', key: '003000000000003AAA' },
+    ]);
+    expect(marked).toHaveLength(1);
+    expect(marked[0]).toMatchObject({ key, ignoredAt: expect.any(String), nextRetryAt: null });
+    expect(await markHealthIgnored(getDb(), ORG_ID, [{ side: 'salesforce', key }])).toEqual([]);
+    expect(await countRecordHealth(getDb(), ORG_ID)).toEqual({ excluded: 1, failing: 0, ignored: 1 });
+
+    const recurred = await setRecordHealth(getDb(), { ...failing, attempts: 2 });
+    expect(recurred.ignoredAt).toBe(marked[0].ignoredAt);
+    const changed = await setRecordHealth(getDb(), { ...failing, code: 'REQUEST_LIMIT_EXCEEDED' });
+    expect(changed.ignoredAt).toBeNull();
+    expect(await countRecordHealth(getDb(), ORG_ID)).toEqual({ excluded: 1, failing: 1, ignored: 0 });
   });
 
   it('finds every entry of a contact and lists by state', async () => {

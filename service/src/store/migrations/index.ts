@@ -9,6 +9,7 @@ import * as statusReporting from './008_status_reporting';
 import * as applyRules from './009_apply_rules';
 import * as sharedPause from './010_shared_pause';
 import * as settingsVersion from './011_settings_version';
+import * as ignoredErrors from './012_ignored_errors';
 
 export interface Migration {
   /** Ordering key, never reused or renumbered once released. */
@@ -30,4 +31,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 9, ...applyRules },
   { version: 10, ...sharedPause },
   { version: 11, ...settingsVersion },
+  { version: 12, ...ignoredErrors },
 ];

@@ -6,60 +6,13 @@ import getFieldOptions from '@salesforce/apex/SwitchboardMappingController.getFi
 import saveMappings from '@salesforce/apex/SwitchboardMappingController.saveMappings';
 import restoreDefaults from '@salesforce/apex/SwitchboardMappingController.restoreDefaults';
 import getSync from '@salesforce/apex/SwitchboardSetupController.getSync';
-import { DIRECTION_OPTIONS, errorMessage, optionLabel, toast } from 'c/switchboardUtils';
+import { DIRECTION_OPTIONS, errorMessage, toast } from 'c/switchboardUtils';
+import { OBJECTS, PICKLIST_MAP, TELEPHONY_FIELDS, TO_TELEPHONY, TRANSFORMS } from './mappingOptions';
+import { isRelationshipPath, sectionProblems } from './mappingRules';
+import { decoratedRow, rowOf, savedRowOf } from './mappingRows';
 
 /** The directory fields a Salesforce field can map to (the service's TelField). */
-export const TELEPHONY_FIELDS = Object.freeze([
-    { label: 'First name', value: 'firstName' },
-    { label: 'Last name', value: 'lastName' },
-    { label: 'Company', value: 'company' },
-    { label: 'Title', value: 'title' },
-    { label: 'Email', value: 'email' },
-    { label: 'Work phone', value: 'phone.work' },
-    { label: 'Mobile phone', value: 'phone.mobile' },
-    { label: 'Home phone', value: 'phone.home' },
-    { label: 'Other phone', value: 'phone.other' }
-]);
-const TRANSFORMS = Object.freeze([
-    { label: 'None', value: 'None' },
-    { label: 'Phone number to E.164', value: 'E164' },
-    { label: 'Trim spaces', value: 'Trim' },
-    { label: 'UPPER CASE', value: 'Upper' },
-    { label: 'lower case', value: 'Lower' },
-    { label: 'Title Case', value: 'Title' },
-    { label: 'Picklist map', value: 'PicklistMap' }
-]);
-const PICKLIST_MAP = 'PicklistMap';
-const TO_TELEPHONY = 'ToTelephony';
-// The objects mappings exist for; Person Accounts map Account fields.
-const OBJECTS = [
-    { name: 'Contact', label: 'Contacts', flag: 'syncContacts' },
-    { name: 'Lead', label: 'Leads', flag: 'syncLeads' },
-    { name: 'Account', label: 'Person Accounts', flag: 'syncPersonAccounts' }
-];
-
-// A field of a related record (Account.Name) can only be read: it flows to telephony only.
-const isRelationshipPath = (field) => Boolean(field) && field.includes('.');
-const isBlank = (value) => value === undefined || value === null || String(value).trim() === '';
-
-/** The key/value pairs of a stored picklist map, or the reason it cannot be read. */
-function parsePicklistMap(json) {
-    if (isBlank(json)) {
-        return { pairs: [] };
-    }
-    try {
-        const map = JSON.parse(json);
-        if (!map || typeof map !== 'object' || Array.isArray(map)) {
-            return { pairs: [], mapError: 'The stored picklist map is not a JSON object; enter its values again.' };
-        }
-        return { pairs: Object.entries(map).map(([from, to]) => ({ from, to: String(to) })) };
-    } catch (error) {
-        return {
-            pairs: [],
-            mapError: `The stored picklist map is not valid JSON (${error.message}); enter its values again.`
-        };
-    }
-}
+export { TELEPHONY_FIELDS };
 
 /**
  * Edits a sync's field mappings, grouped by object: which Salesforce field feeds which directory
@@ -127,20 +80,7 @@ export default class SwitchboardMappingStudio extends LightningElement {
     }
 
     toRow(mapping) {
-        const { pairs, mapError } = parsePicklistMap(mapping.picklistMap);
-        return {
-            key: `row-${this.nextKey++}`,
-            mappingId: mapping.mappingId || null,
-            salesforceObject: mapping.salesforceObject,
-            salesforceField: mapping.salesforceField || null,
-            telephonyField: mapping.telephonyField || null,
-            direction: mapping.direction || 'Both',
-            transform: mapping.transform || 'None',
-            required: Boolean(mapping.required),
-            serverWarning: mapping.warning,
-            pairs,
-            mapError
-        };
+        return rowOf(mapping, `row-${this.nextKey++}`);
     }
 
     get availableObjects() {
@@ -178,112 +118,16 @@ export default class SwitchboardMappingStudio extends LightningElement {
         return this.availableObjects.map((object) => {
             const rows = this.rows
                 .filter((row) => row.salesforceObject === object.name)
-                .map((row, index) => this.decorate(row, index, object));
+                .map((row, index) => decoratedRow(row, index, object, this.fieldOptions));
             return {
                 ...object,
                 heading: this.sync[object.flag] ? object.label : `${object.label} (not synced by this sync)`,
                 addLabel: `Add a ${object.name === 'Account' ? 'Person Account' : object.name} mapping`,
                 rows,
-                problems: this.sectionProblems(object, rows),
+                problems: sectionProblems(object, rows),
                 empty: rows.length === 0
             };
         });
-    }
-
-    optionsFor(objectName, currentField) {
-        const options = (this.fieldOptions[objectName] || []).map((option) => ({
-            label: `${option.label} (${option.apiName})`,
-            value: option.apiName
-        }));
-        if (currentField && !options.some((option) => option.value === currentField)) {
-            options.push({ label: `${currentField} (not available to you)`, value: currentField });
-        }
-        return options;
-    }
-
-    warningsOf(row) {
-        const known = this.fieldOptions[row.salesforceObject];
-        if (!known) {
-            return row.serverWarning ? [row.serverWarning] : [];
-        }
-        const option = known.find((candidate) => candidate.apiName === row.salesforceField);
-        if (
-            option &&
-            option.updateable === false &&
-            row.direction !== TO_TELEPHONY &&
-            !isRelationshipPath(row.salesforceField)
-        ) {
-            return [`${option.label} is read-only for you: it can only flow to telephony.`];
-        }
-        return [];
-    }
-
-    problemsOf(row) {
-        const problems = [];
-        if (isBlank(row.salesforceField)) {
-            problems.push('Choose a Salesforce field.');
-        }
-        if (isBlank(row.telephonyField)) {
-            problems.push('Choose a telephony field.');
-        }
-        if (isRelationshipPath(row.salesforceField) && row.direction !== TO_TELEPHONY) {
-            problems.push('A field of a related record can only flow to telephony.');
-        }
-        if (row.transform === PICKLIST_MAP) {
-            if (row.mapError) {
-                problems.push(row.mapError);
-            }
-            if (row.pairs.length === 0) {
-                problems.push('Add at least one value to the picklist map.');
-            }
-            if (row.pairs.some((pair) => isBlank(pair.from) || isBlank(pair.to))) {
-                problems.push('Fill in both values of every picklist map entry.');
-            }
-            const seen = new Set();
-            row.pairs.forEach((pair) => {
-                if (!isBlank(pair.from) && seen.has(pair.from)) {
-                    problems.push(`The Salesforce value "${pair.from}" is mapped more than once.`);
-                }
-                seen.add(pair.from);
-            });
-        }
-        return problems;
-    }
-
-    sectionProblems(object, rows) {
-        const counts = {};
-        rows.forEach((row) => {
-            if (row.telephonyField) {
-                counts[row.telephonyField] = (counts[row.telephonyField] || 0) + 1;
-            }
-        });
-        return Object.keys(counts)
-            .filter((field) => counts[field] > 1)
-            .map((field) => `${optionLabel(TELEPHONY_FIELDS, field)} is mapped more than once for ${object.label}.`);
-    }
-
-    decorate(row, index, object) {
-        const number = index + 1;
-        const locked = isRelationshipPath(row.salesforceField);
-        const isPicklistMap = row.transform === PICKLIST_MAP;
-        return {
-            ...row,
-            legend: `${object.label} mapping ${number}`,
-            removeLabel: `Remove ${object.label} mapping ${number}`,
-            fieldOptions: this.optionsFor(row.salesforceObject, row.salesforceField),
-            locked,
-            isPicklistMap,
-            pairRows: row.pairs.map((pair, pairIndex) => ({
-                ...pair,
-                index: pairIndex,
-                key: `${row.key}-pair-${pairIndex}`,
-                fromLabel: `Salesforce value ${pairIndex + 1}`,
-                toLabel: `Telephony value ${pairIndex + 1}`,
-                removeLabel: `Remove value ${pairIndex + 1}`
-            })),
-            warnings: this.warningsOf(row),
-            problems: this.problemsOf(row)
-        };
     }
 
     get hasProblems() {
@@ -357,25 +201,9 @@ export default class SwitchboardMappingStudio extends LightningElement {
 
     // ----- saving -----
 
-    toSaved(row) {
-        const isPicklistMap = row.transform === PICKLIST_MAP;
-        return {
-            mappingId: row.mappingId,
-            salesforceObject: row.salesforceObject,
-            salesforceField: row.salesforceField,
-            telephonyField: row.telephonyField,
-            direction: row.direction,
-            transform: row.transform,
-            picklistMap: isPicklistMap
-                ? JSON.stringify(Object.fromEntries(row.pairs.map((pair) => [pair.from, pair.to])))
-                : null,
-            required: row.required
-        };
-    }
-
     async handleSave() {
         const available = new Set(this.availableObjects.map((object) => object.name));
-        const rows = this.rows.filter((row) => available.has(row.salesforceObject)).map((row) => this.toSaved(row));
+        const rows = this.rows.filter((row) => available.has(row.salesforceObject)).map((row) => savedRowOf(row));
         this.saving = true;
         this.saveError = undefined;
         try {

@@ -10,63 +10,27 @@ import {
     DIRECTION_OPTIONS,
     TABS,
     errorMessage,
-    optionLabel,
     statusLabel,
     syncIdFromPage,
     tabPage,
     timestampOf,
     toast
 } from 'c/switchboardUtils';
+import {
+    CONFLICT_OPTIONS,
+    DEFAULT_OBJECT_OPTIONS,
+    FREQUENCY_OPTIONS,
+    INITIAL_SYNC_STATUSES,
+    MATCH_KEY_OPTIONS,
+    OBJECTS,
+    STEPS,
+    objectFlags
+} from './wizardOptions';
+import { isBlank, stepProblems } from './wizardValidation';
+import { reviewItemsOf, scopeRowOf } from './wizardDisplay';
 
 /** Quiet time after the last keystroke in a scope condition before it is counted. */
 export const SCOPE_COUNT_DELAY_MS = 500;
-
-const STEPS = [
-    { value: 'connection', label: 'Connection' },
-    { value: 'direction', label: 'Direction' },
-    { value: 'conflict', label: 'Conflict winner' },
-    { value: 'objects', label: 'Objects' },
-    { value: 'rules', label: 'Validity and matching' },
-    { value: 'scope', label: 'Scope' },
-    { value: 'schedule', label: 'Schedule and deletes' },
-    { value: 'review', label: 'Review' }
-];
-const CONFLICT_OPTIONS = [
-    { label: 'Salesforce wins', value: 'Salesforce' },
-    { label: 'Telephony wins', value: 'Telephony' }
-];
-const DEFAULT_OBJECT_OPTIONS = [
-    { label: 'Contact', value: 'Contact' },
-    { label: 'Lead', value: 'Lead' }
-];
-const MATCH_KEY_OPTIONS = [
-    { label: 'Phone numbers', value: 'Phone' },
-    { label: 'Email address', value: 'Email' },
-    { label: 'Phone numbers or email address', value: 'Both' }
-];
-const FREQUENCY_OPTIONS = [
-    { label: 'Every 15 minutes', value: 'Every15Minutes' },
-    { label: 'Hourly', value: 'Hourly' },
-    { label: 'Every 6 hours', value: 'Every6Hours' },
-    { label: 'Daily', value: 'Daily' },
-    { label: 'Custom schedule', value: 'Custom' }
-];
-// The objects a sync can cover: the draft flag that enables each, its scope condition, and the name
-// countScope takes.
-const OBJECTS = [
-    { name: 'Contact', flag: 'syncContacts', scopeField: 'contactScope', label: 'Contacts' },
-    { name: 'Lead', flag: 'syncLeads', scopeField: 'leadScope', label: 'Leads' },
-    { name: 'PersonAccount', flag: 'syncPersonAccounts', scopeField: 'personAccountScope', label: 'Person Accounts' }
-];
-// Statuses in which an initial sync may be started (SwitchboardCommands).
-const INITIAL_SYNC_STATUSES = ['NotStarted', 'Active', 'Error'];
-// The object's validation rules, checked here first so Next can say what is missing.
-const CRON = /^\S+( +\S+){4}$/;
-const COUNTRY = /^[A-Z]{2}$/;
-const NAME_MAX_LENGTH = 80;
-
-const isBlank = (value) => value === undefined || value === null || String(value).trim() === '';
-const yesNo = (value) => (value ? 'Yes' : 'No');
 
 /**
  * Guides an admin through a sync's settings one step at a time, from checking the connection to the
@@ -220,34 +184,15 @@ export default class SwitchboardSetupWizard extends NavigationMixin(LightningEle
     }
 
     handleObjects(event) {
-        const chosen = event.detail.value || [];
-        const flags = {};
-        OBJECTS.forEach((object) => {
-            flags[object.flag] = chosen.includes(object.name);
-        });
-        this.draft = { ...this.draft, ...flags };
+        this.draft = { ...this.draft, ...objectFlags(event.detail.value || []) };
     }
 
     // ----- scope -----
 
     get scopeRows() {
-        return this.enabledObjects.map((object) => {
-            const state = this.scopeCounts[object.name] || {};
-            let countText;
-            if (state.counting) {
-                countText = 'Counting…';
-            } else if (state.count !== undefined && !state.error) {
-                countText = `${state.count.toLocaleString()} ${object.label} in scope`;
-            }
-            return {
-                ...object,
-                inputLabel: `${object.label} scope (SOQL condition without WHERE; blank for all)`,
-                condition: this.draft[object.scopeField],
-                counting: Boolean(state.counting),
-                countText,
-                error: state.error
-            };
-        });
+        return this.enabledObjects.map((object) =>
+            scopeRowOf(object, this.scopeCounts[object.name] || {}, this.draft[object.scopeField])
+        );
     }
 
     handleScope(event) {
@@ -302,59 +247,7 @@ export default class SwitchboardSetupWizard extends NavigationMixin(LightningEle
 
     /** Why a step cannot be left yet, one sentence per problem (none when it is complete). */
     problemsOf(step) {
-        const d = this.draft;
-        const problems = [];
-        const need = (condition, message) => {
-            if (condition) {
-                problems.push(message);
-            }
-        };
-        switch (step) {
-            case 'direction':
-                need(isBlank(d.name), 'Give the sync a name.');
-                need(
-                    !isBlank(d.name) && d.name.length > NAME_MAX_LENGTH,
-                    `The name can have at most ${NAME_MAX_LENGTH} characters.`
-                );
-                need(isBlank(d.direction), 'Choose a direction.');
-                break;
-            case 'conflict':
-                need(isBlank(d.conflictWinner), 'Choose which side wins a conflict.');
-                break;
-            case 'objects':
-                need(this.enabledObjects.length === 0, 'Choose at least one object to sync.');
-                need(isBlank(d.defaultObject), 'Choose the object for contacts added on the telephony side.');
-                break;
-            case 'rules':
-                need(isBlank(d.matchKeys), 'Choose how records are matched.');
-                break;
-            case 'scope':
-                this.scopeRows.forEach((row) => {
-                    need(row.counting, `Counting the ${row.label} in scope…`);
-                    need(Boolean(row.error), `${row.label} scope: ${row.error}`);
-                });
-                break;
-            case 'schedule': {
-                const threshold = d.massDeleteThreshold;
-                need(isBlank(d.frequency), 'Choose how often the scheduled sync runs.');
-                need(
-                    d.frequency === 'Custom' && !CRON.test((d.customSchedule || '').trim()),
-                    'Enter a custom schedule with five fields, for example 30 2 * * 1-5.'
-                );
-                need(
-                    !COUNTRY.test(d.defaultCountry || ''),
-                    'Enter the default country as two capital letters, for example US.'
-                );
-                need(
-                    !(Number.isInteger(threshold) && threshold >= 1 && threshold <= 100),
-                    'Enter a mass delete threshold between 1 and 100 percent.'
-                );
-                break;
-            }
-            default:
-                break;
-        }
-        return problems;
+        return stepProblems(step, this);
     }
 
     get problems() {
@@ -390,40 +283,7 @@ export default class SwitchboardSetupWizard extends NavigationMixin(LightningEle
     // ----- review and save -----
 
     get reviewItems() {
-        const d = this.draft;
-        const rules = [
-            d.requireValidPhone && 'a valid phone number',
-            d.requireFirstName && 'a first name',
-            d.requireLastName && 'a last name'
-        ].filter(Boolean);
-        const items = [
-            { label: 'Name', value: d.name },
-            { label: 'Direction', value: optionLabel(DIRECTION_OPTIONS, d.direction) },
-            { label: 'Conflict winner', value: optionLabel(CONFLICT_OPTIONS, d.conflictWinner) },
-            { label: 'Objects', value: this.enabledObjects.map((object) => object.label).join(', ') },
-            {
-                label: 'Contacts added on the telephony side become',
-                value: optionLabel(DEFAULT_OBJECT_OPTIONS, d.defaultObject)
-            },
-            { label: 'Records must have', value: rules.length ? rules.join(', ') : 'nothing in particular' },
-            { label: 'Match on', value: optionLabel(MATCH_KEY_OPTIONS, d.matchKeys) },
-            ...this.scopeRows.map((row) => ({
-                label: `${row.label} scope`,
-                value: `${isBlank(row.condition) ? `All ${row.label}` : row.condition}${row.countText ? ` (${row.countText})` : ''}`
-            })),
-            {
-                label: 'Scheduled sync',
-                value:
-                    d.frequency === 'Custom'
-                        ? `Custom: ${d.customSchedule}`
-                        : optionLabel(FREQUENCY_OPTIONS, d.frequency)
-            },
-            { label: 'Default phone country', value: d.defaultCountry },
-            { label: 'Salesforce deletions remove directory entries', value: yesNo(d.propagateDeletesToTelephony) },
-            { label: 'Directory deletions delete Salesforce records', value: yesNo(d.propagateDeletesToSalesforce) },
-            { label: 'Mass delete threshold', value: `${d.massDeleteThreshold} %` }
-        ];
-        return items.map((item, index) => ({ ...item, labelKey: `label-${index}`, valueKey: `value-${index}` }));
+        return reviewItemsOf(this);
     }
 
     get isCustomFrequency() {

@@ -17,7 +17,7 @@ import { runInitialSync, storedInitialSyncStatus } from './initialSync';
 import { clearCheckpoints } from './initialSyncCheckpoint';
 import { pendingInitialSync, type InitialSyncStatus } from './initialSyncStatus';
 import { readSyncConfiguration } from '../salesforce/settingsReader';
-import { StatusReporter, type HealthCounts } from './statusReporter';
+import { StatusReporter, type HealthCounts, type StatusReporterOptions } from './statusReporter';
 import { CommandChannel } from './commandChannel';
 import type { CommandTarget, SystemsCheckResult } from './commandRunner';
 import { forgetSync, type ForgetResult } from './forgetSync';
@@ -59,7 +59,7 @@ export interface OrgRuntimeOptions {
   /** How often a follower instance tries to take over the subscribers (default 5 s). */
   electionRetryMs?: number;
   /** Status reporting to the org (statusReporter.ts): flush interval, heartbeat, records per flush. */
-  status?: { intervalMs?: number; heartbeatMs?: number; maxRecordsPerFlush?: number };
+  status?: Pick<StatusReporterOptions, 'intervalMs' | 'heartbeatMs' | 'maxRecordsPerFlush' | 'ignoredCheckMs'>;
 }
 
 export type { InitialSyncStatus } from './initialSyncStatus';

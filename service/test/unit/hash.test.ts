@@ -21,3 +21,24 @@ describe('stableHash', () => {
     expect(canonicalJson(undefined)).toBe('null');
   });
 });
+
+describe('canonicalJson', () => {
+  it('writes the text the stored hashes were made of (pinned)', () => {
+    const link = {
+      Phone: '+1 415 555 0100',
+      FirstName: 'Ada',
+      Email: undefined,
+      'Account.Name': 'Analytical Engines',
+      Ünïcode: 'é "quoted" \\ \n',
+      MobilePhone: null,
+      nested: [{ b: 2, a: [1, 'x', null, true] }, [], {}],
+      Z: 0,
+      a: -1.5,
+    };
+    expect(canonicalJson(link)).toBe(
+      '{"Account.Name":"Analytical Engines","FirstName":"Ada","MobilePhone":null,"Phone":"+1 415 555 0100","Z":0,"a":-1.5,' +
+        '"nested":[{"a":[1,"x",null,true],"b":2},[],{}],"Ünïcode":"é \\"quoted\\" \\\\ \\n"}',
+    );
+    expect(stableHash(link)).toBe('m_9qv8voi-vWkfRPAj2c05n_vPF_sM1hOgmyj1b1r3M');
+  });
+});

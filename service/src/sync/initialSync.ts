@@ -6,7 +6,7 @@ import type { SyncedObject } from '../salesforce/changeEvent';
 import { mappingsFor } from './fieldMap';
 import { scopedQuery, scopeWhere } from './scope';
 import { beginObject, finishObject, loadCheckpoints, savePage, useJob, type ObjectCheckpoint } from './initialSyncCheckpoint';
-import { applySnapshotPage, prepareRows, type PageOutcome, type SnapshotRow } from './initialSyncPage';
+import { applySnapshotPage, prepareRowsInSlices, type PageOutcome, type SnapshotRow } from './initialSyncPage';
 import { pendingInitialSync, ProgressTracker, statusFromCheckpoints, type InitialSyncStatus } from './initialSyncStatus';
 import { queueTelephonyOnlyContacts } from './telephonyOnlyPush';
 import { refreshLoadedTableStatistics, statisticsDueAfterPage } from '../store/plannerStatistics';
@@ -185,7 +185,7 @@ async function* prepared(
   objectName: SyncedObject,
 ): AsyncGenerator<{ page: ResultsPage; rows: SnapshotRow[] }> {
   const pull = () =>
-    pages.next().then((next) => (next.done ? null : { page: next.value, rows: prepareRows(settings, objectName, next.value.rows) }));
+    pages.next().then(async (next) => (next.done ? null : { page: next.value, rows: await prepareRowsInSlices(settings, objectName, next.value.rows) }));
   let ahead = pull();
   try {
     for (;;) {

@@ -2,7 +2,7 @@ import { getContact, insertContact } from '../../src/directory/contacts';
 import { takenMatchKeys } from '../../src/directory/bulkLoad';
 import { findLinkByRecord } from '../../src/sync/links';
 import { applyUpsert } from '../../src/sync/applyChange';
-import { applySnapshotPage, prepareRows } from '../../src/sync/initialSyncPage';
+import { applySnapshotPage, prepareRows, prepareRowsInSlices } from '../../src/sync/initialSyncPage';
 import { DEFAULT_MAPPINGS } from '../../src/sync/fieldMap';
 import { DEFAULT_POLICY, type OrgSyncSettings } from '../../src/sync/context';
 import { getRecordHealth } from '../../src/store/recordHealth';
@@ -113,5 +113,21 @@ describeEachBackend('bulk load of a snapshot page', (getDb) => {
     await insertContact(getDb(), contactFields({ email: '  Ada@Example.COM', phones: [phone('work', '+14155552671')] }), 'telephony');
     const taken = await takenMatchKeys(getDb(), ['+14155552671', '+14155550000'], ['ada@example.com', 'bob@example.com']);
     expect(taken).toEqual({ e164s: new Set(['+14155552671']), emails: new Set(['ada@example.com']) });
+  });
+});
+
+describe('preparing a page in slices', () => {
+  const rows = Array.from({ length: 12 }, (_, i) => row(i));
+
+  it('maps exactly what preparing it at once maps', async () => {
+    expect(await prepareRowsInSlices(settings, 'Contact', rows, 5)).toEqual(prepareRows(settings, 'Contact', rows));
+  });
+
+  it('lets the event loop run between slices (the database answers the page being written meanwhile)', async () => {
+    const order: string[] = [];
+    const preparing = prepareRowsInSlices(settings, 'Contact', rows, 5).then(() => order.push('prepared'));
+    setImmediate(() => order.push('other work'));
+    await preparing;
+    expect(order).toEqual(['other work', 'prepared']);
   });
 });

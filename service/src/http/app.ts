@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { CountryCode } from 'libphonenumber-js/max';
 import type { Database } from '../store/types';
 import type { SettingsLookup } from '../sync/context';
-import type { OrgStatus } from '../sync/orgRuntime';
+import type { OrgStatus } from '../sync/orgStatus';
 import { countContacts } from '../directory/contacts';
 import { requireBearerToken } from './auth';
 import { contactsApi } from './contactsApi';

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { CommandEvent, CommandName as EventCommandName } from '../salesforce/commandEvent';
 import type { ForgetResult } from './forgetSync';
-import type { OrgStatus } from './orgRuntime';
+import type { OrgStatus } from './orgStatus';
 import { ReconcileUnavailableError } from './reconcileScheduler';
 
 /** What a command can do to one org connection (implemented by OrgRuntime). */

@@ -5,7 +5,8 @@ import type { OrgSyncSettings } from './context';
 import type { SystemsCheckResult } from './commandRunner';
 import { checkMappings } from './mappingCheck';
 import { pullUsersIntoDirectory } from './userDirectory';
-import type { OrgConnectionSettings, OrgStatus } from './orgRuntime';
+import type { OrgConnectionSettings } from './orgRuntime';
+import type { OrgStatus } from './orgStatus';
 
 /** What the systems check reads from one org connection (OrgRuntime). */
 export interface SystemsCheckSubject {

@@ -11,7 +11,7 @@ import type { ContactFields, DirectoryContact } from '../../src/directory/model'
 import { upsertOrg } from '../../src/store/orgs';
 import { DEFAULT_MAPPINGS } from '../../src/sync/fieldMap';
 import { DEFAULT_POLICY, type OrgSyncSettings } from '../../src/sync/context';
-import type { OrgStatus } from '../../src/sync/orgRuntime';
+import type { OrgStatus } from '../../src/sync/orgStatus';
 import { resetDatabase } from '../store/backends';
 
 export const TOKEN = 'api-test-token-0123456789abcdef';

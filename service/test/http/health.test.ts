@@ -10,7 +10,7 @@ import { insertContact } from '../../src/directory/contacts';
 import { upsertOrg } from '../../src/store/orgs';
 import { setRecordHealth } from '../../src/store/recordHealth';
 import { createLink } from '../../src/sync/links';
-import type { OrgStatus } from '../../src/sync/orgRuntime';
+import type { OrgStatus } from '../../src/sync/orgStatus';
 import { resetDatabase } from '../store/backends';
 
 const TOKEN = 'health-test-token-0123456789abcdef';

@@ -1,4 +1,6 @@
-import { openDatabase } from '../../src/store/db';
+import { openDatabase, preparedStatement } from '../../src/store/db';
+
+const preparedStatementName = (text: string): string => (preparedStatement(text, [0]) as { name: string }).name;
 import { describeEachBackend } from './backends';
 
 describeEachBackend(
@@ -20,6 +22,19 @@ describeEachBackend(
       expect(rowCount).toBe(1);
       expect(rows[0]?.sum).toBe(5);
       expect(rows[0]?.uuid).toMatch(/^[0-9a-f-]{36}$/);
+    });
+
+    it('prepares a statement with parameters once per connection and runs it again by name', async () => {
+      const text = 'SELECT note FROM t WHERE id = $1';
+      await getDb().transaction(async (tx) => {
+        await tx.query("INSERT INTO t VALUES (7, 'seven'), (8, 'eight')");
+        expect((await tx.query<{ note: string }>(text, [7])).rows).toEqual([{ note: 'seven' }]);
+        expect((await tx.query<{ note: string }>(text, [8])).rows).toEqual([{ note: 'eight' }]);
+        const { rows } = await tx.query<{ name: string }>(`SELECT name FROM pg_prepared_statements WHERE statement = '${text}'`);
+        expect(rows).toEqual([{ name: preparedStatementName(text) }]);
+      });
+      // Without parameters: a simple query, which may hold several statements.
+      expect(preparedStatement('SELECT 1; SELECT 2')).toBe('SELECT 1; SELECT 2');
     });
 
     it('commits a transaction and returns its result', async () => {

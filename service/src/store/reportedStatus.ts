@@ -20,7 +20,9 @@ export async function pendingErrors(q: Queryable, orgId: string, syncId: string,
     `SELECT h.*, s.error_key AS sent_key, s.sent_hash
        FROM (SELECT ${HEALTH_COLUMNS} FROM record_health WHERE org_id = $1) h
        LEFT JOIN sync_errors_sent s ON s.org_id = h.org_id AND s.side = h.side AND s.key = h.key
-      WHERE s.key IS NULL OR s.sync_id <> $2 OR h.updated_at > s.health_updated_at
+      -- The mark holds what the service read: a JavaScript date, to the millisecond. Compared with the
+      -- microseconds, every entry stayed pending, and each flush marked 2,000 of them again.
+      WHERE s.key IS NULL OR s.sync_id <> $2 OR date_trunc('milliseconds', h.updated_at) > s.health_updated_at
       ORDER BY h.updated_at, h.key
       LIMIT $3`,
     [orgId, syncId, limit],
@@ -61,23 +63,46 @@ export async function ignorableErrors(q: Queryable, orgId: string, syncId: strin
   return rows.map((r) => ({ side: r.side, key: r.key, errorKey: r.error_key }));
 }
 
-export async function markErrorSent(
-  q: Queryable,
-  orgId: string,
-  entry: { side: HealthSide; key: string; errorKey: string; syncId: string; hash: string; healthUpdatedAt: string },
-): Promise<void> {
+/** What was sent for one health entry: its Error_Key__c, under which sync, with which content. */
+export interface SentErrorMark {
+  side: HealthSide;
+  key: string;
+  errorKey: string;
+  syncId: string;
+  hash: string;
+  healthUpdatedAt: string;
+}
+
+/** Records what a flush sent, in one statement (a flush after the initial sync sends thousands). */
+export async function markErrorsSent(q: Queryable, orgId: string, marks: SentErrorMark[]): Promise<void> {
+  if (marks.length === 0) return;
   await q.query(
     `INSERT INTO sync_errors_sent (org_id, side, key, error_key, sync_id, sent_hash, health_updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)
+     SELECT $1, side, key, error_key, sync_id, sent_hash, health_updated_at
+       FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[])
+         AS m(side, key, error_key, sync_id, sent_hash, health_updated_at)
      ON CONFLICT (org_id, side, key) DO UPDATE SET error_key = EXCLUDED.error_key, sync_id = EXCLUDED.sync_id,
        sent_hash = EXCLUDED.sent_hash, health_updated_at = EXCLUDED.health_updated_at, sent_at = now()`,
-    [orgId, entry.side, entry.key, entry.errorKey, entry.syncId, entry.hash, entry.healthUpdatedAt],
+    [
+      orgId,
+      marks.map((m) => m.side),
+      marks.map((m) => m.key),
+      marks.map((m) => m.errorKey),
+      marks.map((m) => m.syncId),
+      marks.map((m) => m.hash),
+      marks.map((m) => m.healthUpdatedAt),
+    ],
   );
 }
 
-/** The error was resolved in the org (or its health entry came back under another key). */
-export async function forgetSentError(q: Queryable, orgId: string, side: HealthSide, key: string): Promise<void> {
-  await q.query('DELETE FROM sync_errors_sent WHERE org_id = $1 AND side = $2 AND key = $3', [orgId, side, key]);
+/** These errors were resolved in the org (or their health entries came back under other keys). */
+export async function forgetSentErrors(q: Queryable, orgId: string, entries: Array<{ side: HealthSide; key: string }>): Promise<void> {
+  if (entries.length === 0) return;
+  await q.query(
+    `DELETE FROM sync_errors_sent s USING unnest($2::text[], $3::text[]) AS e(side, key)
+      WHERE s.org_id = $1 AND s.side = e.side AND s.key = e.key`,
+    [orgId, entries.map((e) => e.side), entries.map((e) => e.key)],
+  );
 }
 
 /** Switchboard_Sync_State__c values. */

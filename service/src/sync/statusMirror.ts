@@ -5,11 +5,13 @@ import type { RecordHealth } from '../store/recordHealth';
 import type { RecordStatus } from '../store/reportedStatus';
 import {
   clearedErrors,
-  forgetSentError,
-  markErrorSent,
+  forgetSentErrors,
+  markErrorsSent,
   markRecordStatusesSent,
   pendingErrors,
   pendingRecordStatuses,
+  type SentError,
+  type SentErrorMark,
 } from '../store/reportedStatus';
 import { errorKeyOf, upsertSyncErrors, type SyncErrorRecord, type SyncErrorSide, type SyncErrorUpsert } from '../salesforce/syncErrorWriter';
 import type { RecordStatusWriter } from '../salesforce/recordStatusWriter';
@@ -63,33 +65,33 @@ interface ErrorMirrorOptions {
   limit: number;
 }
 
+/** What a sent row settles once the org took it: its entry marked as sent, or forgotten (resolved). */
+type Settles = { mark: SentErrorMark } | { forget: SentError } | null;
+
 export async function sendSyncErrors(options: ErrorMirrorOptions): Promise<void> {
   const { db, orgId, conn, namespace, logger, syncId, limit } = options;
   const pending = await pendingErrors(db, orgId, syncId, limit);
   const cleared = await clearedErrors(db, orgId, Math.max(0, limit - pending.length));
-  const batch: Array<{ record: SyncErrorUpsert; done: () => Promise<void> }> = [];
+  const batch: Array<{ record: SyncErrorUpsert; settles: Settles }> = [];
+  // Refreshed entries whose row would not change are only marked: Last_Seen__c alone is not worth a call.
+  const unchanged: SentErrorMark[] = [];
   for (const { health, sentKey, sentHash } of pending) {
     const record = errorRecordOf(health, syncId);
-    const hash = contentHash(record);
-    const mark = () => markErrorSent(db, orgId, { side: health.side, key: health.key, errorKey: record.errorKey, syncId, hash, healthUpdatedAt: health.updatedAt });
-    if (sentKey === record.errorKey && sentHash === hash) {
-      await mark();
+    const mark: SentErrorMark = { side: health.side, key: health.key, errorKey: record.errorKey, syncId, hash: contentHash(record), healthUpdatedAt: health.updatedAt };
+    if (sentKey === record.errorKey && sentHash === mark.hash) {
+      unchanged.push(mark);
       continue;
     }
     if (sentKey !== null && sentKey !== record.errorKey) {
       // Same record, new cause: the old row is resolved, the new one starts Failing.
-      batch.push({ record: { errorKey: sentKey, state: 'Resolved' }, done: async () => undefined });
+      batch.push({ record: { errorKey: sentKey, state: 'Resolved' }, settles: null });
     }
-    batch.push({ record: sentKey === record.errorKey ? record : { ...record, state: 'Failing' }, done: mark });
+    batch.push({ record: sentKey === record.errorKey ? record : { ...record, state: 'Failing' }, settles: { mark } });
   }
-  for (const entry of cleared) {
-    batch.push({
-      record: { errorKey: entry.errorKey, state: 'Resolved' },
-      done: () => forgetSentError(db, orgId, entry.side, entry.key),
-    });
-  }
-  if (batch.length === 0) return;
-  const outcomes = await upsertSyncErrors(conn, namespace, batch.map((b) => b.record));
+  for (const entry of cleared) batch.push({ record: { errorKey: entry.errorKey, state: 'Resolved' }, settles: { forget: entry } });
+  const outcomes = batch.length === 0 ? [] : await upsertSyncErrors(conn, namespace, batch.map((b) => b.record));
+  const marks = [...unchanged];
+  const forgotten: SentError[] = [];
   for (let i = 0; i < batch.length; i++) {
     const outcome = outcomes[i];
     if (!outcome.ok) {
@@ -97,8 +99,12 @@ export async function sendSyncErrors(options: ErrorMirrorOptions): Promise<void>
       // A transient failure is tried again next flush; a permanent one would fail the same way forever.
       if (outcome.error.transient) continue;
     }
-    await batch[i].done();
+    const settles = batch[i].settles;
+    if (settles && 'mark' in settles) marks.push(settles.mark);
+    else if (settles) forgotten.push(settles.forget);
   }
+  await markErrorsSent(db, orgId, marks);
+  await forgetSentErrors(db, orgId, forgotten);
 }
 
 interface RecordMirrorOptions {

@@ -18,6 +18,8 @@ interface ChangedLinkRow {
   link_id: string;
   record_id: string;
   updated_at: Date;
+  /** updated_at as the server writes it, to the microsecond: the keyset cursor. */
+  updated_at_exact: string;
 }
 
 export interface TelephonyReconcileResult {
@@ -40,7 +42,7 @@ export async function reconcileTelephony(db: Database, settings: OrgSyncSettings
   let after = null as { at: string; linkId: string } | null;
   for (;;) {
     const { rows }: { rows: ChangedLinkRow[] } = await db.query<ChangedLinkRow>(
-      `SELECT l.id AS link_id, l.record_id, c.updated_at
+      `SELECT l.id AS link_id, l.record_id, c.updated_at, c.updated_at::text AS updated_at_exact
          FROM links l JOIN directory_contacts c ON c.id = l.contact_id
         WHERE l.org_id = $1
           AND ($2::timestamptz IS NULL OR c.updated_at > $2)
@@ -57,7 +59,9 @@ export async function reconcileTelephony(db: Database, settings: OrgSyncSettings
     const last: ChangedLinkRow | undefined = rows[rows.length - 1];
     if (last) result.newest = iso(last.updated_at);
     if (rows.length < PAGE || !last) return result;
-    after = { at: iso(last.updated_at), linkId: String(last.link_id) };
+    // Not the JavaScript date (milliseconds): contacts changed in one transaction share one timestamp to
+    // the microsecond, and a cursor a fraction of a millisecond behind it fetched the same page forever.
+    after = { at: last.updated_at_exact, linkId: String(last.link_id) };
   }
 }
 

@@ -1,7 +1,7 @@
 import { queueRecordUpdate } from './queueUpdate';
 import type { Database } from '../store/types';
 import type { OrgSyncSettings } from './context';
-import { getContact } from '../directory/contacts';
+import { getContact, getContacts } from '../directory/contacts';
 import { findLinkByRecord } from './links';
 import { recordAudit } from '../store/audit';
 import { iso } from '../store/values';
@@ -17,6 +17,8 @@ const PAGE = 500;
 interface ChangedLinkRow {
   link_id: string;
   record_id: string;
+  contact_id: string;
+  tel_hash: string | null;
   updated_at: Date;
   /** updated_at as the server writes it, to the microsecond: the keyset cursor. */
   updated_at_exact: string;
@@ -42,7 +44,7 @@ export async function reconcileTelephony(db: Database, settings: OrgSyncSettings
   let after = null as { at: string; linkId: string } | null;
   for (;;) {
     const { rows }: { rows: ChangedLinkRow[] } = await db.query<ChangedLinkRow>(
-      `SELECT l.id AS link_id, l.record_id, c.updated_at, c.updated_at::text AS updated_at_exact
+      `SELECT l.id AS link_id, l.record_id, l.contact_id, l.tel_hash, c.updated_at, c.updated_at::text AS updated_at_exact
          FROM links l JOIN directory_contacts c ON c.id = l.contact_id
         WHERE l.org_id = $1
           AND ($2::timestamptz IS NULL OR c.updated_at > $2)
@@ -52,8 +54,13 @@ export async function reconcileTelephony(db: Database, settings: OrgSyncSettings
         ORDER BY c.updated_at, l.id LIMIT $5`,
       [settings.orgId, from, after?.at ?? null, after?.linkId ?? '0', PAGE],
     );
+    // A contact the link saw as it is (the common case: after an initial sync, every contact of it) is
+    // passed over on the page's two reads; only the others are looked at again in a transaction.
+    const contacts = new Map((await getContacts(db, rows.map((r) => r.contact_id))).map((c) => [c.id, c]));
     for (const row of rows) {
       result.checked++;
+      const contact = contacts.get(row.contact_id);
+      if (contact && stableHash(contactView(contact)) === row.tel_hash) continue;
       if (await queueMissingWriteBack(db, settings, row.record_id)) result.repaired++;
     }
     const last: ChangedLinkRow | undefined = rows[rows.length - 1];

@@ -3,21 +3,13 @@ import { takenMatchKeys } from '../../src/directory/bulkLoad';
 import { findLinkByRecord } from '../../src/sync/links';
 import { applyUpsert } from '../../src/sync/applyChange';
 import { applySnapshotPage, prepareRows, prepareRowsInSlices } from '../../src/sync/initialSyncPage';
-import { DEFAULT_MAPPINGS } from '../../src/sync/fieldMap';
 import { DEFAULT_POLICY, type OrgSyncSettings } from '../../src/sync/context';
 import { getRecordHealth } from '../../src/store/recordHealth';
 import type { BulkRow } from '../../src/salesforce/bulkQuery';
 import { describeEachBackend, resetDatabase } from './backends';
-import { contactFields, ORG_ID, phone, seedOrg } from './fixtures';
+import { CONTACT_SYNC, contactFields, ORG_ID, phone, seedOrg } from './fixtures';
 
-const settings: OrgSyncSettings = {
-  orgId: ORG_ID,
-  syncId: 'a0A000000000001AAA',
-  mappings: DEFAULT_MAPPINGS,
-  defaultCountry: 'US',
-  objects: ['Contact'],
-  policy: DEFAULT_POLICY,
-};
+const settings = CONTACT_SYNC;
 
 /** A Contact as a Bulk API CSV row carries it (empty cells already null). */
 function row(n: number, overrides: BulkRow = {}): BulkRow {

@@ -2,8 +2,20 @@
 import type { ContactFields, DirectoryPhone, PhoneKind } from '../../src/directory/model';
 import { upsertOrg, type OrgRow } from '../../src/store/orgs';
 import type { Queryable } from '../../src/store/types';
+import { DEFAULT_MAPPINGS } from '../../src/sync/fieldMap';
+import { DEFAULT_POLICY, type OrgSyncSettings } from '../../src/sync/context';
 
 export const ORG_ID = 'org-1';
+
+/** A sync of Contacts with the default mappings and policy, in ORG_ID. */
+export const CONTACT_SYNC: OrgSyncSettings = {
+  orgId: ORG_ID,
+  syncId: 'a0A000000000001AAA',
+  mappings: DEFAULT_MAPPINGS,
+  defaultCountry: 'US',
+  objects: ['Contact'],
+  policy: DEFAULT_POLICY,
+};
 
 export function seedOrg(q: Queryable, id: string = ORG_ID): Promise<OrgRow> {
   return upsertOrg(q, { id, name: `Org ${id}`, loginUrl: 'https://login.example.com' });

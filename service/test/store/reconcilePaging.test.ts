@@ -1,22 +1,13 @@
 import { v7 as timeOrderedUuid } from 'uuid';
 import { insertContactsBulk, insertLinksBulk } from '../../src/directory/bulkLoad';
 import { reconcileTelephony } from '../../src/sync/reconcileTelephony';
-import { DEFAULT_MAPPINGS } from '../../src/sync/fieldMap';
-import { DEFAULT_POLICY, type OrgSyncSettings } from '../../src/sync/context';
 import { stableHash } from '../../src/sync/hash';
 import { contactView } from '../../src/sync/contactView';
 import type { ContactFields, DirectoryContact } from '../../src/directory/model';
 import { describeEachBackend, resetDatabase } from './backends';
-import { contactFields, ORG_ID, seedOrg } from './fixtures';
+import { CONTACT_SYNC, contactFields, ORG_ID, seedOrg } from './fixtures';
 
-const settings: OrgSyncSettings = {
-  orgId: ORG_ID,
-  syncId: 'a0A000000000001AAA',
-  mappings: DEFAULT_MAPPINGS,
-  defaultCountry: 'US',
-  objects: ['Contact'],
-  policy: DEFAULT_POLICY,
-};
+const settings = CONTACT_SYNC;
 
 describeEachBackend('reconcile of the directory side, page by page', (getDb) => {
   beforeEach(async () => {

@@ -95,14 +95,15 @@ export async function upsertSyncErrors(conn: Connection, namespace: string, erro
 }
 
 /**
- * The Error_Key__c of this sync's error records an admin set to Ignored ("stop retrying this record").
- * One query (paged by jsforce): admins ignore a handful, not thousands.
+ * The Error_Key__c of this sync's write-back error records an admin set to Ignored ("stop retrying this
+ * record"). One query (paged by jsforce); ignored exclusions (EXCLUDED_ codes, which may be thousands an
+ * admin cleared off the dashboard) are left out, as nothing retries them.
  */
 export async function ignoredErrorKeys(conn: Connection, namespace: string, syncId: string): Promise<Set<string>> {
   if (!/^[A-Za-z0-9]{15}([A-Za-z0-9]{3})?$/.test(syncId)) throw new Error(`syncId: "${syncId}" is not a Salesforce record id`);
   const n = (name: string) => namespaced(namespace, name);
   const result = await conn.query<Record<string, unknown>>(
-    `SELECT ${n('Error_Key__c')} FROM ${n('Switchboard_Sync_Error__c')} WHERE ${n('Sync__c')} = '${syncId}' AND ${n('State__c')} = 'Ignored'`,
+    `SELECT ${n('Error_Key__c')} FROM ${n('Switchboard_Sync_Error__c')} WHERE ${n('Sync__c')} = '${syncId}' AND ${n('State__c')} = 'Ignored' AND ${n('Side__c')} = 'Salesforce' AND (NOT ${n('Error_Code__c')} LIKE 'EXCLUDED%')`,
     { autoFetch: true, maxFetch: 50_000 },
   );
   return new Set(result.records.map((r) => String(r[n('Error_Key__c')])));

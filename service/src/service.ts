@@ -40,7 +40,7 @@ export interface RunningService {
 /** Opens storage, migrates, connects every configured org and serves HTTP. */
 export async function startService(config: Config, options: StartOptions): Promise<RunningService> {
   const { logger } = options;
-  const db = options.db ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger }));
+  const db = options.db ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger, preparedStatements: config.preparedStatements }));
   const ownsDb = !options.db;
   const { applied } = await migrate(db, logger);
   if (applied.length > 0) logger.info({ applied }, 'database migrated');

@@ -10,7 +10,7 @@ import { migrate } from '../store/migrate';
 export async function runMigrations(env: NodeJS.ProcessEnv = process.env): Promise<string[]> {
   const config = loadConfig(env);
   const logger = createLogger({ level: config.logLevel, name: 'migrate' });
-  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
+  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger, preparedStatements: config.preparedStatements });
   try {
     const { applied } = await migrate(db, logger);
     return applied;

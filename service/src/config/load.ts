@@ -17,6 +17,8 @@ export interface Config {
   host: string;
   publicUrl: string;
   databaseUrl?: string;
+  /** Statements with parameters are prepared once per connection (store/db.ts); default true, off behind some poolers. */
+  preparedStatements?: boolean;
   /** Absolute; PGlite lives in `<dataDir>/pglite`. */
   dataDir: string;
   logLevel: LogLevel;
@@ -95,6 +97,7 @@ function toConfig(v: ParsedVariables): Config {
     port: v.PORT,
     host: v.HOST,
     publicUrl: v.PUBLIC_URL ?? defaultPublicUrl(v.HOST, v.PORT),
+    preparedStatements: v.DATABASE_PREPARED_STATEMENTS,
     dataDir: v.SWITCHBOARD_DATA_DIR,
     logLevel: v.LOG_LEVEL,
     defaultCountry: v.DEFAULT_PHONE_COUNTRY,

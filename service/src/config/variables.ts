@@ -85,6 +85,14 @@ export const VARIABLES = {
     shown: 'url-with-password',
     schema: z.url({ protocol: /^postgres(ql)?$/ }),
   },
+  DATABASE_PREPARED_STATEMENTS: {
+    default: 'true',
+    example: 'false',
+    description:
+      'Prepare each statement once per database connection (faster). Set false behind a pooler that hands a session\'s statements to other clients (PgBouncer in transaction mode before 1.21).',
+    expects: 'true or false',
+    schema: z.enum(['true', 'false']).transform((v) => v === 'true'),
+  },
   SWITCHBOARD_DATA_DIR: {
     default: '.switchboard',
     example: '/var/lib/switchboard',

@@ -13,7 +13,14 @@ export interface OpenDatabaseOptions {
   /** Embedded PGlite in `<dataDir>/pglite`; undefined (and no databaseUrl) = in-memory PGlite. */
   dataDir?: string;
   logger?: Logger;
+  /** Prepare statements with parameters once per connection (default true); see preparedStatement(). */
+  preparedStatements?: boolean;
 }
+
+/** How a query reaches pg: prepared by name, or as it is. */
+type StatementOf = (text: string, params?: unknown[]) => string | pg.QueryConfig;
+
+const unprepared: StatementOf = (text, params) => (params && params.length > 0 ? { text, values: params } : text);
 
 /** Real Postgres serves many sessions; ten covers the subscriber, outbox worker, syncs and HTTP traffic. */
 const POSTGRES_POOL_SIZE = 10;
@@ -46,10 +53,10 @@ export function preparedStatement(text: string, params?: unknown[]): string | pg
   return { name, text, values: params };
 }
 
-function clientQueryable(client: pg.PoolClient): Queryable {
+function clientQueryable(client: pg.PoolClient, statementOf: StatementOf): Queryable {
   return {
     async query<R extends object>(text: string, params?: unknown[]): Promise<QueryResultLike<R>> {
-      const result = await client.query<R>(preparedStatement(text, params));
+      const result = await client.query<R>(statementOf(text, params));
       return { rows: result.rows, rowCount: result.rowCount };
     },
   };
@@ -60,13 +67,13 @@ function clientQueryable(client: pg.PoolClient): Queryable {
  * instead of being closed: pg-pool closes it on any error, and on PGlite the replacement connection can
  * race the closing one.
  */
-function poolQueryable(pool: pg.Pool): Queryable {
+function poolQueryable(pool: pg.Pool, statementOf: StatementOf): Queryable {
   return {
     async query<R extends object>(text: string, params?: unknown[]): Promise<QueryResultLike<R>> {
       const client = await pool.connect();
       let broken: Error | undefined;
       try {
-        const result = await client.query<R>(preparedStatement(text, params));
+        const result = await client.query<R>(statementOf(text, params));
         return { rows: result.rows, rowCount: result.rowCount };
       } catch (error) {
         if (!isServerError(error)) broken = error instanceof Error ? error : new Error(String(error));
@@ -78,13 +85,13 @@ function poolQueryable(pool: pg.Pool): Queryable {
   };
 }
 
-async function runTransaction<T>(pool: pg.Pool, fn: (tx: Queryable) => Promise<T>): Promise<T> {
+async function runTransaction<T>(pool: pg.Pool, statementOf: StatementOf, fn: (tx: Queryable) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
   try {
     await client.query('BEGIN');
     try {
-      const result = await fn(clientQueryable(client));
+      const result = await fn(clientQueryable(client, statementOf));
       await client.query('COMMIT');
       return result;
     } catch (error) {
@@ -101,13 +108,14 @@ async function runTransaction<T>(pool: pg.Pool, fn: (tx: Queryable) => Promise<T
   }
 }
 
-function createDatabase(kind: Database['kind'], pool: pg.Pool, closeExtra: () => Promise<void>): Database {
-  const queryable = poolQueryable(pool);
+function createDatabase(kind: Database['kind'], pool: pg.Pool, prepare: boolean, closeExtra: () => Promise<void>): Database {
+  const statementOf = prepare ? preparedStatement : unprepared;
+  const queryable = poolQueryable(pool, statementOf);
   let closing: Promise<void> | undefined;
   return {
     kind,
     query: queryable.query,
-    transaction: (fn) => runTransaction(pool, fn),
+    transaction: (fn) => runTransaction(pool, statementOf, fn),
     close() {
       closing ??= (async () => {
         await pool.end();
@@ -123,7 +131,7 @@ function watchPool(pool: pg.Pool, logger: Logger | undefined, kind: Database['ki
   pool.on('error', (error) => logger?.warn({ err: error, kind }, 'idle database connection failed'));
 }
 
-async function openPostgres(databaseUrl: string, logger: Logger | undefined): Promise<Database> {
+async function openPostgres(databaseUrl: string, logger: Logger | undefined, prepare: boolean): Promise<Database> {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: POSTGRES_POOL_SIZE });
   watchPool(pool, logger, 'postgres');
   try {
@@ -133,7 +141,7 @@ async function openPostgres(databaseUrl: string, logger: Logger | undefined): Pr
     throw new Error(`Cannot connect to DATABASE_URL (${redactUrlPassword(databaseUrl)}): ${(error as Error).message}`, { cause: error });
   }
   logger?.info({ database: redactUrlPassword(databaseUrl) }, 'connected to PostgreSQL');
-  return { ...createDatabase('postgres', pool, async () => undefined), openSession: () => openSessionConnection(databaseUrl) };
+  return { ...createDatabase('postgres', pool, prepare, async () => undefined), openSession: () => openSessionConnection(databaseUrl) };
 }
 
 async function openSessionConnection(databaseUrl: string): Promise<SessionConnection> {
@@ -171,7 +179,7 @@ async function openSessionConnection(databaseUrl: string): Promise<SessionConnec
  * protocol, so the rest of the service uses `pg` alike for both backends. A pool of ONE connection keeps
  * transactions from interleaving on that single session.
  */
-async function openPglite(dataDir: string | undefined, logger: Logger | undefined): Promise<Database> {
+async function openPglite(dataDir: string | undefined, logger: Logger | undefined, prepare: boolean): Promise<Database> {
   let directory: string | undefined;
   let lock: DirectoryLock | undefined;
   if (dataDir !== undefined) {
@@ -198,7 +206,7 @@ async function openPglite(dataDir: string | undefined, logger: Logger | undefine
   }
   logger?.info({ dataDir: directory ?? 'in memory' }, 'opened embedded PGlite database');
   const started = server;
-  return createDatabase('pglite', pool, async () => {
+  return createDatabase('pglite', pool, prepare, async () => {
     try {
       await started.stop();
     } finally {
@@ -208,6 +216,7 @@ async function openPglite(dataDir: string | undefined, logger: Logger | undefine
 }
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
-  if (options.databaseUrl) return openPostgres(options.databaseUrl, options.logger);
-  return openPglite(options.dataDir, options.logger);
+  const prepare = options.preparedStatements ?? true;
+  if (options.databaseUrl) return openPostgres(options.databaseUrl, options.logger, prepare);
+  return openPglite(options.dataDir, options.logger, prepare);
 }

@@ -94,6 +94,21 @@ describeEachBackend(
   { migrate: false },
 );
 
+describe('prepared statements switched off (DATABASE_PREPARED_STATEMENTS=false)', () => {
+  it('sends statements with parameters unnamed, as a pooler in transaction mode needs', async () => {
+    const db = await openDatabase(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL, preparedStatements: false } : { preparedStatements: false });
+    try {
+      await db.transaction(async (tx) => {
+        expect((await tx.query<{ n: number }>('SELECT $1::int + 1 AS n', [41])).rows).toEqual([{ n: 42 }]);
+        expect((await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_prepared_statements')).rows).toEqual([{ n: 0 }]);
+      });
+      expect((await db.query<{ n: number }>('SELECT $1::int AS n', [7])).rows).toEqual([{ n: 7 }]);
+    } finally {
+      await db.close();
+    }
+  });
+});
+
 describe('openDatabase errors', () => {
   it('names DATABASE_URL (without the password) when PostgreSQL is unreachable', async () => {
     await expect(openDatabase({ databaseUrl: 'postgres://user:hunter2@127.0.0.1:1/none' })).rejects.toThrow(

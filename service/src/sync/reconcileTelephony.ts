@@ -36,6 +36,11 @@ export interface TelephonyReconcileResult {
  * null) whose content differs from what the link last saw, and for which no write-back is queued, in flight,
  * or parked for this very version — their write-back was lost. Each gets the missing outbox row, with only
  * the fields Salesforce does not already hold. Nothing when the sync does not write to Salesforce.
+ *
+ * Primary links only: a secondary record (another person on the same number, say) differs from the contact
+ * by design — the contact shows its primary — and nothing here tells a lost edit from that difference, so
+ * "repairing" it would copy the primary's name and email into someone else's record. A lost write-back to a
+ * secondary is therefore not repaired here; its primary's is.
  */
 export async function reconcileTelephony(db: Database, settings: OrgSyncSettings, since: string | null): Promise<TelephonyReconcileResult> {
   const result: TelephonyReconcileResult = { checked: 0, repaired: 0, newest: null };
@@ -46,7 +51,7 @@ export async function reconcileTelephony(db: Database, settings: OrgSyncSettings
     const { rows }: { rows: ChangedLinkRow[] } = await db.query<ChangedLinkRow>(
       `SELECT l.id AS link_id, l.record_id, l.contact_id, l.tel_hash, c.updated_at, c.updated_at::text AS updated_at_exact
          FROM links l JOIN directory_contacts c ON c.id = l.contact_id
-        WHERE l.org_id = $1
+        WHERE l.org_id = $1 AND l.role = 'primary'
           AND ($2::timestamptz IS NULL OR c.updated_at > $2)
           AND ($3::timestamptz IS NULL OR (c.updated_at, l.id) > ($3, $4::bigint))
           AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.org_id = l.org_id AND o.record_id = l.record_id

@@ -1,6 +1,9 @@
 import { v7 as timeOrderedUuid } from 'uuid';
 import { insertContactsBulk, insertLinksBulk } from '../../src/directory/bulkLoad';
 import { reconcileTelephony } from '../../src/sync/reconcileTelephony';
+import { insertContact } from '../../src/directory/contacts';
+import { createLink } from '../../src/sync/links';
+import { listOutbox } from '../../src/store/outbox';
 import { stableHash } from '../../src/sync/hash';
 import { contactView } from '../../src/sync/contactView';
 import type { ContactFields, DirectoryContact } from '../../src/directory/model';
@@ -38,5 +41,16 @@ describeEachBackend('reconcile of the directory side, page by page', (getDb) => 
   it('passes over contacts as their links saw them, and repairs none', async () => {
     await loadTogether(600, (fields) => stableHash(contactView({ ...fields, id: '', source: 'salesforce', version: 1, createdAt: '', updatedAt: '' } as DirectoryContact)));
     expect(await reconcileTelephony(getDb(), settings, null)).toMatchObject({ checked: 600, repaired: 0 });
+  });
+
+  it('leaves a secondary record alone: the contact shows its primary, which is no edit to send it', async () => {
+    const contact = await insertContact(getDb(), contactFields({ firstName: 'Primary', lastName: 'Person', phones: [] }), 'salesforce');
+    const view = stableHash(contactView(contact));
+    await createLink(getDb(), { orgId: ORG_ID, contactId: contact.id, sobject: 'Contact', recordId: '003000000000001AAA', role: 'primary', sfValues: { FirstName: 'Primary', LastName: 'Person' }, sfHash: 'p', telHash: view });
+    // A colleague on the same office line, demoted when the other record outranked it: its values and the
+    // contact's differ, and its link saw the contact as it was before.
+    await createLink(getDb(), { orgId: ORG_ID, contactId: contact.id, sobject: 'Contact', recordId: '003000000000002AAA', role: 'secondary', sfValues: { FirstName: 'Other', LastName: 'Colleague' }, sfHash: 's', telHash: 'as it was before' });
+    expect(await reconcileTelephony(getDb(), settings, null)).toMatchObject({ checked: 1, repaired: 0 });
+    expect(await listOutbox(getDb(), { limit: 10 })).toEqual([]);
   });
 });

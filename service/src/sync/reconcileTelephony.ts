@@ -15,7 +15,6 @@ import { WATERMARK_OVERLAP_MS } from './reconcileSalesforce';
 const PAGE = 500;
 
 interface ChangedLinkRow {
-  link_id: string;
   record_id: string;
   contact_id: string;
   tel_hash: string | null;
@@ -45,19 +44,19 @@ export interface TelephonyReconcileResult {
 export async function reconcileTelephony(db: Database, settings: OrgSyncSettings, since: string | null): Promise<TelephonyReconcileResult> {
   const result: TelephonyReconcileResult = { checked: 0, repaired: 0, newest: null };
   if (settings.policy.direction === 'toTelephony') return result;
-  const from = since ? new Date(Date.parse(since) - WATERMARK_OVERLAP_MS).toISOString() : null;
-  let after = null as { at: string; linkId: string } | null;
+  const from = since ? new Date(Date.parse(since) - WATERMARK_OVERLAP_MS).toISOString() : '-infinity';
+  // Keyset on (updated_at, contact id), the index's order; the first page starts after every contact of
+  // `from` (no id sorts after the largest uuid), so "changed after from" holds as before.
+  let after = { at: from, contactId: 'ffffffff-ffff-ffff-ffff-ffffffffffff' };
   for (;;) {
     const { rows }: { rows: ChangedLinkRow[] } = await db.query<ChangedLinkRow>(
-      `SELECT l.id AS link_id, l.record_id, l.contact_id, l.tel_hash, c.updated_at, c.updated_at::text AS updated_at_exact
-         FROM links l JOIN directory_contacts c ON c.id = l.contact_id
-        WHERE l.org_id = $1 AND l.role = 'primary'
-          AND ($2::timestamptz IS NULL OR c.updated_at > $2)
-          AND ($3::timestamptz IS NULL OR (c.updated_at, l.id) > ($3, $4::bigint))
+      `SELECT l.record_id, l.contact_id, l.tel_hash, c.updated_at, c.updated_at::text AS updated_at_exact
+         FROM directory_contacts c JOIN links l ON l.contact_id = c.id AND l.org_id = $1 AND l.role = 'primary'
+        WHERE (c.updated_at, c.id) > ($2::timestamptz, $3::uuid)
           AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.org_id = l.org_id AND o.record_id = l.record_id
                 AND (o.state IN ('pending', 'processing') OR (o.state = 'failed' AND o.created_at >= c.updated_at)))
-        ORDER BY c.updated_at, l.id LIMIT $5`,
-      [settings.orgId, from, after?.at ?? null, after?.linkId ?? '0', PAGE],
+        ORDER BY c.updated_at, c.id LIMIT $4`,
+      [settings.orgId, after.at, after.contactId, PAGE],
     );
     // A contact the link saw as it is (the common case: after an initial sync, every contact of it) is
     // passed over on the page's two reads; only the others are looked at again in a transaction.
@@ -73,7 +72,7 @@ export async function reconcileTelephony(db: Database, settings: OrgSyncSettings
     if (rows.length < PAGE || !last) return result;
     // Not the JavaScript date (milliseconds): contacts changed in one transaction share one timestamp to
     // the microsecond, and a cursor a fraction of a millisecond behind it fetched the same page forever.
-    after = { at: last.updated_at_exact, linkId: String(last.link_id) };
+    after = { at: last.updated_at_exact, contactId: last.contact_id };
   }
 }
 

@@ -10,6 +10,7 @@ import * as applyRules from './009_apply_rules';
 import * as sharedPause from './010_shared_pause';
 import * as settingsVersion from './011_settings_version';
 import * as ignoredErrors from './012_ignored_errors';
+import * as contactsByChange from './013_contacts_by_change';
 
 export interface Migration {
   /** Ordering key, never reused or renumbered once released. */
@@ -32,4 +33,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 10, ...sharedPause },
   { version: 11, ...settingsVersion },
   { version: 12, ...ignoredErrors },
+  { version: 13, ...contactsByChange },
 ];

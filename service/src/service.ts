@@ -6,7 +6,7 @@ import { orgConnectionsOf, type Config, type OrgConnectionConfig } from './confi
 import type { Database } from './store/types';
 import { openDatabase } from './store/db';
 import { migrate } from './store/migrate';
-import { OrgRuntime, type OrgRuntimeOptions } from './sync/orgRuntime';
+import { OrgRuntime, type OrgRuntimeOptions } from './runtime/orgRuntime';
 import { createApp } from './http/app';
 import { resolveApiToken } from './apiToken';
 import { loadExtraCa, trustExtraCaForHttps } from './salesforce/tls';

@@ -1,6 +1,6 @@
 import type { Queryable } from '../store/types';
 import { jsonParam } from '../store/values';
-import type { LinkValues } from '../sync/links';
+import type { LinkValues } from '../store/state/links';
 import type { ContactFields, ContactSource } from './model';
 
 /**

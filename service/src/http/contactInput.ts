@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { CountryCode } from 'libphonenumber-js/max';
 import { PHONE_KINDS, type ContactFields } from '../directory/model';
-import { toDirectoryPhone } from '../sync/phones';
+import { toDirectoryPhone } from '../sync/rules/phones';
 
 const optionalText = (max: number) => z.string().trim().max(max, `must be at most ${max} characters`).nullable().optional();
 

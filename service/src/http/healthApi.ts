@@ -2,8 +2,8 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { Database } from '../store/types';
 import { getContact } from '../directory/contacts';
-import { findLinksByContact } from '../sync/links';
-import { countRecordHealth, healthOfContact, listRecordHealth, type RecordHealth } from '../store/recordHealth';
+import { findLinksByContact } from '../store/state/links';
+import { countRecordHealth, healthOfContact, listRecordHealth, type RecordHealth } from '../store/state/recordHealth';
 import { isUuid } from '../store/values';
 import { ApiError, fromZod } from './errors';
 

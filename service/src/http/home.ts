@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import { html } from './html';
-import type { OrgStatus } from '../sync/orgStatus';
+import type { OrgStatus } from '../runtime/orgStatus';
 
 export interface HomeInfo {
   demo: boolean;

@@ -4,7 +4,7 @@ import { classifySaveError, type SaveErrorInfo } from './saveErrors';
 import { COLLECTION_LIMIT } from './records';
 import { BulkIngestJobError, runBulkIngest, type BulkIngestOptions } from './bulkIngest';
 import type { SfValue } from './changeEvent';
-import type { RecordStatus } from '../store/reportedStatus';
+import type { RecordStatus } from '../store/state/reportedStatus';
 
 /**
  * The package's record status fields on Contact and Lead. A person account carries the Contact fields

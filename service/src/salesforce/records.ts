@@ -1,5 +1,5 @@
 import type { Connection } from 'jsforce';
-import type { RecordWriter, SaveOutcome } from '../sync/writeBack';
+import type { RecordWriter, SaveOutcome } from '../sync/outbound/writeBack';
 import type { SfValue } from './changeEvent';
 import { classifySaveError } from './saveErrors';
 import { runBulkIngest, type BulkIngestOptions, type IngestOperation } from './bulkIngest';

@@ -1,6 +1,6 @@
 import type { Connection } from 'jsforce';
-import { parseSyncSettings, type SettingsProblem, type SyncSettings } from '../sync/syncSettings';
-import { checkMappings } from '../sync/mappingCheck';
+import { parseSyncSettings, type SettingsProblem, type SyncSettings } from '../sync/rules/syncSettings';
+import { checkMappings } from '../sync/rules/mappingCheck';
 import { namespaced } from './topics';
 
 const SYNC_FIELDS = [

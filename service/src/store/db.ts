@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { redactUrlPassword, type Logger } from '../log';
-import { lockDirectory, type DirectoryLock } from './directoryLock';
+import { lockDirectory, type DirectoryLock } from './state/directoryLock';
 import { startPgliteServer, type PgliteServer } from './pgliteWorker';
 import type { Database, QueryResultLike, Queryable, SessionConnection } from './types';
 

@@ -1,7 +1,7 @@
 import request from 'supertest';
-import { listOutbox } from '../../src/store/outbox';
-import { createLink } from '../../src/sync/links';
-import { DEFAULT_POLICY } from '../../src/sync/context';
+import { listOutbox } from '../../src/store/outbox/outbox';
+import { createLink } from '../../src/store/state/links';
+import { DEFAULT_POLICY } from '../../src/sync/rules/context';
 import { AUTH, ORG_ID, RECORD_ID, UNKNOWN_UUID, useApiHarness } from './api-harness';
 
 const harness = useApiHarness();

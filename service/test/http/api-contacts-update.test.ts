@@ -1,8 +1,8 @@
 import request from 'supertest';
 import type { DirectoryContact } from '../../src/directory/model';
-import { listOutbox } from '../../src/store/outbox';
-import { createLink } from '../../src/sync/links';
-import { DEFAULT_MAPPINGS, directoryToSf } from '../../src/sync/fieldMap';
+import { listOutbox } from '../../src/store/outbox/outbox';
+import { createLink } from '../../src/store/state/links';
+import { DEFAULT_MAPPINGS, directoryToSf } from '../../src/sync/rules/fieldMap';
 import { AUTH, ORG_ID, RECORD_ID, UNKNOWN_UUID, useApiHarness } from './api-harness';
 
 const harness = useApiHarness();

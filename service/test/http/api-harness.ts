@@ -8,10 +8,10 @@ import { migrate } from '../../src/store/migrate';
 import type { Database } from '../../src/store/types';
 import { insertContact } from '../../src/directory/contacts';
 import type { ContactFields, DirectoryContact } from '../../src/directory/model';
-import { upsertOrg } from '../../src/store/orgs';
-import { DEFAULT_MAPPINGS } from '../../src/sync/fieldMap';
-import { DEFAULT_POLICY, type OrgSyncSettings } from '../../src/sync/context';
-import type { OrgStatus } from '../../src/sync/orgStatus';
+import { upsertOrg } from '../../src/store/state/orgs';
+import { DEFAULT_MAPPINGS } from '../../src/sync/rules/fieldMap';
+import { DEFAULT_POLICY, type OrgSyncSettings } from '../../src/sync/rules/context';
+import type { OrgStatus } from '../../src/runtime/orgStatus';
 import { resetDatabase } from '../store/backends';
 
 export const TOKEN = 'api-test-token-0123456789abcdef';

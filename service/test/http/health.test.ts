@@ -7,10 +7,10 @@ import { openDatabase } from '../../src/store/db';
 import { migrate } from '../../src/store/migrate';
 import type { Database } from '../../src/store/types';
 import { insertContact } from '../../src/directory/contacts';
-import { upsertOrg } from '../../src/store/orgs';
-import { setRecordHealth } from '../../src/store/recordHealth';
-import { createLink } from '../../src/sync/links';
-import type { OrgStatus } from '../../src/sync/orgStatus';
+import { upsertOrg } from '../../src/store/state/orgs';
+import { setRecordHealth } from '../../src/store/state/recordHealth';
+import { createLink } from '../../src/store/state/links';
+import type { OrgStatus } from '../../src/runtime/orgStatus';
 import { resetDatabase } from '../store/backends';
 
 const TOKEN = 'health-test-token-0123456789abcdef';

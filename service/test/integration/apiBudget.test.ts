@@ -1,6 +1,6 @@
 import { eventually, linkedContactId, runtimeOf, startStack, uiCreate, type Stack } from './harness';
 import { listAudit } from '../../src/store/audit';
-import { listOutbox } from '../../src/store/outbox';
+import { listOutbox } from '../../src/store/outbox/outbox';
 
 const ORG = 'primary';
 

@@ -1,10 +1,10 @@
 import { eventually, flushEvents, linkedContact, linkedContactId, startStack, uiCreate, uiUpdate, updateSyncRecord, type Stack } from './harness';
 import { countContacts, getContact, insertContact } from '../../src/directory/contacts';
 import type { DirectoryPhone } from '../../src/directory/model';
-import { getRecordHealth } from '../../src/store/recordHealth';
+import { getRecordHealth } from '../../src/store/state/recordHealth';
 import { listAudit } from '../../src/store/audit';
-import { findLinkByRecord, findLinksByContact } from '../../src/sync/links';
-import { forgetSync } from '../../src/sync/forgetSync';
+import { findLinkByRecord, findLinksByContact } from '../../src/store/state/links';
+import { forgetSync } from '../../src/runtime/forgetSync';
 
 const ORG = 'primary';
 

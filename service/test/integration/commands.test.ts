@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { eventually, linkedContact, linkedContactId, startStack, uiCreate, uiUpdate, type Stack } from './harness';
 import { publishEvent } from '../../emulator/pubsub/eventBus';
 import { countContacts, getContact, insertContact } from '../../src/directory/contacts';
-import { findLinkByRecord } from '../../src/sync/links';
+import { findLinkByRecord } from '../../src/store/state/links';
 
 const COMMAND_TOPIC = '/event/Switchboard_Command__e';
 

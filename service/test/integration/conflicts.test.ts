@@ -1,7 +1,7 @@
 import { eventually, linkedContact, linkedContactId, startStack, uiCreate, uiUpdate, updateSyncRecord, type Stack } from './harness';
 import { getContact, insertContact } from '../../src/directory/contacts';
 import { listAudit, type AuditRecord } from '../../src/store/audit';
-import { listOutbox } from '../../src/store/outbox';
+import { listOutbox } from '../../src/store/outbox/outbox';
 
 const ORG = 'primary';
 

@@ -1,7 +1,7 @@
 import { eventually, linkedContact, linkedContactId, quietDelete, startStack, uiCreate, updateSyncRecord, type Stack } from './harness';
 import { getContact, insertContact } from '../../src/directory/contacts';
 import { listAudit } from '../../src/store/audit';
-import { findLinkByRecord } from '../../src/sync/links';
+import { findLinkByRecord } from '../../src/store/state/links';
 
 const ORG = 'primary';
 

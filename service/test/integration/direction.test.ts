@@ -1,7 +1,7 @@
 import { eventually, flushEvents, linkedContact, linkedContactId, startStack, uiCreate, uiUpdate, updateSyncRecord, type Stack } from './harness';
 import { countContacts, getContact } from '../../src/directory/contacts';
-import { listOutbox } from '../../src/store/outbox';
-import { findLinkByRecord } from '../../src/sync/links';
+import { listOutbox } from '../../src/store/outbox/outbox';
+import { findLinkByRecord } from '../../src/store/state/links';
 
 const ORG = 'primary';
 

@@ -1,7 +1,7 @@
 import { linkedContactId, runtimeOf, startStack, uiCreate, type Stack } from './harness';
 import { listAudit } from '../../src/store/audit';
-import { listOutbox, type OutboxItem } from '../../src/store/outbox';
-import { getRecordHealth } from '../../src/store/recordHealth';
+import { listOutbox, type OutboxItem } from '../../src/store/outbox/outbox';
+import { getRecordHealth } from '../../src/store/state/recordHealth';
 
 const ORG = 'primary';
 

@@ -1,10 +1,10 @@
 import { eventually, linkedContact, startStack, uiUpdate, type Stack } from './harness';
 import { bulkJobsOf, type BulkJobs } from '../../emulator/bulk/routes';
-import { findLinkByRecord } from '../../src/sync/links';
+import { findLinkByRecord } from '../../src/store/state/links';
 import { countContacts, getContact, insertContact } from '../../src/directory/contacts';
-import { normalizePhone } from '../../src/sync/phones';
-import { listOutbox } from '../../src/store/outbox';
-import { countRecordHealth } from '../../src/store/recordHealth';
+import { normalizePhone } from '../../src/sync/rules/phones';
+import { listOutbox } from '../../src/store/outbox/outbox';
+import { countRecordHealth } from '../../src/store/state/recordHealth';
 
 const SEED = { contacts: 40, leads: 15, businessAccounts: 4, personAccounts: 6, users: 3 };
 

@@ -1,5 +1,5 @@
 import { bulkJobsOf, type BulkJobs } from '../../emulator/bulk/routes';
-import { loadCheckpoints } from '../../src/sync/initialSyncCheckpoint';
+import { loadCheckpoints } from '../../src/store/state/initialSyncCheckpoint';
 import { eventually, startStack, type Stack } from './harness';
 
 const CONTACTS = 55;

@@ -2,8 +2,8 @@ import pino from 'pino';
 import { eventually, linkedContact, linkedQuietContacts, startStack, uiCreate, updateSyncRecord, type Stack } from './harness';
 import { startService, type RunningService } from '../../src/service';
 import { openDatabase } from '../../src/store/db';
-import { Leadership } from '../../src/store/leadership';
-import { editContactFromTelephony } from '../../src/sync/telephonyEdit';
+import { Leadership } from '../../src/store/state/leadership';
+import { editContactFromTelephony } from '../../src/sync/outbound/telephonyEdit';
 import type { Database } from '../../src/store/types';
 
 const silent = pino({ level: 'silent' });

@@ -1,7 +1,7 @@
 import { eventually, linkedQuietContacts, quietDelete, startStack, updateSyncRecord, type Stack } from './harness';
 import { countContacts } from '../../src/directory/contacts';
 import { listAudit } from '../../src/store/audit';
-import { countLinks } from '../../src/sync/massDeleteGuard';
+import { countLinks } from '../../src/sync/inbound/massDeleteGuard';
 
 const ORG = 'primary';
 

@@ -1,6 +1,6 @@
 import { eventually, linkedQuietContacts, startStack, updateSyncRecord, type Stack } from './harness';
 import { listAudit } from '../../src/store/audit';
-import { outboxStats } from '../../src/store/outbox';
+import { outboxStats } from '../../src/store/outbox/outbox';
 
 const ORG = 'primary';
 

@@ -1,6 +1,6 @@
 import { eventually, linkedQuietContacts, startStack, type Stack } from './harness';
-import { countLinks } from '../../src/sync/massDeleteGuard';
-import { getRecordHealth } from '../../src/store/recordHealth';
+import { countLinks } from '../../src/sync/inbound/massDeleteGuard';
+import { getRecordHealth } from '../../src/store/state/recordHealth';
 import { listAudit } from '../../src/store/audit';
 import { countContacts } from '../../src/directory/contacts';
 

@@ -1,12 +1,12 @@
 import { eventually, linkedContact, linkedContactId, quietCreate, quietUpdate, startStack, uiCreate, uiUpdate, updateSyncRecord, type Stack } from './harness';
 import { getContact, updateContact } from '../../src/directory/contacts';
 import { listAudit } from '../../src/store/audit';
-import { listOutbox } from '../../src/store/outbox';
-import { getWatermarks } from '../../src/sync/reconcileState';
-import { ReconcileUnavailableError } from '../../src/sync/reconcileScheduler';
+import { listOutbox } from '../../src/store/outbox/outbox';
+import { getWatermarks } from '../../src/store/state/reconcileState';
+import { ReconcileUnavailableError } from '../../src/sync/reconcile/reconcileScheduler';
 import { eventBusOf } from '../../emulator/pubsub/eventBus';
-import { soqlDateTime } from '../../src/sync/scope';
-import { WATERMARK_OVERLAP_MS } from '../../src/sync/reconcileSalesforce';
+import { soqlDateTime } from '../../src/sync/rules/scope';
+import { WATERMARK_OVERLAP_MS } from '../../src/sync/reconcile/reconcileSalesforce';
 
 const ORG = 'primary';
 const TOPIC = '/event/Switchboard_Change__e';

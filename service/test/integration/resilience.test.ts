@@ -1,7 +1,7 @@
 import { eventually, linkedContactId, startStack, uiCreate, uiUpdate, type Stack } from './harness';
 import { getContact } from '../../src/directory/contacts';
 import { listAudit } from '../../src/store/audit';
-import { listOutbox } from '../../src/store/outbox';
+import { listOutbox } from '../../src/store/outbox/outbox';
 import { eventBusOf } from '../../emulator/pubsub/eventBus';
 
 const ORG = 'primary';

@@ -1,5 +1,5 @@
 import { eventually, linkedContact, linkedContactId, runtimeOf, startStack, uiCreate, type Stack } from './harness';
-import { findLinksByContact } from '../../src/sync/links';
+import { findLinksByContact } from '../../src/store/state/links';
 
 describe('several orgs in one service', () => {
   let stack: Stack;

@@ -1,10 +1,10 @@
 import { eventually, linkedContact, startStack, uiCreate, uiUpdate, type Stack } from './harness';
 import { getContact } from '../../src/directory/contacts';
 import { listAudit } from '../../src/store/audit';
-import { outboxStats } from '../../src/store/outbox';
+import { outboxStats } from '../../src/store/outbox/outbox';
 import { decodeStoredEvent, eventBusOf } from '../../emulator/pubsub/eventBus';
-import { getReplayId } from '../../src/store/checkpoints';
-import { replayIdFromBytes } from '../../src/sync/replayId';
+import { getReplayId } from '../../src/store/state/checkpoints';
+import { replayIdFromBytes } from '../../src/salesforce/replayId';
 
 const TOPIC = '/event/Switchboard_Change__e';
 

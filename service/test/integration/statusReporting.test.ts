@@ -4,7 +4,7 @@ import { eventually, linkedContactId, startStack, uiCreate, type Stack } from '.
 import { eventBusOf } from '../../emulator/pubsub/eventBus';
 import { ChangeSubscriber } from '../../src/salesforce/subscriber';
 import type { RawPubSubEvent } from '../../src/salesforce/changeEvent';
-import { clearRecordHealth, setRecordHealth } from '../../src/store/recordHealth';
+import { clearRecordHealth, setRecordHealth } from '../../src/store/state/recordHealth';
 
 /** Status back to the org, through the emulator: the sync record, the status event, error records, record fields. */
 const STATUS_TOPIC = '/event/Switchboard_Status__e';

@@ -1,12 +1,12 @@
 import { eventually, linkedContactId, runtimeOf, startStack, uiCreate, updateSyncRecord, type Stack } from './harness';
 import { getContact, insertContact } from '../../src/directory/contacts';
 import { listAudit } from '../../src/store/audit';
-import { enqueueOutbox, listOutbox, type OutboxItem } from '../../src/store/outbox';
-import { stableHash } from '../../src/sync/hash';
-import { getRecordHealth } from '../../src/store/recordHealth';
-import { findLinksByContact, type Link } from '../../src/sync/links';
-import { queueCreate } from '../../src/sync/telephonyCreate';
-import { LEAD_COMPANY_PLACEHOLDER } from '../../src/sync/salesforceRequirements';
+import { enqueueOutbox, listOutbox, type OutboxItem } from '../../src/store/outbox/outbox';
+import { stableHash } from '../../src/sync/rules/hash';
+import { getRecordHealth } from '../../src/store/state/recordHealth';
+import { findLinksByContact, type Link } from '../../src/store/state/links';
+import { queueCreate } from '../../src/sync/outbound/telephonyCreate';
+import { LEAD_COMPANY_PLACEHOLDER } from '../../src/sync/outbound/salesforceRequirements';
 
 const ORG = 'primary';
 

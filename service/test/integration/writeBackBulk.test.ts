@@ -1,8 +1,8 @@
 import { eventually, runtimeOf, startStack, type Stack } from './harness';
 import { insertContact } from '../../src/directory/contacts';
-import { outboxStats, listOutbox } from '../../src/store/outbox';
-import { getRecordHealth } from '../../src/store/recordHealth';
-import { queueCreate } from '../../src/sync/telephonyCreate';
+import { outboxStats, listOutbox } from '../../src/store/outbox/outbox';
+import { getRecordHealth } from '../../src/store/state/recordHealth';
+import { queueCreate } from '../../src/sync/outbound/telephonyCreate';
 import { bulkJobsOf } from '../../emulator/bulk/routes';
 
 const ORG = 'primary';

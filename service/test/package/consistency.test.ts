@@ -3,7 +3,7 @@ import { eventUsageIn, parseApexFiles, type ParsedApexFile } from '../../../scri
 import { parseApex } from '../../../scripts/package/apexParse';
 import { defaultMappingRecords, objectFieldNames, SERVICE_DIRECTION } from '../../../scripts/package/packageModel';
 import { apexSourceFiles, displayPath } from '../../../scripts/package/paths';
-import { DEFAULT_MAPPINGS } from '../../src/sync/fieldMap';
+import { DEFAULT_MAPPINGS } from '../../src/sync/rules/fieldMap';
 import { EmulatedOrg } from '../../emulator/org/org';
 import type { DmlBatch } from '../../emulator/org/store';
 import { buildChangeEvents } from '../../emulator/triggers/changeTrigger';

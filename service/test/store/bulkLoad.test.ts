@@ -1,10 +1,10 @@
 import { getContact, insertContact } from '../../src/directory/contacts';
 import { takenMatchKeys } from '../../src/directory/bulkLoad';
-import { findLinkByRecord } from '../../src/sync/links';
-import { applyUpsert } from '../../src/sync/applyChange';
-import { applySnapshotPage, prepareRows, prepareRowsInSlices } from '../../src/sync/initialSyncPage';
-import { DEFAULT_POLICY, type OrgSyncSettings } from '../../src/sync/context';
-import { getRecordHealth } from '../../src/store/recordHealth';
+import { findLinkByRecord } from '../../src/store/state/links';
+import { applyUpsert } from '../../src/sync/inbound/applyChange';
+import { applySnapshotPage, prepareRows, prepareRowsInSlices } from '../../src/sync/initialSync/initialSyncPage';
+import { DEFAULT_POLICY, type OrgSyncSettings } from '../../src/sync/rules/context';
+import { getRecordHealth } from '../../src/store/state/recordHealth';
 import type { BulkRow } from '../../src/salesforce/bulkQuery';
 import { describeEachBackend, resetDatabase } from './backends';
 import { CONTACT_SYNC, contactFields, ORG_ID, phone, seedOrg } from './fixtures';

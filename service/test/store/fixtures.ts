@@ -1,9 +1,9 @@
 /** Small builders for store tests; every value is valid unless a test overrides it. */
 import type { ContactFields, DirectoryPhone, PhoneKind } from '../../src/directory/model';
-import { upsertOrg, type OrgRow } from '../../src/store/orgs';
+import { upsertOrg, type OrgRow } from '../../src/store/state/orgs';
 import type { Queryable } from '../../src/store/types';
-import { DEFAULT_MAPPINGS } from '../../src/sync/fieldMap';
-import { DEFAULT_POLICY, type OrgSyncSettings } from '../../src/sync/context';
+import { DEFAULT_MAPPINGS } from '../../src/sync/rules/fieldMap';
+import { DEFAULT_POLICY, type OrgSyncSettings } from '../../src/sync/rules/context';
 
 export const ORG_ID = 'org-1';
 

@@ -1,5 +1,5 @@
 import { deleteContact, insertContact } from '../../src/directory/contacts';
-import { createLink, deleteLink, findLinkByRecord, findLinksByContact, updateLink } from '../../src/sync/links';
+import { createLink, deleteLink, findLinkByRecord, findLinksByContact, updateLink } from '../../src/store/state/links';
 import { describeEachBackend, resetDatabase } from './backends';
 import { contactFields, ORG_ID, seedOrg } from './fixtures';
 

@@ -1,6 +1,6 @@
-import { clearReplayId, getReplayId, saveReplayId } from '../../src/store/checkpoints';
-import { getOrg, listOrgs, updateOrgSettings, upsertOrg } from '../../src/store/orgs';
-import { markEventProcessed, pruneProcessedEvents } from '../../src/store/processedEvents';
+import { clearReplayId, getReplayId, saveReplayId } from '../../src/store/state/checkpoints';
+import { getOrg, listOrgs, updateOrgSettings, upsertOrg } from '../../src/store/state/orgs';
+import { markEventProcessed, pruneProcessedEvents } from '../../src/store/state/processedEvents';
 import { describeEachBackend, resetDatabase } from './backends';
 import { ORG_ID, seedOrg } from './fixtures';
 

@@ -12,7 +12,7 @@ import {
   retryOutbox,
   type NewOutboxItem,
   type OutboxItem,
-} from '../../src/store/outbox';
+} from '../../src/store/outbox/outbox';
 import { describeEachBackend, resetDatabase } from './backends';
 import { ORG_ID, seedOrg } from './fixtures';
 

@@ -1,11 +1,11 @@
 import { v7 as timeOrderedUuid } from 'uuid';
 import { insertContactsBulk, insertLinksBulk } from '../../src/directory/bulkLoad';
-import { reconcileTelephony } from '../../src/sync/reconcileTelephony';
+import { reconcileTelephony } from '../../src/sync/reconcile/reconcileTelephony';
 import { insertContact } from '../../src/directory/contacts';
-import { createLink } from '../../src/sync/links';
-import { listOutbox } from '../../src/store/outbox';
-import { stableHash } from '../../src/sync/hash';
-import { contactView } from '../../src/sync/contactView';
+import { createLink } from '../../src/store/state/links';
+import { listOutbox } from '../../src/store/outbox/outbox';
+import { stableHash } from '../../src/sync/rules/hash';
+import { contactView } from '../../src/sync/rules/contactView';
 import type { ContactFields, DirectoryContact } from '../../src/directory/model';
 import { describeEachBackend, resetDatabase } from './backends';
 import { CONTACT_SYNC, contactFields, ORG_ID, seedOrg } from './fixtures';

@@ -7,7 +7,7 @@ import {
   listRecordHealth,
   markHealthIgnored,
   setRecordHealth,
-} from '../../src/store/recordHealth';
+} from '../../src/store/state/recordHealth';
 import { StoreInputError } from '../../src/store/values';
 import { describeEachBackend, resetDatabase } from './backends';
 import { contactFields, ORG_ID, seedOrg } from './fixtures';

@@ -1,5 +1,5 @@
-import { clearRecordHealth, setRecordHealth } from '../../src/store/recordHealth';
-import { clearedErrors, forgetSentErrors, ignorableErrors, markErrorsSent, pendingErrors } from '../../src/store/reportedStatus';
+import { clearRecordHealth, setRecordHealth } from '../../src/store/state/recordHealth';
+import { clearedErrors, forgetSentErrors, ignorableErrors, markErrorsSent, pendingErrors } from '../../src/store/state/reportedStatus';
 import { describeEachBackend, resetDatabase } from './backends';
 import { ORG_ID, seedOrg } from './fixtures';
 

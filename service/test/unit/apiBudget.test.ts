@@ -1,4 +1,4 @@
-import { ApiBudget, type ApiUsage } from '../../src/sync/apiBudget';
+import { ApiBudget, type ApiUsage } from '../../src/sync/outbound/apiBudget';
 
 /** A budget over a fake org: `seen` is what the last response reported, `org` what GET /limits answers. */
 function fixture(options: { seen?: ApiUsage; org?: ApiUsage; refreshMs?: number } = {}) {

@@ -1,4 +1,4 @@
-import { changedValues } from '../../src/sync/telephonyEdit';
+import { changedValues } from '../../src/sync/outbound/telephonyEdit';
 
 describe('changedValues', () => {
   it('keeps only fields whose value differs from what Salesforce has', () => {

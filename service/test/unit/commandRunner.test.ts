@@ -1,7 +1,7 @@
 import pino from 'pino';
-import { CommandRefusedError, runCommand, runCommandEvent, type CommandTarget } from '../../src/sync/commandRunner';
+import { CommandRefusedError, runCommand, runCommandEvent, type CommandTarget } from '../../src/runtime/commandRunner';
 import type { CommandEvent } from '../../src/salesforce/commandEvent';
-import { ReconcileUnavailableError } from '../../src/sync/reconcileScheduler';
+import { ReconcileUnavailableError } from '../../src/sync/reconcile/reconcileScheduler';
 
 const logger = pino({ level: 'silent' });
 

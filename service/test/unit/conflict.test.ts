@@ -1,4 +1,4 @@
-import { conflictAudit, flatten, resolveChange, resolveJoin, sameValue, toContactFields, type FlatFields } from '../../src/sync/conflict';
+import { conflictAudit, flatten, resolveChange, resolveJoin, sameValue, toContactFields, type FlatFields } from '../../src/sync/rules/conflict';
 import type { DirectoryPhone } from '../../src/directory/model';
 
 const phone = (kind: DirectoryPhone['kind'], raw: string, e164: string | null, extension: string | null = null): DirectoryPhone => ({ kind, raw, e164, extension });

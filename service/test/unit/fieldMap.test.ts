@@ -7,7 +7,7 @@ import {
   sfToDirectory,
   sortPhones,
   type FieldMapping,
-} from '../../src/sync/fieldMap';
+} from '../../src/sync/rules/fieldMap';
 
 type EditableContact = Pick<DirectoryContact, 'firstName' | 'lastName' | 'company' | 'title' | 'email' | 'phones'>;
 

@@ -1,4 +1,4 @@
-import { canonicalJson, stableHash } from '../../src/sync/hash';
+import { canonicalJson, stableHash } from '../../src/sync/rules/hash';
 
 describe('stableHash', () => {
   it('does not depend on key order, at any depth', () => {

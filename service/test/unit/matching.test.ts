@@ -1,4 +1,4 @@
-import { compareCandidates, describeChoice, matchKeysOf, rankCandidates, type CandidateRecord } from '../../src/sync/matching';
+import { compareCandidates, describeChoice, matchKeysOf, rankCandidates, type CandidateRecord } from '../../src/sync/rules/matching';
 import type { ContactFields } from '../../src/directory/model';
 
 const rec = (sobject: string, recordId: string, modstamp: string | null): CandidateRecord => ({ sobject, recordId, modstamp });

@@ -1,4 +1,4 @@
-import { e164sOf, normalizePhone, toDirectoryPhone } from '../../src/sync/phones';
+import { e164sOf, normalizePhone, toDirectoryPhone } from '../../src/sync/rules/phones';
 
 describe('normalizePhone', () => {
   it('formats a national number as E.164 for the default country', () => {

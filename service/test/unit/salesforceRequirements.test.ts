@@ -1,5 +1,5 @@
-import { DEFAULT_MAPPINGS } from '../../src/sync/fieldMap';
-import { LEAD_COMPANY_PLACEHOLDER, salesforceRecordValues } from '../../src/sync/salesforceRequirements';
+import { DEFAULT_MAPPINGS } from '../../src/sync/rules/fieldMap';
+import { LEAD_COMPANY_PLACEHOLDER, salesforceRecordValues } from '../../src/sync/outbound/salesforceRequirements';
 
 const contact = { firstName: 'Grace', lastName: 'Hopper', company: null, title: null, email: null, phones: [] };
 

@@ -1,4 +1,4 @@
-import { checkScopeCondition, outOfScopeWhere, ScopeError, scopedQuery, scopeProblems, scopeWhere, soqlDateTime } from '../../src/sync/scope';
+import { checkScopeCondition, outOfScopeWhere, ScopeError, scopedQuery, scopeProblems, scopeWhere, soqlDateTime } from '../../src/sync/rules/scope';
 
 describe('scope conditions', () => {
   it('parenthesises a valid condition so it cannot change the meaning of the service’s own', () => {

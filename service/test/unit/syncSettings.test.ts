@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
-import { parseSyncSettings, SCHEDULES } from '../../src/sync/syncSettings';
+import { parseSyncSettings, SCHEDULES } from '../../src/sync/rules/syncSettings';
 
 const OBJECTS = join(__dirname, '..', '..', '..', 'force-app', 'main', 'default', 'objects');
 const CMDT = join(__dirname, '..', '..', '..', 'force-app', 'main', 'default', 'customMetadata');

@@ -1,4 +1,4 @@
-import { toSalesforce, toTelephony } from '../../src/sync/transforms';
+import { toSalesforce, toTelephony } from '../../src/sync/rules/transforms';
 
 describe('mapping transforms', () => {
   it('normalises phones to E.164 and keeps what is no number as typed', () => {

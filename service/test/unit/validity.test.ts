@@ -1,5 +1,5 @@
-import { checkValidity, type ValidityInput } from '../../src/sync/validity';
-import { DEFAULT_MAPPINGS, sfToDirectory } from '../../src/sync/fieldMap';
+import { checkValidity, type ValidityInput } from '../../src/sync/rules/validity';
+import { DEFAULT_MAPPINGS, sfToDirectory } from '../../src/sync/rules/fieldMap';
 import type { SfValue, SyncedObject } from '../../src/salesforce/changeEvent';
 
 const ALL_OFF = { requireValidPhone: false, requireFirstName: false, requireLastName: false };

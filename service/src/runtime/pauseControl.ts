@@ -1,0 +1,162 @@
+import type { Logger } from 'pino';
+import type { Database } from '../store/types';
+import { orgPause, setOrgPause, type OrgPause } from '../store/state/orgs';
+import { heldOutboxDeletes } from '../store/outbox/heldOutboxDeletes';
+import type { ChangeSubscriber } from '../salesforce/subscriber';
+import type { Leadership } from '../store/state/leadership';
+import type { OrgSyncSettings } from '../sync/rules/context';
+import type { ReconcileScheduler } from '../sync/reconcile/reconcileScheduler';
+import type { StatusReporter } from './statusReporter';
+import type { WriteBackWorker } from '../sync/outbound/writeBack';
+import { decideHeldDeletes } from '../sync/inbound/deletes';
+import { heldSummary } from '../sync/inbound/massDeleteGuard';
+import { decideQueuedDeletes } from '../sync/outbound/telephonyDeleteGuard';
+
+/** Deletes the mass-deletion guard holds until an admin resumes (applies) or discards them. */
+export interface HeldDeletes {
+  deletes: number;
+  reason: string;
+}
+
+/** What a pause stops and a resume starts again, and where the org hears of it. */
+export interface PausableWork {
+  readonly reconciler: Pick<ReconcileScheduler, 'start' | 'suspend'>;
+  readonly subscriber: Pick<ChangeSubscriber, 'start' | 'stop'>;
+  readonly writeBack: Pick<WriteBackWorker, 'start' | 'stop'>;
+  readonly leadership: Pick<Leadership, 'role'>;
+  readonly reporter: Pick<StatusReporter, 'flush'>;
+}
+
+export interface PauseControlOptions {
+  db: Database;
+  orgId: string;
+  settings: OrgSyncSettings;
+  logger: Logger;
+  work: PausableWork;
+}
+
+/**
+ * One org's pause, and the mass-deletion guard's held deletes that cause one. The pause is shared by
+ * every instance through the database (orgs.ts): this instance records its own and follows the others'.
+ */
+export class PauseControl {
+  private isPaused = false;
+  private heldDeletes: HeldDeletes | null = null;
+
+  constructor(private readonly options: PauseControlOptions) {}
+
+  /** Whether this instance holds off applying, writing back and reconciling. */
+  get paused(): boolean {
+    return this.isPaused;
+  }
+
+  /** As last read: at start, after a hold or decision, or when following another instance. */
+  get held(): HeldDeletes | null {
+    return this.heldDeletes;
+  }
+
+  /** At start: paused when another instance recorded a pause, or when the org's sync record says so. */
+  async adopt(shared: OrgPause | null, pausedByOrg: boolean): Promise<void> {
+    this.isPaused = shared !== null || pausedByOrg;
+    // From here on the shared flag is the one truth every instance follows (otherInstancesWatch.ts).
+    if (this.isPaused && !shared) await setOrgPause(this.options.db, this.options.orgId, { reason: null });
+  }
+
+  /** Reads the pause again (on taking over the subscribers): by the org's sync record, or another instance's. */
+  async reread(pausedByOrg: boolean): Promise<void> {
+    this.isPaused = pausedByOrg || (await orgPause(this.options.db, this.options.orgId)) !== null;
+  }
+
+  /**
+   * Stops applying changes, writing back and reconciling; the replay position and the outbox wait for
+   * resume. `reason` (the mass-deletion guard's) is reported to the org as the sync's last error.
+   */
+  async pause(reason?: string): Promise<void> {
+    this.isPaused = true;
+    await setOrgPause(this.options.db, this.options.orgId, { reason: reason ?? null });
+    await this.stopWork();
+    await this.options.work.reporter.flush(reason);
+  }
+
+  /** Resuming is the admin's approval of held deletes: they are applied before anything else runs. */
+  async resume(): Promise<void> {
+    if (this.heldDeletes) await this.decide(true);
+    this.isPaused = false;
+    await setOrgPause(this.options.db, this.options.orgId, null);
+    this.startWork();
+    // Status__c follows from the state: Active, or InitialSync while the initial sync has not finished.
+    await this.options.work.reporter.flush();
+  }
+
+  /** The sync was deleted: paused for good, with nothing left held (its records are forgotten). */
+  async pauseForDeletion(): Promise<void> {
+    this.isPaused = true;
+    await setOrgPause(this.options.db, this.options.orgId, { reason: 'the sync was deleted' });
+    this.heldDeletes = null;
+  }
+
+  /**
+   * Follows a pause or resume another instance recorded (the command reaches the leader, the guard trips
+   * on any): no instance keeps applying, writing back or reconciling.
+   */
+  async follow(pause: OrgPause | null): Promise<void> {
+    const shared = pause !== null;
+    if (shared === this.isPaused) return;
+    this.isPaused = shared;
+    this.heldDeletes = await this.heldNow();
+    if (shared) await this.stopWork();
+    else this.startWork();
+    this.options.logger.info({ paused: shared }, shared ? 'the sync was paused by another instance' : 'the sync was resumed by another instance');
+    // The reason (the mass-deletion guard's, tripped on another instance) is what the org should show.
+    await this.options.work.reporter.flush(pause ? (pause.reason ?? undefined) : null);
+  }
+
+  /** Reads again which deletes the guard holds (the status shows them). */
+  async refreshHeld(): Promise<void> {
+    this.heldDeletes = await this.heldNow();
+  }
+
+  /**
+   * The guard held deletes: pause until an admin decides. Not awaited: this runs inside the event handler
+   * or the reconcile, which pause() waits for.
+   */
+  async hold(): Promise<void> {
+    this.heldDeletes = await this.heldNow();
+    if (!this.heldDeletes || this.isPaused) return;
+    this.options.logger.warn({ held: this.heldDeletes.deletes }, this.heldDeletes.reason);
+    void this.pause(this.heldDeletes.reason).catch((err: unknown) => this.options.logger.error({ err }, 'could not pause for the held deletes'));
+  }
+
+  /** Applies (approve) or discards the held deletes, from both sides; returns how many were decided. */
+  async decide(approve: boolean): Promise<number> {
+    const { db, settings, orgId, logger } = this.options;
+    const decided = (await decideHeldDeletes(db, settings, approve)) + (await decideQueuedDeletes(db, orgId, approve));
+    this.heldDeletes = await this.heldNow();
+    logger.info({ decided, approve }, approve ? 'held deletes applied' : 'held deletes discarded');
+    return decided;
+  }
+
+  /** Deletes the mass-deletion guard holds, from either side, with the newest reason. */
+  private async heldNow(): Promise<HeldDeletes | null> {
+    const { db, orgId } = this.options;
+    const salesforce = await heldSummary(db, orgId);
+    const telephony = await heldOutboxDeletes(db, orgId);
+    const deletes = (salesforce?.deletes ?? 0) + telephony.deletes;
+    return deletes > 0 ? { deletes, reason: telephony.reason ?? salesforce?.reason ?? '' } : null;
+  }
+
+  private async stopWork(): Promise<void> {
+    const { reconciler, subscriber, writeBack } = this.options.work;
+    reconciler.suspend();
+    await subscriber.stop();
+    await writeBack.stop();
+  }
+
+  /** The subscriber runs only on the elected instance; write-back and the reconcile schedule on every one. */
+  private startWork(): void {
+    const { reconciler, subscriber, writeBack, leadership } = this.options.work;
+    reconciler.start();
+    if (leadership.role === 'leader') subscriber.start();
+    writeBack.start();
+  }
+}

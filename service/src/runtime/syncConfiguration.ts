@@ -1,0 +1,99 @@
+import type { Logger } from 'pino';
+import type { CountryCode } from 'libphonenumber-js/max';
+import type { OrgSession } from '../salesforce/session';
+import { readSyncConfiguration } from '../salesforce/settingsReader';
+import type { ReportedSyncStatus } from '../salesforce/syncStatusWriter';
+import { DEFAULT_MAPPINGS } from '../sync/rules/fieldMap';
+import { DEFAULT_POLICY, policyOf, type OrgSyncSettings } from '../sync/rules/context';
+import { scopeProblems } from '../sync/rules/scope';
+import type { SettingsProblem, SyncSettings } from '../sync/rules/syncSettings';
+
+export interface SyncConfigurationOptions {
+  orgId: string;
+  /** The Salesforce package's namespace the sync and mapping records live under. */
+  namespace: string;
+  /** Until the org's sync record names one. */
+  defaultCountry: CountryCode;
+  session: OrgSession;
+  logger: Logger;
+}
+
+/**
+ * One org's sync configuration: its sync record and mappings as last read from the org, what is wrong
+ * with them, and the live settings the sync runs on. Those settings are one object that the subscriber,
+ * write-back and reconcile share, so a reload updates it in place.
+ */
+export class SyncConfiguration {
+  readonly settings: OrgSyncSettings;
+  /** The org's sync record this connection runs, as last read; null when none is configured. */
+  sync: SyncSettings | null = null;
+  /** Configuration mistakes found in the org's sync and mapping records, naming record and field. */
+  problems: SettingsProblem[] = [];
+  /** Why the last read failed; null once one succeeded. */
+  error: string | null = null;
+
+  constructor(private readonly options: SyncConfigurationOptions) {
+    this.settings = {
+      orgId: options.orgId,
+      mappings: DEFAULT_MAPPINGS,
+      defaultCountry: options.defaultCountry,
+      objects: ['Contact', 'Lead', 'Account'],
+      syncId: null,
+      policy: DEFAULT_POLICY,
+    };
+  }
+
+  /**
+   * Reads the org's sync record and mappings. A failure keeps the previous settings — the built-in
+   * defaults at first — and says why in `error`. `applied` runs once new settings are in place; a failure
+   * of its own is reported the same way, since the settings are then only partly in force.
+   */
+  async reload(applied: () => Promise<void>): Promise<void> {
+    const { session, logger } = this.options;
+    try {
+      if (!session.current) await session.signIn();
+      const { sync, ignoredSyncIds, problems } = await readSyncConfiguration(session.conn, this.options.namespace);
+      this.sync = sync;
+      this.problems = problems;
+      this.error = null;
+      if (sync) {
+        Object.assign(this.settings, {
+          mappings: sync.mappings,
+          defaultCountry: sync.defaultCountry,
+          objects: sync.objects,
+          syncId: sync.syncId,
+          policy: policyOf(sync),
+        });
+        this.problems = [...this.problems, ...scopeProblems(sync.syncId, this.settings.policy)];
+      }
+      await applied();
+      for (const problem of problems) logger.warn(problem, 'sync configuration problem');
+      if (ignoredSyncIds.length > 0) logger.warn({ ignoredSyncIds }, 'the org has more syncs than this connection runs; only the oldest is used');
+      logger.info({ sync: sync?.syncId ?? null, status: sync?.status ?? null, problems: problems.length }, 'sync settings loaded');
+    } catch (err) {
+      this.error = (err as Error).message;
+      logger.error({ err }, 'could not read the sync settings from the org; keeping the previous ones');
+    }
+  }
+
+  /** Whether the org's sync record says Paused, as last read. */
+  pausedByOrg(): boolean {
+    return this.sync?.status === 'Paused';
+  }
+
+  /** Problems the reconcile met in the records; one already known (same record and field) is not repeated. */
+  addProblems(found: SettingsProblem[]): void {
+    const known = new Set(this.problems.map((p) => `${p.recordId}|${p.field}`));
+    this.problems = [...this.problems, ...found.filter((p) => !known.has(`${p.recordId}|${p.field}`))];
+  }
+
+  /** The problem the org's status shows: the read failure, else every configuration mistake on a line. */
+  problemText(): string | null {
+    return this.error ?? (this.problems.map((p) => `${p.recordId} ${p.field}: ${p.message}`).join('\n') || null);
+  }
+
+  /** The status reporter wrote the sync record's status: the copy read last follows, without a reload. */
+  statusWritten(status: ReportedSyncStatus): void {
+    if (this.sync) this.sync = { ...this.sync, status };
+  }
+}

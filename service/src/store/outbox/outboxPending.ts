@@ -1,0 +1,93 @@
+import type { Queryable } from '../types';
+import { isUuid, jsonParam } from '../values';
+import { checkOutboxId, OUTBOX_COLUMNS, toOutboxItem, type OutboxDbRow, type OutboxItem } from './outboxItem';
+
+/**
+ * Writes the sync reads or reshapes before a worker claims them: a contact's waiting create takes newer
+ * values or is withdrawn, updates lose fields Salesforce won, and in-flight payloads tell our own echo.
+ */
+
+/** Items for a contact not yet written (pending or processing), oldest first. */
+export async function pendingOutboxForContact(q: Queryable, contactId: string): Promise<OutboxItem[]> {
+  if (!isUuid(contactId)) return [];
+  const { rows } = await q.query<OutboxDbRow>(
+    `SELECT ${OUTBOX_COLUMNS} FROM outbox WHERE contact_id = $1 AND state IN ('pending', 'processing') ORDER BY id`,
+    [contactId],
+  );
+  return rows.map(toOutboxItem);
+}
+
+/**
+ * Payloads still on their way to one Salesforce record (pending or being sent), oldest first. An event
+ * carrying exactly these values is the echo of our own write, even before the write-back has settled.
+ */
+export async function inflightPayloadsForRecord(q: Queryable, orgId: string, recordId: string): Promise<Array<Record<string, unknown>>> {
+  const { rows } = await q.query<{ payload: Record<string, unknown> }>(
+    `SELECT payload FROM outbox WHERE org_id = $1 AND record_id = $2 AND state IN ('pending', 'processing') ORDER BY id`,
+    [orgId, recordId],
+  );
+  return rows.map((r) => r.payload);
+}
+
+/** The contact's create for one org that is waiting or being sent, if any (there is at most one). */
+export async function activeCreateFor(q: Queryable, orgId: string, contactId: string): Promise<OutboxItem | null> {
+  if (!isUuid(contactId)) return null;
+  const { rows } = await q.query<OutboxDbRow>(
+    `SELECT ${OUTBOX_COLUMNS} FROM outbox
+     WHERE org_id = $1 AND contact_id = $2 AND operation = 'create' AND state IN ('pending', 'processing')`,
+    [orgId, contactId],
+  );
+  return rows[0] ? toOutboxItem(rows[0]) : null;
+}
+
+/** A waiting create takes the contact's latest values; false when it is already being sent. */
+export async function refreshPendingCreate(q: Queryable, id: string, payload: Record<string, unknown>, payloadHash: string): Promise<boolean> {
+  checkOutboxId('id', id);
+  const { rowCount } = await q.query(
+    `UPDATE outbox SET payload = $2::jsonb, payload_hash = $3, updated_at = now()
+     WHERE id = $1 AND operation = 'create' AND state = 'pending'`,
+    [id, jsonParam(payload), payloadHash],
+  );
+  return (rowCount ?? 0) > 0;
+}
+
+/**
+ * Withdraws creates not yet sent for a contact (it was deleted, or no longer qualifies), in one org or in
+ * all. One being sent cannot be withdrawn: the worker deals with its outcome. Returns how many.
+ */
+export async function cancelPendingCreates(q: Queryable, contactId: string, orgId?: string): Promise<number> {
+  if (!isUuid(contactId)) return 0;
+  const { rowCount } = await q.query(
+    `DELETE FROM outbox WHERE contact_id = $1 AND ($2::text IS NULL OR org_id = $2) AND operation = 'create' AND state = 'pending'`,
+    [contactId, orgId ?? null],
+  );
+  return rowCount ?? 0;
+}
+
+/**
+ * Drops fields from one record's queued updates that no worker has claimed yet, because Salesforce's value
+ * now stands (it won a conflict): they must not overwrite it later. A row left with nothing to send is
+ * withdrawn. `rehash` computes payload_hash as the enqueuer did. One being sent cannot be trimmed. Call in
+ * the transaction that applies Salesforce's value. Returns how many rows changed.
+ */
+export async function trimPendingUpdates(
+  q: Queryable,
+  orgId: string,
+  recordId: string,
+  fields: string[],
+  rehash: (payload: Record<string, unknown>) => string,
+): Promise<number> {
+  if (fields.length === 0) return 0;
+  const { rows } = await q.query<{ id: string; payload: Record<string, unknown> }>(
+    `SELECT id, payload FROM outbox
+     WHERE org_id = $1 AND record_id = $2 AND operation = 'update' AND state = 'pending' AND payload ?| $3::text[]
+     ORDER BY id FOR UPDATE`,
+    [orgId, recordId, fields],
+  );
+  for (const row of rows) {
+    const payload = Object.fromEntries(Object.entries(row.payload).filter(([field]) => !fields.includes(field)));
+    if (Object.keys(payload).length === 0) await q.query('DELETE FROM outbox WHERE id = $1', [row.id]);
+    else await q.query('UPDATE outbox SET payload = $2::jsonb, payload_hash = $3, updated_at = now() WHERE id = $1', [row.id, jsonParam(payload), rehash(payload)]);
+  }
+  return rows.length;
+}

@@ -1,0 +1,203 @@
+import type { Queryable } from '../types';
+import { isBigintId, isUuid, iso, jsonParam, StoreInputError } from '../values';
+
+/** A Salesforce field value as the sync carries it (same shape as the Pub/Sub change values). */
+export type LinkFieldValue = string | number | boolean | null;
+export type LinkValues = Record<string, LinkFieldValue>;
+
+/**
+ * Several records of one org may link to the same contact (same person by the match keys): the primary's
+ * values are what the directory shows, secondaries stay linked without overwriting them (migration 009).
+ */
+export const LINK_ROLES = ['primary', 'secondary'] as const;
+export type LinkRole = (typeof LINK_ROLES)[number];
+
+/** Ties one directory contact to one Salesforce record of one org, with what each side last looked like. */
+export interface Link {
+  id: string;
+  orgId: string;
+  contactId: string;
+  sobject: string;
+  recordId: string;
+  /** Hash of the mapped values last seen from (or written to) Salesforce: drops echoes and no-op events. */
+  sfHash: string | null;
+  /** Hash of the directory values last written from Salesforce or sent to it. */
+  telHash: string | null;
+  /** SystemModstamp of the newest Salesforce version applied (ISO 8601). */
+  sfModstamp: string | null;
+  /** Mapped Salesforce field values last seen from or written to the record; null before the first. */
+  sfValues: LinkValues | null;
+  role: LinkRole;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface NewLink {
+  orgId: string;
+  contactId: string;
+  sobject: string;
+  recordId: string;
+  sfHash?: string | null;
+  telHash?: string | null;
+  sfModstamp?: string | null;
+  sfValues?: LinkValues | null;
+  /** Default: primary, or secondary when the org already has a primary link to the contact. */
+  role?: LinkRole;
+}
+
+export interface LinkPatch {
+  sfHash?: string | null;
+  telHash?: string | null;
+  sfModstamp?: string | null;
+  sfValues?: LinkValues | null;
+  contactId?: string;
+  role?: LinkRole;
+}
+
+interface LinkDbRow {
+  id: string;
+  org_id: string;
+  contact_id: string;
+  sobject: string;
+  record_id: string;
+  sf_hash: string | null;
+  tel_hash: string | null;
+  sf_modstamp: Date | null;
+  sf_values: LinkValues | null;
+  role: LinkRole;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const COLUMNS = 'id, org_id, contact_id, sobject, record_id, sf_hash, tel_hash, sf_modstamp, sf_values, role, created_at, updated_at';
+
+/** Patchable keys, their columns and how a value is passed (jsonb goes as JSON text). */
+const PATCH_COLUMNS = {
+  sfHash: { column: 'sf_hash', param: (v: unknown) => v },
+  telHash: { column: 'tel_hash', param: (v: unknown) => v },
+  sfModstamp: { column: 'sf_modstamp', param: (v: unknown) => v },
+  sfValues: { column: 'sf_values', param: jsonParam },
+  contactId: { column: 'contact_id', param: (v: unknown) => v },
+  role: { column: 'role', param: (v: unknown) => v },
+} as const;
+
+function toLink(row: LinkDbRow): Link {
+  return {
+    id: String(row.id),
+    orgId: row.org_id,
+    contactId: row.contact_id,
+    sobject: row.sobject,
+    recordId: row.record_id,
+    sfHash: row.sf_hash,
+    telHash: row.tel_hash,
+    sfModstamp: iso(row.sf_modstamp),
+    sfValues: row.sf_values,
+    role: row.role,
+    createdAt: iso(row.created_at),
+    updatedAt: iso(row.updated_at),
+  };
+}
+
+function checkValues(value: LinkValues | null | undefined, recordId: string): void {
+  if (value === undefined || value === null) return;
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw new StoreInputError('sfValues', 'expects an object of field values', recordId);
+  }
+  for (const [field, v] of Object.entries(value)) {
+    if (v !== null && !['string', 'number', 'boolean'].includes(typeof v)) {
+      throw new StoreInputError(`sfValues.${field}`, `expects a string, number, boolean or null, got ${typeof v}`, recordId);
+    }
+  }
+}
+
+function checkRole(value: LinkRole | undefined, recordId: string): void {
+  if (value !== undefined && !LINK_ROLES.includes(value)) {
+    throw new StoreInputError('role', `expects ${LINK_ROLES.join(' or ')}, got "${String(value)}"`, recordId);
+  }
+}
+
+function checkModstamp(value: string | null | undefined, recordId: string): void {
+  if (value !== undefined && value !== null && Number.isNaN(Date.parse(value))) {
+    throw new StoreInputError('sfModstamp', `expects an ISO 8601 timestamp, got "${value}"`, recordId);
+  }
+}
+
+export async function findLinkByRecord(q: Queryable, orgId: string, recordId: string): Promise<Link | null> {
+  const { rows } = await q.query<LinkDbRow>(`SELECT ${COLUMNS} FROM links WHERE org_id = $1 AND record_id = $2`, [orgId, recordId]);
+  return rows[0] ? toLink(rows[0]) : null;
+}
+
+export async function findLinksByContact(q: Queryable, contactId: string): Promise<Link[]> {
+  if (!isUuid(contactId)) return [];
+  const { rows } = await q.query<LinkDbRow>(`SELECT ${COLUMNS} FROM links WHERE contact_id = $1 ORDER BY id`, [contactId]);
+  return rows.map(toLink);
+}
+
+/** Every link of this org to any of the contacts (one query for a whole candidate list), in id order. */
+export async function findOrgLinksByContacts(q: Queryable, orgId: string, contactIds: string[]): Promise<Link[]> {
+  const ids = contactIds.filter(isUuid);
+  if (ids.length === 0) return [];
+  const { rows } = await q.query<LinkDbRow>(
+    `SELECT ${COLUMNS} FROM links WHERE org_id = $1 AND contact_id = ANY($2::uuid[]) ORDER BY id`,
+    [orgId, ids],
+  );
+  return rows.map(toLink);
+}
+
+/**
+ * Fails with a unique violation when the org's record is already linked (one record, one contact), or
+ * when a second primary link of the org to the same contact is created.
+ */
+export async function createLink(q: Queryable, link: NewLink): Promise<Link> {
+  if (!isUuid(link.contactId)) {
+    throw new StoreInputError('contactId', `expects a contact id (uuid), got "${String(link.contactId)}"`, link.recordId);
+  }
+  checkModstamp(link.sfModstamp, link.recordId);
+  checkValues(link.sfValues, link.recordId);
+  checkRole(link.role, link.recordId);
+  const { rows } = await q.query<LinkDbRow>(
+    `INSERT INTO links (org_id, contact_id, sobject, record_id, sf_hash, tel_hash, sf_modstamp, sf_values, role)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, COALESCE($9, CASE WHEN EXISTS (
+       SELECT 1 FROM links WHERE org_id = $1 AND contact_id = $2 AND role = 'primary') THEN 'secondary' ELSE 'primary' END))
+     RETURNING ${COLUMNS}`,
+    [
+      link.orgId,
+      link.contactId,
+      link.sobject,
+      link.recordId,
+      link.sfHash ?? null,
+      link.telHash ?? null,
+      link.sfModstamp ?? null,
+      jsonParam(link.sfValues),
+      link.role ?? null,
+    ],
+  );
+  return toLink(rows[0] as LinkDbRow);
+}
+
+/** Changes only the given keys (null clears a hash or the modstamp). */
+export async function updateLink(q: Queryable, linkId: string, patch: LinkPatch): Promise<void> {
+  if (!isBigintId(linkId)) throw new StoreInputError('linkId', `expects a link id, got "${String(linkId)}"`);
+  if (patch.contactId !== undefined && !isUuid(patch.contactId)) {
+    throw new StoreInputError('contactId', `expects a contact id (uuid), got "${String(patch.contactId)}" (link ${linkId})`);
+  }
+  checkModstamp(patch.sfModstamp, `link ${linkId}`);
+  checkValues(patch.sfValues, `link ${linkId}`);
+  checkRole(patch.role, `link ${linkId}`);
+  const params: unknown[] = [linkId];
+  const sets = ['updated_at = now()'];
+  for (const key of Object.keys(PATCH_COLUMNS) as (keyof LinkPatch)[]) {
+    if (patch[key] !== undefined) {
+      const { column, param } = PATCH_COLUMNS[key];
+      params.push(param(patch[key]));
+      sets.push(`${column} = $${params.length}`);
+    }
+  }
+  if (sets.length === 1) return;
+  await q.query(`UPDATE links SET ${sets.join(', ')} WHERE id = $1`, params);
+}
+
+export async function deleteLink(q: Queryable, linkId: string): Promise<void> {
+  if (!isBigintId(linkId)) throw new StoreInputError('linkId', `expects a link id, got "${String(linkId)}"`);
+  await q.query('DELETE FROM links WHERE id = $1', [linkId]);
+}

@@ -1,0 +1,19 @@
+import type { Queryable } from '../types';
+
+/**
+ * Records an event as handled; false when it already was (a redelivery), so the caller skips it.
+ * Use inside the transaction that applies the event.
+ */
+export async function markEventProcessed(q: Queryable, orgId: string, eventId: string): Promise<boolean> {
+  const { rowCount } = await q.query(
+    'INSERT INTO processed_events (org_id, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING',
+    [orgId, eventId],
+  );
+  return (rowCount ?? 0) > 0;
+}
+
+/** Events are redelivered for at most 72 hours; older markers only take space. Returns how many went. */
+export async function pruneProcessedEvents(q: Queryable, olderThan: Date): Promise<number> {
+  const { rowCount } = await q.query('DELETE FROM processed_events WHERE processed_at < $1', [olderThan]);
+  return rowCount ?? 0;
+}

@@ -1,0 +1,184 @@
+import type { Database, Queryable } from '../../store/types';
+import type { ChangeEvent, SfChangeRecord, SfValue, SyncedObject } from '../../salesforce/changeEvent';
+import { findLinkByRecord, updateLink, type Link } from '../../store/state/links';
+import { markEventProcessed } from '../../store/state/processedEvents';
+import { saveReplayId } from '../../store/state/checkpoints';
+import { inflightPayloadsForRecord } from '../../store/outbox/outbox';
+import { recordAudit } from '../../store/audit';
+import { clearExcludedHealth } from '../../store/state/recordHealth';
+import { mappedSfValues, sfToDirectory } from '../rules/fieldMap';
+import { stableHash } from '../rules/hash';
+import { replayIdToBytes } from '../../salesforce/replayId';
+import type { OrgSyncSettings } from '../rules/context';
+import { applySalesforceDeletes } from './deletes';
+import { checkValidity } from '../rules/validity';
+import { excludeRecord } from './exclusion';
+import { applyLinked } from './linkedRecord';
+import { joinOrCreate } from './unlinkedRecord';
+import type { ApplyContext } from './applyResolution';
+
+/**
+ * excluded: kept out by the validity rules; secondary: linked to a contact that shows a higher-ranked
+ * record's values; skipped: not applied because the sync runs telephony → Salesforce only.
+ */
+export type RecordOutcome =
+  | 'created'
+  | 'linked'
+  | 'updated'
+  | 'unchanged'
+  | 'stale'
+  | 'deleted'
+  | 'unlinked'
+  | 'missing'
+  | 'held'
+  | 'excluded'
+  | 'secondary'
+  | 'skipped';
+
+export interface ApplyResult {
+  duplicate: boolean;
+  outcomes: Array<{ recordId: string; outcome: RecordOutcome; contactId: string | null }>;
+  rejected: number;
+}
+
+/** One event of a batch as the subscriber delivered it: decoded, or refused by the decoder (why). */
+export type DeliveredEvent = { event: ChangeEvent; replayId: number } | { rejected: string; replayId: number };
+
+/**
+ * Applies delivered events in ONE transaction: each event's directory writes, links, audit entries and
+ * its id (for duplicate delivery), in order, then the replay id of the last one — so a crash keeps all of
+ * them or none, and the subscriber resumes exactly after the last applied event. An event the decoder
+ * refused is audited and passed. Several events per transaction spare a commit (and, on the embedded
+ * database, a round trip to its worker) per event when they come in bursts.
+ */
+export async function applyChangeEvents(
+  db: Database,
+  settings: OrgSyncSettings,
+  topic: string,
+  delivered: DeliveredEvent[],
+): Promise<Array<ApplyResult | null>> {
+  if (delivered.length === 0) return [];
+  return db.transaction(async (tx) => {
+    const results: Array<ApplyResult | null> = [];
+    for (const item of delivered) {
+      if ('rejected' in item) {
+        await recordAudit(tx, { orgId: settings.orgId, contactId: null, recordId: null, origin: 'salesforce', action: 'rejected', rule: item.rejected, before: null, after: null });
+        results.push(null);
+      } else {
+        results.push(await applyEventInTransaction(tx, settings, item.event));
+      }
+    }
+    await saveReplayId(tx, settings.orgId, topic, replayIdToBytes(delivered[delivered.length - 1].replayId));
+    return results;
+  });
+}
+
+/** One change event (see applyChangeEvents), in its own transaction. */
+export async function applyChangeEvent(db: Database, settings: OrgSyncSettings, topic: string, event: ChangeEvent): Promise<ApplyResult> {
+  const [result] = await applyChangeEvents(db, settings, topic, [{ event, replayId: event.replayId }]);
+  return result as ApplyResult;
+}
+
+async function applyEventInTransaction(tx: Queryable, settings: OrgSyncSettings, event: ChangeEvent): Promise<ApplyResult> {
+  const result: ApplyResult = { duplicate: false, outcomes: [], rejected: event.rejected.length };
+  if (!(await markEventProcessed(tx, settings.orgId, event.eventId))) return { ...result, duplicate: true };
+  for (const bad of event.rejected) {
+    await recordAudit(tx, {
+      orgId: settings.orgId,
+      contactId: null,
+      recordId: bad.recordId,
+      origin: 'salesforce',
+      action: 'rejected',
+      rule: `${event.objectName} ${event.operation} record #${bad.index + 1}: ${bad.reason}`,
+      before: null,
+      after: null,
+    });
+  }
+  const rule = `${event.objectName} ${event.operation} event ${event.eventId}`;
+  if (event.operation === 'delete') {
+    const gone = event.records.map((record) => ({ recordId: record.id, sobject: event.objectName, cause: 'deleted' as const }));
+    result.outcomes.push(...(await applySalesforceDeletes(tx, settings, gone, 'event', rule)).outcomes);
+  } else {
+    for (const record of event.records) {
+      result.outcomes.push({ recordId: record.id, ...(await applyUpsert(tx, settings, event.objectName, record, rule)) });
+    }
+  }
+  return result;
+}
+
+/**
+ * One created, updated or undeleted Salesforce record into the directory, by the sync's policy: a sync
+ * running telephony → Salesforce only writes nothing to the directory (see applyWithoutDirectoryWrites);
+ * a record failing the validity rules is excluded; a linked record updates its contact (conflict kind b);
+ * an unlinked one joins the contact its match keys point to (kind a, candidate priority) or creates one.
+ * Runs in the caller's transaction (an event's, or an initial-sync batch's); stale and unchanged records
+ * are left alone.
+ */
+export async function applyUpsert(
+  tx: Queryable,
+  settings: OrgSyncSettings,
+  objectName: SyncedObject,
+  record: SfChangeRecord,
+  rule: string,
+): Promise<{ outcome: RecordOutcome; contactId: string | null }> {
+  const link = await findLinkByRecord(tx, settings.orgId, record.id);
+  if (link && isOlder(record.systemModstamp, link.sfModstamp)) return { outcome: 'stale', contactId: link.contactId };
+  // Events carry every mapped field; the link's values fill in for a caller that sends fewer.
+  const values = mappedSfValues(settings.mappings, objectName, { ...(link?.sfValues ?? {}), ...record.values });
+  const fields = sfToDirectory(settings.mappings, objectName, values, settings.defaultCountry);
+  const ctx: ApplyContext = { tx, settings, objectName, record, values, sfHash: stableHash(values), fields, rule };
+  if (settings.policy.direction === 'toSalesforce') return applyWithoutDirectoryWrites(ctx, link);
+
+  const { validity } = settings.policy;
+  const verdict = checkValidity({ rules: validity, mappings: settings.mappings, sobject: objectName, defaultCountry: settings.defaultCountry, values, fields });
+  if (!verdict.ok) return excludeRecord(ctx, link, verdict);
+  if (link) {
+    if (ctx.sfHash === link.sfHash || (await isEchoOfOwnWrite(tx, settings.orgId, record.id, values, ctx.sfHash))) {
+      return { outcome: 'unchanged', contactId: link.contactId };
+    }
+    return applyLinked(ctx, link);
+  }
+  const wasExcluded = await clearExcludedHealth(tx, settings.orgId, 'salesforce', record.id);
+  return joinOrCreate(wasExcluded ? { ...ctx, rule: `${rule}; passes the validity rules again (was excluded)` } : ctx);
+}
+
+/**
+ * Direction telephony → Salesforce: Salesforce's values never reach the directory, and no validity rule
+ * removes anything from it. A linked record's link still takes the values Salesforce now holds, so later
+ * write-backs send exactly what differs; an unlinked record is linked to the contact its match keys point
+ * to (so the contact is not pushed to Salesforce as a duplicate), and when telephony wins conflicts the
+ * directory's values are queued to it; with no match nothing is created.
+ */
+async function applyWithoutDirectoryWrites(ctx: ApplyContext, link: Link | null): Promise<{ outcome: RecordOutcome; contactId: string | null }> {
+  if (!link) return joinOrCreate(ctx);
+  if (ctx.sfHash !== link.sfHash) {
+    await updateLink(ctx.tx, link.id, { sfValues: ctx.values, sfHash: ctx.sfHash, sfModstamp: ctx.record.systemModstamp ?? link.sfModstamp });
+  }
+  return { outcome: 'skipped', contactId: link.contactId };
+}
+
+/**
+ * The values are what Salesforce holds, or will hold once our queued or in-flight write-backs land: the
+ * echo of our own write. The outbox is read before the link is read again, so a write-back settling in
+ * between (which moves its values from the outbox into the link) is seen on one side or the other.
+ */
+async function isEchoOfOwnWrite(
+  tx: Queryable,
+  orgId: string,
+  recordId: string,
+  values: Record<string, SfValue>,
+  sfHash: string,
+): Promise<boolean> {
+  const payloads = await inflightPayloadsForRecord(tx, orgId, recordId);
+  const link = await findLinkByRecord(tx, orgId, recordId);
+  const expected: Record<string, unknown> = { ...(link?.sfValues ?? {}) };
+  for (const payload of payloads) Object.assign(expected, payload);
+  const comparable: Record<string, unknown> = {};
+  for (const key of Object.keys(values)) comparable[key] = expected[key] ?? null;
+  return stableHash(comparable) === sfHash;
+}
+
+function isOlder(incoming: string | null, known: string | null): boolean {
+  if (!incoming || !known) return false;
+  return Date.parse(incoming) < Date.parse(known);
+}

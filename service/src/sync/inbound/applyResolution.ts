@@ -1,0 +1,148 @@
+import { queueRecordUpdate } from '../outbound/queueUpdate';
+import type { Queryable } from '../../store/types';
+import type { SfChangeRecord, SfValue, SyncedObject } from '../../salesforce/changeEvent';
+import type { ContactFields, DirectoryContact } from '../../directory/model';
+import { updateContact } from '../../directory/contacts';
+import { createLink, updateLink, type Link, type LinkRole } from '../../store/state/links';
+import { trimPendingUpdates } from '../../store/outbox/outbox';
+import { recordAudit } from '../../store/audit';
+import { directoryToSf, mappingsFor, type TelField } from '../rules/fieldMap';
+import { stableHash } from '../rules/hash';
+import { contactView } from '../rules/contactView';
+import { changedValues } from '../outbound/telephonyEdit';
+import { conflictAudit, toContactFields, type Resolution } from '../rules/conflict';
+import type { OrgSyncSettings } from '../rules/context';
+
+/** One Salesforce record being applied, with what every step needs. */
+export interface ApplyContext {
+  tx: Queryable;
+  settings: OrgSyncSettings;
+  objectName: SyncedObject;
+  record: SfChangeRecord;
+  /** The record's mapped values (the link's last known values overlaid with the incoming ones). */
+  values: Record<string, SfValue>;
+  sfHash: string;
+  /** `values` as directory fields. */
+  fields: ContactFields;
+  rule: string;
+}
+
+export interface Commit {
+  contact: DirectoryContact;
+  /** The record's link to refresh (optionally changing its role), or the role of the link to create. */
+  link: { existing: Link; role?: LinkRole } | { create: LinkRole };
+  resolution: Resolution;
+  /** For the audit: which conflict kind, and how the record came to this contact. */
+  kind: 'a' | 'b';
+  note: string;
+}
+
+/** The directory fields each Salesforce field of the object feeds, for mappings that flow to telephony. */
+export function incomingTelFields(ctx: Pick<ApplyContext, 'settings' | 'objectName' | 'values'>): Map<TelField, string[]> {
+  const out = new Map<TelField, string[]>();
+  for (const m of mappingsFor(ctx.settings.mappings, ctx.objectName)) {
+    if (m.direction === 'toSalesforce' || !(m.sfField in ctx.values)) continue;
+    out.set(m.telField, [...(out.get(m.telField) ?? []), m.sfField]);
+  }
+  return out;
+}
+
+function sfFieldsOf(ctx: ApplyContext, telFields: TelField[]): string[] {
+  return mappingsFor(ctx.settings.mappings, ctx.objectName)
+    .filter((m) => telFields.includes(m.telField))
+    .map((m) => m.sfField);
+}
+
+function pick(values: Record<string, SfValue>, fields: string[]): Record<string, SfValue> {
+  return Object.fromEntries(Object.entries(values).filter(([field]) => fields.includes(field)));
+}
+
+/**
+ * Writes a decided resolution, all in the caller's transaction: the directory takes its fields (unless
+ * the sync runs telephony → Salesforce only), the link records what Salesforce now holds, the
+ * telephony-won values are queued to Salesforce (unless it runs Salesforce → telephony only), pending
+ * write-backs of fields Salesforce settled are trimmed, and the audit log gets the change and, field by
+ * field, every conflict with the loser's value.
+ */
+export async function commitResolution(ctx: ApplyContext, commit: Commit): Promise<{ after: DirectoryContact; changed: boolean; link: Link }> {
+  const { tx, settings, record } = ctx;
+  const { direction, conflictWinner } = settings.policy;
+  const applies = direction !== 'toSalesforce';
+  const toDirectory = applies ? commit.resolution.toDirectory : {};
+  const changed = Object.keys(toDirectory).length > 0;
+  let after = commit.contact;
+  if (changed) {
+    const updated = await updateContact(tx, after.id, toContactFields(after.phones, toDirectory));
+    if (!updated) throw new Error(`directory contact ${after.id} vanished while applying ${record.id}`);
+    after = updated;
+  }
+
+  const linkValues = {
+    sfValues: ctx.values,
+    sfHash: ctx.sfHash,
+    telHash: stableHash(contactView(after)),
+  };
+  let link: Link;
+  if ('create' in commit.link) {
+    link = await createLink(tx, {
+      orgId: settings.orgId,
+      contactId: after.id,
+      sobject: ctx.objectName,
+      recordId: record.id,
+      role: commit.link.create,
+      sfModstamp: record.systemModstamp ?? undefined,
+      ...linkValues,
+    });
+  } else {
+    const { existing, role } = commit.link;
+    const patch = { ...linkValues, contactId: after.id, role: role ?? existing.role, sfModstamp: record.systemModstamp ?? existing.sfModstamp };
+    await updateLink(tx, existing.id, patch);
+    link = { ...existing, ...patch };
+  }
+
+  let queued: string[] = [];
+  if (direction !== 'toTelephony' && commit.resolution.toSalesforce.length > 0) {
+    const desired = pick(directoryToSf(settings.mappings, ctx.objectName, after), sfFieldsOf(ctx, commit.resolution.toSalesforce));
+    const payload = changedValues(desired, ctx.values);
+    queued = Object.keys(payload);
+    if (queued.length > 0) {
+      await queueRecordUpdate(tx, { orgId: settings.orgId, linkId: link.id, sobject: ctx.objectName, recordId: record.id }, after.id, payload);
+    }
+  }
+  if (applies) await trimPendingUpdates(tx, settings.orgId, record.id, sfFieldsOf(ctx, commit.resolution.settledBySalesforce), stableHash);
+
+  const created = 'create' in commit.link;
+  const roleChanged = !created && 'role' in commit.link && commit.link.role !== undefined;
+  if (changed || created || roleChanged) {
+    await recordAudit(tx, {
+      orgId: settings.orgId,
+      contactId: after.id,
+      recordId: record.id,
+      origin: 'salesforce',
+      action: created ? 'link' : 'update',
+      rule: [ctx.rule, commit.note].filter(Boolean).join('; '),
+      before: contactView(commit.contact),
+      after: contactView(after),
+    });
+  }
+  const { conflicts } = commit.resolution;
+  if (conflicts.length > 0) {
+    const kind = commit.kind === 'a' ? 'kind a: the record matched a contact it was not linked to' : 'kind b: changed on both sides since the last sync';
+    const fieldNames = conflicts.map((c) => `${c.field} (${sfFieldsOf(ctx, [c.field]).join(', ')})`).join(', ');
+    const effects = [
+      conflictWinner === 'salesforce' && !applies ? 'not applied: the sync runs telephony → Salesforce only' : '',
+      conflictWinner === 'telephony' && direction === 'toTelephony' ? 'not written back: the sync runs Salesforce → telephony only' : '',
+      queued.length > 0 ? `directory values queued to Salesforce (${queued.join(', ')})` : '',
+    ].filter(Boolean);
+    await recordAudit(tx, {
+      orgId: settings.orgId,
+      contactId: after.id,
+      recordId: record.id,
+      origin: 'salesforce',
+      action: 'conflict',
+      rule: `${ctx.rule}: conflict (${kind}); ${conflictWinner} wins ${fieldNames}${effects.length ? `; ${effects.join('; ')}` : ''}`,
+      ...conflictAudit(conflicts),
+    });
+  }
+  return { after, changed, link };
+}

@@ -1,0 +1,86 @@
+import { getContact, insertContact } from '../../directory/contacts';
+import type { DirectoryContact } from '../../directory/model';
+import { findOrgLinksByContacts, updateLink, type Link } from '../../store/state/links';
+import { recordAudit } from '../../store/audit';
+import { sfToDirectory, type TelField } from '../rules/fieldMap';
+import { stableHash } from '../rules/hash';
+import { contactView } from '../rules/contactView';
+import { changedValues } from '../outbound/telephonyEdit';
+import { compareCandidates, describeChoice, rankCandidates, toCandidate } from '../rules/matching';
+import { flatten, resolveChange, resolveJoin, type ChangeInput } from '../rules/conflict';
+import { commitResolution, incomingTelFields, type ApplyContext } from './applyResolution';
+import type { RecordOutcome } from './applyChange';
+
+/**
+ * A record already linked to a directory contact. As the primary, its change merges with what the
+ * directory changed since the last sync (conflict kind b). As a secondary, its values stay on its link —
+ * unless it now outranks the primary (a more recent edit of the same object), then it takes over and joins
+ * its values like a match would (kind a).
+ */
+export async function applyLinked(ctx: ApplyContext, link: Link): Promise<{ outcome: RecordOutcome; contactId: string }> {
+  const { tx, settings, record } = ctx;
+  const contact = await getContact(tx, link.contactId);
+  if (!contact) return recreate(ctx, link);
+  if (link.role === 'primary') {
+    const { changed } = await commitResolution(ctx, { contact, link: { existing: link }, resolution: resolveChange(changeInput(ctx, contact, link)), kind: 'b', note: '' });
+    return { outcome: changed ? 'updated' : 'unchanged', contactId: contact.id };
+  }
+  const primary = (await findOrgLinksByContacts(tx, settings.orgId, [contact.id])).find((l) => l.role === 'primary');
+  const me = { sobject: ctx.objectName, recordId: record.id, modstamp: record.systemModstamp ?? link.sfModstamp };
+  if (primary && compareCandidates(me, toCandidate(primary)) > 0) {
+    await updateLink(tx, link.id, { sfValues: ctx.values, sfHash: ctx.sfHash, sfModstamp: me.modstamp });
+    return { outcome: 'secondary', contactId: contact.id };
+  }
+  if (primary) await updateLink(tx, primary.id, { role: 'secondary' });
+  const telFields = [...incomingTelFields(ctx).keys()];
+  const resolution = resolveJoin(flatten(contact, telFields), flatten(ctx.fields, telFields), settings.policy.conflictWinner);
+  const why = primary ? describeChoice(rankCandidates([me, toCandidate(primary)])) : 'the org had no primary record for this contact';
+  const { changed } = await commitResolution(ctx, { contact, link: { existing: link, role: 'primary' }, resolution, kind: 'a', note: `becomes the primary record: ${why}` });
+  return { outcome: changed ? 'updated' : 'unchanged', contactId: contact.id };
+}
+
+/**
+ * Per directory field the record feeds: whether Salesforce changed it since the last sync (against the
+ * link's values), and what the directory held of it then. A link without stored values knows no history:
+ * every field counts as changed in Salesforce, none in the directory.
+ */
+function changeInput(ctx: ApplyContext, contact: DirectoryContact, link: Link): ChangeInput {
+  const telFields = incomingTelFields(ctx);
+  const base = link.sfValues;
+  const changedSf = new Set(Object.keys(changedValues(ctx.values, base ?? {})));
+  const sfChanged: TelField[] = [];
+  const known: TelField[] = [];
+  const knownSf: string[] = [];
+  for (const [field, sfFields] of telFields) {
+    if (base && !sfFields.some((f) => changedSf.has(f))) continue;
+    sfChanged.push(field);
+    if (base && sfFields.every((f) => f in base)) {
+      known.push(field);
+      knownSf.push(...sfFields);
+    }
+  }
+  const baseValues = Object.fromEntries(Object.entries(base ?? {}).filter(([f]) => knownSf.includes(f)));
+  const baseFields = sfToDirectory(ctx.settings.mappings, ctx.objectName, baseValues, ctx.settings.defaultCountry);
+  return {
+    directory: flatten(contact, telFields.keys()),
+    salesforce: flatten(ctx.fields, telFields.keys()),
+    base: flatten(baseFields, known),
+    sfChanged,
+    winner: ctx.settings.policy.conflictWinner,
+  };
+}
+
+/** The linked contact is gone (removed between two reads): the record gets a new one. */
+async function recreate(ctx: ApplyContext, link: Link): Promise<{ outcome: RecordOutcome; contactId: string }> {
+  const { tx, settings, record } = ctx;
+  const after = await insertContact(tx, ctx.fields, 'salesforce');
+  await updateLink(tx, link.id, {
+    contactId: after.id,
+    sfValues: ctx.values,
+    sfHash: ctx.sfHash,
+    sfModstamp: record.systemModstamp ?? link.sfModstamp,
+    telHash: stableHash(contactView(after)),
+  });
+  await recordAudit(tx, { orgId: settings.orgId, contactId: after.id, recordId: record.id, origin: 'salesforce', action: 'create', rule: ctx.rule, before: null, after: contactView(after) });
+  return { outcome: 'created', contactId: after.id };
+}

@@ -1,0 +1,139 @@
+import type { Queryable } from '../../store/types';
+import type { SyncedObject } from '../../salesforce/changeEvent';
+
+/**
+ * The mass-deletion guard: a Salesforce-side run of deletes that would take more than the admin's
+ * threshold (Mass_Delete_Threshold__c, default 10 %) of the org's linked directory contacts is not
+ * applied. Its deletes are staged in held_deletes, the sync pauses, and an admin approves (resume) or
+ * discards them.
+ *
+ * What "a run" is:
+ * - a reconcile: every delete that one reconcile run found (records deleted, and records that left the
+ *   scope), all objects together;
+ * - change events: a sliding window of EVENT_WINDOW_MINUTES — the deletes applied from events in that
+ *   window plus the event at hand. A mass delete in Salesforce arrives as many events (200 records each,
+ *   or one per record when deleted one by one), so judging each event alone would never trip.
+ * The base is the org's linked records before the window's deletes (links now + deleted in the window),
+ * so a slow drip and one big batch are judged alike.
+ *
+ * Small orgs: a percentage of a tiny base trips on nothing at all (1 delete of 3 contacts is 33 %), so the
+ * guard never trips below MIN_DELETES_TO_TRIP deletes; up to that many are always applied. Once deletes
+ * are held, every further delete is held too until the admin decides, so nothing slips past in between.
+ */
+export const MIN_DELETES_TO_TRIP = 5;
+export const EVENT_WINDOW_MINUTES = 10;
+
+export interface GuardInput {
+  /** Links of the org now, before this run's deletes. */
+  linked: number;
+  /** Deletes already applied in the current window (0 for a reconcile run). */
+  recent: number;
+  /** Linked records this run would delete. */
+  incoming: number;
+  thresholdPercent: number;
+  /** Deletes already held for the org, waiting for an admin. */
+  alreadyHeld: number;
+  /**
+   * Whose deletes: Salesforce's (directory contacts would go, the default) or the directory's (queued
+   * deletes of linked Salesforce records would be sent).
+   */
+  side?: 'salesforce' | 'telephony';
+}
+
+export interface GuardDecision {
+  hold: boolean;
+  /** Why the deletes are held, for the status, the org's last error and the audit log. */
+  reason: string | null;
+}
+
+/** The guard's rule, pure: hold when the run's deletes reach the minimum and exceed the threshold. */
+export function decideMassDelete(input: GuardInput): GuardDecision {
+  const { linked, recent, incoming, thresholdPercent, alreadyHeld } = input;
+  const telephony = input.side === 'telephony';
+  if (incoming === 0) return { hold: false, reason: null };
+  if (alreadyHeld > 0) {
+    const what = telephony ? 'deletes are held for an admin\'s approval (mass-deletion guard), directory deletes included' : 'Salesforce deletes are held for an admin\'s approval (mass-deletion guard)';
+    return { hold: true, reason: `${alreadyHeld + incoming} ${what}` };
+  }
+  const deletes = recent + incoming;
+  const base = linked + recent;
+  const percent = base === 0 ? 100 : (deletes * 100) / base;
+  if (deletes < MIN_DELETES_TO_TRIP || percent <= thresholdPercent) return { hold: false, reason: null };
+  const share = `${deletes} of ${base}`;
+  const pct = `(${percent.toFixed(1)} %)`;
+  const limit = `above the ${thresholdPercent} % threshold`;
+  return {
+    hold: true,
+    reason: telephony
+      ? `mass deletion held: contacts deleted in the directory would delete ${share} linked Salesforce records ${pct}, ${limit}. ` +
+        'Resume the sync to send the deletes to Salesforce, or discard them to keep the records'
+      : `mass deletion held: ${share} linked contacts ${pct} would be deleted, ${limit}. ` +
+        'Resume the sync to apply the deletes, or discard them to keep the contacts',
+  };
+}
+
+/** A Salesforce record whose directory contact a delete would take away, and why. */
+export interface DeleteCandidate {
+  recordId: string;
+  sobject: SyncedObject;
+  /** excluded: the validity rules now keep the record out, and its contact would leave the directory. */
+  cause: 'deleted' | 'out-of-scope' | 'excluded';
+}
+
+export interface HeldDelete extends DeleteCandidate {
+  origin: 'event' | 'reconcile';
+  reason: string;
+}
+
+export async function countLinks(q: Queryable, orgId: string): Promise<number> {
+  const { rows } = await q.query<{ n: string }>('SELECT count(*) AS n FROM links WHERE org_id = $1', [orgId]);
+  return Number(rows[0]?.n ?? 0);
+}
+
+/**
+ * Salesforce deletes applied from change events in the guard's window (as the audit log records them),
+ * and exclusions that took a linked record's contact out of the directory.
+ */
+export async function countRecentDeletes(q: Queryable, orgId: string): Promise<number> {
+  const { rows } = await q.query<{ n: string }>(
+    `SELECT count(*) AS n FROM audit_log
+      WHERE org_id = $1 AND origin = 'salesforce'
+        AND (action IN ('delete', 'unlink') OR (action = 'excluded' AND before IS NOT NULL))
+        AND at > now() - make_interval(mins => $2)`,
+    [orgId, EVENT_WINDOW_MINUTES],
+  );
+  return Number(rows[0]?.n ?? 0);
+}
+
+export async function holdDeletes(q: Queryable, orgId: string, held: HeldDelete[]): Promise<void> {
+  if (held.length === 0) return;
+  await q.query(
+    `INSERT INTO held_deletes (org_id, record_id, sobject, cause, origin, reason)
+     SELECT $1, h.record_id, h.sobject, h.cause, h.origin, h.reason
+       FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS h(record_id, sobject, cause, origin, reason)
+     ON CONFLICT (org_id, record_id) DO NOTHING`,
+    [orgId, held.map((h) => h.recordId), held.map((h) => h.sobject), held.map((h) => h.cause), held.map((h) => h.origin), held.map((h) => h.reason)],
+  );
+}
+
+/** How many deletes wait for the admin, and the newest reason; null when none. */
+export async function heldSummary(q: Queryable, orgId: string): Promise<{ deletes: number; reason: string } | null> {
+  const { rows } = await q.query<{ n: string; reason: string | null }>(
+    `SELECT count(*) AS n, (SELECT reason FROM held_deletes WHERE org_id = $1 ORDER BY held_at DESC LIMIT 1) AS reason
+       FROM held_deletes WHERE org_id = $1`,
+    [orgId],
+  );
+  const n = Number(rows[0]?.n ?? 0);
+  return n > 0 ? { deletes: n, reason: rows[0]?.reason ?? '' } : null;
+}
+
+/** Removes and returns up to `limit` held deletes, oldest first (the caller applies or discards them in the same transaction). */
+export async function takeHeldDeletes(q: Queryable, orgId: string, limit: number): Promise<HeldDelete[]> {
+  const { rows } = await q.query<{ record_id: string; sobject: SyncedObject; cause: HeldDelete['cause']; origin: HeldDelete['origin']; reason: string }>(
+    `DELETE FROM held_deletes WHERE org_id = $1 AND record_id IN (
+       SELECT record_id FROM held_deletes WHERE org_id = $1 ORDER BY held_at, record_id LIMIT $2 FOR UPDATE SKIP LOCKED)
+     RETURNING record_id, sobject, cause, origin, reason`,
+    [orgId, limit],
+  );
+  return rows.map((r) => ({ recordId: r.record_id, sobject: r.sobject, cause: r.cause, origin: r.origin, reason: r.reason }));
+}

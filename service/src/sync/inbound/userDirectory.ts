@@ -1,0 +1,119 @@
+import type { Connection } from 'jsforce';
+import type { CountryCode } from 'libphonenumber-js/max';
+import type { Database, Queryable } from '../../store/types';
+import type { ContactFields, DirectoryPhone } from '../../directory/model';
+import { deleteContact, insertContact, updateContact } from '../../directory/contacts';
+import { recordAudit } from '../../store/audit';
+import { toDirectoryPhone } from '../rules/phones';
+import { stableHash } from '../rules/hash';
+
+/** Internal people only: partner, community and guest users are not colleagues to dial. */
+const USER_SOQL =
+  "SELECT Id, FirstName, LastName, Email, Title, Phone, MobilePhone, Extension FROM User WHERE IsActive = true AND UserType = 'Standard' ORDER BY Id";
+
+interface UserRow {
+  Id: string;
+  FirstName: string | null;
+  LastName: string | null;
+  Email: string | null;
+  Title: string | null;
+  Phone: string | null;
+  MobilePhone: string | null;
+  Extension: string | null;
+}
+
+export interface UserPullResult {
+  /** Active standard users with something to dial (a phone or an extension). */
+  users: number;
+  added: number;
+  updated: number;
+  removed: number;
+}
+
+const text = (value: string | null | undefined): string | null => (value && value.trim() !== '' ? value.trim() : null);
+
+/** A user as a directory entry; null when there is nothing to dial. The extension rides on the work phone. */
+export function userToContact(user: UserRow, defaultCountry: CountryCode): ContactFields | null {
+  const phones: DirectoryPhone[] = [];
+  const extension = text(user.Extension);
+  const work = text(user.Phone);
+  if (work) {
+    const phone = toDirectoryPhone('work', work, defaultCountry);
+    phones.push({ ...phone, extension: phone.extension ?? extension });
+  } else if (extension) {
+    phones.push({ kind: 'work', raw: extension, e164: null, extension });
+  }
+  const mobile = text(user.MobilePhone);
+  if (mobile) phones.push(toDirectoryPhone('mobile', mobile, defaultCountry));
+  if (phones.length === 0) return null;
+  return { firstName: text(user.FirstName), lastName: text(user.LastName), company: null, title: text(user.Title), email: text(user.Email), phones };
+}
+
+/**
+ * Mirrors the org's active standard users into the directory as internal extensions (source 'internal'):
+ * new users are added, changed ones updated, and those gone (deactivated, removed, no longer dialable)
+ * leave the directory, all in one transaction. The integration user the service signs in as is no person
+ * and is left out. These contacts are never linked to a Salesforce record, so they never write back.
+ */
+export async function pullUsersIntoDirectory(
+  db: Database,
+  conn: Connection,
+  orgId: string,
+  defaultCountry: CountryCode,
+  integrationUserId: string | null,
+): Promise<UserPullResult> {
+  const result = await conn.query<UserRow>(USER_SOQL, { autoFetch: true, maxFetch: 1_000_000 });
+  const wanted = new Map<string, ContactFields>();
+  for (const user of result.records) {
+    if (integrationUserId && user.Id.slice(0, 15) === integrationUserId.slice(0, 15)) continue;
+    const fields = userToContact(user, defaultCountry);
+    if (fields) wanted.set(user.Id, fields);
+  }
+  return db.transaction(async (tx) => {
+    const known = await knownUsers(tx, orgId);
+    const outcome: UserPullResult = { users: wanted.size, added: 0, updated: 0, removed: 0 };
+    for (const [userId, fields] of wanted) {
+      const hash = stableHash(fields);
+      const existing = known.get(userId);
+      if (existing && existing.hash === hash) continue;
+      if (existing && (await updateContact(tx, existing.contactId, fields))) {
+        await tx.query('UPDATE internal_users SET values_hash = $3, updated_at = now() WHERE org_id = $1 AND user_id = $2', [orgId, userId, hash]);
+        outcome.updated++;
+        continue;
+      }
+      // New, or its directory entry was deleted by hand: (re)create it.
+      const contact = await insertContact(tx, fields, 'internal');
+      await tx.query(
+        `INSERT INTO internal_users (org_id, user_id, contact_id, values_hash) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (org_id, user_id) DO UPDATE SET contact_id = excluded.contact_id, values_hash = excluded.values_hash, updated_at = now()`,
+        [orgId, userId, contact.id, hash],
+      );
+      outcome.added++;
+    }
+    for (const [userId, { contactId }] of known) {
+      if (wanted.has(userId)) continue;
+      await deleteContact(tx, contactId);
+      await tx.query('DELETE FROM internal_users WHERE org_id = $1 AND user_id = $2', [orgId, userId]);
+      outcome.removed++;
+    }
+    await recordAudit(tx, {
+      orgId,
+      contactId: null,
+      recordId: null,
+      origin: 'salesforce',
+      action: 'internal-extensions',
+      rule: `${outcome.users} active standard users: ${outcome.added} added, ${outcome.updated} updated, ${outcome.removed} removed`,
+      before: null,
+      after: outcome,
+    });
+    return outcome;
+  });
+}
+
+async function knownUsers(q: Queryable, orgId: string): Promise<Map<string, { contactId: string; hash: string }>> {
+  const { rows } = await q.query<{ user_id: string; contact_id: string; values_hash: string }>(
+    'SELECT user_id, contact_id, values_hash FROM internal_users WHERE org_id = $1',
+    [orgId],
+  );
+  return new Map(rows.map((r) => [r.user_id, { contactId: r.contact_id, hash: r.values_hash }]));
+}

@@ -1,0 +1,74 @@
+import type { Database, Queryable } from '../../store/types';
+import { countUnapprovedDeletes, decideHeldOutboxDeletes, heldOutboxDeletes, holdUnapprovedDeletes } from '../../store/outbox/heldOutboxDeletes';
+import { recordAudit } from '../../store/audit';
+import { countLinks, decideMassDelete, EVENT_WINDOW_MINUTES, heldSummary } from '../inbound/massDeleteGuard';
+import type { OrgSyncSettings } from '../rules/context';
+
+export interface HeldQueuedDeletes {
+  /** Outbox rows now held (claimed ones included: the worker must not send them). */
+  ids: string[];
+  reason: string;
+}
+
+/**
+ * The mass-deletion guard for the other direction: contacts deleted in the directory queue deletes of
+ * their linked Salesforce records, and before the worker sends any, the unapproved ones queued now —
+ * with those sent in the last EVENT_WINDOW_MINUTES — are judged against the org's linked records before
+ * them (links now + queued + sent in the window, since a queued delete's link is already gone). Above the
+ * threshold (and never below the guard's minimum), every unapproved queued delete is held for an admin,
+ * who resumes the sync (they are sent) or discards them (the records stay in Salesforce). Deletes an
+ * admin approved are never judged again.
+ */
+export async function guardQueuedDeletes(db: Database, settings: OrgSyncSettings): Promise<HeldQueuedDeletes | null> {
+  const { orgId } = settings;
+  return db.transaction(async (tx) => {
+    const incoming = await countUnapprovedDeletes(tx, orgId);
+    if (incoming === 0) return null;
+    const held = (await heldOutboxDeletes(tx, orgId)).deletes + ((await heldSummary(tx, orgId))?.deletes ?? 0);
+    const decision = decideMassDelete({
+      linked: (await countLinks(tx, orgId)) + incoming,
+      recent: await countRecentSentDeletes(tx, orgId),
+      incoming,
+      thresholdPercent: settings.policy.massDeleteThresholdPercent,
+      alreadyHeld: held,
+      side: 'telephony',
+    });
+    if (!decision.hold || !decision.reason) return null;
+    const ids = await holdUnapprovedDeletes(tx, orgId, decision.reason);
+    await recordAudit(tx, { orgId, contactId: null, recordId: null, origin: 'telephony', action: 'deletes-held', rule: decision.reason, before: null, after: { deletes: ids.length } });
+    return { ids, reason: decision.reason };
+  });
+}
+
+/** Salesforce deletes the write-back worker sent in the guard's window (as the audit log records them). */
+async function countRecentSentDeletes(q: Queryable, orgId: string): Promise<number> {
+  const { rows } = await q.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM audit_log
+      WHERE org_id = $1 AND origin = 'telephony' AND action = 'deleted-in-salesforce'
+        AND at > now() - make_interval(mins => $2)`,
+    [orgId, EVENT_WINDOW_MINUTES],
+  );
+  return rows[0]?.n ?? 0;
+}
+
+/** The admin's decision on held directory deletes (resume approves, discard drops), each audited. Returns how many. */
+export async function decideQueuedDeletes(db: Database, orgId: string, approve: boolean): Promise<number> {
+  return db.transaction(async (tx) => {
+    const decided = await decideHeldOutboxDeletes(tx, orgId, approve);
+    for (const row of decided) {
+      await recordAudit(tx, {
+        orgId,
+        contactId: row.contactId,
+        recordId: row.recordId,
+        origin: 'telephony',
+        action: approve ? 'delete-approved' : 'delete-discarded',
+        rule: approve
+          ? `held delete approved (the sync was resumed): the ${row.sobject} is deleted in Salesforce`
+          : `held delete discarded: the ${row.sobject} stays in Salesforce, no longer linked`,
+        before: null,
+        after: null,
+      });
+    }
+    return decided.length;
+  });
+}

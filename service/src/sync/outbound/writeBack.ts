@@ -1,0 +1,225 @@
+import type { Logger } from 'pino';
+import type { Database } from '../../store/types';
+import { claimOutboxBatch, extendOutboxLease, outboxBacklog, releaseOutbox, type OutboxItem, type OutboxOperation } from '../../store/outbox/outbox';
+import type { SfValue } from '../../salesforce/changeEvent';
+import type { IngestOperation } from '../../salesforce/bulkIngest';
+import type { OrgSyncSettings } from '../rules/context';
+import type { ApiBudget, ApiBudgetStatus } from './apiBudget';
+import { bulkRow, INGEST_OPERATION, outboxIdsOf, planRounds, type PendingWrite, type WriteRound } from './writeBackPlan';
+import { callError, unknownError, WriteBackSettler, type SaveOutcome, type SettleTally } from './writeBackSettle';
+
+export type { SaveOutcome } from './writeBackSettle';
+
+/** The Salesforce calls the worker makes: sObject Collections (≤200 records each) and, optionally, Bulk API 2.0 ingest. */
+export interface RecordWriter {
+  update(sobject: string, records: Array<{ Id: string } & Record<string, SfValue>>): Promise<SaveOutcome[]>;
+  create(sobject: string, records: Array<Record<string, SfValue>>): Promise<SaveOutcome[]>;
+  delete(sobject: string, ids: string[]): Promise<SaveOutcome[]>;
+  /** One ingest job; outcomes in the order of `rows`. */
+  bulk?(sobject: string, operation: IngestOperation, rows: Array<Record<string, SfValue>>): Promise<SaveOutcome[]>;
+}
+
+export interface WriteBackOptions {
+  db: Database;
+  orgId: string;
+  records: RecordWriter;
+  /** The org's live settings (mappings and policy), read when a create settles. */
+  settings: OrgSyncSettings;
+  logger: Logger;
+  /** Records per sObject Collections call, at most 200. */
+  batchSize: number;
+  /**
+   * How often the worker looks at the outbox. A batch smaller than batchSize goes out once no row has
+   * joined it for this long (or its oldest row has waited maxWaitMs): a stream of edits shares calls
+   * instead of spending one each, and a lone edit waits no longer than this.
+   */
+  intervalMs: number;
+  /** The longest a partial batch waits for company while edits keep arriving. Default 10 × intervalMs. */
+  maxWaitMs?: number;
+  /** Whether the sync is paused (by any instance): checked before every round, which then sends nothing. */
+  paused?: () => Promise<boolean>;
+  /**
+   * The mass-deletion guard, asked before a round sends deletes: the ids it holds stay unsent, and
+   * onDeletesHeld is told why (the runtime pauses the sync for an admin).
+   */
+  deleteGuard?: () => Promise<{ ids: string[]; reason: string } | null>;
+  onDeletesHeld?: (reason: string) => void;
+  /** Pauses write-back near the org's daily API allocation (see ApiBudget). */
+  budget?: ApiBudget;
+  /** Transient failures are retried this many times before the row is parked as failing. */
+  maxAttempts?: number;
+  leaseMs?: number;
+  /** More due writes than this of one operation and object go as one Bulk API 2.0 job. Default 2,000. */
+  bulkThreshold?: number;
+  /** Most rows one round claims when a bulk job is due. Default 10,000. */
+  bulkClaimLimit?: number;
+  /** The claim on a bulk round's rows: longer than the job may take, or another worker would send them again. */
+  bulkLeaseMs?: number;
+}
+
+/** A round's counts: claimed rows, and (SettleTally) how many were written, retried and parked. */
+export interface DrainResult extends SettleTally {
+  claimed: number;
+  /** sObject Collections calls made. */
+  calls: number;
+  bulkJobs: number;
+  /** Claimed but not sent because the API budget paused write-back: back in the queue. */
+  deferred: number;
+}
+
+/**
+ * Drains one org's outbox into Salesforce. Rows are claimed with SKIP LOCKED (several service instances
+ * share the work), coalesced per record, sent with sObject Collections (Bulk API 2.0 for large sets), and
+ * settled one by one: a record's error never holds back the rest of its batch. A partial batch waits while
+ * edits keep coming (up to maxWaitMs), since the org's API allocation, not latency, is the scarce thing;
+ * nothing is sent while the API budget says stop.
+ */
+export class WriteBackWorker {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private stopped = true;
+  private readonly bulkThreshold: number;
+  private readonly bulkLeaseMs: number;
+  private readonly chunkSize: number;
+  private readonly settler: WriteBackSettler;
+
+  constructor(private readonly options: WriteBackOptions) {
+    this.bulkThreshold = options.bulkThreshold ?? 2000;
+    this.bulkLeaseMs = options.bulkLeaseMs ?? 30 * 60_000;
+    this.chunkSize = Math.min(options.batchSize, 200);
+    const { db, orgId, settings, logger } = options;
+    this.settler = new WriteBackSettler({ db, orgId, settings, logger, maxAttempts: options.maxAttempts ?? 8 });
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.timer = setInterval(() => this.kick(), this.options.intervalMs);
+    this.timer.unref?.();
+    this.kick();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** Look now (after a telephony edit) instead of at the next tick; sends at once when a batch is full. */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.loop().finally(() => {
+      this.running = undefined;
+      if (this.again && !this.stopped) {
+        this.again = false;
+        this.kick();
+      }
+    });
+  }
+
+  /** The API budget as last seen; null when the worker runs without one. */
+  budgetStatus(): ApiBudgetStatus | null {
+    return this.options.budget?.status() ?? null;
+  }
+
+  /** Resolves when the round under way (if any) has finished. */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  private async loop(): Promise<void> {
+    const { db, orgId, logger, intervalMs } = this.options;
+    const maxWaitMs = this.options.maxWaitMs ?? 10 * intervalMs;
+    try {
+      while (!this.stopped) {
+        const backlog = await outboxBacklog(db, orgId, this.bulkThreshold + 1);
+        const quiet = backlog.newestWaitMs >= intervalMs || backlog.oldestWaitMs >= maxWaitMs;
+        const ready = backlog.due >= this.chunkSize || (backlog.due > 0 && quiet) || backlog.abandoned;
+        if (!ready) return;
+        const bulk = this.options.records.bulk !== undefined && backlog.due > this.bulkThreshold;
+        const result = await this.drainOnce(
+          bulk ? { limit: this.options.bulkClaimLimit ?? 10_000, leaseMs: this.bulkLeaseMs } : undefined,
+        );
+        if (result.claimed === 0 || result.deferred > 0) return;
+      }
+    } catch (err) {
+      logger.error({ err }, 'write-back round failed; the outbox keeps the rows');
+    }
+  }
+
+  /** Claims one batch and sends it. Without a claim size, one Collections call's worth. */
+  async drainOnce(claim?: { limit: number; leaseMs: number }): Promise<DrainResult> {
+    const { db, orgId, budget } = this.options;
+    const result: DrainResult = { claimed: 0, written: 0, retried: 0, failed: 0, calls: 0, bulkJobs: 0, deferred: 0 };
+    if (await this.options.paused?.()) return result;
+    if (budget && !(await budget.allowsWrites())) return result;
+    const items = await claimOutboxBatch(db, {
+      orgId,
+      limit: claim?.limit ?? this.chunkSize,
+      leaseMs: claim?.leaseMs ?? this.options.leaseMs ?? 120_000,
+    });
+    result.claimed = items.length;
+    const rounds = planRounds(await this.withoutHeldDeletes(items), {
+      chunkSize: this.chunkSize,
+      bulkThreshold: this.bulkThreshold,
+      bulkAvailable: this.options.records.bulk !== undefined,
+    });
+    for (let r = 0; r < rounds.length; r++) {
+      if (budget && !(await budget.allowsWrites())) {
+        const unsent = rounds.slice(r).flatMap((round) => outboxIdsOf(round.writes));
+        await releaseOutbox(db, unsent);
+        result.deferred = unsent.length;
+        break;
+      }
+      await this.send(rounds[r], result);
+      await budget?.afterCall();
+    }
+    return result;
+  }
+
+  private async withoutHeldDeletes(items: OutboxItem[]): Promise<OutboxItem[]> {
+    const { deleteGuard, onDeletesHeld } = this.options;
+    if (!deleteGuard || !items.some((i) => i.operation === 'delete')) return items;
+    const held = await deleteGuard();
+    if (!held) return items;
+    this.options.logger.warn({ deletes: held.ids.length }, held.reason);
+    onDeletesHeld?.(held.reason);
+    const ids = new Set(held.ids);
+    return items.filter((i) => !ids.has(i.id));
+  }
+
+  private async send(round: WriteRound, result: DrainResult): Promise<void> {
+    const { db, records, logger } = this.options;
+    let writes = round.writes;
+    if (round.operation === 'create') writes = await this.settler.dropCreatesAlreadyLinked(writes, result);
+    if (writes.length === 0) return;
+    let outcomes: SaveOutcome[];
+    try {
+      if (round.bulk && records.bulk) {
+        await extendOutboxLease(db, outboxIdsOf(writes), this.bulkLeaseMs);
+        result.bulkJobs++;
+        outcomes = await records.bulk(round.sobject, INGEST_OPERATION[round.operation], writes.map(bulkRow));
+      } else {
+        result.calls++;
+        outcomes = await this.collectionsCall(round.operation, round.sobject, writes);
+      }
+    } catch (err) {
+      const info = callError(err, round.operation);
+      logger.warn({ sobject: round.sobject, operation: round.operation, records: writes.length, code: info.code }, 'write-back call failed');
+      await this.settler.settle(writes, () => ({ id: null, success: false, errors: [info] }), result);
+      return;
+    }
+    await this.settler.settle(writes, (i) => outcomes[i] ?? { id: null, success: false, errors: [unknownError()] }, result);
+  }
+
+  private collectionsCall(operation: OutboxOperation, sobject: string, writes: PendingWrite[]): Promise<SaveOutcome[]> {
+    const { records } = this.options;
+    if (operation === 'create') return records.create(sobject, writes.map((w) => w.payload));
+    if (operation === 'delete') return records.delete(sobject, writes.map((w) => w.recordId as string));
+    return records.update(sobject, writes.map((w) => ({ Id: w.recordId as string, ...w.payload })));
+  }
+}

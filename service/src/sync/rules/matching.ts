@@ -1,0 +1,108 @@
+import type { Queryable } from '../../store/types';
+import type { ContactFields } from '../../directory/model';
+import { findContactsByKeys, type KeyMatch } from '../../directory/contacts';
+import { findOrgLinksByContacts, type Link } from '../../store/state/links';
+import { e164sOf } from './phones';
+import type { SyncPolicy } from './context';
+
+/**
+ * Which Salesforce record a directory contact (one caller-ID entry, one person) shows when several records
+ * of one org carry the same number or email: a Contact before a Lead before a Person Account — the
+ * Contact is the curated record, a Lead is a prospect that may become one — then the most recently
+ * modified, then the record id (so the choice is stable).
+ */
+export const SOBJECT_PRIORITY: Readonly<Record<string, number>> = { Contact: 0, Lead: 1, Account: 2 };
+
+export interface CandidateRecord {
+  sobject: string;
+  recordId: string;
+  /** SystemModstamp (ISO 8601), null when unknown. */
+  modstamp: string | null;
+}
+
+const priorityOf = (sobject: string) => SOBJECT_PRIORITY[sobject] ?? Number.MAX_SAFE_INTEGER;
+const timeOf = (modstamp: string | null) => (modstamp ? Date.parse(modstamp) : Number.NEGATIVE_INFINITY);
+
+/** Negative when `a` ranks before `b`. */
+export function compareCandidates(a: CandidateRecord, b: CandidateRecord): number {
+  return priorityOf(a.sobject) - priorityOf(b.sobject) || timeOf(b.modstamp) - timeOf(a.modstamp) || (a.recordId < b.recordId ? -1 : a.recordId > b.recordId ? 1 : 0);
+}
+
+export function rankCandidates<T extends CandidateRecord>(records: T[]): T[] {
+  return [...records].sort(compareCandidates);
+}
+
+const sobjectLabel = (sobject: string) => (sobject === 'Account' ? 'Person Account' : sobject);
+const describeRecord = (r: CandidateRecord) => `${sobjectLabel(r.sobject)} ${r.recordId} (modified ${r.modstamp ?? 'unknown'})`;
+
+/** Why the first of the ranked records won over the second, in words for the audit log. */
+export function whyFirst(winner: CandidateRecord, runnerUp: CandidateRecord): string {
+  if (priorityOf(winner.sobject) !== priorityOf(runnerUp.sobject)) {
+    return `${sobjectLabel(winner.sobject)} outranks ${sobjectLabel(runnerUp.sobject)}`;
+  }
+  if (timeOf(winner.modstamp) !== timeOf(runnerUp.modstamp)) return `both ${sobjectLabel(winner.sobject)}, ${winner.recordId} modified more recently`;
+  return `same object and time, ${winner.recordId} has the lower id`;
+}
+
+/** The audit text of a candidate choice: every candidate, the winner and why. */
+export function describeChoice(ranked: CandidateRecord[]): string {
+  const [first, second] = ranked;
+  if (!first || !second) return '';
+  return `candidates ${ranked.map(describeRecord).join(', ')}: primary ${sobjectLabel(first.sobject)} ${first.recordId} (${whyFirst(first, second)})`;
+}
+
+/** The keys a record is matched by, per the sync's match-key setting. */
+export function matchKeysOf(fields: ContactFields, matchKeys: SyncPolicy['matchKeys']): { e164s: string[]; email: string | null } {
+  return {
+    e164s: matchKeys === 'email' ? [] : e164sOf(fields.phones ?? []),
+    email: matchKeys === 'phone' ? null : (fields.email ?? null),
+  };
+}
+
+export interface ContactChoice {
+  contactId: string;
+  /** How it matched ("phone", "email", "phone and email"). */
+  matchedBy: string;
+  /** This org's links to the chosen contact (empty when the org has none yet). */
+  orgLinks: Link[];
+  /** Every matching contact, for the audit when more than one did. */
+  matched: KeyMatch[];
+}
+
+/**
+ * The directory contact an unlinked record should join instead of creating a duplicate, or null. A
+ * contact this org does not link yet comes first (after a sync was deleted and re-created, it is most
+ * likely the record's own entry; more shared keys, then the latest update, break ties); else the contact
+ * whose primary record ranks highest. Two queries, whatever the number of candidates.
+ */
+export async function chooseContact(tx: Queryable, orgId: string, fields: ContactFields, matchKeys: SyncPolicy['matchKeys']): Promise<ContactChoice | null> {
+  const matched = await findContactsByKeys(tx, matchKeysOf(fields, matchKeys));
+  if (matched.length === 0) return null;
+  const links = await findOrgLinksByContacts(tx, orgId, matched.map((m) => m.contactId));
+  const linksOf = (contactId: string) => links.filter((l) => l.contactId === contactId);
+  const keyCount = (m: KeyMatch) => Number(m.byPhone) + Number(m.byEmail);
+  const free = matched
+    .filter((m) => linksOf(m.contactId).length === 0)
+    .sort((a, b) => keyCount(b) - keyCount(a) || Date.parse(b.updatedAt) - Date.parse(a.updatedAt) || (a.contactId < b.contactId ? -1 : 1));
+  let chosen = free[0];
+  if (!chosen) {
+    const byPrimary = matched.map((m) => ({ match: m, primary: primaryOf(linksOf(m.contactId)) }));
+    byPrimary.sort((a, b) => compareCandidates(toCandidate(a.primary), toCandidate(b.primary)));
+    chosen = byPrimary[0].match;
+  }
+  const matchedBy = [chosen.byPhone ? 'phone' : '', chosen.byEmail ? 'email' : ''].filter(Boolean).join(' and ');
+  return { contactId: chosen.contactId, matchedBy, orgLinks: linksOf(chosen.contactId), matched };
+}
+
+export function toCandidate(link: Link): CandidateRecord {
+  return { sobject: link.sobject, recordId: link.recordId, modstamp: link.sfModstamp };
+}
+
+/** The org's primary link among a contact's links; the best ranked one if none is marked (older data). */
+export function primaryOf(orgLinks: Link[]): Link {
+  const marked = orgLinks.find((l) => l.role === 'primary');
+  if (marked) return marked;
+  const [best] = [...orgLinks].sort((a, b) => compareCandidates(toCandidate(a), toCandidate(b)));
+  if (!best) throw new Error('primaryOf needs at least one link');
+  return best;
+}

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { TOKEN, useApiHarness } from './api-harness';
+import { TOKEN, useApiHarness } from '../support/api-harness';
 
 const harness = useApiHarness();
 

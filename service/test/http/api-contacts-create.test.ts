@@ -2,7 +2,7 @@ import request from 'supertest';
 import { listOutbox } from '../../src/store/outbox/outbox';
 import { getRecordHealth } from '../../src/store/state/recordHealth';
 import { DEFAULT_POLICY, type OrgSyncSettings } from '../../src/sync/rules/context';
-import { AUTH, ORG_ID, orgStatus, useApiHarness } from './api-harness';
+import { AUTH, ORG_ID, orgStatus, useApiHarness } from '../support/api-harness';
 
 const harness = useApiHarness();
 

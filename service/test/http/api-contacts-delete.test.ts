@@ -2,7 +2,7 @@ import request from 'supertest';
 import { listOutbox } from '../../src/store/outbox/outbox';
 import { createLink } from '../../src/store/state/links';
 import { DEFAULT_POLICY } from '../../src/sync/rules/context';
-import { AUTH, ORG_ID, RECORD_ID, UNKNOWN_UUID, useApiHarness } from './api-harness';
+import { AUTH, ORG_ID, RECORD_ID, UNKNOWN_UUID, useApiHarness } from '../support/api-harness';
 
 const harness = useApiHarness();
 

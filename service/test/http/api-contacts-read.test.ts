@@ -1,6 +1,6 @@
 import request from 'supertest';
 import type { DirectoryContact } from '../../src/directory/model';
-import { AUTH, UNKNOWN_UUID, useApiHarness } from './api-harness';
+import { AUTH, UNKNOWN_UUID, useApiHarness } from '../support/api-harness';
 
 const harness = useApiHarness();
 

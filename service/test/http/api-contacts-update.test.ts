@@ -3,7 +3,7 @@ import type { DirectoryContact } from '../../src/directory/model';
 import { listOutbox } from '../../src/store/outbox/outbox';
 import { createLink } from '../../src/store/state/links';
 import { DEFAULT_MAPPINGS, directoryToSf } from '../../src/sync/rules/fieldMap';
-import { AUTH, ORG_ID, RECORD_ID, UNKNOWN_UUID, useApiHarness } from './api-harness';
+import { AUTH, ORG_ID, RECORD_ID, UNKNOWN_UUID, useApiHarness } from '../support/api-harness';
 
 const harness = useApiHarness();
 

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { AUTH, ORG_ID, orgStatus, useApiHarness } from './api-harness';
+import { AUTH, ORG_ID, orgStatus, useApiHarness } from '../support/api-harness';
 
 const harness = useApiHarness();
 

@@ -11,7 +11,7 @@ import { upsertOrg } from '../../src/store/state/orgs';
 import { setRecordHealth } from '../../src/store/state/recordHealth';
 import { createLink } from '../../src/store/state/links';
 import type { OrgStatus } from '../../src/runtime/orgStatus';
-import { resetDatabase } from '../store/backends';
+import { resetDatabase } from '../support/backends';
 
 const TOKEN = 'health-test-token-0123456789abcdef';
 const AUTH = { Authorization: `Bearer ${TOKEN}` };

@@ -1,5 +1,5 @@
 import { listAudit, recordAudit, type AuditEntry } from '../../src/store/audit';
-import { describeEachBackend, resetDatabase } from './backends';
+import { describeEachBackend, resetDatabase } from '../support/backends';
 
 const CONTACT = '11111111-1111-4111-8111-111111111111';
 

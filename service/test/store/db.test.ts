@@ -1,7 +1,7 @@
 import { openDatabase, preparedStatement } from '../../src/store/db';
 
 const preparedStatementName = (text: string): string => (preparedStatement(text, [0]) as { name: string }).name;
-import { describeEachBackend } from './backends';
+import { describeEachBackend } from '../support/backends';
 
 describeEachBackend(
   'database',

@@ -1,7 +1,7 @@
 import { openDatabase } from '../../src/store/db';
 import { migrate } from '../../src/store/migrate';
 import { MIGRATIONS } from '../../src/store/migrations';
-import { describeEachBackend } from './backends';
+import { describeEachBackend } from '../support/backends';
 
 const ALL_LABELS = MIGRATIONS.map((m) => `${String(m.version).padStart(3, '0')}_${m.name}`);
 

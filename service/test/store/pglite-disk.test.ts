@@ -4,7 +4,7 @@ import path from 'node:path';
 import { openDatabase } from '../../src/store/db';
 import { migrate } from '../../src/store/migrate';
 import { MIGRATIONS } from '../../src/store/migrations';
-import { BACKEND_HOOK_TIMEOUT_MS } from './backends';
+import { BACKEND_HOOK_TIMEOUT_MS } from '../support/backends';
 
 describe('on-disk PGlite', () => {
   let dataDir: string;

@@ -1,0 +1,23 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { withConfigTable } from '../../scripts/configTable';
+import { describeConfig } from '../src/config';
+
+const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+
+describe('README.md', () => {
+  it('starts its set-up with exactly the two commands: run on embedded defaults, then every test', () => {
+    const setup = readme.slice(readme.indexOf('## Set up'));
+    const block = /```sh\n([\s\S]*?)```/.exec(setup)?.[1] ?? '';
+    const commands = block
+      .split('\n')
+      .map((line) => line.replace(/#.*$/, '').trim())
+      .filter(Boolean);
+    expect(commands).toEqual(['npm ci && npm start', 'npm test']);
+  });
+
+  it('documents every configuration variable, exactly as the service reads them (npm run docs:config)', () => {
+    expect(withConfigTable(readme)).toBe(readme);
+    for (const row of describeConfig()) expect(readme).toContain(`| \`${row.name}\` |`);
+  });
+});

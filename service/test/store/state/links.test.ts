@@ -1,0 +1,87 @@
+import { deleteContact, insertContact } from '../../../src/directory/contacts';
+import { createLink, deleteLink, findLinkByRecord, findLinksByContact, updateLink } from '../../../src/store/state/links';
+import { describeEachBackend, resetDatabase } from '../../support/backends';
+import { contactFields, ORG_ID, seedOrg } from '../../support/fixtures';
+
+describeEachBackend('links', (getDb) => {
+  let contactId: string;
+
+  beforeEach(async () => {
+    await resetDatabase(getDb());
+    await seedOrg(getDb());
+    contactId = (await insertContact(getDb(), contactFields(), 'salesforce')).id;
+  });
+
+  it('creates a link and finds it by record and by contact', async () => {
+    const link = await createLink(getDb(), {
+      orgId: ORG_ID,
+      contactId,
+      sobject: 'Contact',
+      recordId: '003000000000001AAA',
+      sfHash: 'sf1',
+      sfModstamp: '2024-05-01T10:00:00.000Z',
+      sfValues: { LastName: 'Lovelace', DoNotCall: false, Rank: 3, Phone: null },
+    });
+    expect(link).toMatchObject({
+      orgId: ORG_ID,
+      contactId,
+      sobject: 'Contact',
+      recordId: '003000000000001AAA',
+      sfHash: 'sf1',
+      telHash: null,
+      sfModstamp: '2024-05-01T10:00:00.000Z',
+      sfValues: { LastName: 'Lovelace', DoNotCall: false, Rank: 3, Phone: null },
+    });
+    expect(link.id).toMatch(/^\d+$/);
+    expect(await findLinkByRecord(getDb(), ORG_ID, '003000000000001AAA')).toEqual(link);
+    expect(await findLinkByRecord(getDb(), 'other-org', '003000000000001AAA')).toBeNull();
+    expect(await findLinksByContact(getDb(), contactId)).toEqual([link]);
+    expect(await findLinksByContact(getDb(), 'not-a-uuid')).toEqual([]);
+  });
+
+  it('links one record of an org to one contact only', async () => {
+    await createLink(getDb(), { orgId: ORG_ID, contactId, sobject: 'Contact', recordId: '003A' });
+    await expect(createLink(getDb(), { orgId: ORG_ID, contactId, sobject: 'Contact', recordId: '003A' })).rejects.toThrow(/duplicate key|unique/i);
+    const second = await createLink(getDb(), { orgId: ORG_ID, contactId, sobject: 'Lead', recordId: '00QB' });
+    expect((await findLinksByContact(getDb(), contactId)).map((l) => l.recordId)).toEqual(['003A', second.recordId]);
+  });
+
+  it('updates only the given keys and can move a link to another contact', async () => {
+    const link = await createLink(getDb(), { orgId: ORG_ID, contactId, sobject: 'Contact', recordId: '003A', sfHash: 'a', telHash: 'b' });
+    await updateLink(getDb(), link.id, { telHash: 'c' });
+    expect(await findLinkByRecord(getDb(), ORG_ID, '003A')).toMatchObject({ sfHash: 'a', telHash: 'c', sfModstamp: null, sfValues: null });
+
+    await updateLink(getDb(), link.id, { sfValues: { Title: 'CEO', Tags: null } });
+    expect((await findLinkByRecord(getDb(), ORG_ID, '003A'))?.sfValues).toEqual({ Title: 'CEO', Tags: null });
+
+    await updateLink(getDb(), link.id, { sfHash: null, sfModstamp: '2024-06-01T00:00:00Z' });
+    expect(await findLinkByRecord(getDb(), ORG_ID, '003A')).toMatchObject({ sfHash: null, telHash: 'c', sfModstamp: '2024-06-01T00:00:00.000Z' });
+
+    const other = (await insertContact(getDb(), contactFields({ firstName: 'Other' }), 'telephony')).id;
+    await updateLink(getDb(), link.id, { contactId: other });
+    expect(await findLinksByContact(getDb(), contactId)).toEqual([]);
+    expect((await findLinksByContact(getDb(), other)).map((l) => l.id)).toEqual([link.id]);
+  });
+
+  it('rejects bad input naming the field', async () => {
+    await expect(createLink(getDb(), { orgId: ORG_ID, contactId: 'x', sobject: 'Contact', recordId: '003A' })).rejects.toThrow(
+      /contactId: expects a contact id \(uuid\), got "x" \(record 003A\)/,
+    );
+    await expect(createLink(getDb(), { orgId: ORG_ID, contactId, sobject: 'Contact', recordId: '003A', sfModstamp: 'yesterday' })).rejects.toThrow(
+      /sfModstamp: expects an ISO 8601 timestamp, got "yesterday" \(record 003A\)/,
+    );
+    await expect(updateLink(getDb(), 'abc', { telHash: 'x' })).rejects.toThrow(/linkId: expects a link id/);
+    await expect(
+      createLink(getDb(), { orgId: ORG_ID, contactId, sobject: 'Contact', recordId: '003A', sfValues: { Phones: ['a'] } as never }),
+    ).rejects.toThrow(/sfValues\.Phones: expects a string, number, boolean or null, got object \(record 003A\)/);
+  });
+
+  it('deletes a link, and deleting its contact deletes it too', async () => {
+    const a = await createLink(getDb(), { orgId: ORG_ID, contactId, sobject: 'Contact', recordId: '003A' });
+    await createLink(getDb(), { orgId: ORG_ID, contactId, sobject: 'Contact', recordId: '003B' });
+    await deleteLink(getDb(), a.id);
+    expect(await findLinkByRecord(getDb(), ORG_ID, '003A')).toBeNull();
+    await deleteContact(getDb(), contactId);
+    expect(await findLinkByRecord(getDb(), ORG_ID, '003B')).toBeNull();
+  });
+});

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { Database } from '../store/types';
 import { recordAudit } from '../store/audit';
 import { ApiError, fromZod } from './errors';
+import { SALESFORCE_ID_PATTERN } from '../model/ids';
 
 export interface CommandsApiOptions {
   db: Database;
@@ -13,13 +14,12 @@ export interface CommandsApiOptions {
   commandTarget(orgId: string): CommandTarget | undefined;
 }
 
-const RECORD_ID = /^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$/;
 
 const commandBody = z
   .object({
     command: z.enum(COMMAND_NAMES, { error: `must be one of ${COMMAND_NAMES.join(', ')}` }),
     recordIds: z
-      .array(z.string().regex(RECORD_ID, 'must be a 15- or 18-character Salesforce record id'))
+      .array(z.string().regex(SALESFORCE_ID_PATTERN, 'must be a 15- or 18-character Salesforce record id'))
       .min(1, 'must name at least one record')
       .max(200, 'takes at most 200 records per command')
       .optional(),

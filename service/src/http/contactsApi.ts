@@ -11,6 +11,7 @@ import { deleteContactFromTelephony } from '../sync/outbound/telephonyDelete';
 import { ApiError, fromZod } from './errors';
 import { contactCreateSchema, contactPatchSchema, patchToFields, type ContactPatch } from './contactInput';
 import type { ContactFields } from '../directory/model';
+import { isUuid } from '../model/ids';
 
 export interface ContactsApiOptions {
   db: Database;
@@ -30,7 +31,6 @@ const listQuery = z
   })
   .strict();
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function contactsApi(options: ContactsApiOptions): Router {
   const { db } = options;
@@ -137,6 +137,6 @@ function toFields(input: ContactPatch, defaultCountry: CountryCode, id?: string)
 
 function requireContactId(id: string | string[] | undefined): string {
   const value = Array.isArray(id) ? id[0] : id ?? '';
-  if (!UUID.test(value)) throw new ApiError(404, 'not_found', `contact ${value} does not exist (ids are uuids)`, { record: value });
+  if (!isUuid(value)) throw new ApiError(404, 'not_found', `contact ${value} does not exist (ids are uuids)`, { record: value });
   return value;
 }

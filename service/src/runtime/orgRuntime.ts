@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { CountryCode } from 'libphonenumber-js/max';
 import type { Database } from '../store/types';
-import { OrgSession, type OrgAuthSettings } from '../salesforce/session';
+import { OrgSession, type OrgConnectionSettings } from '../salesforce/session';
 import type { ChangeSubscriber } from '../salesforce/subscriber';
 import type { RawPubSubEvent } from '../salesforce/changeEvent';
 import { JsforceRecordWriter } from '../salesforce/records';
@@ -28,15 +28,6 @@ import { OtherInstancesWatch } from './otherInstancesWatch';
 import { OrgInitialSync } from './orgInitialSync';
 import { ChangeFeed, type PubSubAccess } from '../sync/inbound/changeFeed';
 import { orgReconcileScheduler } from './orgReconcile';
-
-export interface OrgConnectionSettings extends OrgAuthSettings {
-  /** The service's own id for this org connection (stable across restarts). */
-  id: string;
-  name: string;
-  pubSubEndpoint: string;
-  namespace: string;
-  extraCaPem?: string;
-}
 
 export interface OrgRuntimeOptions {
   db: Database;

@@ -5,7 +5,7 @@ import type { OrgSyncSettings } from '../sync/rules/context';
 import type { SystemsCheckResult } from './commandRunner';
 import { checkMappings } from '../sync/rules/mappingCheck';
 import { pullUsersIntoDirectory } from '../sync/inbound/userDirectory';
-import type { OrgConnectionSettings } from './orgRuntime';
+import type { OrgConnectionSettings } from '../salesforce/session';
 import type { OrgStatus } from './orgStatus';
 
 /** What the systems check reads from one org connection (OrgRuntime). */

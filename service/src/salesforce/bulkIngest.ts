@@ -1,5 +1,5 @@
 import type { Connection } from 'jsforce';
-import type { SfValue } from './changeEvent';
+import type { SfValue } from '../model/records';
 import { classifySaveError, type SaveErrorInfo } from './saveErrors';
 
 export type IngestOperation = 'insert' | 'update' | 'delete';

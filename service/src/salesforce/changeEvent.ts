@@ -1,19 +1,9 @@
 import { z } from 'zod';
 import { stripNamespace } from './topics';
+import { SYNCED_OBJECTS, type SfChangeRecord, type SfValue, type SyncedObject } from '../model/records';
+import { SALESFORCE_ID_PATTERN } from '../model/ids';
 
-/** The objects whose triggers publish change events (Account = Person Accounts). */
-export const SYNCED_OBJECTS = ['Contact', 'Lead', 'Account'] as const;
-export type SyncedObject = (typeof SYNCED_OBJECTS)[number];
 export type ChangeOperation = 'create' | 'update' | 'delete' | 'undelete';
-
-export type SfValue = string | number | boolean | null;
-
-export interface SfChangeRecord {
-  id: string;
-  systemModstamp: string | null;
-  /** Mapped field values as the trigger read them (`Account.Name` for the company). */
-  values: Record<string, SfValue>;
-}
 
 export interface ChangeEvent {
   /** ProducerEvent.id, the EventUuid: the same event delivered twice has the same id. */
@@ -48,7 +38,7 @@ export class ChangeEventError extends Error {
   }
 }
 
-const recordId = z.string().regex(/^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$/, 'is not a Salesforce record id');
+const recordId = z.string().regex(SALESFORCE_ID_PATTERN, 'is not a Salesforce record id');
 const fieldValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 const payloadRecord = z
   .object({ Id: recordId, SystemModstamp: z.iso.datetime({ offset: true }).nullable().optional() })
@@ -112,6 +102,3 @@ export function decodeChangeEvent(raw: RawPubSubEvent, namespace: string): Chang
   };
 }
 
-export function isSyncedObject(name: string): name is SyncedObject {
-  return (SYNCED_OBJECTS as readonly string[]).includes(name);
-}

@@ -1,5 +1,6 @@
 import { stripNamespace } from './topics';
 import type { RawPubSubEvent } from './changeEvent';
+import { isSalesforceId } from '../model/ids';
 
 export const COMMANDS = [
   'StartInitialSync',
@@ -30,7 +31,6 @@ export class CommandEventError extends Error {
   }
 }
 
-const RECORD_ID = /^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$/;
 
 /** Reads a Switchboard_Command__e published by the package (Flow actions, LWC buttons). */
 export function decodeCommandEvent(raw: RawPubSubEvent, namespace: string): CommandEvent {
@@ -48,7 +48,7 @@ export function decodeCommandEvent(raw: RawPubSubEvent, namespace: string): Comm
     } catch {
       throw new CommandEventError(raw.id, 'Record_Ids__c', 'is not JSON');
     }
-    if (!Array.isArray(parsed) || !parsed.every((id) => typeof id === 'string' && RECORD_ID.test(id))) {
+    if (!Array.isArray(parsed) || !parsed.every((id) => typeof id === 'string' && isSalesforceId(id))) {
       throw new CommandEventError(raw.id, 'Record_Ids__c', 'must be a JSON array of record ids');
     }
     recordIds = parsed as string[];

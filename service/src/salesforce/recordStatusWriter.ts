@@ -3,7 +3,7 @@ import { namespaced } from './topics';
 import { classifySaveError, type SaveErrorInfo } from './saveErrors';
 import { COLLECTION_LIMIT } from './records';
 import { BulkIngestJobError, runBulkIngest, type BulkIngestOptions } from './bulkIngest';
-import type { SfValue } from './changeEvent';
+import type { SfValue } from '../model/records';
 import type { RecordStatus } from '../store/state/reportedStatus';
 
 /**

@@ -1,6 +1,6 @@
 import type { Connection } from 'jsforce';
 import type { RecordWriter, SaveOutcome } from '../sync/outbound/writeBack';
-import type { SfValue } from './changeEvent';
+import type { SfValue } from '../model/records';
 import { classifySaveError } from './saveErrors';
 import { runBulkIngest, type BulkIngestOptions, type IngestOperation } from './bulkIngest';
 

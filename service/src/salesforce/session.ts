@@ -13,6 +13,16 @@ export interface OrgAuthSettings {
   apiVersion: string;
 }
 
+/** One connected org as the service runs it: how to sign in, where its Pub/Sub API is, its package namespace. */
+export interface OrgConnectionSettings extends OrgAuthSettings {
+  /** The service's own id for this org connection (stable across restarts). */
+  id: string;
+  name: string;
+  pubSubEndpoint: string;
+  namespace: string;
+  extraCaPem?: string;
+}
+
 export interface SessionInfo {
   accessToken: string;
   instanceUrl: string;

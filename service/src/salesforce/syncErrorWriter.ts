@@ -2,6 +2,7 @@ import type { Connection } from 'jsforce';
 import { namespaced } from './topics';
 import { classifySaveError, type SaveErrorInfo } from './saveErrors';
 import { COLLECTION_LIMIT } from './records';
+import { isSalesforceId } from '../model/ids';
 
 /** Switchboard_Sync_Error__c.Side__c: where the write failed (the directory, or Salesforce). */
 export type SyncErrorSide = 'Salesforce' | 'Telephony';
@@ -100,7 +101,7 @@ export async function upsertSyncErrors(conn: Connection, namespace: string, erro
  * admin cleared off the dashboard) are left out, as nothing retries them.
  */
 export async function ignoredErrorKeys(conn: Connection, namespace: string, syncId: string): Promise<Set<string>> {
-  if (!/^[A-Za-z0-9]{15}([A-Za-z0-9]{3})?$/.test(syncId)) throw new Error(`syncId: "${syncId}" is not a Salesforce record id`);
+  if (!isSalesforceId(syncId)) throw new Error(`syncId: "${syncId}" is not a Salesforce record id`);
   const n = (name: string) => namespaced(namespace, name);
   const result = await conn.query<Record<string, unknown>>(
     `SELECT ${n('Error_Key__c')} FROM ${n('Switchboard_Sync_Error__c')} WHERE ${n('Sync__c')} = '${syncId}' AND ${n('State__c')} = 'Ignored' AND ${n('Side__c')} = 'Salesforce' AND (NOT ${n('Error_Code__c')} LIKE 'EXCLUDED%')`,

@@ -1,11 +1,8 @@
 /** Conversions between `pg` row values and the camelCase shapes the repositories return. */
 
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** The store checks ids before Postgres sees them, by the same rule as every other edge. */
+export { isUuid } from '../model/ids';
 
-/** Postgres rejects a malformed uuid with an error; callers that treat "no such id" as null check first. */
-export function isUuid(value: unknown): value is string {
-  return typeof value === 'string' && UUID_PATTERN.test(value);
-}
 
 /** bigserial ids travel as decimal strings (int8 exceeds JavaScript's safe integers). */
 export function isBigintId(value: unknown): value is string {

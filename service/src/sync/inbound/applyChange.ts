@@ -1,5 +1,6 @@
 import type { Database, Queryable } from '../../store/types';
-import type { ChangeEvent, SfChangeRecord, SfValue, SyncedObject } from '../../salesforce/changeEvent';
+import type { ChangeEvent } from '../../salesforce/changeEvent';
+import type { SfChangeRecord, SfValue, SyncedObject } from '../../model/records';
 import { findLinkByRecord, updateLink, type Link } from '../../store/state/links';
 import { markEventProcessed } from '../../store/state/processedEvents';
 import { saveReplayId } from '../../store/state/checkpoints';
@@ -16,24 +17,7 @@ import { excludeRecord } from './exclusion';
 import { applyLinked } from './linkedRecord';
 import { joinOrCreate } from './unlinkedRecord';
 import type { ApplyContext } from './applyResolution';
-
-/**
- * excluded: kept out by the validity rules; secondary: linked to a contact that shows a higher-ranked
- * record's values; skipped: not applied because the sync runs telephony → Salesforce only.
- */
-export type RecordOutcome =
-  | 'created'
-  | 'linked'
-  | 'updated'
-  | 'unchanged'
-  | 'stale'
-  | 'deleted'
-  | 'unlinked'
-  | 'missing'
-  | 'held'
-  | 'excluded'
-  | 'secondary'
-  | 'skipped';
+import type { RecordOutcome } from './recordOutcome';
 
 export interface ApplyResult {
   duplicate: boolean;

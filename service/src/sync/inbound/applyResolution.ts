@@ -1,6 +1,6 @@
 import { queueRecordUpdate } from '../outbound/queueUpdate';
 import type { Queryable } from '../../store/types';
-import type { SfChangeRecord, SfValue, SyncedObject } from '../../salesforce/changeEvent';
+import type { SfChangeRecord, SfValue, SyncedObject } from '../../model/records';
 import type { ContactFields, DirectoryContact } from '../../directory/model';
 import { updateContact } from '../../directory/contacts';
 import { createLink, updateLink, type Link, type LinkRole } from '../../store/state/links';

@@ -9,7 +9,7 @@ import { changedValues } from '../outbound/telephonyEdit';
 import { compareCandidates, describeChoice, rankCandidates, toCandidate } from '../rules/matching';
 import { flatten, resolveChange, resolveJoin, type ChangeInput } from '../rules/conflict';
 import { commitResolution, incomingTelFields, type ApplyContext } from './applyResolution';
-import type { RecordOutcome } from './applyChange';
+import type { RecordOutcome } from './recordOutcome';
 
 /**
  * A record already linked to a directory contact. As the primary, its change merges with what the

@@ -1,5 +1,5 @@
 import type { Queryable } from '../../store/types';
-import type { SyncedObject } from '../../salesforce/changeEvent';
+import type { SyncedObject } from '../../model/records';
 
 /**
  * The mass-deletion guard: a Salesforce-side run of deletes that would take more than the admin's

@@ -1,5 +1,5 @@
 import type { Queryable } from '../../store/types';
-import { isSyncedObject } from '../../salesforce/changeEvent';
+import { isSyncedObject } from '../../model/records';
 import { getContact } from '../../directory/contacts';
 import { findOrgLinksByContacts, type Link } from '../../store/state/links';
 import { sfToDirectory } from '../rules/fieldMap';

@@ -1,14 +1,14 @@
 import type { Connection } from 'jsforce';
 import type { Database } from '../../store/types';
-import type { SfChangeRecord, SyncedObject } from '../../salesforce/changeEvent';
-import { SYNCED_OBJECTS } from '../../salesforce/changeEvent';
+import type { SfChangeRecord, SyncedObject } from '../../model/records';
+import { SYNCED_OBJECTS } from '../../model/records';
 import { applyUpsert } from './applyChange';
 import { retryWritesNow } from '../../store/outbox/outbox';
 import { mappingsFor } from '../rules/fieldMap';
 import type { OrgSyncSettings } from '../rules/context';
+import { isSalesforceId } from '../../model/ids';
 
 const KEY_PREFIX: Record<string, SyncedObject> = { '003': 'Contact', '00Q': 'Lead', '001': 'Account' };
-const RECORD_ID = /^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$/;
 
 /**
  * "Sync these records now" (the Flow action, and the dashboard's Retry on a sync error): reads the
@@ -26,7 +26,7 @@ export async function syncRecordsNow(
   const byObject = new Map<SyncedObject, string[]>();
   const skipped: Array<{ recordId: string; reason: string }> = [];
   for (const id of recordIds) {
-    const sobject = RECORD_ID.test(id) ? KEY_PREFIX[id.slice(0, 3)] : undefined;
+    const sobject = isSalesforceId(id) ? KEY_PREFIX[id.slice(0, 3)] : undefined;
     if (!sobject) skipped.push({ recordId: id, reason: 'not a Contact, Lead or Person Account id' });
     else if (!settings.objects.includes(sobject)) skipped.push({ recordId: id, reason: `${sobject} is not synced by this sync` });
     else byObject.set(sobject, [...(byObject.get(sobject) ?? []), id]);

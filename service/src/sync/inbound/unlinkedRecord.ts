@@ -6,7 +6,7 @@ import { contactView } from '../rules/contactView';
 import { chooseContact, describeChoice, primaryOf, rankCandidates, toCandidate, type ContactChoice } from '../rules/matching';
 import { flatten, resolveJoin } from '../rules/conflict';
 import { commitResolution, incomingTelFields, type ApplyContext } from './applyResolution';
-import type { RecordOutcome } from './applyChange';
+import type { RecordOutcome } from './recordOutcome';
 
 /**
  * A record not linked yet: it joins the directory contact its match keys point to — never a duplicate of

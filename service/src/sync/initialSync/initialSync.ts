@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Database } from '../../store/types';
 import type { OrgSession } from '../../salesforce/session';
 import { BulkResultsGoneError, resultPages, runQueryJob, type ResultsPage } from '../../salesforce/bulkQuery';
-import type { SyncedObject } from '../../salesforce/changeEvent';
+import type { SyncedObject } from '../../model/records';
 import { mappingsFor } from '../rules/fieldMap';
 import { scopedQuery, scopeWhere } from '../rules/scope';
 import { beginObject, finishObject, loadCheckpoints, savePage, useJob, type ObjectCheckpoint } from '../../store/state/initialSyncCheckpoint';
@@ -11,6 +11,7 @@ import { pendingInitialSync, ProgressTracker, statusFromCheckpoints, type Initia
 import { queueTelephonyOnlyContacts } from './telephonyOnlyPush';
 import { refreshLoadedTableStatistics, statisticsDueAfterPage } from '../../store/plannerStatistics';
 import type { OrgSyncSettings } from '../rules/context';
+import { isSalesforceId } from '../../model/ids';
 
 export interface InitialSyncResult {
   perObject: Partial<Record<SyncedObject, number>>;
@@ -244,6 +245,6 @@ function countQuery(settings: OrgSyncSettings, objectName: SyncedObject): string
 
 /** `Id > '…'`: the id comes from our own checkpoint, and is checked to be one before it enters SOQL. */
 function idAfter(recordId: string): string {
-  if (!/^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/.test(recordId)) throw new Error(`initial sync checkpoint: "${recordId}" is not a Salesforce record id`);
+  if (!isSalesforceId(recordId)) throw new Error(`initial sync checkpoint: "${recordId}" is not a Salesforce record id`);
   return `Id > '${recordId}'`;
 }

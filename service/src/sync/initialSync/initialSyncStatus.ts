@@ -1,4 +1,4 @@
-import type { SyncedObject } from '../../salesforce/changeEvent';
+import type { SyncedObject } from '../../model/records';
 import type { ObjectCheckpoint } from '../../store/state/initialSyncCheckpoint';
 
 export interface ObjectProgress {

@@ -1,5 +1,5 @@
 import type { DirectoryContact } from '../../directory/model';
-import type { SfValue, SyncedObject } from '../../salesforce/changeEvent';
+import type { SfValue, SyncedObject } from '../../model/records';
 import { directoryToSf, type FieldMapping } from '../rules/fieldMap';
 
 /**

@@ -5,7 +5,7 @@ import { getContact, insertContact } from '../../directory/contacts';
 import { activeCreateFor, cancelPendingCreates, enqueueOutbox, refreshPendingCreate } from '../../store/outbox/outbox';
 import { clearRecordHealth, getRecordHealth, setRecordHealth } from '../../store/state/recordHealth';
 import { recordAudit } from '../../store/audit';
-import type { SfValue, SyncedObject } from '../../salesforce/changeEvent';
+import type { SfValue, SyncedObject } from '../../model/records';
 import { directoryToSf, mappingsFor } from '../rules/fieldMap';
 import { createLink, findLinksByContact } from '../../store/state/links';
 import { stableHash } from '../rules/hash';

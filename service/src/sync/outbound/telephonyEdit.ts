@@ -5,7 +5,7 @@ import { getContact, updateContact } from '../../directory/contacts';
 import { findLinksByContact } from '../../store/state/links';
 import { recordAudit } from '../../store/audit';
 import { salesforceRecordValues } from './salesforceRequirements';
-import { isSyncedObject, type SfValue } from '../../salesforce/changeEvent';
+import { isSyncedObject, type SfValue } from '../../model/records';
 import type { SettingsLookup } from '../rules/context';
 import { contactView } from '../rules/contactView';
 

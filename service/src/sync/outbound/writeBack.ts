@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Database } from '../../store/types';
 import { claimOutboxBatch, extendOutboxLease, outboxBacklog, releaseOutbox, type OutboxItem, type OutboxOperation } from '../../store/outbox/outbox';
-import type { SfValue } from '../../salesforce/changeEvent';
+import type { SfValue } from '../../model/records';
 import type { IngestOperation } from '../../salesforce/bulkIngest';
 import type { OrgSyncSettings } from '../rules/context';
 import type { ApiBudget, ApiBudgetStatus } from './apiBudget';

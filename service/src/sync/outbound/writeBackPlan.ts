@@ -1,5 +1,5 @@
 import type { OutboxItem, OutboxOperation } from '../../store/outbox/outbox';
-import type { SfValue } from '../../salesforce/changeEvent';
+import type { SfValue } from '../../model/records';
 import type { IngestOperation } from '../../salesforce/bulkIngest';
 
 /**

@@ -3,7 +3,7 @@ import type { Database, Queryable } from '../../store/types';
 import { completeOutbox, failOutbox, retryOutbox, type OutboxOperation } from '../../store/outbox/outbox';
 import { recordAudit } from '../../store/audit';
 import { clearFailingHealth, getRecordHealth, setRecordHealth, type HealthSide } from '../../store/state/recordHealth';
-import type { SyncedObject } from '../../salesforce/changeEvent';
+import type { SyncedObject } from '../../model/records';
 import { classifySaveError, type SaveErrorInfo } from '../../salesforce/saveErrors';
 import { BulkIngestJobError } from '../../salesforce/bulkIngest';
 import { findLinkByRecord, updateLink } from '../../store/state/links';

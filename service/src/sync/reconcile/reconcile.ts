@@ -1,6 +1,6 @@
 import type { Database } from '../../store/types';
 import type { OrgSession } from '../../salesforce/session';
-import type { SyncedObject } from '../../salesforce/changeEvent';
+import type { SyncedObject } from '../../model/records';
 import type { OrgSyncSettings } from '../rules/context';
 import type { SettingsProblem } from '../rules/syncSettings';
 import type { DeleteCandidate } from '../inbound/massDeleteGuard';

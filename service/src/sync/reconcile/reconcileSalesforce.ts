@@ -1,6 +1,6 @@
 import type { Connection } from 'jsforce';
 import type { Database, Queryable } from '../../store/types';
-import type { SfChangeRecord, SyncedObject } from '../../salesforce/changeEvent';
+import type { SfChangeRecord, SyncedObject } from '../../model/records';
 import type { OrgSession } from '../../salesforce/session';
 import { bulkQuery } from '../../salesforce/bulkQuery';
 import type { OrgSyncSettings } from '../rules/context';

@@ -6,7 +6,7 @@ import { findLinkByRecord } from '../../store/state/links';
 import { recordAudit } from '../../store/audit';
 import { iso } from '../../store/values';
 import { directoryToSf, sfToDirectory } from '../rules/fieldMap';
-import { isSyncedObject } from '../../salesforce/changeEvent';
+import { isSyncedObject } from '../../model/records';
 import { changedValues } from '../outbound/telephonyEdit';
 import { stableHash } from '../rules/hash';
 import { contactView } from '../rules/contactView';

@@ -1,5 +1,5 @@
 import type { CountryCode } from 'libphonenumber-js/max';
-import type { SyncedObject } from '../../salesforce/changeEvent';
+import type { SyncedObject } from '../../model/records';
 import type { FieldMapping } from './fieldMap';
 import type { SyncSettings } from './syncSettings';
 

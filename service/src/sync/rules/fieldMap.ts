@@ -1,7 +1,7 @@
 import type { CountryCode } from 'libphonenumber-js/max';
 import type { ContactFields, DirectoryContact, DirectoryPhone, PhoneKind } from '../../directory/model';
 import { PHONE_KINDS } from '../../directory/model';
-import type { SfValue, SyncedObject } from '../../salesforce/changeEvent';
+import type { SfValue, SyncedObject } from '../../model/records';
 import { toDirectoryPhone } from './phones';
 import { toSalesforce, toTelephony, type TransformSpec } from './transforms';
 

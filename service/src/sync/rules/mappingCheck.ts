@@ -1,5 +1,5 @@
 import type { Connection } from 'jsforce';
-import type { SyncedObject } from '../../salesforce/changeEvent';
+import type { SyncedObject } from '../../model/records';
 import type { FieldMapping } from './fieldMap';
 import type { SettingsProblem } from './syncSettings';
 

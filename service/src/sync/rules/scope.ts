@@ -1,4 +1,4 @@
-import type { SyncedObject } from '../../salesforce/changeEvent';
+import type { SyncedObject } from '../../model/records';
 import type { SyncPolicy } from './context';
 import type { SettingsProblem } from './syncSettings';
 

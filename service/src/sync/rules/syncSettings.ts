@@ -1,6 +1,6 @@
 import { isSupportedCountry, type CountryCode } from 'libphonenumber-js/max';
 import { validate as isValidCron } from 'node-cron';
-import type { SyncedObject } from '../../salesforce/changeEvent';
+import type { SyncedObject } from '../../model/records';
 import type { FieldMapping, MappingDirection, TelField } from './fieldMap';
 import { TRANSFORMS, type Transform } from './transforms';
 

@@ -1,6 +1,6 @@
 import type { CountryCode } from 'libphonenumber-js/max';
 import type { ContactFields } from '../../directory/model';
-import type { SfValue, SyncedObject } from '../../salesforce/changeEvent';
+import type { SfValue, SyncedObject } from '../../model/records';
 import { mappingsFor, type FieldMapping, type TelField } from './fieldMap';
 import type { SyncPolicy } from './context';
 

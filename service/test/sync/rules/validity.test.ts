@@ -1,6 +1,6 @@
 import { checkValidity, type ValidityInput } from '../../../src/sync/rules/validity';
 import { DEFAULT_MAPPINGS, sfToDirectory } from '../../../src/sync/rules/fieldMap';
-import type { SfValue, SyncedObject } from '../../../src/salesforce/changeEvent';
+import type { SfValue, SyncedObject } from '../../../src/model/records';
 
 const ALL_OFF = { requireValidPhone: false, requireFirstName: false, requireLastName: false };
 

@@ -12,7 +12,7 @@ import { directoryToSf, type FieldMapping } from '../src/sync/rules/fieldMap';
 import { stableHash } from '../src/sync/rules/hash';
 import { outboxStats } from '../src/store/outbox/outbox';
 import { startEmulator, type EmulatorHandle } from '../emulator';
-import { createTemporaryDatabase } from '../test/store/backends';
+import { createTemporaryDatabase } from '../test/support/backends';
 import { figure } from './figures';
 
 /** How many edits are in flight at once, as a busy PBX or CRM-integrated softphone fleet sends them. */

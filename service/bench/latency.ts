@@ -9,7 +9,7 @@ import { openDatabase } from '../src/store/db';
 import { makeId } from '../emulator/org/ids';
 import { SCHEMA } from '../emulator/org/schema';
 import { startEmulatorProcess, type EmulatorProcess } from './emulatorProcess';
-import type { RawPubSubEvent } from '../src/salesforce/changeEvent';
+import type { RawPubSubEvent } from '../src/salesforce/pubsub/changeEvent';
 import { figure, percentile } from './figures';
 
 /**

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { serviceConfigFor } from '../emulator/serviceConfig';
 import { startService } from '../src/service';
-import type { RawPubSubEvent } from '../src/salesforce/changeEvent';
+import type { RawPubSubEvent } from '../src/salesforce/pubsub/changeEvent';
 import { startEmulator } from '../emulator';
 import { figure } from './figures';
 import { scratchDatabase } from './scratchDatabase';

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { CommandEvent, CommandName as EventCommandName } from '../salesforce/commandEvent';
+import type { CommandEvent, CommandName as EventCommandName } from '../salesforce/pubsub/commandEvent';
 import type { ForgetResult } from './forgetSync';
 import type { OrgStatus } from './orgStatus';
 import { ReconcileUnavailableError } from '../sync/reconcile/reconcileScheduler';

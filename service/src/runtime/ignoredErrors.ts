@@ -5,7 +5,7 @@ import { ignorableErrors } from '../store/state/reportedStatus';
 import { markHealthIgnored } from '../store/state/recordHealth';
 import { parkRetries } from '../store/outbox/outbox';
 import { recordAudit } from '../store/audit';
-import { ignoredErrorKeys } from '../salesforce/syncErrorWriter';
+import { ignoredErrorKeys } from '../salesforce/status/syncErrorWriter';
 
 export interface IgnoredErrorsOptions {
   db: Database;

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Database } from '../store/types';
 import { getOrg, updateOrgSettings } from '../store/state/orgs';
 import type { OrgSession } from '../salesforce/session';
-import type { ChangeSubscriber } from '../salesforce/subscriber';
+import type { ChangeSubscriber } from '../salesforce/pubsub/subscriber';
 import type { OrgSyncSettings } from '../sync/rules/context';
 import { runInitialSync, storedInitialSyncStatus } from '../sync/initialSync/initialSync';
 import { clearCheckpoints } from '../store/state/initialSyncCheckpoint';

@@ -1,4 +1,4 @@
-import type { SubscriberState } from '../salesforce/subscriber';
+import type { SubscriberState } from '../salesforce/pubsub/subscriber';
 import type { Role } from '../store/state/leadership';
 import type { ApiBudgetStatus } from '../sync/outbound/apiBudget';
 import type { InitialSyncStatus } from '../sync/initialSync/initialSyncStatus';

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Database } from '../store/types';
 import { orgPause, setOrgPause, type OrgPause } from '../store/state/orgs';
 import { heldOutboxDeletes } from '../store/outbox/heldOutboxDeletes';
-import type { ChangeSubscriber } from '../salesforce/subscriber';
+import type { ChangeSubscriber } from '../salesforce/pubsub/subscriber';
 import type { Leadership } from '../store/state/leadership';
 import type { OrgSyncSettings } from '../sync/rules/context';
 import type { ReconcileScheduler } from '../sync/reconcile/reconcileScheduler';

@@ -13,8 +13,8 @@ import {
   type SentError,
   type SentErrorMark,
 } from '../store/state/reportedStatus';
-import { errorKeyOf, upsertSyncErrors, type SyncErrorRecord, type SyncErrorSide, type SyncErrorUpsert } from '../salesforce/syncErrorWriter';
-import type { RecordStatusWriter } from '../salesforce/recordStatusWriter';
+import { errorKeyOf, upsertSyncErrors, type SyncErrorRecord, type SyncErrorSide, type SyncErrorUpsert } from '../salesforce/status/syncErrorWriter';
+import type { RecordStatusWriter } from '../salesforce/status/recordStatusWriter';
 import { stableHash } from '../sync/rules/hash';
 
 /**

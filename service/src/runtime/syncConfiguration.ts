@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { CountryCode } from 'libphonenumber-js/max';
 import type { OrgSession } from '../salesforce/session';
 import { readSyncConfiguration } from '../salesforce/settingsReader';
-import type { ReportedSyncStatus } from '../salesforce/syncStatusWriter';
+import type { ReportedSyncStatus } from '../salesforce/status/syncStatusWriter';
 import { DEFAULT_MAPPINGS } from '../sync/rules/fieldMap';
 import { DEFAULT_POLICY, policyOf, type OrgSyncSettings } from '../sync/rules/context';
 import { scopeProblems } from '../sync/rules/scope';

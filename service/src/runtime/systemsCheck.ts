@@ -1,6 +1,6 @@
 import type { Database } from '../store/types';
 import type { OrgSession } from '../salesforce/session';
-import { checkTopicAccess } from '../salesforce/topicAccess';
+import { checkTopicAccess } from '../salesforce/pubsub/topicAccess';
 import type { OrgSyncSettings } from '../sync/rules/context';
 import type { SystemsCheckResult } from './commandRunner';
 import { checkMappings } from '../sync/rules/mappingCheck';

@@ -2,7 +2,7 @@ import type { Connection } from 'jsforce';
 import type { RecordWriter, SaveOutcome } from '../sync/outbound/writeBack';
 import type { SfValue } from '../model/records';
 import { classifySaveError } from './saveErrors';
-import { runBulkIngest, type BulkIngestOptions, type IngestOperation } from './bulkIngest';
+import { runBulkIngest, type BulkIngestOptions, type IngestOperation } from './bulk/bulkIngest';
 
 /** sObject Collections allow at most this many records per call. */
 export const COLLECTION_LIMIT = 200;

@@ -1,7 +1,7 @@
 import type { Connection } from 'jsforce';
 import { parseSyncSettings, type SettingsProblem, type SyncSettings } from '../sync/rules/syncSettings';
 import { checkMappings } from '../sync/rules/mappingCheck';
-import { namespaced } from './topics';
+import { namespaced } from './pubsub/topics';
 
 const SYNC_FIELDS = [
   'Name',

@@ -5,7 +5,7 @@ import { applyUpsert } from '../../src/sync/inbound/applyChange';
 import { applySnapshotPage, prepareRows, prepareRowsInSlices } from '../../src/sync/initialSync/initialSyncPage';
 import { DEFAULT_POLICY, type OrgSyncSettings } from '../../src/sync/rules/context';
 import { getRecordHealth } from '../../src/store/state/recordHealth';
-import type { BulkRow } from '../../src/salesforce/bulkQuery';
+import type { BulkRow } from '../../src/salesforce/bulk/bulkQuery';
 import { describeEachBackend, resetDatabase } from '../support/backends';
 import { CONTACT_SYNC, contactFields, ORG_ID, phone, seedOrg } from '../support/fixtures';
 

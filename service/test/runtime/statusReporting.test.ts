@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import pino from 'pino';
 import { eventually, linkedContactId, startStack, uiCreate, type Stack } from '../support/harness';
 import { eventBusOf } from '../../emulator/pubsub/eventBus';
-import { ChangeSubscriber } from '../../src/salesforce/subscriber';
-import type { RawPubSubEvent } from '../../src/salesforce/changeEvent';
+import { ChangeSubscriber } from '../../src/salesforce/pubsub/subscriber';
+import type { RawPubSubEvent } from '../../src/salesforce/pubsub/changeEvent';
 import { clearRecordHealth, setRecordHealth } from '../../src/store/state/recordHealth';
 
 /** Status back to the org, through the emulator: the sync record, the status event, error records, record fields. */

@@ -4,7 +4,7 @@ import { listAudit } from '../../src/store/audit';
 import { outboxStats } from '../../src/store/outbox/outbox';
 import { decodeStoredEvent, eventBusOf } from '../../emulator/pubsub/eventBus';
 import { getReplayId } from '../../src/store/state/checkpoints';
-import { replayIdFromBytes } from '../../src/salesforce/replayId';
+import { replayIdFromBytes } from '../../src/salesforce/pubsub/replayId';
 
 const TOPIC = '/event/Switchboard_Change__e';
 

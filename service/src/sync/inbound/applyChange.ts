@@ -1,5 +1,5 @@
 import type { Database, Queryable } from '../../store/types';
-import type { ChangeEvent } from '../../salesforce/changeEvent';
+import type { ChangeEvent } from '../../salesforce/pubsub/changeEvent';
 import type { SfChangeRecord, SfValue, SyncedObject } from '../../model/records';
 import { findLinkByRecord, updateLink, type Link } from '../../store/state/links';
 import { markEventProcessed } from '../../store/state/processedEvents';
@@ -9,7 +9,7 @@ import { recordAudit } from '../../store/audit';
 import { clearExcludedHealth } from '../../store/state/recordHealth';
 import { mappedSfValues, sfToDirectory } from '../rules/fieldMap';
 import { stableHash } from '../rules/hash';
-import { replayIdToBytes } from '../../salesforce/replayId';
+import { replayIdToBytes } from '../../salesforce/pubsub/replayId';
 import type { OrgSyncSettings } from '../rules/context';
 import { applySalesforceDeletes } from './deletes';
 import { checkValidity } from '../rules/validity';

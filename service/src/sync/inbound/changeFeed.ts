@@ -1,12 +1,12 @@
 import type { Logger } from 'pino';
 import type { Database } from '../../store/types';
 import { clearReplayId, getReplayId } from '../../store/state/checkpoints';
-import { ChangeEventError, decodeChangeEvent, type RawPubSubEvent } from '../../salesforce/changeEvent';
-import { ChangeSubscriber, type SubscriberOptions } from '../../salesforce/subscriber';
-import { changeEventTopic } from '../../salesforce/topics';
+import { ChangeEventError, decodeChangeEvent, type RawPubSubEvent } from '../../salesforce/pubsub/changeEvent';
+import { ChangeSubscriber, type SubscriberOptions } from '../../salesforce/pubsub/subscriber';
+import { changeEventTopic } from '../../salesforce/pubsub/topics';
 import { applyChangeEvents, type ApplyResult, type DeliveredEvent } from './applyChange';
 import type { OrgSyncSettings } from '../rules/context';
-import { replayIdFromBytes } from '../../salesforce/replayId';
+import { replayIdFromBytes } from '../../salesforce/pubsub/replayId';
 
 /** How the subscriber reaches the org's Pub/Sub API (the command channel's subscriber reaches it alike). */
 export type PubSubAccess = Pick<SubscriberOptions, 'session' | 'pubSubEndpoint' | 'extraCaPem' | 'logger' | 'backoff'>;

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Database } from '../../store/types';
 import type { OrgSession } from '../../salesforce/session';
-import { BulkResultsGoneError, resultPages, runQueryJob, type ResultsPage } from '../../salesforce/bulkQuery';
+import { BulkResultsGoneError, resultPages, runQueryJob, type ResultsPage } from '../../salesforce/bulk/bulkQuery';
 import type { SyncedObject } from '../../model/records';
 import { mappingsFor } from '../rules/fieldMap';
 import { scopedQuery, scopeWhere } from '../rules/scope';

@@ -1,6 +1,6 @@
 import { v7 as timeOrderedUuid } from 'uuid';
 import type { Queryable } from '../../store/types';
-import type { BulkRow } from '../../salesforce/bulkQuery';
+import type { BulkRow } from '../../salesforce/bulk/bulkQuery';
 import type { SfChangeRecord, SfValue, SyncedObject } from '../../model/records';
 import type { ContactFields } from '../../directory/model';
 import {

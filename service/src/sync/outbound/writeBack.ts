@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Database } from '../../store/types';
 import { claimOutboxBatch, extendOutboxLease, outboxBacklog, releaseOutbox, type OutboxItem, type OutboxOperation } from '../../store/outbox/outbox';
 import type { SfValue } from '../../model/records';
-import type { IngestOperation } from '../../salesforce/bulkIngest';
+import type { IngestOperation } from '../../salesforce/bulk/bulkIngest';
 import type { OrgSyncSettings } from '../rules/context';
 import type { ApiBudget, ApiBudgetStatus } from './apiBudget';
 import { bulkRow, INGEST_OPERATION, outboxIdsOf, planRounds, type PendingWrite, type WriteRound } from './writeBackPlan';

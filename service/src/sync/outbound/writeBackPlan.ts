@@ -1,6 +1,6 @@
 import type { OutboxItem, OutboxOperation } from '../../store/outbox/outbox';
 import type { SfValue } from '../../model/records';
-import type { IngestOperation } from '../../salesforce/bulkIngest';
+import type { IngestOperation } from '../../salesforce/bulk/bulkIngest';
 
 /**
  * How claimed outbox rows become Salesforce calls, decided before anything is sent: edits of one record

@@ -5,7 +5,7 @@ import { recordAudit } from '../../store/audit';
 import { clearFailingHealth, getRecordHealth, setRecordHealth, type HealthSide } from '../../store/state/recordHealth';
 import type { SyncedObject } from '../../model/records';
 import { classifySaveError, type SaveErrorInfo } from '../../salesforce/saveErrors';
-import { BulkIngestJobError } from '../../salesforce/bulkIngest';
+import { BulkIngestJobError } from '../../salesforce/bulk/bulkIngest';
 import { findLinkByRecord, updateLink } from '../../store/state/links';
 import { stableHash } from '../rules/hash';
 import { contactsLinkedIn, linkCreatedRecord } from './telephonyCreate';

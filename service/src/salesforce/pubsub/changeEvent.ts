@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { stripNamespace } from './topics';
-import { SYNCED_OBJECTS, type SfChangeRecord, type SfValue, type SyncedObject } from '../model/records';
-import { SALESFORCE_ID_PATTERN } from '../model/ids';
+import { SYNCED_OBJECTS, type SfChangeRecord, type SfValue, type SyncedObject } from '../../model/records';
+import { SALESFORCE_ID_PATTERN } from '../../model/ids';
 
 export type ChangeOperation = 'create' | 'update' | 'delete' | 'undelete';
 

@@ -1,6 +1,6 @@
 import type { Connection } from 'jsforce';
-import { namespaced } from './topics';
-import { classifySaveError } from './saveErrors';
+import { namespaced } from '../pubsub/topics';
+import { classifySaveError } from '../saveErrors';
 
 /** Switchboard_Sync__c.Status__c values the service sets (the picklist also has NotStarted and Deleting). */
 export type ReportedSyncStatus = 'InitialSync' | 'Active' | 'Paused' | 'Error';

@@ -1,10 +1,10 @@
 import type { Connection } from 'jsforce';
-import { namespaced } from './topics';
-import { classifySaveError, type SaveErrorInfo } from './saveErrors';
-import { COLLECTION_LIMIT } from './records';
-import { BulkIngestJobError, runBulkIngest, type BulkIngestOptions } from './bulkIngest';
-import type { SfValue } from '../model/records';
-import type { RecordStatus } from '../store/state/reportedStatus';
+import { namespaced } from '../pubsub/topics';
+import { classifySaveError, type SaveErrorInfo } from '../saveErrors';
+import { COLLECTION_LIMIT } from '../records';
+import { BulkIngestJobError, runBulkIngest, type BulkIngestOptions } from '../bulk/bulkIngest';
+import type { SfValue } from '../../model/records';
+import type { RecordStatus } from '../../store/state/reportedStatus';
 
 /**
  * The package's record status fields on Contact and Lead. A person account carries the Contact fields

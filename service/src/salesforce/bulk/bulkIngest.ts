@@ -1,6 +1,6 @@
 import type { Connection } from 'jsforce';
-import type { SfValue } from '../model/records';
-import { classifySaveError, type SaveErrorInfo } from './saveErrors';
+import type { SfValue } from '../../model/records';
+import { classifySaveError, type SaveErrorInfo } from '../saveErrors';
 
 export type IngestOperation = 'insert' | 'update' | 'delete';
 

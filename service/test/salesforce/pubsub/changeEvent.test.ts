@@ -1,5 +1,5 @@
-import { ChangeEventError, decodeChangeEvent, type RawPubSubEvent } from '../../src/salesforce/changeEvent';
-import { isSyncedObject } from '../../src/model/records';
+import { ChangeEventError, decodeChangeEvent, type RawPubSubEvent } from '../../../src/salesforce/pubsub/changeEvent';
+import { isSyncedObject } from '../../../src/model/records';
 
 const CONTACT_ID = '003000000000001AAA';
 const OTHER_ID = '003000000000002AAA';

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { rootCertificates } from 'node:tls';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
-import type { SessionInfo } from './session';
+import type { SessionInfo } from '../session';
 
 /**
  * The official pubsub_api.proto that salesforce-pubsub-api-client ships at its package root. The client

@@ -1,4 +1,4 @@
-import { matchResults, parseBulkError } from '../../src/salesforce/bulkIngest';
+import { matchResults, parseBulkError } from '../../../src/salesforce/bulk/bulkIngest';
 
 describe('Bulk API 2.0 ingest results matched back to the uploaded rows', () => {
   it('matches inserts by their uploaded cells, whatever order the results come in', () => {

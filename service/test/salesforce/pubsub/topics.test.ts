@@ -1,4 +1,4 @@
-import { changeEventTopic, namespaced, stripNamespace } from '../../src/salesforce/topics';
+import { changeEventTopic, namespaced, stripNamespace } from '../../../src/salesforce/pubsub/topics';
 
 describe('topics', () => {
   it('names the change event topic with and without a namespace', () => {

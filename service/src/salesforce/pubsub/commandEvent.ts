@@ -1,6 +1,6 @@
 import { stripNamespace } from './topics';
 import type { RawPubSubEvent } from './changeEvent';
-import { isSalesforceId } from '../model/ids';
+import { isSalesforceId } from '../../model/ids';
 
 export const COMMANDS = [
   'StartInitialSync',

@@ -1,8 +1,8 @@
 import type { Connection } from 'jsforce';
-import { namespaced } from './topics';
-import { classifySaveError, type SaveErrorInfo } from './saveErrors';
-import { COLLECTION_LIMIT } from './records';
-import { isSalesforceId } from '../model/ids';
+import { namespaced } from '../pubsub/topics';
+import { classifySaveError, type SaveErrorInfo } from '../saveErrors';
+import { COLLECTION_LIMIT } from '../records';
+import { isSalesforceId } from '../../model/ids';
 
 /** Switchboard_Sync_Error__c.Side__c: where the write failed (the directory, or Salesforce). */
 export type SyncErrorSide = 'Salesforce' | 'Telephony';

@@ -1,4 +1,4 @@
-import { classifyPubSubError } from '../../src/salesforce/pubsubErrors';
+import { classifyPubSubError } from '../../../src/salesforce/pubsub/pubsubErrors';
 
 /** A grpc-js ServiceError look-alike: code, details and trailers whose get() returns a list. */
 function grpcError(code: number, details: string, errorCode?: string) {

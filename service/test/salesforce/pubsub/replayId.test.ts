@@ -1,4 +1,4 @@
-import { replayIdFromBytes, replayIdToBytes } from '../../src/salesforce/replayId';
+import { replayIdFromBytes, replayIdToBytes } from '../../../src/salesforce/pubsub/replayId';
 
 describe('replay ids', () => {
   it.each([0, 1, 255, 256, 123456789, 2 ** 32 + 7, Number.MAX_SAFE_INTEGER])('round-trips %d through 8 big-endian bytes', (id) => {

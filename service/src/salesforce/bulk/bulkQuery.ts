@@ -2,7 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { IncomingMessage } from 'node:http';
 import { parse } from 'csv-parse';
-import type { OrgSession } from './session';
+import type { OrgSession } from '../session';
 
 export type BulkRow = Record<string, string | null>;
 

@@ -2,8 +2,8 @@ import { EventEmitter } from 'node:events';
 import PubSubApiClient from 'salesforce-pubsub-api-client';
 import type { Logger } from 'pino';
 import type { RawPubSubEvent } from './changeEvent';
-import type { OrgSession } from './session';
-import { withExtraGrpcCa } from './tls';
+import type { OrgSession } from '../session';
+import { withExtraGrpcCa } from '../tls';
 import { classifyPubSubError, type PubSubFailure } from './pubsubErrors';
 
 export type SubscriberState = 'idle' | 'connecting' | 'subscribed' | 'waiting' | 'stopped';

@@ -62,7 +62,7 @@ export async function runInitialSyncBench(options: { contacts: number }): Promis
     );
     figure(`${label}: records written in set-based batches`, (rows[0].batched / status.done) * 100, '%', 100);
     // The first reconcile after the load looks again at everything the load changed (since its start):
-    // on the directory side, every contact it wrote. It passes over what the links saw as it is.
+    // on the telephony side, every contact it wrote. It passes over what the links saw as it is.
     const reconcile = await org.reconciler.runNow('benchmark: first reconcile after the initial sync');
     figure(`${label}: first reconcile after it (${reconcile.telephony.checked} directory contacts looked at, ${reconcile.telephony.repaired} repaired)`, reconcile.ms / 1000, 's', 0);
     // The service stops first: its work after the load (the record status fields) would slow the reference.

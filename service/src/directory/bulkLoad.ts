@@ -21,7 +21,7 @@ export interface NewBulkLink {
   recordId: string;
   sfValues: LinkValues;
   sfHash: string;
-  telHash: string;
+  telephonyHash: string;
   sfModstamp: string | null;
 }
 
@@ -131,10 +131,10 @@ export async function insertContactsBulk(q: Queryable, contacts: NewBulkContact[
 export async function insertLinksBulk(q: Queryable, orgId: string, links: NewBulkLink[]): Promise<void> {
   if (links.length === 0) return;
   await q.query(
-    `INSERT INTO links (org_id, contact_id, sobject, record_id, sf_values, sf_hash, tel_hash, sf_modstamp)
-     SELECT $1, contact_id, sobject, record_id, sf_values::jsonb, sf_hash, tel_hash, sf_modstamp::timestamptz
+    `INSERT INTO links (org_id, contact_id, sobject, record_id, sf_values, sf_hash, telephony_hash, sf_modstamp)
+     SELECT $1, contact_id, sobject, record_id, sf_values::jsonb, sf_hash, telephony_hash, sf_modstamp::timestamptz
      FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
-       AS t(contact_id, sobject, record_id, sf_values, sf_hash, tel_hash, sf_modstamp)`,
+       AS t(contact_id, sobject, record_id, sf_values, sf_hash, telephony_hash, sf_modstamp)`,
     [
       orgId,
       links.map((l) => l.contactId),
@@ -142,7 +142,7 @@ export async function insertLinksBulk(q: Queryable, orgId: string, links: NewBul
       links.map((l) => l.recordId),
       links.map((l) => jsonParam(l.sfValues)),
       links.map((l) => l.sfHash),
-      links.map((l) => l.telHash),
+      links.map((l) => l.telephonyHash),
       links.map((l) => l.sfModstamp),
     ],
   );

@@ -65,7 +65,7 @@ describeEachBackend('bulk load of a snapshot page', (getDb) => {
       applyUpsert(tx, settings, 'Contact', { id: String(again.Id), systemModstamp: String(again.SystemModstamp), values: again }, 'test'),
     );
     const viaRules = await findLinkByRecord(getDb(), ORG_ID, String(again.Id));
-    expect({ sfHash: viaRules!.sfHash, telHash: viaRules!.telHash }).toEqual({ sfHash: a!.sfHash, telHash: a!.telHash });
+    expect({ sfHash: viaRules!.sfHash, telephonyHash: viaRules!.telephonyHash }).toEqual({ sfHash: a!.sfHash, telephonyHash: a!.telephonyHash });
   });
 
   it('sends possible matches, repeats within the page, linked and unhealthy records through the per-record rules', async () => {

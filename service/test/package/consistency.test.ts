@@ -104,8 +104,8 @@ describe('default mappings: custom metadata records = emulator = service', () =>
   });
 
   test('every record maps the same Salesforce field to the same telephony field, in the same direction, as the service DEFAULT_MAPPINGS', () => {
-    const fromRecords = sorted(records.map((r) => `${r.sobject} ${r.sfField} -> ${r.telField} (${SERVICE_DIRECTION[r.direction] ?? r.direction})`));
-    const fromService = sorted(DEFAULT_MAPPINGS.map((m) => `${m.sobject} ${m.sfField} -> ${m.telField} (${m.direction})`));
+    const fromRecords = sorted(records.map((r) => `${r.sobject} ${r.sfField} -> ${r.telephonyField} (${SERVICE_DIRECTION[r.direction] ?? r.direction})`));
+    const fromService = sorted(DEFAULT_MAPPINGS.map((m) => `${m.sobject} ${m.sfField} -> ${m.telephonyField} (${m.direction})`));
     expect(fromRecords).toEqual(fromService);
   });
 });

@@ -28,11 +28,11 @@ describe('sync settings read from the org', () => {
     const rows = [
       ['LastName', 'lastName'],
       ['Phone', 'phone.work'],
-    ].map(([field, tel]) => ({
+    ].map(([field, telephonyField]) => ({
       Sync__c: defaultSyncId(stack),
       Salesforce_Object__c: 'Contact',
       Salesforce_Field__c: field,
-      Telephony_Field__c: tel,
+      Telephony_Field__c: telephonyField,
       Direction__c: 'Both',
       Transform__c: 'None',
     }));

@@ -80,7 +80,7 @@ describe('direction gates, per sync and per mapped field', () => {
       ['Phone', 'phone.work', 'Both'],
       ['Title', 'title', 'ToTelephony'],
       ['Email', 'email', 'ToSalesforce'],
-    ].map(([field, tel, direction]) => ({ Sync__c: syncId, Salesforce_Object__c: 'Contact', Salesforce_Field__c: field, Telephony_Field__c: tel, Direction__c: direction, Transform__c: 'None' }));
+    ].map(([field, telephonyField, direction]) => ({ Sync__c: syncId, Salesforce_Object__c: 'Contact', Salesforce_Field__c: field, Telephony_Field__c: telephonyField, Direction__c: direction, Transform__c: 'None' }));
     const inserted = org.store.insert('Switchboard_Field_Mapping__c', rows, org.adminUser);
     try {
       await stack.service.orgs[0].reloadSettings();

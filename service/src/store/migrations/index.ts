@@ -11,6 +11,7 @@ import * as sharedPause from './010_shared_pause';
 import * as settingsVersion from './011_settings_version';
 import * as ignoredErrors from './012_ignored_errors';
 import * as contactsByChange from './013_contacts_by_change';
+import * as telephonyVocabulary from './014_telephony_vocabulary';
 
 export interface Migration {
   /** Ordering key, never reused or renumbered once released. */
@@ -34,4 +35,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 11, ...settingsVersion },
   { version: 12, ...ignoredErrors },
   { version: 13, ...contactsByChange },
+  { version: 14, ...telephonyVocabulary },
 ];

@@ -22,7 +22,7 @@ export interface Link {
   /** Hash of the mapped values last seen from (or written to) Salesforce: drops echoes and no-op events. */
   sfHash: string | null;
   /** Hash of the directory values last written from Salesforce or sent to it. */
-  telHash: string | null;
+  telephonyHash: string | null;
   /** SystemModstamp of the newest Salesforce version applied (ISO 8601). */
   sfModstamp: string | null;
   /** Mapped Salesforce field values last seen from or written to the record; null before the first. */
@@ -38,7 +38,7 @@ export interface NewLink {
   sobject: string;
   recordId: string;
   sfHash?: string | null;
-  telHash?: string | null;
+  telephonyHash?: string | null;
   sfModstamp?: string | null;
   sfValues?: LinkValues | null;
   /** Default: primary, or secondary when the org already has a primary link to the contact. */
@@ -47,7 +47,7 @@ export interface NewLink {
 
 export interface LinkPatch {
   sfHash?: string | null;
-  telHash?: string | null;
+  telephonyHash?: string | null;
   sfModstamp?: string | null;
   sfValues?: LinkValues | null;
   contactId?: string;
@@ -61,7 +61,7 @@ interface LinkDbRow {
   sobject: string;
   record_id: string;
   sf_hash: string | null;
-  tel_hash: string | null;
+  telephony_hash: string | null;
   sf_modstamp: Date | null;
   sf_values: LinkValues | null;
   role: LinkRole;
@@ -69,12 +69,12 @@ interface LinkDbRow {
   updated_at: Date;
 }
 
-const COLUMNS = 'id, org_id, contact_id, sobject, record_id, sf_hash, tel_hash, sf_modstamp, sf_values, role, created_at, updated_at';
+const COLUMNS = 'id, org_id, contact_id, sobject, record_id, sf_hash, telephony_hash, sf_modstamp, sf_values, role, created_at, updated_at';
 
 /** Patchable keys, their columns and how a value is passed (jsonb goes as JSON text). */
 const PATCH_COLUMNS = {
   sfHash: { column: 'sf_hash', param: (v: unknown) => v },
-  telHash: { column: 'tel_hash', param: (v: unknown) => v },
+  telephonyHash: { column: 'telephony_hash', param: (v: unknown) => v },
   sfModstamp: { column: 'sf_modstamp', param: (v: unknown) => v },
   sfValues: { column: 'sf_values', param: jsonParam },
   contactId: { column: 'contact_id', param: (v: unknown) => v },
@@ -89,7 +89,7 @@ function toLink(row: LinkDbRow): Link {
     sobject: row.sobject,
     recordId: row.record_id,
     sfHash: row.sf_hash,
-    telHash: row.tel_hash,
+    telephonyHash: row.telephony_hash,
     sfModstamp: iso(row.sf_modstamp),
     sfValues: row.sf_values,
     role: row.role,
@@ -156,7 +156,7 @@ export async function createLink(q: Queryable, link: NewLink): Promise<Link> {
   checkValues(link.sfValues, link.recordId);
   checkRole(link.role, link.recordId);
   const { rows } = await q.query<LinkDbRow>(
-    `INSERT INTO links (org_id, contact_id, sobject, record_id, sf_hash, tel_hash, sf_modstamp, sf_values, role)
+    `INSERT INTO links (org_id, contact_id, sobject, record_id, sf_hash, telephony_hash, sf_modstamp, sf_values, role)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, COALESCE($9, CASE WHEN EXISTS (
        SELECT 1 FROM links WHERE org_id = $1 AND contact_id = $2 AND role = 'primary') THEN 'secondary' ELSE 'primary' END))
      RETURNING ${COLUMNS}`,
@@ -166,7 +166,7 @@ export async function createLink(q: Queryable, link: NewLink): Promise<Link> {
       link.sobject,
       link.recordId,
       link.sfHash ?? null,
-      link.telHash ?? null,
+      link.telephonyHash ?? null,
       link.sfModstamp ?? null,
       jsonParam(link.sfValues),
       link.role ?? null,

@@ -1,8 +1,8 @@
 import type { Queryable } from '../types';
 import { iso } from '../values';
 
-/** A Salesforce object's stream is named after it; the directory side is this stream. */
-export const DIRECTORY_STREAM = 'directory';
+/** A Salesforce object's stream is named after it; the telephony side is this stream (stored as 'directory' in reconcile_state rows since migration 004). */
+export const TELEPHONY_STREAM = 'directory';
 
 export interface Watermark {
   /** The newest change (SystemModstamp, or directory updated_at) a reconcile has covered. */

@@ -6,7 +6,7 @@ import { updateContact } from '../../directory/contacts';
 import { createLink, updateLink, type Link, type LinkRole } from '../../store/state/links';
 import { trimPendingUpdates } from '../../store/outbox/outbox';
 import { recordAudit } from '../../store/audit';
-import { directoryToSf, mappingsFor, type TelField } from '../rules/fieldMap';
+import { directoryToSf, mappingsFor, type TelephonyField } from '../rules/fieldMap';
 import { stableHash } from '../rules/hash';
 import { contactView } from '../rules/contactView';
 import { changedValues } from '../outbound/telephonyEdit';
@@ -38,18 +38,18 @@ export interface Commit {
 }
 
 /** The directory fields each Salesforce field of the object feeds, for mappings that flow to telephony. */
-export function incomingTelFields(ctx: Pick<ApplyContext, 'settings' | 'objectName' | 'values'>): Map<TelField, string[]> {
-  const out = new Map<TelField, string[]>();
+export function incomingTelephonyFields(ctx: Pick<ApplyContext, 'settings' | 'objectName' | 'values'>): Map<TelephonyField, string[]> {
+  const out = new Map<TelephonyField, string[]>();
   for (const m of mappingsFor(ctx.settings.mappings, ctx.objectName)) {
     if (m.direction === 'toSalesforce' || !(m.sfField in ctx.values)) continue;
-    out.set(m.telField, [...(out.get(m.telField) ?? []), m.sfField]);
+    out.set(m.telephonyField, [...(out.get(m.telephonyField) ?? []), m.sfField]);
   }
   return out;
 }
 
-function sfFieldsOf(ctx: ApplyContext, telFields: TelField[]): string[] {
+function sfFieldsOf(ctx: ApplyContext, telephonyFields: TelephonyField[]): string[] {
   return mappingsFor(ctx.settings.mappings, ctx.objectName)
-    .filter((m) => telFields.includes(m.telField))
+    .filter((m) => telephonyFields.includes(m.telephonyField))
     .map((m) => m.sfField);
 }
 
@@ -80,7 +80,7 @@ export async function commitResolution(ctx: ApplyContext, commit: Commit): Promi
   const linkValues = {
     sfValues: ctx.values,
     sfHash: ctx.sfHash,
-    telHash: stableHash(contactView(after)),
+    telephonyHash: stableHash(contactView(after)),
   };
   let link: Link;
   if ('create' in commit.link) {

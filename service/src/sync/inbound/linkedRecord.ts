@@ -2,13 +2,13 @@ import { getContact, insertContact } from '../../directory/contacts';
 import type { DirectoryContact } from '../../directory/model';
 import { findOrgLinksByContacts, updateLink, type Link } from '../../store/state/links';
 import { recordAudit } from '../../store/audit';
-import { sfToDirectory, type TelField } from '../rules/fieldMap';
+import { sfToDirectory, type TelephonyField } from '../rules/fieldMap';
 import { stableHash } from '../rules/hash';
 import { contactView } from '../rules/contactView';
 import { changedValues } from '../outbound/telephonyEdit';
 import { compareCandidates, describeChoice, rankCandidates, toCandidate } from '../rules/matching';
 import { flatten, resolveChange, resolveJoin, type ChangeInput } from '../rules/conflict';
-import { commitResolution, incomingTelFields, type ApplyContext } from './applyResolution';
+import { commitResolution, incomingTelephonyFields, type ApplyContext } from './applyResolution';
 import type { RecordOutcome } from './recordOutcome';
 
 /**
@@ -32,8 +32,8 @@ export async function applyLinked(ctx: ApplyContext, link: Link): Promise<{ outc
     return { outcome: 'secondary', contactId: contact.id };
   }
   if (primary) await updateLink(tx, primary.id, { role: 'secondary' });
-  const telFields = [...incomingTelFields(ctx).keys()];
-  const resolution = resolveJoin(flatten(contact, telFields), flatten(ctx.fields, telFields), settings.policy.conflictWinner);
+  const telephonyFields = [...incomingTelephonyFields(ctx).keys()];
+  const resolution = resolveJoin(flatten(contact, telephonyFields), flatten(ctx.fields, telephonyFields), settings.policy.conflictWinner);
   const why = primary ? describeChoice(rankCandidates([me, toCandidate(primary)])) : 'the org had no primary record for this contact';
   const { changed } = await commitResolution(ctx, { contact, link: { existing: link, role: 'primary' }, resolution, kind: 'a', note: `becomes the primary record: ${why}` });
   return { outcome: changed ? 'updated' : 'unchanged', contactId: contact.id };
@@ -45,13 +45,13 @@ export async function applyLinked(ctx: ApplyContext, link: Link): Promise<{ outc
  * every field counts as changed in Salesforce, none in the directory.
  */
 function changeInput(ctx: ApplyContext, contact: DirectoryContact, link: Link): ChangeInput {
-  const telFields = incomingTelFields(ctx);
+  const telephonyFields = incomingTelephonyFields(ctx);
   const base = link.sfValues;
   const changedSf = new Set(Object.keys(changedValues(ctx.values, base ?? {})));
-  const sfChanged: TelField[] = [];
-  const known: TelField[] = [];
+  const sfChanged: TelephonyField[] = [];
+  const known: TelephonyField[] = [];
   const knownSf: string[] = [];
-  for (const [field, sfFields] of telFields) {
+  for (const [field, sfFields] of telephonyFields) {
     if (base && !sfFields.some((f) => changedSf.has(f))) continue;
     sfChanged.push(field);
     if (base && sfFields.every((f) => f in base)) {
@@ -62,8 +62,8 @@ function changeInput(ctx: ApplyContext, contact: DirectoryContact, link: Link): 
   const baseValues = Object.fromEntries(Object.entries(base ?? {}).filter(([f]) => knownSf.includes(f)));
   const baseFields = sfToDirectory(ctx.settings.mappings, ctx.objectName, baseValues, ctx.settings.defaultCountry);
   return {
-    directory: flatten(contact, telFields.keys()),
-    salesforce: flatten(ctx.fields, telFields.keys()),
+    directory: flatten(contact, telephonyFields.keys()),
+    salesforce: flatten(ctx.fields, telephonyFields.keys()),
     base: flatten(baseFields, known),
     sfChanged,
     winner: ctx.settings.policy.conflictWinner,
@@ -79,7 +79,7 @@ async function recreate(ctx: ApplyContext, link: Link): Promise<{ outcome: Recor
     sfValues: ctx.values,
     sfHash: ctx.sfHash,
     sfModstamp: record.systemModstamp ?? link.sfModstamp,
-    telHash: stableHash(contactView(after)),
+    telephonyHash: stableHash(contactView(after)),
   });
   await recordAudit(tx, { orgId: settings.orgId, contactId: after.id, recordId: record.id, origin: 'salesforce', action: 'create', rule: ctx.rule, before: null, after: contactView(after) });
   return { outcome: 'created', contactId: after.id };

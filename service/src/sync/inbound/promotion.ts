@@ -6,7 +6,7 @@ import { sfToDirectory } from '../rules/fieldMap';
 import { stableHash } from '../rules/hash';
 import { describeChoice, rankCandidates, toCandidate } from '../rules/matching';
 import { flatten, resolveJoin } from '../rules/conflict';
-import { commitResolution, incomingTelFields, type ApplyContext } from './applyResolution';
+import { commitResolution, incomingTelephonyFields, type ApplyContext } from './applyResolution';
 import type { OrgSyncSettings } from '../rules/context';
 
 /**
@@ -33,8 +33,8 @@ export async function promoteNextPrimary(tx: Queryable, settings: OrgSyncSetting
     fields: sfToDirectory(settings.mappings, next.sobject, values, settings.defaultCountry),
     rule,
   };
-  const telFields = [...incomingTelFields(ctx).keys()];
-  const resolution = resolveJoin(flatten(contact, telFields), flatten(ctx.fields, telFields), settings.policy.conflictWinner);
+  const telephonyFields = [...incomingTelephonyFields(ctx).keys()];
+  const resolution = resolveJoin(flatten(contact, telephonyFields), flatten(ctx.fields, telephonyFields), settings.policy.conflictWinner);
   const why = ranked.length > 1 ? describeChoice(ranked) : `${next.sobject} ${next.recordId} is the only record of the org left`;
   const { link } = await commitResolution(ctx, { contact, link: { existing: next, role: 'primary' }, resolution, kind: 'a', note: `the primary record went; ${why}` });
   return link;

@@ -5,7 +5,7 @@ import { stableHash } from '../rules/hash';
 import { contactView } from '../rules/contactView';
 import { chooseContact, describeChoice, primaryOf, rankCandidates, toCandidate, type ContactChoice } from '../rules/matching';
 import { flatten, resolveJoin } from '../rules/conflict';
-import { commitResolution, incomingTelFields, type ApplyContext } from './applyResolution';
+import { commitResolution, incomingTelephonyFields, type ApplyContext } from './applyResolution';
 import type { RecordOutcome } from './recordOutcome';
 
 /**
@@ -31,7 +31,7 @@ export async function joinOrCreate(ctx: ApplyContext): Promise<{ outcome: Record
       sfValues: ctx.values,
       sfHash: ctx.sfHash,
       sfModstamp: record.systemModstamp ?? undefined,
-      telHash: stableHash(contactView(after)),
+      telephonyHash: stableHash(contactView(after)),
     });
     await recordAudit(tx, { orgId: settings.orgId, contactId: after.id, recordId: record.id, origin: 'salesforce', action: 'create', rule: ctx.rule, before: null, after: contactView(after) });
     return { outcome: 'created', contactId: after.id };
@@ -67,8 +67,8 @@ export async function joinOrCreate(ctx: ApplyContext): Promise<{ outcome: Record
     return { outcome: 'secondary', contactId: contact.id };
   }
   if (primary) await updateLink(tx, primary.id, { role: 'secondary' });
-  const telFields = [...incomingTelFields(ctx).keys()];
-  const resolution = resolveJoin(flatten(contact, telFields), flatten(ctx.fields, telFields), settings.policy.conflictWinner);
+  const telephonyFields = [...incomingTelephonyFields(ctx).keys()];
+  const resolution = resolveJoin(flatten(contact, telephonyFields), flatten(ctx.fields, telephonyFields), settings.policy.conflictWinner);
   await commitResolution(ctx, { contact, link: { create: 'primary' }, resolution, kind: 'a', note });
   return { outcome: 'linked', contactId: contact.id };
 }

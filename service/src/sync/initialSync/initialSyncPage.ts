@@ -33,8 +33,8 @@ export interface SnapshotRow {
   verdict: Verdict;
   /** Match keys per the sync's setting; the email as the directory compares it (trimmed, lower case). */
   keys: string[];
-  /** The hash of the contact these fields make (the link's telHash when the row creates one). */
-  telHash: string;
+  /** The hash of the contact these fields make (the link's telephonyHash when the row creates one). */
+  telephonyHash: string;
 }
 
 export interface PageOutcome {
@@ -58,7 +58,7 @@ export function prepareRows(settings: OrgSyncSettings, objectName: SyncedObject,
     const verdict = checkValidity({ rules: policy.validity, mappings, sobject: objectName, defaultCountry, values, fields });
     const { e164s, email } = matchKeysOf(fields, policy.matchKeys);
     const keys = email ? [...e164s, `@${email.trim().toLowerCase()}`] : e164s;
-    return { record, values, sfHash: stableHash(values), fields, verdict, keys, telHash: stableHash(viewOf(fields)) };
+    return { record, values, sfHash: stableHash(values), fields, verdict, keys, telephonyHash: stableHash(viewOf(fields)) };
   });
 }
 
@@ -138,7 +138,7 @@ export async function applySnapshotPage(
         recordId: row.record.id,
         sfValues: row.values,
         sfHash: row.sfHash,
-        telHash: row.telHash,
+        telephonyHash: row.telephonyHash,
         sfModstamp: row.record.systemModstamp,
       });
     }
@@ -197,7 +197,7 @@ async function summarise(tx: Queryable, orgId: string, action: string, rule: str
   });
 }
 
-/** What contactView() gives for a contact inserted with these fields (the link's telHash covers it). */
+/** What contactView() gives for a contact inserted with these fields (the link's telephonyHash covers it). */
 function viewOf(fields: ContactFields): ContactView {
   return {
     firstName: fields.firstName ?? null,

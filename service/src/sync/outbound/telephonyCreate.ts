@@ -46,8 +46,8 @@ export function createExclusion(
   }
   const kinds = new Set(
     mappingsFor(settings.mappings, sobject)
-      .filter((m) => m.direction !== 'toTelephony' && m.telField.startsWith('phone.'))
-      .map((m) => m.telField.slice('phone.'.length)),
+      .filter((m) => m.direction !== 'toTelephony' && m.telephonyField.startsWith('phone.'))
+      .map((m) => m.telephonyField.slice('phone.'.length)),
   );
   const verdict = checkValidity({
     rules: policy.validity,
@@ -248,7 +248,7 @@ export async function linkCreatedRecord(tx: Queryable, settings: OrgSyncSettings
     recordId: created.recordId,
     sfValues,
     sfHash: stableHash(sfValues),
-    telHash: stableHash(contactView(contact)),
+    telephonyHash: stableHash(contactView(contact)),
   });
   const later = changedValues(desired, sfValues);
   if (Object.keys(later).length > 0) {

@@ -8,7 +8,7 @@ import { recordAudit } from '../../store/audit';
 import { applySalesforceDeletes } from '../inbound/deletes';
 import { reconcileSalesforceObject } from './reconcileSalesforce';
 import { reconcileTelephony } from './reconcileTelephony';
-import { DIRECTORY_STREAM, getWatermarks, saveWatermark, type Watermark } from '../../store/state/reconcileState';
+import { TELEPHONY_STREAM, getWatermarks, saveWatermark, type Watermark } from '../../store/state/reconcileState';
 import { stableHash } from '../rules/hash';
 
 export interface ReconcileCounts {
@@ -93,13 +93,13 @@ export async function runReconcile(db: Database, session: OrgSession, settings: 
     if (at) advance.push([objectName, { at, scopeHash }]);
   }
 
-  const telSince = later(marks.get(DIRECTORY_STREAM)?.at ?? null, options.initialSyncStartedAt);
-  const tel = await reconcileTelephony(db, settings, telSince);
-  result.telephony = { checked: tel.checked, repaired: tel.repaired };
-  result.checked += tel.checked;
-  result.repaired += tel.repaired;
-  const telAt = later(tel.newest, telSince);
-  if (telAt) advance.push([DIRECTORY_STREAM, { at: telAt, scopeHash: null }]);
+  const telephonySince = later(marks.get(TELEPHONY_STREAM)?.at ?? null, options.initialSyncStartedAt);
+  const telephonySide = await reconcileTelephony(db, settings, telephonySince);
+  result.telephony = { checked: telephonySide.checked, repaired: telephonySide.repaired };
+  result.checked += telephonySide.checked;
+  result.repaired += telephonySide.repaired;
+  const telephonyAt = later(telephonySide.newest, telephonySince);
+  if (telephonyAt) advance.push([TELEPHONY_STREAM, { at: telephonyAt, scopeHash: null }]);
 
   await db.transaction(async (tx) => {
     const deletes = await applySalesforceDeletes(tx, settings, gone, 'reconcile', 'reconcile');

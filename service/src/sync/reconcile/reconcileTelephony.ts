@@ -17,7 +17,7 @@ const PAGE = 500;
 interface ChangedLinkRow {
   record_id: string;
   contact_id: string;
-  tel_hash: string | null;
+  telephony_hash: string | null;
   updated_at: Date;
   /** updated_at as the server writes it, to the microsecond: the keyset cursor. */
   updated_at_exact: string;
@@ -50,7 +50,7 @@ export async function reconcileTelephony(db: Database, settings: OrgSyncSettings
   let after = { at: from, contactId: 'ffffffff-ffff-ffff-ffff-ffffffffffff' };
   for (;;) {
     const { rows }: { rows: ChangedLinkRow[] } = await db.query<ChangedLinkRow>(
-      `SELECT l.record_id, l.contact_id, l.tel_hash, c.updated_at, c.updated_at::text AS updated_at_exact
+      `SELECT l.record_id, l.contact_id, l.telephony_hash, c.updated_at, c.updated_at::text AS updated_at_exact
          FROM directory_contacts c JOIN links l ON l.contact_id = c.id AND l.org_id = $1 AND l.role = 'primary'
         WHERE (c.updated_at, c.id) > ($2::timestamptz, $3::uuid)
           AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.org_id = l.org_id AND o.record_id = l.record_id
@@ -64,7 +64,7 @@ export async function reconcileTelephony(db: Database, settings: OrgSyncSettings
     for (const row of rows) {
       result.checked++;
       const contact = contacts.get(row.contact_id);
-      if (contact && stableHash(contactView(contact)) === row.tel_hash) continue;
+      if (contact && stableHash(contactView(contact)) === row.telephony_hash) continue;
       if (await queueMissingWriteBack(db, settings, row.record_id)) result.repaired++;
     }
     const last: ChangedLinkRow | undefined = rows[rows.length - 1];
@@ -86,7 +86,7 @@ async function queueMissingWriteBack(db: Database, settings: OrgSyncSettings, re
     const link = await findLinkByRecord(tx, settings.orgId, recordId);
     if (!link?.sfValues || !isSyncedObject(link.sobject)) return false;
     const contact = await getContact(tx, link.contactId);
-    if (!contact || stableHash(contactView(contact)) === link.telHash) return false;
+    if (!contact || stableHash(contactView(contact)) === link.telephonyHash) return false;
     // Every mapping read as if it flowed to telephony: a field that only flows to Salesforce has a directory
     // shape too, and it is exactly such a field whose write-back may have been lost.
     const readBoth = settings.mappings.map((m) => ({ ...m, direction: 'both' as const }));

@@ -1,17 +1,17 @@
 import type { ContactFields, DirectoryPhone, PhoneKind } from '../../directory/model';
-import { sortPhones, type TelField } from './fieldMap';
+import { sortPhones, type TelephonyField } from './fieldMap';
 
 /**
  * The conflict rules, field by field, on flat directory values (`firstName`, `phone.work`, …): pure, so
  * every rule is unit-tested apart from the database. A phone field holds the first number of its kind.
  */
 export type FieldValue = string | DirectoryPhone | null;
-export type FlatFields = Partial<Record<TelField, FieldValue>>;
+export type FlatFields = Partial<Record<TelephonyField, FieldValue>>;
 export type Side = 'salesforce' | 'telephony';
-type ScalarField = Exclude<TelField, `phone.${PhoneKind}`>;
+type ScalarField = Exclude<TelephonyField, `phone.${PhoneKind}`>;
 
 export interface FieldConflict {
-  field: TelField;
+  field: TelephonyField;
   winner: Side;
   salesforce: FieldValue;
   telephony: FieldValue;
@@ -21,18 +21,18 @@ export interface Resolution {
   /** Values the directory takes. */
   toDirectory: FlatFields;
   /** Fields whose directory value Salesforce should get (written back when the direction allows). */
-  toSalesforce: TelField[];
+  toSalesforce: TelephonyField[];
   /** Fields where Salesforce's value now stands: queued write-backs must no longer overwrite them. */
-  settledBySalesforce: TelField[];
+  settledBySalesforce: TelephonyField[];
   /** Fields both sides disagreed on, decided by the winner (the loser's value is audited). */
   conflicts: FieldConflict[];
 }
 
-const isPhoneField = (field: TelField): field is `phone.${PhoneKind}` => field.startsWith('phone.');
+const isPhoneField = (field: TelephonyField): field is `phone.${PhoneKind}` => field.startsWith('phone.');
 
-export function flatten(contact: ContactFields, telFields: Iterable<TelField>): FlatFields {
+export function flatten(contact: ContactFields, telephonyFields: Iterable<TelephonyField>): FlatFields {
   const out: FlatFields = {};
-  for (const field of telFields) {
+  for (const field of telephonyFields) {
     if (isPhoneField(field)) {
       const kind = field.slice(6) as PhoneKind;
       out[field] = (contact.phones ?? []).find((p) => p.kind === kind) ?? null;
@@ -44,7 +44,7 @@ export function flatten(contact: ContactFields, telFields: Iterable<TelField>): 
 }
 
 /** The same number (E.164 and extension) however typed; emails ignore case; other text compares exactly. */
-export function sameValue(field: TelField, a: FieldValue | undefined, b: FieldValue | undefined): boolean {
+export function sameValue(field: TelephonyField, a: FieldValue | undefined, b: FieldValue | undefined): boolean {
   const x = a ?? null;
   const y = b ?? null;
   if (x === null || y === null) return x === y;
@@ -65,13 +65,13 @@ function emptyResolution(): Resolution {
   return { toDirectory: {}, toSalesforce: [], settledBySalesforce: [], conflicts: [] };
 }
 
-function decide(resolution: Resolution, field: TelField, directory: FieldValue, salesforce: FieldValue, winner: Side): void {
+function decide(resolution: Resolution, field: TelephonyField, directory: FieldValue, salesforce: FieldValue, winner: Side): void {
   resolution.conflicts.push({ field, winner, salesforce, telephony: directory });
   if (winner === 'salesforce') takeSalesforce(resolution, field, salesforce);
   else resolution.toSalesforce.push(field);
 }
 
-function takeSalesforce(resolution: Resolution, field: TelField, salesforce: FieldValue): void {
+function takeSalesforce(resolution: Resolution, field: TelephonyField, salesforce: FieldValue): void {
   resolution.toDirectory[field] = salesforce;
   resolution.settledBySalesforce.push(field);
 }
@@ -85,14 +85,14 @@ function takeSalesforce(resolution: Resolution, field: TelField, salesforce: Fie
  */
 export function resolveJoin(directory: FlatFields, salesforce: FlatFields, winner: Side): Resolution {
   const resolution = emptyResolution();
-  for (const field of Object.keys(salesforce) as TelField[]) {
-    const tel = directory[field] ?? null;
+  for (const field of Object.keys(salesforce) as TelephonyField[]) {
+    const telephony = directory[field] ?? null;
     const sf = salesforce[field] ?? null;
-    if (sameValue(field, tel, sf)) continue;
-    if (tel === null) takeSalesforce(resolution, field, sf);
+    if (sameValue(field, telephony, sf)) continue;
+    if (telephony === null) takeSalesforce(resolution, field, sf);
     else if (sf === null) {
       if (winner === 'telephony') resolution.toSalesforce.push(field);
-    } else decide(resolution, field, tel, sf, winner);
+    } else decide(resolution, field, telephony, sf, winner);
   }
   return resolution;
 }
@@ -106,7 +106,7 @@ export interface ChangeInput {
    */
   base: FlatFields;
   /** Fields whose Salesforce value differs from the one last seen. */
-  sfChanged: TelField[];
+  sfChanged: TelephonyField[];
   winner: Side;
 }
 
@@ -119,12 +119,12 @@ export interface ChangeInput {
 export function resolveChange(input: ChangeInput): Resolution {
   const resolution = emptyResolution();
   for (const field of input.sfChanged) {
-    const tel = input.directory[field] ?? null;
+    const telephony = input.directory[field] ?? null;
     const sf = input.salesforce[field] ?? null;
-    if (!(field in input.base) || sameValue(field, tel, input.base[field])) {
-      if (!sameValue(field, tel, sf)) takeSalesforce(resolution, field, sf);
-    } else if (!sameValue(field, tel, sf)) {
-      decide(resolution, field, tel, sf, input.winner);
+    if (!(field in input.base) || sameValue(field, telephony, input.base[field])) {
+      if (!sameValue(field, telephony, sf)) takeSalesforce(resolution, field, sf);
+    } else if (!sameValue(field, telephony, sf)) {
+      decide(resolution, field, telephony, sf, input.winner);
     }
   }
   return resolution;
@@ -137,7 +137,7 @@ export function resolveChange(input: ChangeInput): Resolution {
 export function toContactFields(currentPhones: DirectoryPhone[], flat: FlatFields): ContactFields {
   const out: ContactFields = {};
   let phones: DirectoryPhone[] | undefined;
-  for (const field of Object.keys(flat) as TelField[]) {
+  for (const field of Object.keys(flat) as TelephonyField[]) {
     const value = flat[field] ?? null;
     if (isPhoneField(field)) {
       const kind = field.slice(6) as PhoneKind;

@@ -6,23 +6,23 @@ import { toDirectoryPhone } from './phones';
 import { toSalesforce, toTelephony, type TransformSpec } from './transforms';
 
 /** A directory field a Salesforce field can map to. */
-export type TelField = 'firstName' | 'lastName' | 'company' | 'title' | 'email' | `phone.${PhoneKind}`;
+export type TelephonyField = 'firstName' | 'lastName' | 'company' | 'title' | 'email' | `phone.${PhoneKind}`;
 export type MappingDirection = 'both' | 'toTelephony' | 'toSalesforce';
 
 export interface FieldMapping {
   sobject: SyncedObject;
   sfField: string;
-  telField: TelField;
+  telephonyField: TelephonyField;
   direction: MappingDirection;
   /** Applied on the way to telephony (and read back for picklist maps); phones always get E.164. */
   transform?: TransformSpec['transform'];
   picklistMap?: Record<string, string>;
 }
 
-const both = (sobject: SyncedObject, sfField: string, telField: TelField): FieldMapping => ({
+const both = (sobject: SyncedObject, sfField: string, telephonyField: TelephonyField): FieldMapping => ({
   sobject,
   sfField,
-  telField,
+  telephonyField,
   direction: 'both',
 });
 
@@ -35,7 +35,7 @@ export const DEFAULT_MAPPINGS: FieldMapping[] = [
   both('Contact', 'LastName', 'lastName'),
   both('Contact', 'Email', 'email'),
   both('Contact', 'Title', 'title'),
-  { sobject: 'Contact', sfField: 'Account.Name', telField: 'company', direction: 'toTelephony' },
+  { sobject: 'Contact', sfField: 'Account.Name', telephonyField: 'company', direction: 'toTelephony' },
   both('Contact', 'Phone', 'phone.work'),
   both('Contact', 'MobilePhone', 'phone.mobile'),
   both('Contact', 'HomePhone', 'phone.home'),
@@ -87,11 +87,11 @@ export function sfToDirectory(
   for (const mapping of mappingsFor(mappings, sobject).filter(flowsToTelephony)) {
     if (!(mapping.sfField in values)) continue;
     const value = text(values[mapping.sfField]);
-    if (mapping.telField.startsWith('phone.')) {
+    if (mapping.telephonyField.startsWith('phone.')) {
       phonesSeen = true;
-      if (value) phones.push(toDirectoryPhone(mapping.telField.slice(6) as PhoneKind, value, defaultCountry));
+      if (value) phones.push(toDirectoryPhone(mapping.telephonyField.slice(6) as PhoneKind, value, defaultCountry));
     } else {
-      fields[mapping.telField as Exclude<TelField, `phone.${PhoneKind}`>] = toTelephony(value, specOf(mapping), defaultCountry);
+      fields[mapping.telephonyField as Exclude<TelephonyField, `phone.${PhoneKind}`>] = toTelephony(value, specOf(mapping), defaultCountry);
     }
   }
   if (phonesSeen) fields.phones = sortPhones(phones);
@@ -106,11 +106,11 @@ export function directoryToSf(
 ): Record<string, SfValue> {
   const out: Record<string, SfValue> = {};
   for (const mapping of mappingsFor(mappings, sobject).filter(flowsToSalesforce)) {
-    if (mapping.telField.startsWith('phone.')) {
-      const kind = mapping.telField.slice(6) as PhoneKind;
+    if (mapping.telephonyField.startsWith('phone.')) {
+      const kind = mapping.telephonyField.slice(6) as PhoneKind;
       out[mapping.sfField] = contact.phones.find((p) => p.kind === kind)?.raw ?? null;
     } else {
-      out[mapping.sfField] = toSalesforce(contact[mapping.telField as Exclude<TelField, `phone.${PhoneKind}`>] ?? null, specOf(mapping));
+      out[mapping.sfField] = toSalesforce(contact[mapping.telephonyField as Exclude<TelephonyField, `phone.${PhoneKind}`>] ?? null, specOf(mapping));
     }
   }
   return out;

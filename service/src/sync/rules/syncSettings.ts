@@ -1,7 +1,7 @@
 import { isSupportedCountry, type CountryCode } from 'libphonenumber-js/max';
 import { validate as isValidCron } from 'node-cron';
 import type { SyncedObject } from '../../model/records';
-import type { FieldMapping, MappingDirection, TelField } from './fieldMap';
+import type { FieldMapping, MappingDirection, TelephonyField } from './fieldMap';
 import { TRANSFORMS, type Transform } from './transforms';
 
 /** One sync as the admin configured it in the package's Switchboard_Sync__c record and its mappings. */
@@ -175,7 +175,7 @@ function parseMapping(
   };
   const sobject = str('Salesforce_Object__c');
   const sfField = str('Salesforce_Field__c');
-  const telField = str('Telephony_Field__c');
+  const telephonyField = str('Telephony_Field__c');
   const direction = DIRECTIONS[str('Direction__c') || 'Both'];
   const transform = (str('Transform__c') || 'None') as Transform;
   if (!['Contact', 'Lead', 'Account'].includes(sobject)) {
@@ -186,8 +186,8 @@ function parseMapping(
     problem('Salesforce_Field__c', `"${sfField}" is not a field API name`, id);
     return null;
   }
-  if (!TEL_FIELDS.includes(telField)) {
-    problem('Telephony_Field__c', `"${telField}" is not one of ${TEL_FIELDS.join(', ')}`, id);
+  if (!TEL_FIELDS.includes(telephonyField)) {
+    problem('Telephony_Field__c', `"${telephonyField}" is not one of ${TEL_FIELDS.join(', ')}`, id);
     return null;
   }
   if (!direction) {
@@ -216,7 +216,7 @@ function parseMapping(
   return {
     sobject: sobject as SyncedObject,
     sfField,
-    telField: telField as TelField,
+    telephonyField: telephonyField as TelephonyField,
     direction: relationship ? 'toTelephony' : direction,
     transform,
     picklistMap,

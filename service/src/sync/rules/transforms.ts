@@ -49,7 +49,7 @@ export function toTelephony(value: Text, spec: TransformSpec, defaultCountry: Co
 export function toSalesforce(value: Text, spec: TransformSpec): Text {
   if (value === null) return null;
   if (spec.transform === 'PicklistMap') {
-    const back = Object.entries(spec.picklistMap ?? {}).find(([, tel]) => tel === value);
+    const back = Object.entries(spec.picklistMap ?? {}).find(([, telephony]) => telephony === value);
     return back ? back[0] : value;
   }
   return spec.transform === 'Trim' ? value.trim() || null : value;

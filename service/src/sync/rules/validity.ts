@@ -1,7 +1,7 @@
 import type { CountryCode } from 'libphonenumber-js/max';
 import type { ContactFields } from '../../directory/model';
 import type { SfValue, SyncedObject } from '../../model/records';
-import { mappingsFor, type FieldMapping, type TelField } from './fieldMap';
+import { mappingsFor, type FieldMapping, type TelephonyField } from './fieldMap';
 import type { SyncPolicy } from './context';
 
 export type ExclusionCode = 'EXCLUDED_NO_VALID_PHONE' | 'EXCLUDED_NO_FIRST_NAME' | 'EXCLUDED_NO_LAST_NAME';
@@ -40,9 +40,9 @@ export function checkValidity(input: ValidityInput): Verdict {
   return { ok: false, code: failures[0].code, reason: failures.map((f) => f.reason).join('; ') };
 }
 
-function sourceFields(input: ValidityInput, accept: (telField: TelField) => boolean): string[] {
+function sourceFields(input: ValidityInput, accept: (telephonyField: TelephonyField) => boolean): string[] {
   return mappingsFor(input.mappings, input.sobject)
-    .filter((m) => m.direction !== 'toSalesforce' && accept(m.telField))
+    .filter((m) => m.direction !== 'toSalesforce' && accept(m.telephonyField))
     .map((m) => m.sfField);
 }
 
@@ -63,8 +63,8 @@ function phoneReason(input: ValidityInput): string {
   return `${list(fields.map((f) => describe(f, input.values[f])))} ${verb} for ${input.defaultCountry}`;
 }
 
-function nameReason(input: ValidityInput, telField: TelField, what: string): string {
-  const fields = sourceFields(input, (t) => t === telField);
-  if (fields.length === 0) return `no field of ${input.sobject} is mapped to ${telField}, and ${what} is required`;
+function nameReason(input: ValidityInput, telephonyField: TelephonyField, what: string): string {
+  const fields = sourceFields(input, (t) => t === telephonyField);
+  if (fields.length === 0) return `no field of ${input.sobject} is mapped to ${telephonyField}, and ${what} is required`;
   return `${list(fields.map((f) => describe(f, input.values[f])))} ${fields.length === 1 ? 'is' : 'are'} empty, and ${what} is required`;
 }

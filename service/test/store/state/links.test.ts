@@ -28,7 +28,7 @@ describeEachBackend('links', (getDb) => {
       sobject: 'Contact',
       recordId: '003000000000001AAA',
       sfHash: 'sf1',
-      telHash: null,
+      telephonyHash: null,
       sfModstamp: '2024-05-01T10:00:00.000Z',
       sfValues: { LastName: 'Lovelace', DoNotCall: false, Rank: 3, Phone: null },
     });
@@ -47,15 +47,15 @@ describeEachBackend('links', (getDb) => {
   });
 
   it('updates only the given keys and can move a link to another contact', async () => {
-    const link = await createLink(getDb(), { orgId: ORG_ID, contactId, sobject: 'Contact', recordId: '003A', sfHash: 'a', telHash: 'b' });
-    await updateLink(getDb(), link.id, { telHash: 'c' });
-    expect(await findLinkByRecord(getDb(), ORG_ID, '003A')).toMatchObject({ sfHash: 'a', telHash: 'c', sfModstamp: null, sfValues: null });
+    const link = await createLink(getDb(), { orgId: ORG_ID, contactId, sobject: 'Contact', recordId: '003A', sfHash: 'a', telephonyHash: 'b' });
+    await updateLink(getDb(), link.id, { telephonyHash: 'c' });
+    expect(await findLinkByRecord(getDb(), ORG_ID, '003A')).toMatchObject({ sfHash: 'a', telephonyHash: 'c', sfModstamp: null, sfValues: null });
 
     await updateLink(getDb(), link.id, { sfValues: { Title: 'CEO', Tags: null } });
     expect((await findLinkByRecord(getDb(), ORG_ID, '003A'))?.sfValues).toEqual({ Title: 'CEO', Tags: null });
 
     await updateLink(getDb(), link.id, { sfHash: null, sfModstamp: '2024-06-01T00:00:00Z' });
-    expect(await findLinkByRecord(getDb(), ORG_ID, '003A')).toMatchObject({ sfHash: null, telHash: 'c', sfModstamp: '2024-06-01T00:00:00.000Z' });
+    expect(await findLinkByRecord(getDb(), ORG_ID, '003A')).toMatchObject({ sfHash: null, telephonyHash: 'c', sfModstamp: '2024-06-01T00:00:00.000Z' });
 
     const other = (await insertContact(getDb(), contactFields({ firstName: 'Other' }), 'telephony')).id;
     await updateLink(getDb(), link.id, { contactId: other });
@@ -70,7 +70,7 @@ describeEachBackend('links', (getDb) => {
     await expect(createLink(getDb(), { orgId: ORG_ID, contactId, sobject: 'Contact', recordId: '003A', sfModstamp: 'yesterday' })).rejects.toThrow(
       /sfModstamp: expects an ISO 8601 timestamp, got "yesterday" \(record 003A\)/,
     );
-    await expect(updateLink(getDb(), 'abc', { telHash: 'x' })).rejects.toThrow(/linkId: expects a link id/);
+    await expect(updateLink(getDb(), 'abc', { telephonyHash: 'x' })).rejects.toThrow(/linkId: expects a link id/);
     await expect(
       createLink(getDb(), { orgId: ORG_ID, contactId, sobject: 'Contact', recordId: '003A', sfValues: { Phones: ['a'] } as never }),
     ).rejects.toThrow(/sfValues\.Phones: expects a string, number, boolean or null, got object \(record 003A\)/);

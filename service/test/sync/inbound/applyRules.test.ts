@@ -104,7 +104,7 @@ describe('apply rules: validity, match keys, candidate priority', () => {
         ['FirstName', 'firstName'],
         ['Department', 'lastName'],
         ['Phone', 'phone.work'],
-      ].map(([field, tel]) => ({ Sync__c: syncId, Salesforce_Object__c: 'Contact', Salesforce_Field__c: field, Telephony_Field__c: tel, Direction__c: 'Both', Transform__c: 'None' }));
+      ].map(([field, telephonyField]) => ({ Sync__c: syncId, Salesforce_Object__c: 'Contact', Salesforce_Field__c: field, Telephony_Field__c: telephonyField, Direction__c: 'Both', Transform__c: 'None' }));
       const inserted = org.store.insert('Switchboard_Field_Mapping__c', rows, org.adminUser);
       try {
         await updateSyncRecord(stack, { Require_Last_Name__c: true });

@@ -52,11 +52,11 @@ describe('conflict kind (b): changed on both sides since the last sync', () => {
     expect(sfWins.conflicts).toEqual([{ field: 'title', winner: 'salesforce', salesforce: 'Mathematician', telephony: 'Countess' }]);
     expect(conflictAudit(sfWins.conflicts)).toEqual({ before: { title: 'Countess' }, after: { title: 'Mathematician' } });
 
-    const telWins = resolveChange({ ...input, sfChanged: [...input.sfChanged], winner: 'telephony' });
-    expect(telWins.toDirectory).toEqual({ firstName: 'Augusta' });
-    expect(telWins.toSalesforce).toEqual(['title']);
-    expect(telWins.settledBySalesforce).toEqual(['firstName']);
-    expect(conflictAudit(telWins.conflicts)).toEqual({ before: { title: 'Mathematician' }, after: { title: 'Countess' } });
+    const telephonyWins = resolveChange({ ...input, sfChanged: [...input.sfChanged], winner: 'telephony' });
+    expect(telephonyWins.toDirectory).toEqual({ firstName: 'Augusta' });
+    expect(telephonyWins.toSalesforce).toEqual(['title']);
+    expect(telephonyWins.settledBySalesforce).toEqual(['firstName']);
+    expect(conflictAudit(telephonyWins.conflicts)).toEqual({ before: { title: 'Mathematician' }, after: { title: 'Countess' } });
   });
 
   it('keeps a directory-only change when Salesforce did not touch the field', () => {

@@ -78,7 +78,7 @@ describe('sfToDirectory', () => {
   });
 
   it('ignores mappings that flow only to Salesforce', () => {
-    const mappings: FieldMapping[] = [{ sobject: 'Contact', sfField: 'Title', telField: 'title', direction: 'toSalesforce' }];
+    const mappings: FieldMapping[] = [{ sobject: 'Contact', sfField: 'Title', telephonyField: 'title', direction: 'toSalesforce' }];
     expect(sfToDirectory(mappings, 'Contact', { Title: 'CTO' }, 'US')).toEqual({});
   });
 });
@@ -105,8 +105,8 @@ describe('directoryToSf', () => {
 
   it('skips mappings that flow only to telephony', () => {
     const mappings: FieldMapping[] = [
-      { sobject: 'Lead', sfField: 'Title', telField: 'title', direction: 'toTelephony' },
-      { sobject: 'Lead', sfField: 'Email', telField: 'email', direction: 'toSalesforce' },
+      { sobject: 'Lead', sfField: 'Title', telephonyField: 'title', direction: 'toTelephony' },
+      { sobject: 'Lead', sfField: 'Email', telephonyField: 'email', direction: 'toSalesforce' },
     ];
     expect(directoryToSf(mappings, 'Lead', contact)).toEqual({ Email: 'ada@example.com' });
   });
@@ -138,9 +138,9 @@ describe('mappingsFor and sortPhones', () => {
 
 describe('mapping transforms in both directions', () => {
   const mappings = [
-    { sobject: 'Lead' as const, sfField: 'Title', telField: 'title' as const, direction: 'both' as const, transform: 'Upper' as const },
-    { sobject: 'Lead' as const, sfField: 'Rating', telField: 'company' as const, direction: 'both' as const, transform: 'PicklistMap' as const, picklistMap: { Hot: 'VIP' } },
-    { sobject: 'Lead' as const, sfField: 'Email', telField: 'email' as const, direction: 'both' as const, transform: 'Trim' as const },
+    { sobject: 'Lead' as const, sfField: 'Title', telephonyField: 'title' as const, direction: 'both' as const, transform: 'Upper' as const },
+    { sobject: 'Lead' as const, sfField: 'Rating', telephonyField: 'company' as const, direction: 'both' as const, transform: 'PicklistMap' as const, picklistMap: { Hot: 'VIP' } },
+    { sobject: 'Lead' as const, sfField: 'Email', telephonyField: 'email' as const, direction: 'both' as const, transform: 'Trim' as const },
   ];
 
   it('applies each mapping transform on the way to telephony', () => {

@@ -126,7 +126,7 @@ describe('sync settings from the package records', () => {
     expect(problems).toEqual([]);
     const byObject = (o: string) => settings.mappings.filter((m) => m.sobject === o).length;
     expect([byObject('Contact'), byObject('Lead'), byObject('Account')]).toEqual([9, 7, 8]);
-    expect(settings.mappings.find((m) => m.sfField === 'Account.Name')).toMatchObject({ telField: 'company', direction: 'toTelephony' });
+    expect(settings.mappings.find((m) => m.sfField === 'Account.Name')).toMatchObject({ telephonyField: 'company', direction: 'toTelephony' });
   });
 
   it('reads namespaced fields of a managed install', () => {

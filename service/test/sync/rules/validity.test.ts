@@ -66,7 +66,7 @@ describe('validity rules', () => {
   });
 
   it('says so when no phone field is mapped at all', () => {
-    const mappings = DEFAULT_MAPPINGS.filter((m) => !m.telField.startsWith('phone.'));
+    const mappings = DEFAULT_MAPPINGS.filter((m) => !m.telephonyField.startsWith('phone.'));
     const verdict = checkValidity({ ...input(contact, { requireValidPhone: true }), mappings, fields: sfToDirectory(mappings, 'Contact', contact, 'US') });
     expect(verdict).toMatchObject({ ok: false, reason: 'no phone field of Contact is mapped to the directory, and a valid phone is required' });
   });

@@ -1,9 +1,10 @@
 import { customNamesIn, packageCustomNames } from '../../../scripts/package/apexCustomNames';
 import { eventUsageIn, parseApexFiles, type ParsedApexFile } from '../../../scripts/package/apexEventUsage';
 import { parseApex } from '../../../scripts/package/apexParse';
-import { defaultMappingRecords, objectFieldNames, SERVICE_DIRECTION } from '../../../scripts/package/packageModel';
+import { defaultMappingRecords, objectFieldNames, picklistDefault, picklistValues, readField, SERVICE_DIRECTION } from '../../../scripts/package/packageModel';
 import { apexSourceFiles, displayPath } from '../../../scripts/package/paths';
 import { DEFAULT_MAPPINGS } from '../../src/sync/rules/fieldMap';
+import { TRANSFORMS } from '../../src/sync/rules/transforms';
 import { EmulatedOrg } from '../../emulator/org/org';
 import type { DmlBatch } from '../../emulator/org/store';
 import { buildChangeEvents } from '../../emulator/triggers/changeTrigger';
@@ -16,6 +17,7 @@ import { DEFAULT_MAPPED_FIELDS, SYNCED_OBJECTS } from '../../emulator/triggers/m
 
 const CHANGE_EVENT = 'Switchboard_Change__e';
 const COMMAND_EVENT = 'Switchboard_Command__e';
+const FIELD_MAPPING_OBJECT = 'Switchboard_Field_Mapping__c';
 const sorted = (names: Iterable<string>): string[] => [...new Set(names)].sort();
 
 describe('event fields set by the Apex = the event field files', () => {
@@ -77,13 +79,23 @@ describe('the event field reader itself', () => {
   });
 });
 
+describe('transforms: the Transform__c picklist = the service TRANSFORMS', () => {
+  const field = readField(FIELD_MAPPING_OBJECT, 'Transform__c');
+
+  test('the picklist has exactly the transforms the service implements, None first and by default', () => {
+    expect(picklistValues(field)).toEqual([...TRANSFORMS]);
+    expect(picklistDefault(field)).toBe('None');
+  });
+});
+
 describe('default mappings: custom metadata records = emulator = service', () => {
   const records = defaultMappingRecords();
+  /** The transforms a mapping can name: the values of the field-mapping object's Transform__c picklist. */
+  const transforms = picklistValues(readField(FIELD_MAPPING_OBJECT, 'Transform__c'));
 
   test('the records name known objects, directions and transforms, once each per object and order', () => {
     expect(records.length).toBe(24);
     const problems: string[] = [];
-    const transforms = ['None', 'E164', 'Trim', 'Upper', 'Lower', 'Title', 'PicklistMap'];
     const seen = new Set<string>();
     for (const r of records) {
       const where = `record ${r.name} (${displayPath(r.file)})`;

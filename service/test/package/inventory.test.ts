@@ -28,7 +28,10 @@ const FIELDS: Record<string, string[]> = {
   ],
 };
 
-/** [object, field, values in order, default] */
+/**
+ * [object, field, values in order, default]. Transform__c is not here: its values are the service's TRANSFORMS,
+ * which consistency.test.ts compares with the picklist.
+ */
 const PICKLISTS: Array<[string, string, string[], string | undefined]> = [
   ['Switchboard_Sync__c', 'Direction__c', ['Both', 'ToTelephony', 'ToSalesforce'], 'Both'],
   ['Switchboard_Sync__c', 'Conflict_Winner__c', ['Salesforce', 'Telephony'], 'Salesforce'],
@@ -38,7 +41,6 @@ const PICKLISTS: Array<[string, string, string[], string | undefined]> = [
   ['Switchboard_Sync__c', 'Status__c', ['NotStarted', 'InitialSync', 'Active', 'Paused', 'Error', 'Deleting'], 'NotStarted'],
   ['Switchboard_Field_Mapping__c', 'Salesforce_Object__c', ['Contact', 'Lead', 'Account'], undefined],
   ['Switchboard_Field_Mapping__c', 'Direction__c', ['Both', 'ToTelephony', 'ToSalesforce'], 'Both'],
-  ['Switchboard_Field_Mapping__c', 'Transform__c', ['None', 'E164', 'Trim', 'Upper', 'Lower', 'Title', 'PicklistMap'], 'None'],
   ['Switchboard_Sync_Error__c', 'Side__c', ['Salesforce', 'Telephony'], undefined],
   ['Switchboard_Sync_Error__c', 'State__c', ['Failing', 'Resolved', 'Ignored'], 'Failing'],
 ];

@@ -1,6 +1,6 @@
 /**
- * The mapping studio's choices: the directory fields a Salesforce field can map to, the transforms,
- * and the objects mappings exist for.
+ * The mapping studio's choices: the directory fields a Salesforce field can map to, the transforms
+ * (read from their picklist), and the objects mappings exist for.
  */
 
 /** The directory fields a Salesforce field can map to (the service's TelField). */
@@ -16,16 +16,15 @@ export const TELEPHONY_FIELDS = Object.freeze([
     { label: 'Other phone', value: 'phone.other' }
 ]);
 
-/** Transform__c values and their labels. */
-export const TRANSFORMS = Object.freeze([
-    { label: 'None', value: 'None' },
-    { label: 'Phone number to E.164', value: 'E164' },
-    { label: 'Trim spaces', value: 'Trim' },
-    { label: 'UPPER CASE', value: 'Upper' },
-    { label: 'lower case', value: 'Lower' },
-    { label: 'Title Case', value: 'Title' },
-    { label: 'Picklist map', value: 'PicklistMap' }
-]);
+/**
+ * The transform choices, from the Transform__c picklist as getPicklistValues returns it: the picklist
+ * is the one list of transforms (the package checks compare the service's with it).
+ * @param {{ values: Array<{ label: string, value: string }> }} picklist the picklist's values
+ * @returns {Array<{ label: string, value: string }>} the choices, in the picklist's order
+ */
+export function transformOptionsOf(picklist) {
+    return picklist.values.map(({ label, value }) => ({ label, value }));
+}
 
 /** The transform whose values are edited as pairs. */
 export const PICKLIST_MAP = 'PicklistMap';

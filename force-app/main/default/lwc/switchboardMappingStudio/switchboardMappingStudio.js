@@ -6,8 +6,11 @@ import getFieldOptions from '@salesforce/apex/SwitchboardMappingController.getFi
 import saveMappings from '@salesforce/apex/SwitchboardMappingController.saveMappings';
 import restoreDefaults from '@salesforce/apex/SwitchboardMappingController.restoreDefaults';
 import getSync from '@salesforce/apex/SwitchboardSetupController.getSync';
+import { getObjectInfo, getPicklistValues } from 'lightning/uiObjectInfoApi';
+import FIELD_MAPPING_OBJECT from '@salesforce/schema/Switchboard_Field_Mapping__c';
+import TRANSFORM_FIELD from '@salesforce/schema/Switchboard_Field_Mapping__c.Transform__c';
 import { DIRECTION_OPTIONS, errorMessage, toast } from 'c/switchboardUtils';
-import { OBJECTS, PICKLIST_MAP, TELEPHONY_FIELDS, TO_TELEPHONY, TRANSFORMS } from './mappingOptions';
+import { OBJECTS, PICKLIST_MAP, TELEPHONY_FIELDS, TO_TELEPHONY, transformOptionsOf } from './mappingOptions';
 import { isRelationshipPath, sectionProblems } from './mappingRules';
 import { decoratedRow, rowOf, savedRowOf } from './mappingRows';
 
@@ -33,13 +36,15 @@ export default class SwitchboardMappingStudio extends LightningElement {
     loadError;
     fieldOptions = {};
     optionsError;
+    mappingRecordTypeId;
+    transformsError;
     saving = false;
     saveError;
     nextKey = 0;
 
     telephonyFieldOptions = TELEPHONY_FIELDS;
     directionOptions = DIRECTION_OPTIONS;
-    transformOptions = TRANSFORMS;
+    transformOptions = [];
 
     get activeSyncId() {
         return this.syncId || this.pickedSyncId;
@@ -62,6 +67,26 @@ export default class SwitchboardMappingStudio extends LightningElement {
             this.loadFieldOptions();
         } else if (error) {
             this.loadError = errorMessage(error);
+        }
+    }
+
+    // The transforms are the Transform__c picklist's values, read for the object's default record type.
+    @wire(getObjectInfo, { objectApiName: FIELD_MAPPING_OBJECT })
+    receiveMappingObject({ data, error }) {
+        if (data) {
+            this.mappingRecordTypeId = data.defaultRecordTypeId;
+        } else if (error) {
+            this.transformsError = errorMessage(error);
+        }
+    }
+
+    @wire(getPicklistValues, { recordTypeId: '$mappingRecordTypeId', fieldApiName: TRANSFORM_FIELD })
+    receiveTransforms({ data, error }) {
+        if (data) {
+            this.transformOptions = transformOptionsOf(data);
+            this.transformsError = undefined;
+        } else if (error) {
+            this.transformsError = errorMessage(error);
         }
     }
 

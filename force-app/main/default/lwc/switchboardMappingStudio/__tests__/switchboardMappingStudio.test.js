@@ -1,86 +1,32 @@
-import { createElement } from 'lwc';
-import SwitchboardMappingStudio from 'c/switchboardMappingStudio';
-import getMappings from '@salesforce/apex/SwitchboardMappingController.getMappings';
-import getFieldOptions from '@salesforce/apex/SwitchboardMappingController.getFieldOptions';
-import saveMappings from '@salesforce/apex/SwitchboardMappingController.saveMappings';
-import restoreDefaults from '@salesforce/apex/SwitchboardMappingController.restoreDefaults';
-import getSync from '@salesforce/apex/SwitchboardSetupController.getSync';
-import listSyncs from '@salesforce/apex/SwitchboardSetupController.listSyncs';
-import { refreshApex } from '@salesforce/apex';
-import LightningConfirm from 'lightning/confirm';
-
-const MAPPINGS = require('./data/mappings.json');
-const SYNC = require('./data/sync.json');
-const FIELDS = {
-    Contact: require('./data/contactFields.json'),
-    Lead: require('./data/leadFields.json'),
-    Account: require('./data/accountFields.json')
-};
-
-// jest.mock factories run before this module's own code, so each builds its wire adapter itself.
-jest.mock(
-    '@salesforce/apex/SwitchboardMappingController.getMappings',
-    () => ({ default: require('@salesforce/sfdx-lwc-jest').createApexTestWireAdapter(jest.fn()) }),
-    { virtual: true }
-);
-jest.mock(
-    '@salesforce/apex/SwitchboardSetupController.getSync',
-    () => ({ default: require('@salesforce/sfdx-lwc-jest').createApexTestWireAdapter(jest.fn()) }),
-    { virtual: true }
-);
-jest.mock(
-    '@salesforce/apex/SwitchboardSetupController.listSyncs',
-    () => ({ default: require('@salesforce/sfdx-lwc-jest').createApexTestWireAdapter(jest.fn()) }),
-    { virtual: true }
-);
-jest.mock('@salesforce/apex/SwitchboardMappingController.getFieldOptions', () => ({ default: jest.fn() }), {
-    virtual: true
-});
-jest.mock('@salesforce/apex/SwitchboardMappingController.saveMappings', () => ({ default: jest.fn() }), {
-    virtual: true
-});
-jest.mock('@salesforce/apex/SwitchboardMappingController.restoreDefaults', () => ({ default: jest.fn() }), {
-    virtual: true
-});
-jest.mock('@salesforce/apex', () => ({ refreshApex: jest.fn(() => Promise.resolve()) }), { virtual: true });
-jest.mock('lightning/confirm', () => ({ __esModule: true, default: { open: jest.fn() } }));
-
-const SYNC_ID = SYNC.syncId;
-const flushPromises = () => new Promise((resolve) => process.nextTick(resolve));
-
-async function mount({ sync = SYNC, mappings = MAPPINGS, props = { syncId: SYNC_ID } } = {}) {
-    const element = createElement('c-switchboard-mapping-studio', { is: SwitchboardMappingStudio });
-    Object.assign(element, props);
-    const toasts = [];
-    element.addEventListener('lightning__showtoast', (event) => toasts.push(event.detail));
-    document.body.appendChild(element);
-    if (sync) {
-        getSync.emit(sync);
-    }
-    if (mappings) {
-        getMappings.emit(mappings);
-    }
-    await flushPromises();
-    return { element, toasts };
-}
-
-const $ = (root, selector) => root.shadowRoot.querySelector(selector);
-const $$ = (root, selector) => [...root.shadowRoot.querySelectorAll(selector)];
-const section = (element, object) => $(element, `lightning-accordion-section[data-object="${object}"]`);
-const rowsOf = (element, object) => [...section(element, object).querySelectorAll('fieldset.mapping')];
-const control = (row, prop) => row.querySelector(`[data-prop="${prop}"]`);
-const texts = (root, selector) => [...root.querySelectorAll(selector)].map((node) => node.textContent.trim());
-const saveButton = (element) => $(element, 'lightning-button.save');
-
-async function change(target, value) {
-    target.dispatchEvent(new CustomEvent('change', { detail: { value } }));
-    await flushPromises();
-}
-
-async function click(target) {
-    target.click();
-    await flushPromises();
-}
+import {
+    $,
+    $$,
+    change,
+    click,
+    control,
+    flushPromises,
+    getFieldOptions,
+    getMappings,
+    getObjectInfo,
+    getPicklistValues,
+    getSync,
+    LightningConfirm,
+    listSyncs,
+    MAPPINGS,
+    MASTER_RECORD_TYPE_ID,
+    mount,
+    refreshApex,
+    restoreDefaults,
+    rowsOf,
+    saveButton,
+    saveMappings,
+    section,
+    SYNC,
+    SYNC_ID,
+    texts,
+    FIELDS,
+    TRANSFORM_PICKLIST
+} from './studioTestHarness';
 
 describe('c-switchboard-mapping-studio', () => {
     beforeEach(() => {
@@ -132,6 +78,46 @@ describe('c-switchboard-mapping-studio', () => {
         expect(contactRows[1].querySelector('lightning-input').checked).toBe(true);
         expect(first.querySelector('lightning-button-icon').alternativeText).toBe('Remove Contacts mapping 1');
         expect(saveButton(element).disabled).toBe(false);
+        await expect(element).toBeAccessible();
+    });
+
+    it('offers the values of the Transform__c picklist as the transforms', async () => {
+        const { element } = await mount();
+
+        expect(getObjectInfo.getLastConfig()).toEqual({
+            objectApiName: { objectApiName: 'Switchboard_Field_Mapping__c' }
+        });
+        expect(getPicklistValues.getLastConfig()).toEqual({
+            recordTypeId: MASTER_RECORD_TYPE_ID,
+            fieldApiName: { objectApiName: 'Switchboard_Field_Mapping__c', fieldApiName: 'Transform__c' }
+        });
+        const expected = TRANSFORM_PICKLIST.values.map(({ label, value }) => ({ label, value }));
+        for (const row of [...rowsOf(element, 'Contact'), ...rowsOf(element, 'Lead')]) {
+            expect(control(row, 'transform').options).toEqual(expected);
+        }
+        expect($(element, '.transforms-error')).toBeNull();
+    });
+
+    it('says why the transforms could not be read, until they are', async () => {
+        const { element } = await mount({ transforms: null });
+        const transform = () => control(rowsOf(element, 'Contact')[0], 'transform');
+        expect(transform().options).toEqual([]);
+
+        getObjectInfo.error([{ errorCode: 'INSUFFICIENT_ACCESS', message: 'No access to Switchboard Field Mapping' }]);
+        await flushPromises();
+        expect($(element, '.transforms-error').textContent).toContain('No access to Switchboard Field Mapping');
+
+        getObjectInfo.emit({ defaultRecordTypeId: MASTER_RECORD_TYPE_ID });
+        getPicklistValues.error([{ errorCode: 'INSUFFICIENT_ACCESS', message: 'No access to Transform' }]);
+        await flushPromises();
+        expect($(element, '.transforms-error').textContent).toContain('No access to Transform');
+
+        getPicklistValues.emit(TRANSFORM_PICKLIST);
+        await flushPromises();
+        expect($(element, '.transforms-error')).toBeNull();
+        expect(transform().options.map((option) => option.value)).toEqual(
+            TRANSFORM_PICKLIST.values.map((value) => value.value)
+        );
         await expect(element).toBeAccessible();
     });
 

@@ -1,12 +1,14 @@
 import type { Logger } from 'pino';
 import type { CountryCode } from 'libphonenumber-js/max';
 import type { OrgSession } from '../salesforce/session';
-import { readSyncConfiguration } from '../salesforce/settingsReader';
+import { readSyncConfigurationRows, type SyncConfigurationRows } from '../salesforce/settingsReader';
+import { describeFields } from '../salesforce/describe';
 import type { ReportedSyncStatus } from '../salesforce/status/syncStatusWriter';
 import { DEFAULT_MAPPINGS } from '../sync/rules/fieldMap';
 import { DEFAULT_POLICY, policyOf, type OrgSyncSettings } from '../sync/rules/context';
 import { scopeProblems } from '../sync/rules/scope';
-import type { SettingsProblem, SyncSettings } from '../sync/rules/syncSettings';
+import { parseSyncSettings, type SettingsProblem, type SyncSettings } from '../sync/rules/syncSettings';
+import { checkMappings, type DescribeFields } from '../sync/rules/mappingCheck';
 
 export interface SyncConfigurationOptions {
   orgId: string;
@@ -16,6 +18,32 @@ export interface SyncConfigurationOptions {
   defaultCountry: CountryCode;
   session: OrgSession;
   logger: Logger;
+}
+
+/** The org's sync configuration as the engine reads it. */
+export interface OrgSyncConfiguration {
+  /** The sync this service runs for the org: the oldest one that is not being deleted. */
+  sync: SyncSettings | null;
+  /** Other syncs of the org, which one service connection does not run (one sync per org connection). */
+  ignoredSyncIds: string[];
+  problems: SettingsProblem[];
+}
+
+/**
+ * Parses the configuration rows read from the org, then checks the mappings against the org's describe
+ * results: one that names a missing or read-only field is a problem and is left out, so the rest keeps
+ * working.
+ */
+export async function parseSyncConfiguration(rows: SyncConfigurationRows, namespace: string, describe: DescribeFields): Promise<OrgSyncConfiguration> {
+  const [chosen, ...others] = rows.syncs;
+  if (!chosen) return { sync: null, ignoredSyncIds: [], problems: [] };
+  const { settings, problems } = parseSyncSettings(chosen, rows.mappings, rows.defaults, namespace);
+  const checked = await checkMappings(describe, settings.syncId, settings.objects, settings.mappings);
+  return {
+    sync: { ...settings, mappings: checked.usable },
+    ignoredSyncIds: others.map((s) => String(s.Id)),
+    problems: [...problems, ...checked.problems],
+  };
 }
 
 /**
@@ -52,7 +80,9 @@ export class SyncConfiguration {
     const { session, logger } = this.options;
     try {
       if (!session.current) await session.signIn();
-      const { sync, ignoredSyncIds, problems } = await readSyncConfiguration(session.conn, this.options.namespace);
+      const { namespace } = this.options;
+      const rows = await readSyncConfigurationRows(session.conn, namespace);
+      const { sync, ignoredSyncIds, problems } = await parseSyncConfiguration(rows, namespace, (sobject) => describeFields(session.conn, sobject));
       this.sync = sync;
       this.problems = problems;
       this.error = null;

@@ -1,6 +1,8 @@
 import type { Database } from '../store/types';
 import type { OrgSession } from '../salesforce/session';
 import { checkTopicAccess } from '../salesforce/pubsub/topicAccess';
+import { describeFields } from '../salesforce/describe';
+import { countOrgRecords, dailyApiUsage, ORG_COUNTS } from '../salesforce/orgFigures';
 import type { OrgSyncSettings } from '../sync/rules/context';
 import type { SystemsCheckResult } from './commandRunner';
 import { checkMappings } from '../sync/rules/mappingCheck';
@@ -64,7 +66,7 @@ export async function runSystemsCheck(subject: SystemsCheckSubject, context: { d
   });
   await attempt('object and field permissions', async () => {
     const { settings } = subject;
-    const checked = await checkMappings(conn, settings.syncId ?? connection.id, settings.objects, settings.mappings);
+    const checked = await checkMappings((sobject) => describeFields(conn, sobject), settings.syncId ?? connection.id, settings.objects, settings.mappings);
     const problems = [...subject.status().settingsProblems.filter(fieldProblem), ...checked.problems];
     if (problems.length > 0) throw new Error(problems.map((p) => p.message).join('; '));
     return checked.perObject.map((o) => `${o.sobject}: ${o.mapped} mapped fields, ${o.writable} written to Salesforce`).join('; ');
@@ -77,24 +79,18 @@ export async function runSystemsCheck(subject: SystemsCheckSubject, context: { d
     return 'subscribed';
   });
   await attempt('API usage', async () => {
-    const limits = (await conn.limits()) as unknown as Record<string, { Max: number; Remaining: number } | undefined>;
-    const daily = limits.DailyApiRequests;
-    if (!daily) return 'not reported by the org';
-    const used = daily.Max - daily.Remaining;
+    const usage = await dailyApiUsage(conn);
+    if (!usage) return 'not reported by the org';
+    const { used, limit } = usage;
     figures.apiRequestsUsed = used;
-    figures.apiRequestsMax = daily.Max;
-    const detail = `${used} of ${daily.Max} daily API requests used`;
-    if (used >= daily.Max * API_USAGE_ALARM) throw new Error(`${detail}: write-back pauses at ${API_USAGE_ALARM * 100} %`);
+    figures.apiRequestsMax = limit;
+    const detail = `${used} of ${limit} daily API requests used`;
+    if (used >= limit * API_USAGE_ALARM) throw new Error(`${detail}: write-back pauses at ${API_USAGE_ALARM * 100} %`);
     return detail;
   });
-  const counts: Array<[string, string]> = [
-    ['contacts', 'SELECT COUNT() FROM Contact'],
-    ['leads', 'SELECT COUNT() FROM Lead'],
-    ['users', "SELECT COUNT() FROM User WHERE IsActive = true AND UserType = 'Standard'"],
-  ];
-  for (const [name, soql] of counts) {
+  for (const name of ORG_COUNTS) {
     await attempt(`${name} count`, async () => {
-      figures[name] = (await conn.query(soql)).totalSize;
+      figures[name] = await countOrgRecords(conn, name);
       return `${figures[name]} ${name}`;
     });
   }

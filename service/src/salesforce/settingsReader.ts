@@ -1,6 +1,4 @@
 import type { Connection } from 'jsforce';
-import { parseSyncSettings, type SettingsProblem, type SyncSettings } from '../sync/rules/syncSettings';
-import { checkMappings } from '../sync/rules/mappingCheck';
 import { namespaced } from './pubsub/topics';
 
 const SYNC_FIELDS = [
@@ -29,12 +27,17 @@ const SYNC_FIELDS = [
 const MAPPING_FIELDS = ['Salesforce_Object__c', 'Salesforce_Field__c', 'Telephony_Field__c', 'Direction__c', 'Transform__c', 'Picklist_Map__c', 'Required__c'];
 const DEFAULT_MAPPING_FIELDS = ['Salesforce_Object__c', 'Salesforce_Field__c', 'Telephony_Field__c', 'Direction__c', 'Transform__c', 'Sort_Order__c'];
 
-export interface OrgSyncConfiguration {
-  /** The sync this service runs for the org: the oldest one that is not being deleted. */
-  sync: SyncSettings | null;
-  /** Other syncs of the org, which one service connection does not run (one sync per org connection). */
-  ignoredSyncIds: string[];
-  problems: SettingsProblem[];
+/** A record as the REST API returns it, under its fields' API names (namespaced in a packaged org). */
+export type RawRow = Record<string, unknown>;
+
+/** The org's sync configuration records as read, for the engine to parse (sync/rules/syncSettings.ts). */
+export interface SyncConfigurationRows {
+  /** The org's sync records that are not being deleted, oldest first (the service runs the first). */
+  syncs: RawRow[];
+  /** The first sync's Switchboard_Field_Mapping__c rows, by Name; empty when the org has no sync. */
+  mappings: RawRow[];
+  /** The package's Switchboard_Default_Mapping__mdt rows, by Sort_Order__c; empty when the org has no sync. */
+  defaults: RawRow[];
 }
 
 export class PackageNotInstalledError extends Error {
@@ -45,14 +48,14 @@ export class PackageNotInstalledError extends Error {
 }
 
 /**
- * Reads the org's sync configuration with jsforce: the sync records, their mapping rows and the shipped
- * default mappings (three queries, no parent-child subquery, so any API version and the emulator agree),
- * then checks the mappings against the org's describe results: one that names a missing or read-only
- * field is a problem and is left out, so the rest keeps working.
+ * Reads the org's sync configuration with jsforce: the sync records, the first one's mapping rows and
+ * the shipped default mappings (three queries, no parent-child subquery, so any API version and the
+ * emulator agree; one when the org has no sync). The rows are returned as they come: the engine parses
+ * and checks them. An org without the package is a PackageNotInstalledError.
  */
-export async function readSyncConfiguration(conn: Connection, namespace: string): Promise<OrgSyncConfiguration> {
+export async function readSyncConfigurationRows(conn: Connection, namespace: string): Promise<SyncConfigurationRows> {
   const n = (name: string) => namespaced(namespace, name);
-  let syncs: Array<Record<string, unknown>>;
+  let syncs: RawRow[];
   try {
     syncs = await queryAll(
       conn,
@@ -65,9 +68,8 @@ export async function readSyncConfiguration(conn: Connection, namespace: string)
     }
     throw err;
   }
-  if (syncs.length === 0) return { sync: null, ignoredSyncIds: [], problems: [] };
-  const [chosen, ...others] = syncs;
-  const syncId = String(chosen.Id);
+  if (syncs.length === 0) return { syncs, mappings: [], defaults: [] };
+  const syncId = String(syncs[0].Id);
   const mappings = await queryAll(
     conn,
     `SELECT Id, ${MAPPING_FIELDS.map(n).join(', ')} FROM ${n('Switchboard_Field_Mapping__c')} WHERE ${n('Sync__c')} = '${syncId.replace(/[^A-Za-z0-9]/g, '')}' ORDER BY Name`,
@@ -76,16 +78,10 @@ export async function readSyncConfiguration(conn: Connection, namespace: string)
     conn,
     `SELECT DeveloperName, ${DEFAULT_MAPPING_FIELDS.map(n).join(', ')} FROM ${n('Switchboard_Default_Mapping__mdt')} ORDER BY ${n('Sort_Order__c')}`,
   );
-  const { settings, problems } = parseSyncSettings(chosen, mappings, defaults, namespace);
-  const checked = await checkMappings(conn, syncId, settings.objects, settings.mappings);
-  return {
-    sync: { ...settings, mappings: checked.usable },
-    ignoredSyncIds: others.map((s) => String(s.Id)),
-    problems: [...problems, ...checked.problems],
-  };
+  return { syncs, mappings, defaults };
 }
 
-async function queryAll(conn: Connection, soql: string): Promise<Array<Record<string, unknown>>> {
-  const result = await conn.query<Record<string, unknown>>(soql, { autoFetch: true, maxFetch: 100_000 });
+async function queryAll(conn: Connection, soql: string): Promise<RawRow[]> {
+  const result = await conn.query<RawRow>(soql, { autoFetch: true, maxFetch: 100_000 });
   return result.records;
 }

@@ -1,4 +1,3 @@
-import type { Connection } from 'jsforce';
 import type { SyncedObject } from '../../model/records';
 import type { FieldMapping } from './fieldMap';
 import type { SettingsProblem } from './syncSettings';
@@ -7,7 +6,7 @@ import type { SettingsProblem } from './syncSettings';
 type CheckedMapping = FieldMapping & { recordId?: string };
 
 /** The part of a describe result a mapping check reads. */
-interface DescribedField {
+export interface DescribedField {
   name: string;
   createable: boolean;
   updateable: boolean;
@@ -23,6 +22,12 @@ export interface MappingCheckResult<M extends CheckedMapping> {
   perObject: Array<{ sobject: SyncedObject; mapped: number; writable: number; error?: string }>;
 }
 
+/**
+ * An object's fields as the org describes them to the integration user (salesforce/describe.ts's
+ * describeFields); the check asks once per object it needs.
+ */
+export type DescribeFields = (sobject: string) => Promise<readonly DescribedField[]>;
+
 const writesToSalesforce = (m: FieldMapping) => m.direction !== 'toTelephony';
 
 /**
@@ -32,7 +37,7 @@ const writesToSalesforce = (m: FieldMapping) => m.direction !== 'toTelephony';
  * becomes a settings problem naming the mapping's object and field, and is skipped; the others work.
  */
 export async function checkMappings<M extends CheckedMapping>(
-  conn: Connection,
+  describe: DescribeFields,
   syncId: string,
   objects: SyncedObject[],
   mappings: M[],
@@ -41,10 +46,7 @@ export async function checkMappings<M extends CheckedMapping>(
   const fieldsOf = (sobject: string) => {
     let fields = describes.get(sobject);
     if (!fields) {
-      fields = conn
-        .sobject(sobject)
-        .describe()
-        .then((d) => new Map((d.fields as DescribedField[]).map((f) => [f.name.toLowerCase(), f])));
+      fields = describe(sobject).then((described) => new Map(described.map((f) => [f.name.toLowerCase(), f])));
       describes.set(sobject, fields);
     }
     return fields;

@@ -2,7 +2,7 @@ import type { Connection } from 'jsforce';
 import type { Logger } from 'pino';
 import type { Database } from '../store/types';
 import type { RecordHealth } from '../store/state/recordHealth';
-import type { RecordStatus } from '../store/state/reportedStatus';
+import type { RecordStatus } from '../model/recordStatus';
 import {
   clearedErrors,
   forgetSentErrors,

@@ -1,7 +1,6 @@
 import type { Connection } from 'jsforce';
-import type { RecordWriter, SaveOutcome } from '../sync/outbound/writeBack';
 import type { SfValue } from '../model/records';
-import { classifySaveError } from './saveErrors';
+import { classifySaveError, type SaveOutcome } from './saveErrors';
 import { runBulkIngest, type BulkIngestOptions, type IngestOperation } from './bulk/bulkIngest';
 
 /** sObject Collections allow at most this many records per call. */
@@ -15,9 +14,10 @@ interface RawSaveResult {
 
 /**
  * Writes through jsforce: sObject Collections (one call per ≤200 records, allOrNone off, so each record
- * succeeds or fails on its own) and Bulk API 2.0 ingest for large sets.
+ * succeeds or fails on its own) and Bulk API 2.0 ingest for large sets. It is the write-back worker's
+ * RecordWriter (sync/outbound/writeBack.ts) by structure, without importing the engine.
  */
-export class JsforceRecordWriter implements RecordWriter {
+export class JsforceRecordWriter {
   constructor(
     private readonly conn: Connection,
     private readonly bulkOptions: BulkIngestOptions = {},

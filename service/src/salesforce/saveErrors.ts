@@ -6,6 +6,17 @@ export interface SaveErrorInfo {
   transient: boolean;
 }
 
+/**
+ * One record's result of a save call (sObject Collections or a Bulk API job's row), in the shape the
+ * write-back worker's RecordWriter takes (sync/outbound/writeBack.ts): salesforce/ does not import the
+ * engine, the types match by structure.
+ */
+export interface SaveOutcome {
+  id: string | null;
+  success: boolean;
+  errors: SaveErrorInfo[];
+}
+
 /** Errors that go away by themselves: lock contention, maintenance, limits that reset, expired sessions. */
 const TRANSIENT_CODES = new Set([
   'UNABLE_TO_LOCK_ROW',

@@ -3,8 +3,9 @@ import { namespaced } from '../pubsub/topics';
 import { classifySaveError, type SaveErrorInfo } from '../saveErrors';
 import { COLLECTION_LIMIT } from '../records';
 import { BulkIngestJobError, runBulkIngest, type BulkIngestOptions } from '../bulk/bulkIngest';
+import { describeFields } from '../describe';
 import type { SfValue } from '../../model/records';
-import type { RecordStatus } from '../../store/state/reportedStatus';
+import type { RecordStatus } from '../../model/recordStatus';
 
 /**
  * The package's record status fields on Contact and Lead. A person account carries the Contact fields
@@ -64,13 +65,10 @@ export class RecordStatusWriter {
   supports(sobject: string): Promise<boolean> {
     let known = this.support.get(sobject);
     if (!known) {
-      known = this.conn
-        .sobject(sobject)
-        .describe()
-        .then((describe) => {
-          const names = new Set(describe.fields.map((f) => f.name));
-          return RECORD_STATUS_FIELDS.every((name) => names.has(this.fieldName(sobject, name)));
-        });
+      known = describeFields(this.conn, sobject).then((fields) => {
+        const names = new Set(fields.map((f) => f.name));
+        return RECORD_STATUS_FIELDS.every((name) => names.has(this.fieldName(sobject, name)));
+      });
       known.catch(() => this.support.delete(sobject));
       this.support.set(sobject, known);
     }

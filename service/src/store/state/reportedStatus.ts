@@ -1,5 +1,8 @@
 import type { Queryable } from '../types';
 import { HEALTH_COLUMNS, toHealth, type HealthDbRow, type HealthSide, type RecordHealth } from './recordHealth';
+import type { RecordStatus, RecordSyncState } from '../../model/recordStatus';
+
+export type { RecordStatus, RecordSyncState } from '../../model/recordStatus';
 
 /**
  * What the status reporter has told an org (migration 008): the sync error records and the record status
@@ -103,20 +106,6 @@ export async function forgetSentErrors(q: Queryable, orgId: string, entries: Arr
       WHERE s.org_id = $1 AND s.side = e.side AND s.key = e.key`,
     [orgId, entries.map((e) => e.side), entries.map((e) => e.key)],
   );
-}
-
-/** Switchboard_Sync_State__c values. */
-export type RecordSyncState = 'InSync' | 'Excluded' | 'Failing' | 'NotSynced';
-
-/** Where one Salesforce record stands, as its status fields should say. */
-export interface RecordStatus {
-  recordId: string;
-  sobject: string;
-  state: RecordSyncState;
-  directoryId: string | null;
-  note: string | null;
-  /** When its link last changed (last synced), or null when it has none. */
-  syncedAt: string | null;
 }
 
 /**

@@ -6,7 +6,7 @@ import type { RawPubSubEvent } from '../salesforce/pubsub/changeEvent';
 import { CommandEventError, decodeCommandEvent } from '../salesforce/pubsub/commandEvent';
 import { namespaced } from '../salesforce/pubsub/topics';
 import { clearReplayId, getReplayId, saveReplayId } from '../store/state/checkpoints';
-import { markEventProcessed } from '../store/state/processedEvents';
+import { isEventProcessed, markEventProcessed } from '../store/state/processedEvents';
 import { recordAudit } from '../store/audit';
 import { replayIdFromBytes, replayIdToBytes } from '../salesforce/pubsub/replayId';
 import { runCommandEvent, type CommandTarget } from './commandRunner';
@@ -60,9 +60,8 @@ export class CommandChannel {
 
   async handle(raw: RawPubSubEvent): Promise<string> {
     const { db, orgId, logger } = this.options;
-    const seen = await db.query<{ one: number }>('SELECT 1 AS one FROM processed_events WHERE org_id = $1 AND event_id = $2', [orgId, raw.id]);
     let outcome: string;
-    if (seen.rows.length > 0) {
+    if (await isEventProcessed(db, orgId, raw.id)) {
       outcome = 'already carried out';
     } else {
       try {

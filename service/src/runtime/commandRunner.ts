@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { CommandEvent, CommandName as EventCommandName } from '../salesforce/pubsub/commandEvent';
-import type { ForgetResult } from './forgetSync';
+import type { ForgetResult } from '../store/state/forgetSync';
 import type { OrgStatus } from './orgStatus';
 import { ReconcileUnavailableError } from '../sync/reconcile/reconcileScheduler';
 

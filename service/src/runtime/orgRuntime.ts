@@ -15,7 +15,7 @@ import type { InitialSyncStatus } from '../sync/initialSync/initialSyncStatus';
 import { StatusReporter, type StatusReporterOptions } from './statusReporter';
 import { CommandChannel } from './commandChannel';
 import type { CommandTarget, SystemsCheckResult } from './commandRunner';
-import { forgetSync, type ForgetResult } from './forgetSync';
+import { forgetSync, type ForgetResult } from '../store/state/forgetSync';
 import { syncRecordsNow } from '../sync/inbound/syncRecordsNow';
 import type { OrgSyncSettings } from '../sync/rules/context';
 import type { ReconcileResult } from '../sync/reconcile/reconcile';

@@ -4,7 +4,7 @@ import type { DirectoryPhone } from '../../../src/directory/model';
 import { getRecordHealth } from '../../../src/store/state/recordHealth';
 import { listAudit } from '../../../src/store/audit';
 import { findLinkByRecord, findLinksByContact } from '../../../src/store/state/links';
-import { forgetSync } from '../../../src/runtime/forgetSync';
+import { forgetSync } from '../../../src/store/state/forgetSync';
 
 const ORG = 'primary';
 

@@ -1,6 +1,6 @@
-import type { Database } from '../store/types';
-import { recordAudit } from '../store/audit';
-import { clearCheckpoints } from '../store/state/initialSyncCheckpoint';
+import type { Database } from '../types';
+import { recordAudit } from '../audit';
+import { clearCheckpoints } from './initialSyncCheckpoint';
 
 export interface ForgetResult {
   linksRemoved: number;

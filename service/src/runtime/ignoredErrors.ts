@@ -1,5 +1,5 @@
-import type { Connection } from 'jsforce';
 import type { Logger } from 'pino';
+import type { OrgConnection } from '../salesforce/session';
 import type { Database } from '../store/types';
 import { ignorableErrors } from '../store/state/reportedStatus';
 import { markHealthIgnored } from '../store/state/recordHealth';
@@ -10,7 +10,7 @@ import { ignoredErrorKeys } from '../salesforce/status/syncErrorWriter';
 export interface IgnoredErrorsOptions {
   db: Database;
   orgId: string;
-  conn: Connection;
+  conn: OrgConnection;
   namespace: string;
   syncId: string;
   logger: Logger;

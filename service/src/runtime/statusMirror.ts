@@ -1,5 +1,5 @@
-import type { Connection } from 'jsforce';
 import type { Logger } from 'pino';
+import type { OrgConnection } from '../salesforce/session';
 import type { Database } from '../store/types';
 import type { RecordHealth } from '../store/state/recordHealth';
 import type { RecordStatus } from '../model/recordStatus';
@@ -58,7 +58,7 @@ const contentHash = (record: SyncErrorRecord): string => stableHash({ ...record,
 interface ErrorMirrorOptions {
   db: Database;
   orgId: string;
-  conn: Connection;
+  conn: OrgConnection;
   namespace: string;
   logger: Logger;
   syncId: string;

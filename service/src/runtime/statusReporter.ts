@@ -1,5 +1,5 @@
-import type { Connection } from 'jsforce';
 import type { Logger } from 'pino';
+import type { OrgConnection } from '../salesforce/session';
 import type { Database } from '../store/types';
 import { countRecordHealth } from '../store/state/recordHealth';
 import { syncCounts } from '../store/state/reportedStatus';
@@ -45,7 +45,7 @@ export interface StatusSource {
 export interface StatusReporterOptions {
   db: Database;
   orgId: string;
-  conn: Connection;
+  conn: OrgConnection;
   namespace: string;
   logger: Logger;
   source: StatusSource;

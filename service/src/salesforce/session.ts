@@ -30,6 +30,12 @@ export interface SessionInfo {
   userId: string;
 }
 
+/**
+ * An org's signed-in connection (OrgSession.conn), as the other rooms hold it to hand to salesforce/
+ * functions: only salesforce/ imports jsforce and calls it.
+ */
+export type OrgConnection = Connection;
+
 const JWT_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 
 /**

@@ -9,7 +9,7 @@ import { countContacts } from '../directory/contacts';
 import { requireBearerToken } from './auth';
 import { contactsApi } from './contactsApi';
 import { commandsApi } from './commandsApi';
-import type { CommandTarget } from '../runtime/commandRunner';
+import type { CommandTarget } from '../runtime/commands/commandRunner';
 import { errorHandler, notFound } from './errors';
 import { homePage } from './home';
 import { healthApi } from './healthApi';

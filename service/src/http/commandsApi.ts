@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { COMMAND_NAMES, CommandRefusedError, runCommand, type CommandTarget } from '../runtime/commandRunner';
+import { COMMAND_NAMES, CommandRefusedError, runCommand, type CommandTarget } from '../runtime/commands/commandRunner';
 import type { Logger } from 'pino';
 import type { Database } from '../store/types';
 import { recordAudit } from '../store/audit';

@@ -4,7 +4,7 @@ import type { ApiBudgetStatus } from '../sync/outbound/apiBudget';
 import type { InitialSyncStatus } from '../sync/initialSync/initialSyncStatus';
 import type { HeldDeletes } from './pauseControl';
 import type { ReconcileStatus } from '../sync/reconcile/reconcileScheduler';
-import type { HealthCounts } from './statusReporter';
+import type { HealthCounts } from './status/statusReporter';
 import type { SettingsProblem } from '../sync/rules/syncSettings';
 
 /** How one org connection is doing, as the status API, the dashboard and the commands see it. */

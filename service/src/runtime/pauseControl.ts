@@ -6,7 +6,7 @@ import type { ChangeSubscriber } from '../salesforce/pubsub/subscriber';
 import type { Leadership } from '../store/state/leadership';
 import type { OrgSyncSettings } from '../sync/rules/context';
 import type { ReconcileScheduler } from '../sync/reconcile/reconcileScheduler';
-import type { StatusReporter } from './statusReporter';
+import type { StatusReporter } from './status/statusReporter';
 import type { WriteBackWorker } from '../sync/outbound/writeBack';
 import { decideHeldDeletes } from '../sync/inbound/deletes';
 import { heldSummary } from '../sync/inbound/massDeleteGuard';

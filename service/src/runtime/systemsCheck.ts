@@ -4,7 +4,7 @@ import { checkTopicAccess } from '../salesforce/pubsub/topicAccess';
 import { describeFields } from '../salesforce/describe';
 import { countOrgRecords, dailyApiUsage, ORG_COUNTS } from '../salesforce/orgFigures';
 import type { OrgSyncSettings } from '../sync/rules/context';
-import type { SystemsCheckResult } from './commandRunner';
+import type { SystemsCheckResult } from './commands/commandRunner';
 import { checkMappings } from '../sync/rules/mappingCheck';
 import { pullUsersIntoDirectory } from '../sync/inbound/userDirectory';
 import type { OrgConnectionSettings } from '../salesforce/session';

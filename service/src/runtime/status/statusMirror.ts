@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
-import type { OrgConnection } from '../salesforce/session';
-import type { Database } from '../store/types';
-import type { RecordHealth } from '../store/state/recordHealth';
-import type { RecordStatus } from '../model/recordStatus';
+import type { OrgConnection } from '../../salesforce/session';
+import type { Database } from '../../store/types';
+import type { RecordHealth } from '../../store/state/recordHealth';
+import type { RecordStatus } from '../../model/recordStatus';
 import {
   clearedErrors,
   forgetSentErrors,
@@ -12,10 +12,10 @@ import {
   pendingRecordStatuses,
   type SentError,
   type SentErrorMark,
-} from '../store/state/reportedStatus';
-import { errorKeyOf, upsertSyncErrors, type SyncErrorRecord, type SyncErrorSide, type SyncErrorUpsert } from '../salesforce/status/syncErrorWriter';
-import type { RecordStatusWriter } from '../salesforce/status/recordStatusWriter';
-import { stableHash } from '../sync/rules/hash';
+} from '../../store/state/reportedStatus';
+import { errorKeyOf, upsertSyncErrors, type SyncErrorRecord, type SyncErrorSide, type SyncErrorUpsert } from '../../salesforce/status/syncErrorWriter';
+import type { RecordStatusWriter } from '../../salesforce/status/recordStatusWriter';
+import { stableHash } from '../../sync/rules/hash';
 
 /**
  * Mirrors record_health into the org: each entry as a Switchboard_Sync_Error__c (upserted by its

@@ -1,6 +1,6 @@
-import { startStack, type Stack } from '../support/harness';
-import { bulkJobsOf } from '../../emulator/bulk/routes';
-import { RECORD_STATUS_BULK_THRESHOLD } from '../../src/salesforce/status/recordStatusWriter';
+import { startStack, type Stack } from '../../support/harness';
+import { bulkJobsOf } from '../../../emulator/bulk/routes';
+import { RECORD_STATUS_BULK_THRESHOLD } from '../../../src/salesforce/status/recordStatusWriter';
 
 /**
  * After an initial sync every record's status fields are new: thousands of them go by one Bulk API 2.0

@@ -1,11 +1,11 @@
 import type { Logger } from 'pino';
-import type { OrgConnection } from '../salesforce/session';
-import type { Database } from '../store/types';
-import { countRecordHealth } from '../store/state/recordHealth';
-import { syncCounts } from '../store/state/reportedStatus';
-import { publishSyncStatusEvent, writeSyncStatus, type ReportedSyncStatus, type SyncStatusUpdate } from '../salesforce/status/syncStatusWriter';
-import { RecordStatusWriter } from '../salesforce/status/recordStatusWriter';
-import { canonicalJson } from '../sync/rules/hash';
+import type { OrgConnection } from '../../salesforce/session';
+import type { Database } from '../../store/types';
+import { countRecordHealth } from '../../store/state/recordHealth';
+import { syncCounts } from '../../store/state/reportedStatus';
+import { publishSyncStatusEvent, writeSyncStatus, type ReportedSyncStatus, type SyncStatusUpdate } from '../../salesforce/status/syncStatusWriter';
+import { RecordStatusWriter } from '../../salesforce/status/recordStatusWriter';
+import { canonicalJson } from '../../sync/rules/hash';
 import { sendRecordStatuses, sendSyncErrors } from './statusMirror';
 import { honourIgnoredErrors } from './ignoredErrors';
 

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import pino from 'pino';
-import { eventually, linkedContactId, startStack, uiCreate, type Stack } from '../support/harness';
-import { eventBusOf } from '../../emulator/pubsub/eventBus';
-import { ChangeSubscriber } from '../../src/salesforce/pubsub/subscriber';
-import type { RawPubSubEvent } from '../../src/salesforce/pubsub/changeEvent';
-import { clearRecordHealth, setRecordHealth } from '../../src/store/state/recordHealth';
+import { eventually, linkedContactId, startStack, uiCreate, type Stack } from '../../support/harness';
+import { eventBusOf } from '../../../emulator/pubsub/eventBus';
+import { ChangeSubscriber } from '../../../src/salesforce/pubsub/subscriber';
+import type { RawPubSubEvent } from '../../../src/salesforce/pubsub/changeEvent';
+import { clearRecordHealth, setRecordHealth } from '../../../src/store/state/recordHealth';
 
 /** Status back to the org, through the emulator: the sync record, the status event, error records, record fields. */
 const STATUS_TOPIC = '/event/Switchboard_Status__e';

@@ -1,14 +1,14 @@
 import type { Logger } from 'pino';
-import type { Database } from '../store/types';
-import { ChangeSubscriber } from '../salesforce/pubsub/subscriber';
-import type { OrgSession } from '../salesforce/session';
-import type { RawPubSubEvent } from '../salesforce/pubsub/changeEvent';
-import { CommandEventError, decodeCommandEvent } from '../salesforce/pubsub/commandEvent';
-import { namespaced } from '../salesforce/pubsub/topics';
-import { clearReplayId, getReplayId, saveReplayId } from '../store/state/checkpoints';
-import { isEventProcessed, markEventProcessed } from '../store/state/processedEvents';
-import { recordAudit } from '../store/audit';
-import { replayIdFromBytes, replayIdToBytes } from '../salesforce/pubsub/replayId';
+import type { Database } from '../../store/types';
+import { ChangeSubscriber } from '../../salesforce/pubsub/subscriber';
+import type { OrgSession } from '../../salesforce/session';
+import type { RawPubSubEvent } from '../../salesforce/pubsub/changeEvent';
+import { CommandEventError, decodeCommandEvent } from '../../salesforce/pubsub/commandEvent';
+import { namespaced } from '../../salesforce/pubsub/topics';
+import { clearReplayId, getReplayId, saveReplayId } from '../../store/state/checkpoints';
+import { isEventProcessed, markEventProcessed } from '../../store/state/processedEvents';
+import { recordAudit } from '../../store/audit';
+import { replayIdFromBytes, replayIdToBytes } from '../../salesforce/pubsub/replayId';
 import { runCommandEvent, type CommandTarget } from './commandRunner';
 
 export interface CommandChannelOptions {

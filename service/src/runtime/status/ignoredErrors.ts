@@ -1,11 +1,11 @@
 import type { Logger } from 'pino';
-import type { OrgConnection } from '../salesforce/session';
-import type { Database } from '../store/types';
-import { ignorableErrors } from '../store/state/reportedStatus';
-import { markHealthIgnored } from '../store/state/recordHealth';
-import { parkRetries } from '../store/outbox/outbox';
-import { recordAudit } from '../store/audit';
-import { ignoredErrorKeys } from '../salesforce/status/syncErrorWriter';
+import type { OrgConnection } from '../../salesforce/session';
+import type { Database } from '../../store/types';
+import { ignorableErrors } from '../../store/state/reportedStatus';
+import { markHealthIgnored } from '../../store/state/recordHealth';
+import { parkRetries } from '../../store/outbox/outbox';
+import { recordAudit } from '../../store/audit';
+import { ignoredErrorKeys } from '../../salesforce/status/syncErrorWriter';
 
 export interface IgnoredErrorsOptions {
   db: Database;

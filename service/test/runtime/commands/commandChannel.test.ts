@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { eventually, linkedContact, linkedContactId, startStack, uiCreate, uiUpdate, type Stack } from '../support/harness';
-import { publishEvent } from '../../emulator/pubsub/eventBus';
-import { countContacts, getContact, insertContact } from '../../src/directory/contacts';
-import { findLinkByRecord } from '../../src/store/state/links';
+import { eventually, linkedContact, linkedContactId, startStack, uiCreate, uiUpdate, type Stack } from '../../support/harness';
+import { publishEvent } from '../../../emulator/pubsub/eventBus';
+import { countContacts, getContact, insertContact } from '../../../src/directory/contacts';
+import { findLinkByRecord } from '../../../src/store/state/links';
 
 const COMMAND_TOPIC = '/event/Switchboard_Command__e';
 

@@ -1,7 +1,7 @@
-import { linkedContactId, runtimeOf, startStack, uiCreate, type Stack } from '../support/harness';
-import { listAudit } from '../../src/store/audit';
-import { listOutbox, type OutboxItem } from '../../src/store/outbox/outbox';
-import { getRecordHealth } from '../../src/store/state/recordHealth';
+import { linkedContactId, runtimeOf, startStack, uiCreate, type Stack } from '../../support/harness';
+import { listAudit } from '../../../src/store/audit';
+import { listOutbox, type OutboxItem } from '../../../src/store/outbox/outbox';
+import { getRecordHealth } from '../../../src/store/state/recordHealth';
 
 const ORG = 'primary';
 

@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
-import type { CommandEvent, CommandName as EventCommandName } from '../salesforce/pubsub/commandEvent';
-import type { ForgetResult } from '../store/state/forgetSync';
-import type { OrgStatus } from './orgStatus';
-import { ReconcileUnavailableError } from '../sync/reconcile/reconcileScheduler';
+import type { CommandEvent, CommandName as EventCommandName } from '../../salesforce/pubsub/commandEvent';
+import type { ForgetResult } from '../../store/state/forgetSync';
+import type { OrgStatus } from '../orgStatus';
+import { ReconcileUnavailableError } from '../../sync/reconcile/reconcileScheduler';
 
 /** What a command can do to one org connection (implemented by OrgRuntime). */
 export interface CommandTarget {

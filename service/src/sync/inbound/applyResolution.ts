@@ -9,7 +9,7 @@ import { recordAudit } from '../../store/audit';
 import { directoryToSf, mappingsFor, type TelephonyField } from '../rules/fieldMap';
 import { stableHash } from '../rules/hash';
 import { contactView } from '../rules/contactView';
-import { changedValues } from '../outbound/telephonyEdit';
+import { writeBackPayload } from '../outbound/writeBackPayload';
 import { conflictAudit, toContactFields, type Resolution } from '../rules/conflict';
 import type { OrgSyncSettings } from '../rules/context';
 
@@ -51,10 +51,6 @@ function sfFieldsOf(ctx: ApplyContext, telephonyFields: TelephonyField[]): strin
   return mappingsFor(ctx.settings.mappings, ctx.objectName)
     .filter((m) => telephonyFields.includes(m.telephonyField))
     .map((m) => m.sfField);
-}
-
-function pick(values: Record<string, SfValue>, fields: string[]): Record<string, SfValue> {
-  return Object.fromEntries(Object.entries(values).filter(([field]) => fields.includes(field)));
 }
 
 /**
@@ -102,8 +98,11 @@ export async function commitResolution(ctx: ApplyContext, commit: Commit): Promi
 
   let queued: string[] = [];
   if (direction !== 'toTelephony' && commit.resolution.toSalesforce.length > 0) {
-    const desired = pick(directoryToSf(settings.mappings, ctx.objectName, after), sfFieldsOf(ctx, commit.resolution.toSalesforce));
-    const payload = changedValues(desired, ctx.values);
+    const payload = writeBackPayload(ctx.objectName, directoryToSf(settings.mappings, ctx.objectName, after), {
+      operation: 'update',
+      only: sfFieldsOf(ctx, commit.resolution.toSalesforce),
+      known: ctx.values,
+    });
     queued = Object.keys(payload);
     if (queued.length > 0) {
       await queueRecordUpdate(tx, { orgId: settings.orgId, linkId: link.id, sobject: ctx.objectName, recordId: record.id }, after.id, payload);

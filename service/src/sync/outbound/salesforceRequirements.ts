@@ -1,6 +1,4 @@
-import type { DirectoryContact } from '../../directory/model';
 import type { SfValue, SyncedObject } from '../../model/records';
-import { directoryToSf, type FieldMapping } from '../rules/fieldMap';
 
 /**
  * What Salesforce's own Web-to-Lead puts in a Lead's required Company when the person gave none; CRM
@@ -10,11 +8,16 @@ import { directoryToSf, type FieldMapping } from '../rules/fieldMap';
  */
 export const LEAD_COMPANY_PLACEHOLDER = '[not provided]';
 
-export type RecordSource = Pick<DirectoryContact, 'firstName' | 'lastName' | 'company' | 'title' | 'email' | 'phones'>;
-
-/** Every mapped field as the record should hold it, with the Lead's required Company filled in. */
-export function salesforceRecordValues(mappings: FieldMapping[], sobject: SyncedObject, contact: RecordSource): Record<string, SfValue> {
-  const values = directoryToSf(mappings, sobject, contact);
-  if (sobject === 'Lead' && 'Company' in values && (values.Company === null || values.Company === '')) values.Company = LEAD_COMPANY_PLACEHOLDER;
-  return values;
+/**
+ * Mapped values (directoryToSf) as a record of `sobject` can hold them: a Lead's required Company, when
+ * mapped and empty, is filled in. A field that is not mapped stays absent. Returns a new object.
+ */
+export function withSalesforceRequirements(
+  sobject: SyncedObject,
+  values: Record<string, SfValue>,
+): Record<string, SfValue> {
+  const out = { ...values };
+  if (sobject === 'Lead' && 'Company' in out && (out.Company === null || out.Company === ''))
+    out.Company = LEAD_COMPANY_PLACEHOLDER;
+  return out;
 }

@@ -10,10 +10,9 @@ import { directoryToSf, mappingsFor } from '../rules/fieldMap';
 import { createLink, findLinksByContact } from '../../store/state/links';
 import { stableHash } from '../rules/hash';
 import { contactView } from '../rules/contactView';
-import { changedValues } from './telephonyEdit';
 import type { OrgSyncSettings, SyncPolicy } from '../rules/context';
 import { checkValidity, type ExclusionCode } from '../rules/validity';
-import { salesforceRecordValues } from './salesforceRequirements';
+import { writeBackPayload } from './writeBackPayload';
 
 
 /** Why a directory contact is not created in an org: a code for machines and a sentence for people. */
@@ -62,7 +61,7 @@ export function createExclusion(
 
 /** The field values a new record is created with: the mapped values the contact has (empty ones left out). */
 export function createValues(settings: OrgSyncSettings, sobject: SyncedObject, contact: CreatableContact): Record<string, SfValue> {
-  return Object.fromEntries(Object.entries(salesforceRecordValues(settings.mappings, sobject, contact)).filter(([, v]) => v !== null && v !== ''));
+  return writeBackPayload(sobject, directoryToSf(settings.mappings, sobject, contact), { operation: 'create' });
 }
 
 export type CreateVerdict = 'queued' | 'excluded' | 'skipped';
@@ -238,9 +237,9 @@ export async function linkCreatedRecord(tx: Queryable, settings: OrgSyncSettings
     });
     return 'orphan';
   }
-  const desired = salesforceRecordValues(settings.mappings, created.sobject, contact);
+  const mapped = directoryToSf(settings.mappings, created.sobject, contact);
   // Every mapped field: the ones not sent are empty in the new record.
-  const sfValues: Record<string, SfValue> = { ...Object.fromEntries(Object.keys(desired).map((f) => [f, null])), ...created.sent };
+  const sfValues: Record<string, SfValue> = { ...Object.fromEntries(Object.keys(mapped).map((f) => [f, null])), ...created.sent };
   const link = await createLink(tx, {
     orgId: created.orgId,
     contactId: contact.id,
@@ -250,7 +249,7 @@ export async function linkCreatedRecord(tx: Queryable, settings: OrgSyncSettings
     sfHash: stableHash(sfValues),
     telephonyHash: stableHash(contactView(contact)),
   });
-  const later = changedValues(desired, sfValues);
+  const later = writeBackPayload(created.sobject, mapped, { operation: 'update', known: sfValues });
   if (Object.keys(later).length > 0) {
     await queueRecordUpdate(tx, { orgId: created.orgId, linkId: link.id, sobject: created.sobject, recordId: created.recordId }, contact.id, later);
   }

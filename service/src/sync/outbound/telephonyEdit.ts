@@ -4,8 +4,9 @@ import type { ContactFields, DirectoryContact } from '../../directory/model';
 import { getContact, updateContact } from '../../directory/contacts';
 import { findLinksByContact } from '../../store/state/links';
 import { recordAudit } from '../../store/audit';
-import { salesforceRecordValues } from './salesforceRequirements';
-import { isSyncedObject, type SfValue } from '../../model/records';
+import { writeBackPayload } from './writeBackPayload';
+import { isSyncedObject } from '../../model/records';
+import { directoryToSf } from '../rules/fieldMap';
 import type { SettingsLookup } from '../rules/context';
 import { contactView } from '../rules/contactView';
 
@@ -53,9 +54,11 @@ export async function editContactFromTelephony(
       if (!settings || !isSyncedObject(link.sobject) || settings.policy.direction === 'toTelephony') continue;
       // Only what this edit changed goes back, and only where Salesforce does not already hold it: a
       // field that merely looks different through a one-way transform (case, E.164) is left alone.
-      const desired = salesforceRecordValues(settings.mappings, link.sobject, after);
-      const edited = changedValues(desired, salesforceRecordValues(settings.mappings, link.sobject, before));
-      const changed = changedValues(edited, link.sfValues ?? {});
+      const changed = writeBackPayload(link.sobject, directoryToSf(settings.mappings, link.sobject, after), {
+        operation: 'update',
+        previous: directoryToSf(settings.mappings, link.sobject, before),
+        known: link.sfValues ?? {},
+      });
       if (Object.keys(changed).length === 0) continue;
       await queueRecordUpdate(tx, { orgId: link.orgId, linkId: link.id, sobject: link.sobject, recordId: link.recordId }, contactId, changed);
       queued++;
@@ -74,13 +77,6 @@ export async function editContactFromTelephony(
   });
 }
 
-function same(a: SfValue | undefined, b: SfValue | undefined): boolean {
-  const norm = (v: SfValue | undefined) => (v === undefined || v === null || v === '' ? null : v);
-  return norm(a) === norm(b);
-}
-
-export function changedValues(desired: Record<string, SfValue>, known: Record<string, SfValue>): Record<string, SfValue> {
-  const out: Record<string, SfValue> = {};
-  for (const [field, value] of Object.entries(desired)) if (!same(value, known[field])) out[field] = value;
-  return out;
-}
+// sync/inbound/linkedRecord.ts still imports it from here (that file is being reworked elsewhere); new
+// code imports it from writeBackPayload, where it now lives.
+export { changedValues } from './writeBackPayload';

@@ -7,7 +7,7 @@ import { recordAudit } from '../../store/audit';
 import { iso } from '../../store/values';
 import { directoryToSf, sfToDirectory } from '../rules/fieldMap';
 import { isSyncedObject } from '../../model/records';
-import { changedValues } from '../outbound/telephonyEdit';
+import { writeBackPayload } from '../outbound/writeBackPayload';
 import { stableHash } from '../rules/hash';
 import { contactView } from '../rules/contactView';
 import { WATERMARK_OVERLAP_MS } from './reconcileSalesforce';
@@ -91,8 +91,11 @@ async function queueMissingWriteBack(db: Database, settings: OrgSyncSettings, re
     // shape too, and it is exactly such a field whose write-back may have been lost.
     const readBoth = settings.mappings.map((m) => ({ ...m, direction: 'both' as const }));
     const asSalesforceHasIt = { ...contactView(contact), ...sfToDirectory(readBoth, link.sobject, link.sfValues, settings.defaultCountry) };
-    const edited = changedValues(directoryToSf(settings.mappings, link.sobject, contact), directoryToSf(settings.mappings, link.sobject, asSalesforceHasIt));
-    const changed = changedValues(edited, link.sfValues);
+    const changed = writeBackPayload(link.sobject, directoryToSf(settings.mappings, link.sobject, contact), {
+      operation: 'update',
+      previous: directoryToSf(settings.mappings, link.sobject, asSalesforceHasIt),
+      known: link.sfValues,
+    });
     if (Object.keys(changed).length === 0) return false;
     await queueRecordUpdate(tx, { orgId: settings.orgId, linkId: link.id, sobject: link.sobject, recordId: link.recordId }, contact.id, changed);
     await recordAudit(tx, {

@@ -2,6 +2,7 @@ import { eventually, linkedContact, linkedContactId, startStack, uiCreate, uiUpd
 import { getContact, insertContact } from '../../../src/directory/contacts';
 import { listAudit, type AuditRecord } from '../../../src/store/audit';
 import { listOutbox } from '../../../src/store/outbox/outbox';
+import { LEAD_COMPANY_PLACEHOLDER } from '../../../src/sync/outbound/salesforceRequirements';
 
 const ORG = 'primary';
 
@@ -105,5 +106,24 @@ describe('conflict winner, both kinds', () => {
     stack.service.orgs[0].writeBack.start();
     const written = await eventually(() => (sfRecord(stack, id)?.Title === 'Directory title' ? sfRecord(stack, id) : undefined), 'the write-back of the winning value');
     expect(written).toMatchObject({ Email: 'directory@example.com', FirstName: 'Salesforce first' });
+  });
+
+  it('(b) telephony wins a Lead\'s company the directory cleared: the write-back fills the required Company, never sends it empty', async () => {
+    await updateSyncRecord(stack, { Conflict_Winner__c: 'Telephony' });
+    const id = uiCreate(stack, 'Lead', { LastName: 'Cleared', Company: 'Original Inc', Phone: nextNumber().raw });
+    const contactId = await linkedContactId(stack, id);
+    await stack.service.orgs[0].writeBack.stop();
+    expect((await stack.api('PATCH', `/contacts/${contactId}`, { company: null })).status).toBe(200);
+    uiUpdate(stack, 'Lead', id, { Company: 'Salesforce Inc' });
+    const entry = await conflictEntry(stack, id);
+    expect(entry.after).toEqual({ company: null });
+    // The edit's own write-back and the resolution's: both as a Lead can take them.
+    const pending = (await listOutbox(stack.db, { orgId: ORG, state: 'pending', limit: 100 })).filter((o) => o.recordId === id);
+    expect(pending.map((o) => o.payload)).toEqual([{ Company: LEAD_COMPANY_PLACEHOLDER }, { Company: LEAD_COMPANY_PLACEHOLDER }]);
+
+    stack.service.orgs[0].writeBack.start();
+    const lead = () => stack.emulator.org.store.get('Lead', id);
+    await eventually(() => lead()?.Company === LEAD_COMPANY_PLACEHOLDER || undefined, 'the write-back of the winning company');
+    await eventually(async () => (await listOutbox(stack.db, { orgId: ORG, limit: 100 })).filter((o) => o.recordId === id).every((o) => o.state === 'done') || undefined, 'the write-backs to settle');
   });
 });

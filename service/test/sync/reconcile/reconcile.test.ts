@@ -7,6 +7,7 @@ import { ReconcileUnavailableError } from '../../../src/sync/reconcile/reconcile
 import { eventBusOf } from '../../../emulator/pubsub/eventBus';
 import { soqlDateTime } from '../../../src/sync/rules/scope';
 import { WATERMARK_OVERLAP_MS } from '../../../src/sync/reconcile/reconcileSalesforce';
+import { LEAD_COMPANY_PLACEHOLDER } from '../../../src/sync/outbound/salesforceRequirements';
 
 const ORG = 'primary';
 const TOPIC = '/event/Switchboard_Change__e';
@@ -74,6 +75,18 @@ describe('scheduled reconcile', () => {
     // Written back: nothing left to queue.
     await eventually(async () => (await listOutbox(stack.db, { orgId: ORG, limit: 100 })).find((r) => r.recordId === id)?.state === 'done' || undefined, 'the write-back to settle');
     expect((await runtime().runReconcileNow()).telephony.repaired).toBe(0);
+  });
+
+  it('repairs a lost write-back of a Lead\'s cleared company with the required Company filled in, never empty', async () => {
+    const id = uiCreate(stack, 'Lead', { LastName: 'Dijkstra', Company: 'Burroughs', Phone: '+1 512 555 0145' });
+    const contactId = await linkedContactId(stack, id);
+    await updateContact(stack.db, contactId, { company: null });
+
+    expect((await runtime().runReconcileNow()).telephony.repaired).toBe(1);
+    const [row] = (await listOutbox(stack.db, { orgId: ORG, limit: 100 })).filter((r) => r.recordId === id);
+    expect(row.payload).toEqual({ Company: LEAD_COMPANY_PLACEHOLDER });
+    await eventually(async () => (await listOutbox(stack.db, { orgId: ORG, limit: 100 })).find((r) => r.recordId === id)?.state === 'done' || undefined, 'the repaired write-back to settle');
+    expect(stack.emulator.org.store.get('Lead', id)?.Company).toBe(LEAD_COMPANY_PLACEHOLDER);
   });
 
   it('runs on the sync\'s cron schedule (rescheduled when the settings change) and not while paused', async () => {

@@ -22,3 +22,14 @@ export interface SfChangeRecord {
   /** Mapped field values as the trigger read them (`Account.Name` for the company). */
   values: Record<string, SfValue>;
 }
+
+/**
+ * A Salesforce record whose directory contact a delete would take away, and why. The deletes path and
+ * the mass-deletion guard judge these; held ones wait in the store (store/state/heldDeletes.ts).
+ */
+export interface DeleteCandidate {
+  recordId: string;
+  sobject: SyncedObject;
+  /** excluded: the validity rules now keep the record out, and its contact would leave the directory. */
+  cause: 'deleted' | 'out-of-scope' | 'excluded';
+}

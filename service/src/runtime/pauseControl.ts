@@ -9,7 +9,7 @@ import type { ReconcileScheduler } from '../sync/reconcile/reconcileScheduler';
 import type { StatusReporter } from './status/statusReporter';
 import type { WriteBackWorker } from '../sync/outbound/writeBack';
 import { decideHeldDeletes } from '../sync/inbound/deletes';
-import { heldSummary } from '../sync/inbound/massDeleteGuard';
+import { heldSummary } from '../store/state/heldDeletes';
 import { decideQueuedDeletes } from '../sync/outbound/telephonyDeleteGuard';
 
 /** Deletes the mass-deletion guard holds until an admin resumes (applies) or discards them. */

@@ -66,6 +66,22 @@ export async function recordAudit(q: Queryable, entry: AuditEntry): Promise<void
   );
 }
 
+/**
+ * Salesforce deletes applied in the last `windowMinutes` (as the audit log records them: deletes, unlinks,
+ * and exclusions that took a linked record's contact out of the directory): the mass-deletion guard's
+ * window for change events.
+ */
+export async function countRecentSalesforceDeletes(q: Queryable, orgId: string, windowMinutes: number): Promise<number> {
+  const { rows } = await q.query<{ n: string }>(
+    `SELECT count(*) AS n FROM audit_log
+      WHERE org_id = $1 AND origin = 'salesforce'
+        AND (action IN ('delete', 'unlink') OR (action = 'excluded' AND before IS NOT NULL))
+        AND at > now() - make_interval(mins => $2)`,
+    [orgId, windowMinutes],
+  );
+  return Number(rows[0]?.n ?? 0);
+}
+
 export interface ListAuditOptions {
   contactId?: string;
   limit: number;

@@ -1,4 +1,4 @@
-import { listAudit, recordAudit, type AuditEntry } from '../../src/store/audit';
+import { countRecentSalesforceDeletes, listAudit, recordAudit, type AuditEntry } from '../../src/store/audit';
 import { describeEachBackend, resetDatabase } from '../support/backends';
 
 const CONTACT = '11111111-1111-4111-8111-111111111111';
@@ -37,5 +37,20 @@ describeEachBackend('audit log', (getDb) => {
     await expect(recordAudit(getDb(), entry({ origin: 'phone' as never }))).rejects.toThrow(/origin: expects one of salesforce, telephony, system, got "phone" \(record 003A\)/);
     await expect(recordAudit(getDb(), entry({ contactId: 'abc' }))).rejects.toThrow(/contactId: expects a contact id/);
     await expect(listAudit(getDb(), { limit: -1 })).rejects.toThrow(/limit: expects an integer/);
+  });
+
+  it('counts the Salesforce deletes of the guard\'s window: deletes, unlinks and exclusions that took a contact', async () => {
+    await recordAudit(getDb(), entry({ action: 'delete' }));
+    await recordAudit(getDb(), entry({ action: 'unlink' }));
+    await recordAudit(getDb(), entry({ action: 'excluded', before: { firstName: 'Ada' } }));
+    // Not deletes: an exclusion of a record that had no contact, another origin, another org, an update.
+    await recordAudit(getDb(), entry({ action: 'excluded', before: null }));
+    await recordAudit(getDb(), entry({ action: 'delete', origin: 'system' }));
+    await recordAudit(getDb(), entry({ action: 'delete', orgId: 'org-2' }));
+    await recordAudit(getDb(), entry({ action: 'update' }));
+    await getDb().query(`INSERT INTO audit_log (org_id, origin, action, at) VALUES ('org-1', 'salesforce', 'delete', now() - interval '11 minutes')`);
+
+    expect(await countRecentSalesforceDeletes(getDb(), 'org-1', 10)).toBe(3);
+    expect(await countRecentSalesforceDeletes(getDb(), 'org-1', 12)).toBe(4);
   });
 });

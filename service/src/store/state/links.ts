@@ -201,3 +201,9 @@ export async function deleteLink(q: Queryable, linkId: string): Promise<void> {
   if (!isBigintId(linkId)) throw new StoreInputError('linkId', `expects a link id, got "${String(linkId)}"`);
   await q.query('DELETE FROM links WHERE id = $1', [linkId]);
 }
+
+/** How many records of the org are linked: the mass-deletion guards' base. */
+export async function countLinks(q: Queryable, orgId: string): Promise<number> {
+  const { rows } = await q.query<{ n: string }>('SELECT count(*) AS n FROM links WHERE org_id = $1', [orgId]);
+  return Number(rows[0]?.n ?? 0);
+}

@@ -2,21 +2,14 @@ import type { Database, Queryable } from '../../store/types';
 import type { SyncPolicy, OrgSyncSettings } from '../rules/context';
 import { deleteContact, getContact } from '../../directory/contacts';
 import type { DirectoryContact } from '../../directory/model';
-import { deleteLink, findLinkByRecord, findLinksByContact } from '../../store/state/links';
-import { recordAudit, type AuditOrigin } from '../../store/audit';
+import { countLinks, deleteLink, findLinkByRecord, findLinksByContact } from '../../store/state/links';
+import { countRecentSalesforceDeletes, recordAudit, type AuditOrigin } from '../../store/audit';
 import { contactView } from '../rules/contactView';
 import { promoteNextPrimary } from './promotion';
 import { getRecordHealth } from '../../store/state/recordHealth';
-import {
-  countLinks,
-  countRecentDeletes,
-  decideMassDelete,
-  heldSummary,
-  holdDeletes,
-  takeHeldDeletes,
-  type DeleteCandidate,
-  type HeldDelete,
-} from './massDeleteGuard';
+import { heldSummary, holdDeletes, takeHeldDeletes, type HeldDelete } from '../../store/state/heldDeletes';
+import type { DeleteCandidate } from '../../model/records';
+import { decideMassDelete, EVENT_WINDOW_MINUTES } from './massDeleteGuard';
 
 export type DeleteOutcome = 'deleted' | 'unlinked' | 'missing' | 'held';
 
@@ -54,7 +47,7 @@ export async function applySalesforceDeletes(
   if (deletesPropagate(settings.policy)) {
     const decision = decideMassDelete({
       linked: await countLinks(tx, settings.orgId),
-      recent: origin === 'event' ? await countRecentDeletes(tx, settings.orgId) : 0,
+      recent: origin === 'event' ? await countRecentSalesforceDeletes(tx, settings.orgId, EVENT_WINDOW_MINUTES) : 0,
       incoming: toRemove.length,
       thresholdPercent: settings.policy.massDeleteThresholdPercent,
       alreadyHeld: (await heldSummary(tx, settings.orgId))?.deletes ?? 0,

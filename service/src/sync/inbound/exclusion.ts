@@ -1,12 +1,13 @@
 import { deleteContact, getContact } from '../../directory/contacts';
-import { deleteLink, findLinksByContact, type Link } from '../../store/state/links';
+import { countLinks, deleteLink, findLinksByContact, type Link } from '../../store/state/links';
 import { getRecordHealth, setRecordHealth } from '../../store/state/recordHealth';
-import { recordAudit } from '../../store/audit';
+import { countRecentSalesforceDeletes, recordAudit } from '../../store/audit';
 import { contactView } from '../rules/contactView';
 import { promoteNextPrimary } from './promotion';
 import type { ApplyContext } from './applyResolution';
 import type { ExclusionCode } from '../rules/validity';
-import { countLinks, countRecentDeletes, decideMassDelete, heldSummary, holdDeletes } from './massDeleteGuard';
+import { heldSummary, holdDeletes } from '../../store/state/heldDeletes';
+import { decideMassDelete, EVENT_WINDOW_MINUTES } from './massDeleteGuard';
 
 /**
  * A Salesforce record the validity rules keep out of the directory: its record_health entry says why
@@ -75,7 +76,7 @@ async function holdRemoval(ctx: ApplyContext, rule: string): Promise<boolean> {
   const { tx, settings, record, objectName } = ctx;
   const decision = decideMassDelete({
     linked: await countLinks(tx, settings.orgId),
-    recent: await countRecentDeletes(tx, settings.orgId),
+    recent: await countRecentSalesforceDeletes(tx, settings.orgId, EVENT_WINDOW_MINUTES),
     incoming: 1,
     thresholdPercent: settings.policy.massDeleteThresholdPercent,
     alreadyHeld: (await heldSummary(tx, settings.orgId))?.deletes ?? 0,

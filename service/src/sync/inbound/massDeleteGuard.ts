@@ -1,11 +1,9 @@
-import type { Queryable } from '../../store/types';
-import type { SyncedObject } from '../../model/records';
-
 /**
  * The mass-deletion guard: a Salesforce-side run of deletes that would take more than the admin's
  * threshold (Mass_Delete_Threshold__c, default 10 %) of the org's linked directory contacts is not
- * applied. Its deletes are staged in held_deletes, the sync pauses, and an admin approves (resume) or
- * discards them.
+ * applied. Its deletes are staged in held_deletes (store/state/heldDeletes.ts), the sync pauses, and an
+ * admin approves (resume) or discards them. This module is the rule alone: the callers read its inputs
+ * from the store.
  *
  * What "a run" is:
  * - a reconcile: every delete that one reconcile run found (records deleted, and records that left the
@@ -70,70 +68,4 @@ export function decideMassDelete(input: GuardInput): GuardDecision {
       : `mass deletion held: ${share} linked contacts ${pct} would be deleted, ${limit}. ` +
         'Resume the sync to apply the deletes, or discard them to keep the contacts',
   };
-}
-
-/** A Salesforce record whose directory contact a delete would take away, and why. */
-export interface DeleteCandidate {
-  recordId: string;
-  sobject: SyncedObject;
-  /** excluded: the validity rules now keep the record out, and its contact would leave the directory. */
-  cause: 'deleted' | 'out-of-scope' | 'excluded';
-}
-
-export interface HeldDelete extends DeleteCandidate {
-  origin: 'event' | 'reconcile';
-  reason: string;
-}
-
-export async function countLinks(q: Queryable, orgId: string): Promise<number> {
-  const { rows } = await q.query<{ n: string }>('SELECT count(*) AS n FROM links WHERE org_id = $1', [orgId]);
-  return Number(rows[0]?.n ?? 0);
-}
-
-/**
- * Salesforce deletes applied from change events in the guard's window (as the audit log records them),
- * and exclusions that took a linked record's contact out of the directory.
- */
-export async function countRecentDeletes(q: Queryable, orgId: string): Promise<number> {
-  const { rows } = await q.query<{ n: string }>(
-    `SELECT count(*) AS n FROM audit_log
-      WHERE org_id = $1 AND origin = 'salesforce'
-        AND (action IN ('delete', 'unlink') OR (action = 'excluded' AND before IS NOT NULL))
-        AND at > now() - make_interval(mins => $2)`,
-    [orgId, EVENT_WINDOW_MINUTES],
-  );
-  return Number(rows[0]?.n ?? 0);
-}
-
-export async function holdDeletes(q: Queryable, orgId: string, held: HeldDelete[]): Promise<void> {
-  if (held.length === 0) return;
-  await q.query(
-    `INSERT INTO held_deletes (org_id, record_id, sobject, cause, origin, reason)
-     SELECT $1, h.record_id, h.sobject, h.cause, h.origin, h.reason
-       FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS h(record_id, sobject, cause, origin, reason)
-     ON CONFLICT (org_id, record_id) DO NOTHING`,
-    [orgId, held.map((h) => h.recordId), held.map((h) => h.sobject), held.map((h) => h.cause), held.map((h) => h.origin), held.map((h) => h.reason)],
-  );
-}
-
-/** How many deletes wait for the admin, and the newest reason; null when none. */
-export async function heldSummary(q: Queryable, orgId: string): Promise<{ deletes: number; reason: string } | null> {
-  const { rows } = await q.query<{ n: string; reason: string | null }>(
-    `SELECT count(*) AS n, (SELECT reason FROM held_deletes WHERE org_id = $1 ORDER BY held_at DESC LIMIT 1) AS reason
-       FROM held_deletes WHERE org_id = $1`,
-    [orgId],
-  );
-  const n = Number(rows[0]?.n ?? 0);
-  return n > 0 ? { deletes: n, reason: rows[0]?.reason ?? '' } : null;
-}
-
-/** Removes and returns up to `limit` held deletes, oldest first (the caller applies or discards them in the same transaction). */
-export async function takeHeldDeletes(q: Queryable, orgId: string, limit: number): Promise<HeldDelete[]> {
-  const { rows } = await q.query<{ record_id: string; sobject: SyncedObject; cause: HeldDelete['cause']; origin: HeldDelete['origin']; reason: string }>(
-    `DELETE FROM held_deletes WHERE org_id = $1 AND record_id IN (
-       SELECT record_id FROM held_deletes WHERE org_id = $1 ORDER BY held_at, record_id LIMIT $2 FOR UPDATE SKIP LOCKED)
-     RETURNING record_id, sobject, cause, origin, reason`,
-    [orgId, limit],
-  );
-  return rows.map((r) => ({ recordId: r.record_id, sobject: r.sobject, cause: r.cause, origin: r.origin, reason: r.reason }));
 }

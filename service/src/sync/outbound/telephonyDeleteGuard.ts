@@ -1,7 +1,9 @@
 import type { Database, Queryable } from '../../store/types';
 import { countUnapprovedDeletes, decideHeldOutboxDeletes, heldOutboxDeletes, holdUnapprovedDeletes } from '../../store/outbox/heldOutboxDeletes';
 import { recordAudit } from '../../store/audit';
-import { countLinks, decideMassDelete, EVENT_WINDOW_MINUTES, heldSummary } from '../inbound/massDeleteGuard';
+import { countLinks } from '../../store/state/links';
+import { heldSummary } from '../../store/state/heldDeletes';
+import { decideMassDelete, EVENT_WINDOW_MINUTES } from '../inbound/massDeleteGuard';
 import type { OrgSyncSettings } from '../rules/context';
 
 export interface HeldQueuedDeletes {

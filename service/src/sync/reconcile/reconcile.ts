@@ -1,9 +1,8 @@
 import type { Database } from '../../store/types';
 import type { OrgSession } from '../../salesforce/session';
-import type { SyncedObject } from '../../model/records';
+import type { DeleteCandidate, SyncedObject } from '../../model/records';
 import type { OrgSyncSettings } from '../rules/context';
 import type { SettingsProblem } from '../rules/syncSettings';
-import type { DeleteCandidate } from '../inbound/massDeleteGuard';
 import { recordAudit } from '../../store/audit';
 import { applySalesforceDeletes } from '../inbound/deletes';
 import { reconcileSalesforceObject } from './reconcileSalesforce';

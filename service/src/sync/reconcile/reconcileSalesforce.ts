@@ -1,11 +1,10 @@
 import type { Connection } from 'jsforce';
 import type { Database, Queryable } from '../../store/types';
-import type { SfChangeRecord, SyncedObject } from '../../model/records';
+import type { DeleteCandidate, SfChangeRecord, SyncedObject } from '../../model/records';
 import type { OrgSession } from '../../salesforce/session';
 import { bulkQuery } from '../../salesforce/bulk/bulkQuery';
 import type { OrgSyncSettings } from '../rules/context';
 import type { SettingsProblem } from '../rules/syncSettings';
-import type { DeleteCandidate } from '../inbound/massDeleteGuard';
 import { applyUpsert } from '../inbound/applyChange';
 import { mappingsFor } from '../rules/fieldMap';
 import { outOfScopeWhere, ScopeError, SCOPE_FIELDS, scopedQuery, soqlDateTime } from '../rules/scope';

@@ -1,5 +1,5 @@
 import { deleteContact, insertContact } from '../../../src/directory/contacts';
-import { createLink, deleteLink, findLinkByRecord, findLinksByContact, updateLink } from '../../../src/store/state/links';
+import { countLinks, createLink, deleteLink, findLinkByRecord, findLinksByContact, updateLink } from '../../../src/store/state/links';
 import { describeEachBackend, resetDatabase } from '../../support/backends';
 import { contactFields, ORG_ID, seedOrg } from '../../support/fixtures';
 
@@ -83,5 +83,15 @@ describeEachBackend('links', (getDb) => {
     expect(await findLinkByRecord(getDb(), ORG_ID, '003A')).toBeNull();
     await deleteContact(getDb(), contactId);
     expect(await findLinkByRecord(getDb(), ORG_ID, '003B')).toBeNull();
+  });
+
+  it('counts the org\'s links', async () => {
+    await seedOrg(getDb(), 'org-2');
+    expect(await countLinks(getDb(), ORG_ID)).toBe(0);
+    await createLink(getDb(), { orgId: ORG_ID, contactId, sobject: 'Contact', recordId: '003A' });
+    await createLink(getDb(), { orgId: ORG_ID, contactId, sobject: 'Lead', recordId: '00QB' });
+    await createLink(getDb(), { orgId: 'org-2', contactId, sobject: 'Contact', recordId: '003A' });
+    expect(await countLinks(getDb(), ORG_ID)).toBe(2);
+    expect(await countLinks(getDb(), 'org-2')).toBe(1);
   });
 });

@@ -1,7 +1,7 @@
 import { eventually, linkedQuietContacts, quietDelete, startStack, updateSyncRecord, type Stack } from '../../support/harness';
 import { countContacts } from '../../../src/directory/contacts';
 import { listAudit } from '../../../src/store/audit';
-import { countLinks } from '../../../src/sync/inbound/massDeleteGuard';
+import { countLinks } from '../../../src/store/state/links';
 
 const ORG = 'primary';
 

@@ -1,5 +1,5 @@
 import { eventually, linkedQuietContacts, startStack, type Stack } from '../../support/harness';
-import { countLinks } from '../../../src/sync/inbound/massDeleteGuard';
+import { countLinks } from '../../../src/store/state/links';
 import { getRecordHealth } from '../../../src/store/state/recordHealth';
 import { listAudit } from '../../../src/store/audit';
 import { countContacts } from '../../../src/directory/contacts';

@@ -64,7 +64,7 @@ export async function startService(config: Config, options: StartOptions): Promi
     settingsOf: (orgId) => byId.get(orgId)?.settings,
     orgs: () => orgs.map((o) => o.status()),
     onWriteBackQueued: (orgIds) => orgIds.forEach((id) => byId.get(id)?.writeBack.kick()),
-    commandTarget: (orgId) => byId.get(orgId),
+    commandDesk: (orgId) => byId.get(orgId)?.commandDesk,
   });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(config.port, config.host, () => resolve(s));

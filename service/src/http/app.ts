@@ -9,7 +9,7 @@ import { countContacts } from '../directory/contacts';
 import { requireBearerToken } from './auth';
 import { contactsApi } from './contactsApi';
 import { commandsApi } from './commandsApi';
-import type { CommandTarget } from '../runtime/commands/commandRunner';
+import type { CommandDesk } from '../runtime/commands/commandDesk';
 import { errorHandler, notFound } from './errors';
 import { homePage } from './home';
 import { healthApi } from './healthApi';
@@ -24,8 +24,8 @@ export interface AppOptions {
   settingsOf: SettingsLookup;
   orgs(): OrgStatus[];
   onWriteBackQueued(orgIds: string[]): void;
-  /** The org connection an API command goes to (POST /orgs/:orgId/commands); absent: no org takes commands. */
-  commandTarget?(orgId: string): CommandTarget | undefined;
+  /** The command desk of the org connection an API command goes to (POST /orgs/:orgId/commands); absent: no org takes commands. */
+  commandDesk?(orgId: string): Pick<CommandDesk, 'fromApi'> | undefined;
 }
 
 export function createApp(options: AppOptions): express.Express {
@@ -48,7 +48,7 @@ export function createApp(options: AppOptions): express.Express {
   api.use(express.json({ limit: '256kb' }));
   api.use(contactsApi(options));
   api.use(healthApi({ db: options.db, orgIds: () => options.orgs().map((o) => o.id) }));
-  api.use(commandsApi({ db: options.db, logger: options.logger, commandTarget: (id) => options.commandTarget?.(id) }));
+  api.use(commandsApi({ commandDesk: (id) => options.commandDesk?.(id) }));
   api.get('/status', (_req, res) => {
     res.json({ demo: options.demo, orgs: options.orgs() });
   });

@@ -1,17 +1,13 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { COMMAND_NAMES, CommandRefusedError, runCommand, type CommandTarget } from '../runtime/commands/commandRunner';
-import type { Logger } from 'pino';
-import type { Database } from '../store/types';
-import { recordAudit } from '../store/audit';
+import { COMMAND_NAMES, CommandRefusedError } from '../runtime/commands/commandRunner';
+import type { CommandDesk } from '../runtime/commands/commandDesk';
 import { ApiError, fromZod } from './errors';
 import { SALESFORCE_ID_PATTERN } from '../model/ids';
 
 export interface CommandsApiOptions {
-  db: Database;
-  logger: Logger;
-  /** The org connection a command goes to, by the service's org id; undefined for an unknown one. */
-  commandTarget(orgId: string): CommandTarget | undefined;
+  /** The command desk of the org connection a command goes to, by the service's org id; undefined for an unknown one. */
+  commandDesk(orgId: string): Pick<CommandDesk, 'fromApi'> | undefined;
 }
 
 
@@ -33,29 +29,19 @@ const commandBody = z
 /**
  * POST /orgs/:orgId/commands: the package's commands (start initial sync, pause, resume, delete, delete and
  * revert, sync records, systems check, configuration changed) plus reconcile, from the telephony side.
- * The same runner carries out the command events from Salesforce, so both paths behave alike; a command
- * the connection's state does not allow is a 409 saying why.
+ * The org's command desk carries it out and audits it, as it does the command events from Salesforce, so
+ * both paths behave alike; a command the connection's state does not allow is a 409 saying why.
  */
 export function commandsApi(options: CommandsApiOptions): Router {
   const router = Router();
   router.post('/orgs/:orgId/commands', async (req, res) => {
     const { orgId } = req.params;
-    const target = options.commandTarget(orgId);
-    if (!target) throw new ApiError(404, 'not_found', `no org connection "${orgId}"`, { field: 'orgId' });
+    const desk = options.commandDesk(orgId);
+    if (!desk) throw new ApiError(404, 'not_found', `no org connection "${orgId}"`, { field: 'orgId' });
     const parsed = commandBody.safeParse(req.body ?? {});
     if (!parsed.success) throw fromZod(parsed.error);
     try {
-      const outcome = await runCommand(target, { ...parsed.data, requestedBy: 'api' }, options.logger.child({ org: orgId, via: 'api' }));
-      await recordAudit(options.db, {
-        orgId,
-        contactId: null,
-        recordId: null,
-        origin: 'telephony',
-        action: 'command',
-        rule: outcome.summary,
-        before: null,
-        after: parsed.data,
-      });
+      const outcome = await desk.fromApi(parsed.data);
       res.json({ org: orgId, ...outcome });
     } catch (err) {
       if (err instanceof CommandRefusedError) throw new ApiError(409, 'command_refused', err.message);

@@ -14,6 +14,7 @@ import { WriteBackWorker } from '../sync/outbound/writeBack';
 import type { InitialSyncStatus } from '../sync/initialSync/initialSyncStatus';
 import { StatusReporter, type StatusReporterOptions } from './status/statusReporter';
 import { CommandChannel } from './commands/commandChannel';
+import { CommandDesk } from './commands/commandDesk';
 import type { CommandTarget, SystemsCheckResult } from './commands/commandRunner';
 import { forgetSync, type ForgetResult } from '../store/state/forgetSync';
 import { syncRecordsNow } from '../sync/inbound/syncRecordsNow';
@@ -62,6 +63,8 @@ export class OrgRuntime implements CommandTarget {
   readonly settings: OrgSyncSettings;
   readonly topic: string;
   readonly commands: CommandChannel;
+  /** Where this org's commands arrive, from the API or the command channel: run and audited there. */
+  readonly commandDesk: CommandDesk;
   readonly leadership: Leadership;
   readonly reporter: StatusReporter;
   readonly reconciler: ReconcileScheduler;
@@ -136,7 +139,8 @@ export class OrgRuntime implements CommandTarget {
       deleteGuard: () => guardQueuedDeletes(db, this.settings),
       onDeletesHeld: () => void this.pausing.hold(),
     });
-    this.commands = new CommandChannel({ ...org, ...pubSub, namespace, target: this });
+    this.commandDesk = new CommandDesk({ ...org, namespace, target: this });
+    this.commands = new CommandChannel({ ...org, ...pubSub, namespace, desk: this.commandDesk });
     this.reconciler = orgReconcileScheduler({
       ...org,
       session: this.session,

@@ -80,7 +80,7 @@ describe('commands from the service API (POST /api/v1/orgs/:orgId/commands)', ()
     expect((await linkedContact(stack, seeded))?.lastName).toBe(stack.emulator.org.store.get('Contact', seeded)?.LastName);
   });
 
-  it('reloads the settings on configurationChanged, and records every command in the audit log', async () => {
+  it('reloads the settings on configurationChanged, and records every command in the audit log, refused ones too', async () => {
     const org = stack.emulator.org;
     org.store.update('Switchboard_Sync__c', [{ Id: org.store.idFor('Switchboard_Sync__c', 0), Default_Country__c: 'FR' }], org.adminUser);
     const res = await post({ command: 'configurationChanged' });
@@ -91,7 +91,10 @@ describe('commands from the service API (POST /api/v1/orgs/:orgId/commands)', ()
     );
     expect(rows.map((r) => r.rule)).toEqual([
       'paused: changes are kept in Salesforce and applied on resume',
+      'refused: pause refused: the sync is already paused',
+      'refused: syncRecords refused: the sync is paused; resume it first',
       'resumed from the stored position',
+      'refused: resume refused: the sync is not paused',
       'synced 1 record(s)',
       'settings reloaded',
     ]);

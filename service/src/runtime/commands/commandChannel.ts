@@ -3,13 +3,10 @@ import type { Database } from '../../store/types';
 import { ChangeSubscriber } from '../../salesforce/pubsub/subscriber';
 import type { OrgSession } from '../../salesforce/session';
 import type { RawPubSubEvent } from '../../salesforce/pubsub/changeEvent';
-import { CommandEventError, decodeCommandEvent } from '../../salesforce/pubsub/commandEvent';
 import { namespaced } from '../../salesforce/pubsub/topics';
 import { clearReplayId, getReplayId, saveReplayId } from '../../store/state/checkpoints';
-import { isEventProcessed, markEventProcessed } from '../../store/state/processedEvents';
-import { recordAudit } from '../../store/audit';
 import { replayIdFromBytes, replayIdToBytes } from '../../salesforce/pubsub/replayId';
-import { runCommandEvent, type CommandTarget } from './commandRunner';
+import type { CommandDesk } from './commandDesk';
 
 export interface CommandChannelOptions {
   db: Database;
@@ -19,14 +16,14 @@ export interface CommandChannelOptions {
   pubSubEndpoint: string;
   extraCaPem?: string;
   logger: Logger;
-  target: CommandTarget;
+  /** Carries out and audits each command (commandDesk.ts). */
+  desk: Pick<CommandDesk, 'fromEvent'>;
   backoff?: { initialMs: number; maxMs: number };
 }
 
 /**
- * The package's command events (Flow actions, LWC buttons) for one org. A command is carried out once: its
- * event id is checked before and recorded (with the replay id) after it ran, so a redelivered command
- * whose effect already happened is skipped.
+ * The package's command events (Flow actions, LWC buttons) for one org: subscribed from the stored replay
+ * id, each handed to the command desk, which carries it out once and records it with the new replay id.
  */
 export class CommandChannel {
   readonly subscriber: ChangeSubscriber;
@@ -59,23 +56,8 @@ export class CommandChannel {
   }
 
   async handle(raw: RawPubSubEvent): Promise<string> {
-    const { db, orgId, logger } = this.options;
-    let outcome: string;
-    if (await isEventProcessed(db, orgId, raw.id)) {
-      outcome = 'already carried out';
-    } else {
-      try {
-        outcome = await runCommandEvent(this.options.target, decodeCommandEvent(raw, this.options.namespace), logger);
-      } catch (err) {
-        if (!(err instanceof CommandEventError)) throw err;
-        outcome = `rejected: ${err.message}`;
-      }
-    }
-    await db.transaction(async (tx) => {
-      await markEventProcessed(tx, orgId, raw.id);
-      await saveReplayId(tx, orgId, this.topic, replayIdToBytes(raw.replayId));
-      await recordAudit(tx, { orgId, contactId: null, recordId: null, origin: 'salesforce', action: 'command', rule: outcome, before: null, after: raw.payload });
-    });
+    const { orgId, logger } = this.options;
+    const outcome = await this.options.desk.fromEvent(raw, (tx) => saveReplayId(tx, orgId, this.topic, replayIdToBytes(raw.replayId)));
     this.lastOutcome = outcome;
     logger.info({ eventId: raw.id, outcome }, 'command handled');
     return outcome;

@@ -1,45 +1,10 @@
 import pino from 'pino';
 import { CommandRefusedError, runCommand, runCommandEvent, type CommandTarget } from '../../../src/runtime/commands/commandRunner';
+import { fakeCommandTarget as target } from '../../support/commandTarget';
 import type { CommandEvent } from '../../../src/salesforce/pubsub/commandEvent';
 import { ReconcileUnavailableError } from '../../../src/sync/reconcile/reconcileScheduler';
 
 const logger = pino({ level: 'silent' });
-
-type State = ReturnType<CommandTarget['status']>;
-
-function target(state: Partial<State> = {}, extra: Partial<CommandTarget> = {}): CommandTarget & { calls: string[] } {
-  const calls: string[] = [];
-  const status: State = {
-    paused: false,
-    role: 'leader',
-    initialSync: { state: 'done' },
-    sync: { id: 'a0A000000000001AAA', name: 'Default sync', status: 'Active' },
-    held: null,
-    ...state,
-  };
-  const record = (name: string) => async () => {
-    calls.push(name);
-  };
-  return {
-    calls,
-    currentSyncId: () => status.sync?.id ?? null,
-    status: () => status,
-    reloadSettings: record('reloadSettings'),
-    pause: record('pause'),
-    resume: record('resume'),
-    restartInitialSync: record('restartInitialSync'),
-    syncRecords: async (ids) => {
-      calls.push(`syncRecords ${ids.join(',')}`);
-      return { applied: ids.length, retried: 0, skipped: [] };
-    },
-    forget: async (revert) => {
-      calls.push(`forget ${revert}`);
-      return { linksRemoved: 0, contactsRemoved: 0 };
-    },
-    systemsCheck: async () => ({ ok: true, checks: [] }),
-    ...extra,
-  };
-}
 
 const refusal = async (t: CommandTarget, command: Parameters<typeof runCommand>[1]['command']) => {
   try {

@@ -50,7 +50,7 @@ export interface DefaultMappingRecord {
   file: string;
   sobject: string;
   sfField: string;
-  telField: string;
+  telephonyField: string;
   direction: string;
   transform: string;
   sortOrder: number | undefined;
@@ -79,7 +79,7 @@ export function defaultMappingRecords(dir: string = CUSTOM_METADATA_DIR): Defaul
         file,
         sobject: required('Salesforce_Object__c'),
         sfField: required('Salesforce_Field__c'),
-        telField: required('Telephony_Field__c'),
+        telephonyField: required('Telephony_Field__c'),
         direction: required('Direction__c'),
         transform: typeof record.values.Transform__c === 'string' ? record.values.Transform__c : 'None',
         sortOrder: sort === null || sort === undefined ? undefined : Number(sort),

@@ -3,7 +3,7 @@
  * (read from their picklist), and the objects mappings exist for.
  */
 
-/** The directory fields a Salesforce field can map to (the service's TelephonyField). */
+/** The telephony fields a Salesforce field can map to (the service's TelephonyField). */
 export const TELEPHONY_FIELDS = Object.freeze([
     { label: 'First name', value: 'firstName' },
     { label: 'Last name', value: 'lastName' },

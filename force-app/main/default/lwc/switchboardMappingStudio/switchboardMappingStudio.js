@@ -14,7 +14,7 @@ import { OBJECTS, PICKLIST_MAP, TELEPHONY_FIELDS, TO_TELEPHONY, transformOptions
 import { isRelationshipPath, sectionProblems } from './mappingRules';
 import { decoratedRow, rowOf, savedRowOf } from './mappingRows';
 
-/** The directory fields a Salesforce field can map to (the service's TelField). */
+/** The telephony fields a Salesforce field can map to (the service's TelephonyField). */
 export { TELEPHONY_FIELDS };
 
 /**

@@ -151,6 +151,15 @@ export async function getContact(q: Queryable, id: string): Promise<DirectoryCon
   return (await withPhones(q, rows))[0] ?? null;
 }
 
+/**
+ * Locks the contact's row (KEY SHARE) for the rest of the caller's transaction: it cannot be deleted
+ * meanwhile, while edits of its fields still go ahead. false when there is no such contact.
+ */
+export async function lockContactAgainstDelete(q: Queryable, id: string): Promise<boolean> {
+  const { rows } = await q.query<{ id: string }>('SELECT id FROM directory_contacts WHERE id = $1 FOR KEY SHARE', [id]);
+  return rows.length > 0;
+}
+
 /** Several contacts with their phones, in two statements; unknown ids (and non-uuids) are left out. */
 export async function getContacts(q: Queryable, ids: string[]): Promise<DirectoryContact[]> {
   const valid = ids.filter(isUuid);

@@ -99,3 +99,17 @@ export async function listAudit(q: Queryable, options: ListAuditOptions): Promis
   );
   return rows.map(toRecord);
 }
+
+/**
+ * Deletes of Salesforce records the write-back worker sent in the last `windowMinutes`, as the audit log
+ * records them: the mass-deletion guard's window for directory deletes.
+ */
+export async function countRecentDeletesSentToSalesforce(q: Queryable, orgId: string, windowMinutes: number): Promise<number> {
+  const { rows } = await q.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM audit_log
+      WHERE org_id = $1 AND origin = 'telephony' AND action = 'deleted-in-salesforce'
+        AND at > now() - make_interval(mins => $2)`,
+    [orgId, windowMinutes],
+  );
+  return rows[0]?.n ?? 0;
+}

@@ -6,6 +6,7 @@ import {
   getContact,
   insertContact,
   listContacts,
+  lockContactAgainstDelete,
   updateContact,
 } from '../../src/directory/contacts';
 import type { ContactFields } from '../../src/directory/model';
@@ -126,6 +127,17 @@ describeEachBackend('directory contacts', (getDb) => {
       expect(await getContact(getDb(), created.id)).toBeNull();
       const { rows } = await getDb().query('SELECT count(*)::int AS n FROM directory_phones');
       expect(rows[0]).toEqual({ n: 0 });
+    });
+  });
+
+  describe('lockContactAgainstDelete', () => {
+    it('locks an existing contact in the caller\'s transaction, which may still edit it; false for an unknown one', async () => {
+      const created = await insertContact(getDb(), contactFields(), 'telephony');
+      await getDb().transaction(async (tx) => {
+        expect(await lockContactAgainstDelete(tx, created.id)).toBe(true);
+        expect(await updateContact(tx, created.id, { title: 'Locked, still editable' })).toMatchObject({ title: 'Locked, still editable' });
+        expect(await lockContactAgainstDelete(tx, '33333333-3333-4333-8333-333333333333')).toBe(false);
+      });
     });
   });
 

@@ -1,4 +1,4 @@
-import { countRecentSalesforceDeletes, listAudit, recordAudit, type AuditEntry } from '../../src/store/audit';
+import { countRecentDeletesSentToSalesforce, countRecentSalesforceDeletes, listAudit, recordAudit, type AuditEntry } from '../../src/store/audit';
 import { describeEachBackend, resetDatabase } from '../support/backends';
 
 const CONTACT = '11111111-1111-4111-8111-111111111111';
@@ -52,5 +52,19 @@ describeEachBackend('audit log', (getDb) => {
 
     expect(await countRecentSalesforceDeletes(getDb(), 'org-1', 10)).toBe(3);
     expect(await countRecentSalesforceDeletes(getDb(), 'org-1', 12)).toBe(4);
+  });
+
+  it('counts the Salesforce deletes the write-back worker sent in the guard\'s window', async () => {
+    const sent = { origin: 'telephony' as const, action: 'deleted-in-salesforce' };
+    await recordAudit(getDb(), entry(sent));
+    await recordAudit(getDb(), entry(sent));
+    // Not sent deletes: another action, a Salesforce-side delete, another org.
+    await recordAudit(getDb(), entry({ ...sent, action: 'delete-approved' }));
+    await recordAudit(getDb(), entry({ action: 'deleted-in-salesforce' }));
+    await recordAudit(getDb(), entry({ ...sent, orgId: 'org-2' }));
+    await getDb().query(`INSERT INTO audit_log (org_id, origin, action, at) VALUES ('org-1', 'telephony', 'deleted-in-salesforce', now() - interval '11 minutes')`);
+
+    expect(await countRecentDeletesSentToSalesforce(getDb(), 'org-1', 10)).toBe(2);
+    expect(await countRecentDeletesSentToSalesforce(getDb(), 'org-1', 12)).toBe(3);
   });
 });

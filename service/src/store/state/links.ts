@@ -144,6 +144,16 @@ export async function findOrgLinksByContacts(q: Queryable, orgId: string, contac
   return rows.map(toLink);
 }
 
+/** Those of the contacts linked to any record of the org, in one query for a whole batch. */
+export async function contactsLinkedIn(q: Queryable, orgId: string, contactIds: string[]): Promise<Set<string>> {
+  if (contactIds.length === 0) return new Set();
+  const { rows } = await q.query<{ contact_id: string }>(
+    'SELECT DISTINCT contact_id FROM links WHERE org_id = $1 AND contact_id = ANY($2::uuid[])',
+    [orgId, contactIds],
+  );
+  return new Set(rows.map((r) => r.contact_id));
+}
+
 /**
  * Fails with a unique violation when the org's record is already linked (one record, one contact), or
  * when a second primary link of the org to the same contact is created.

@@ -1,7 +1,7 @@
 import { queueRecordUpdate } from './queueUpdate';
 import type { Database, Queryable } from '../../store/types';
 import type { ContactFields, DirectoryContact } from '../../directory/model';
-import { getContact, insertContact } from '../../directory/contacts';
+import { getContact, insertContact, lockContactAgainstDelete } from '../../directory/contacts';
 import { activeCreateFor, cancelPendingCreates, enqueueOutbox, refreshPendingCreate } from '../../store/outbox/outbox';
 import { clearRecordHealth, getRecordHealth, setRecordHealth } from '../../store/state/recordHealth';
 import { recordAudit } from '../../store/audit';
@@ -208,9 +208,8 @@ export type CreatedOutcome = 'linked' | 'orphan';
  * record: deleted in turn when the sync propagates deletes to Salesforce, otherwise kept and audited.
  */
 export async function linkCreatedRecord(tx: Queryable, settings: OrgSyncSettings, created: CreatedRecord): Promise<CreatedOutcome> {
-  // KEY SHARE: the contact cannot be deleted between this read and the link insert.
-  const { rows } = await tx.query<{ id: string }>('SELECT id FROM directory_contacts WHERE id = $1 FOR KEY SHARE', [created.contactId]);
-  const contact = rows.length > 0 ? await getContact(tx, created.contactId) : null;
+  // Locked: the contact cannot be deleted between this read and the link insert.
+  const contact = (await lockContactAgainstDelete(tx, created.contactId)) ? await getContact(tx, created.contactId) : null;
   if (!contact) {
     const propagate = writesToSalesforce(settings) && settings.policy.propagateDeletes.toSalesforce;
     if (propagate) {
@@ -264,14 +263,4 @@ export async function linkCreatedRecord(tx: Queryable, settings: OrgSyncSettings
     after: created.sent,
   });
   return 'linked';
-}
-
-/** Contacts of a batch of creates that got linked in the org meanwhile (a matching record arrived from Salesforce). */
-export async function contactsLinkedIn(q: Queryable, orgId: string, contactIds: string[]): Promise<Set<string>> {
-  if (contactIds.length === 0) return new Set();
-  const { rows } = await q.query<{ contact_id: string }>(
-    'SELECT DISTINCT contact_id FROM links WHERE org_id = $1 AND contact_id = ANY($2::uuid[])',
-    [orgId, contactIds],
-  );
-  return new Set(rows.map((r) => r.contact_id));
 }

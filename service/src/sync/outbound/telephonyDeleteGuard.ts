@@ -1,6 +1,6 @@
-import type { Database, Queryable } from '../../store/types';
+import type { Database } from '../../store/types';
 import { countUnapprovedDeletes, decideHeldOutboxDeletes, heldOutboxDeletes, holdUnapprovedDeletes } from '../../store/outbox/heldOutboxDeletes';
-import { recordAudit } from '../../store/audit';
+import { countRecentDeletesSentToSalesforce, recordAudit } from '../../store/audit';
 import { countLinks } from '../../store/state/links';
 import { heldSummary } from '../../store/state/heldDeletes';
 import { decideMassDelete, EVENT_WINDOW_MINUTES } from '../inbound/massDeleteGuard';
@@ -29,7 +29,7 @@ export async function guardQueuedDeletes(db: Database, settings: OrgSyncSettings
     const held = (await heldOutboxDeletes(tx, orgId)).deletes + ((await heldSummary(tx, orgId))?.deletes ?? 0);
     const decision = decideMassDelete({
       linked: (await countLinks(tx, orgId)) + incoming,
-      recent: await countRecentSentDeletes(tx, orgId),
+      recent: await countRecentDeletesSentToSalesforce(tx, orgId, EVENT_WINDOW_MINUTES),
       incoming,
       thresholdPercent: settings.policy.massDeleteThresholdPercent,
       alreadyHeld: held,
@@ -40,17 +40,6 @@ export async function guardQueuedDeletes(db: Database, settings: OrgSyncSettings
     await recordAudit(tx, { orgId, contactId: null, recordId: null, origin: 'telephony', action: 'deletes-held', rule: decision.reason, before: null, after: { deletes: ids.length } });
     return { ids, reason: decision.reason };
   });
-}
-
-/** Salesforce deletes the write-back worker sent in the guard's window (as the audit log records them). */
-async function countRecentSentDeletes(q: Queryable, orgId: string): Promise<number> {
-  const { rows } = await q.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM audit_log
-      WHERE org_id = $1 AND origin = 'telephony' AND action = 'deleted-in-salesforce'
-        AND at > now() - make_interval(mins => $2)`,
-    [orgId, EVENT_WINDOW_MINUTES],
-  );
-  return rows[0]?.n ?? 0;
 }
 
 /** The admin's decision on held directory deletes (resume approves, discard drops), each audited. Returns how many. */

@@ -6,9 +6,10 @@ import { clearFailingHealth, getRecordHealth, setRecordHealth, type HealthSide }
 import type { SyncedObject } from '../../model/records';
 import { classifySaveError, type SaveErrorInfo } from '../../salesforce/saveErrors';
 import { BulkIngestJobError } from '../../salesforce/bulk/bulkIngest';
-import { findLinkByRecord, updateLink } from '../../store/state/links';
+import { contactsLinkedIn, findLinkByRecord, updateLink } from '../../store/state/links';
+import { underSavepoint } from '../../store/savepoint';
 import { stableHash } from '../rules/hash';
-import { contactsLinkedIn, linkCreatedRecord } from './telephonyCreate';
+import { linkCreatedRecord } from './telephonyCreate';
 import type { OrgSyncSettings } from '../rules/context';
 import type { PendingWrite } from './writeBackPlan';
 
@@ -83,17 +84,14 @@ export class WriteBackSettler {
       const written: Settled = { outboxIds: [], telephony: [], salesforce: [] };
       for (let i = 0; i < writes.length; i++) {
         const write = writes[i];
-        await tx.query('SAVEPOINT settle_write');
         try {
-          const side = await this.settleOne(tx, write, outcomeOf(i), tally);
-          await tx.query('RELEASE SAVEPOINT settle_write');
+          const side = await underSavepoint(tx, 'settle_write', () => this.settleOne(tx, write, outcomeOf(i), tally));
           if (side) {
             written.outboxIds.push(...write.items.map((item) => item.id));
             const [healthSide, key] = healthKey(write);
             if (key) written[healthSide].push(key);
           }
         } catch (err) {
-          await tx.query('ROLLBACK TO SAVEPOINT settle_write');
           logger.error({ err, recordId: write.recordId, contactId: write.contactId }, 'could not record a write-back outcome');
           const info: SaveErrorInfo = { code: 'SETTLE_FAILED', message: `the outcome could not be recorded: ${(err as Error).message}`, fields: [], transient: false };
           await this.fail(tx, write, info, tally);

@@ -1,5 +1,5 @@
 import { deleteContact, insertContact } from '../../../src/directory/contacts';
-import { countLinks, createLink, deleteLink, findLinkByRecord, findLinksByContact, updateLink } from '../../../src/store/state/links';
+import { contactsLinkedIn, countLinks, createLink, deleteLink, findLinkByRecord, findLinksByContact, updateLink } from '../../../src/store/state/links';
 import { describeEachBackend, resetDatabase } from '../../support/backends';
 import { contactFields, ORG_ID, seedOrg } from '../../support/fixtures';
 
@@ -83,6 +83,18 @@ describeEachBackend('links', (getDb) => {
     expect(await findLinkByRecord(getDb(), ORG_ID, '003A')).toBeNull();
     await deleteContact(getDb(), contactId);
     expect(await findLinkByRecord(getDb(), ORG_ID, '003B')).toBeNull();
+  });
+
+  it('tells which of a batch of contacts are linked in the org', async () => {
+    await seedOrg(getDb(), 'org-2');
+    const other = (await insertContact(getDb(), contactFields(), 'telephony')).id;
+    const unlinked = (await insertContact(getDb(), contactFields(), 'telephony')).id;
+    await createLink(getDb(), { orgId: ORG_ID, contactId, sobject: 'Contact', recordId: '003A' });
+    await createLink(getDb(), { orgId: ORG_ID, contactId, sobject: 'Lead', recordId: '00QB' });
+    await createLink(getDb(), { orgId: 'org-2', contactId: other, sobject: 'Contact', recordId: '003C' });
+    expect(await contactsLinkedIn(getDb(), ORG_ID, [contactId, other, unlinked])).toEqual(new Set([contactId]));
+    expect(await contactsLinkedIn(getDb(), 'org-2', [contactId, other, unlinked])).toEqual(new Set([other]));
+    expect(await contactsLinkedIn(getDb(), ORG_ID, [])).toEqual(new Set());
   });
 
   it('counts the org\'s links', async () => {

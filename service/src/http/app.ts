@@ -3,6 +3,7 @@ import helmet from 'helmet';
 import type { Logger } from 'pino';
 import type { CountryCode } from 'libphonenumber-js/max';
 import type { Database } from '../store/types';
+import { pingDatabase } from '../store/db';
 import type { SettingsLookup } from '../sync/rules/context';
 import type { OrgStatus } from '../runtime/orgStatus';
 import { countContacts } from '../directory/contacts';
@@ -40,7 +41,7 @@ export function createApp(options: AppOptions): express.Express {
     contactCount: () => countContacts(options.db),
   }));
   app.get('/healthz', async (_req, res) => {
-    await options.db.query('select 1');
+    await pingDatabase(options.db);
     res.json({ status: 'ok', orgs: options.orgs().map((o) => ({ id: o.id, subscriber: o.subscriber })) });
   });
   const api = express.Router();

@@ -4,10 +4,9 @@ import type { CountryCode } from 'libphonenumber-js/max';
 import type { Database } from '../store/types';
 import { countContacts, getContact, listContacts } from '../directory/contacts';
 import { findLinksByContact } from '../store/state/links';
-import { editContactFromTelephony, VersionConflictError } from '../sync/outbound/telephonyEdit';
-import type { OrgSyncSettings, SettingsLookup } from '../sync/rules/context';
-import { createContactFromTelephony, reevaluateCreates } from '../sync/outbound/telephonyCreate';
-import { deleteContactFromTelephony } from '../sync/outbound/telephonyDelete';
+import { VersionConflictError } from '../sync/outbound/telephonyEdit';
+import type { SettingsLookup } from '../sync/rules/context';
+import { ContactChanges } from '../sync/outbound/contactChanges';
 import { ApiError, fromZod } from './errors';
 import { contactCreateSchema, contactPatchSchema, patchToFields, type ContactPatch } from './contactInput';
 import type { ContactFields } from '../directory/model';
@@ -35,23 +34,14 @@ const listQuery = z
 export function contactsApi(options: ContactsApiOptions): Router {
   const { db } = options;
   const router = Router();
-  const connectedOrgs = (): OrgSyncSettings[] =>
-    options.orgs().flatMap((o) => {
-      const settings = options.settingsOf(o.id);
-      return settings ? [settings] : [];
-    });
-  const kick = (orgIds: Iterable<string>) => {
-    const unique = [...new Set(orgIds)];
-    if (unique.length > 0) options.onWriteBackQueued(unique);
-  };
+  const changes = new ContactChanges(options);
 
   router.post('/contacts', async (req, res) => {
     requireObjectBody(req.body);
     const parsed = contactCreateSchema.safeParse(req.body);
     if (!parsed.success) throw fromZod(parsed.error);
     const fields = toFields(parsed.data, options.defaultCountry);
-    const result = await createContactFromTelephony(db, connectedOrgs(), fields);
-    kick(result.queuedIn);
+    const result = await changes.create(fields);
     res.status(201).json({
       contact: result.contact,
       queuedCreates: result.queuedIn.length,
@@ -89,15 +79,9 @@ export function contactsApi(options: ContactsApiOptions): Router {
     if (!parsed.success) throw fromZod(parsed.error, id);
     const fields = toFields(parsed.data, options.defaultCountry, id);
     try {
-      const result = await editContactFromTelephony(db, options.settingsOf, id, fields, parsed.data.version);
+      const result = await changes.edit(id, fields, parsed.data.version);
       if (!result) throw new ApiError(404, 'not_found', `contact ${id} does not exist`, { record: id });
-      const queued: string[] = [];
-      if (result.queuedWriteBacks > 0) queued.push(...(await findLinksByContact(db, id)).map((l) => l.orgId));
-      // An excluded or failed create may qualify now. Its own transaction: should it not run, the
-      // exclusion stays recorded and the next edit tries again.
-      const creates = await reevaluateCreates(db, connectedOrgs(), id);
-      kick([...queued, ...creates]);
-      res.json({ contact: result.contact, queuedWriteBacks: result.queuedWriteBacks, queuedCreates: creates.length });
+      res.json(result);
     } catch (err) {
       if (err instanceof VersionConflictError) {
         throw new ApiError(409, 'version_conflict', err.message, { field: 'version', record: id });
@@ -108,9 +92,8 @@ export function contactsApi(options: ContactsApiOptions): Router {
 
   router.delete('/contacts/:id', async (req, res) => {
     const id = requireContactId(req.params.id);
-    const result = await deleteContactFromTelephony(db, options.settingsOf, id);
+    const result = await changes.delete(id);
     if (!result) throw new ApiError(404, 'not_found', `contact ${id} does not exist`, { record: id });
-    kick(result.deleting.map((d) => d.orgId));
     res.json({ deleted: id, deletingInSalesforce: result.deleting, unlinked: result.unlinked });
   });
 

@@ -220,3 +220,8 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   if (options.databaseUrl) return openPostgres(options.databaseUrl, options.logger, prepare);
   return openPglite(options.dataDir, options.logger, prepare);
 }
+
+/** Whether the database answers (the /healthz probe): throws when it does not. */
+export async function pingDatabase(q: Queryable): Promise<void> {
+  await q.query('select 1');
+}

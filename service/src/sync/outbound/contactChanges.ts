@@ -1,0 +1,78 @@
+import type { Database } from '../../store/types';
+import type { ContactFields, DirectoryContact } from '../../directory/model';
+import { findLinksByContact } from '../../store/state/links';
+import type { OrgSyncSettings, SettingsLookup } from '../rules/context';
+import { editContactFromTelephony } from './telephonyEdit';
+import { createContactFromTelephony, reevaluateCreates, type TelephonyCreateResult } from './telephonyCreate';
+import { deleteContactFromTelephony, type TelephonyDeleteResult } from './telephonyDelete';
+
+/** What a change from the phone side needs to know of the connected orgs (the HTTP API's options). */
+export interface ContactChangeContext {
+  db: Database;
+  settingsOf: SettingsLookup;
+  /** The connected orgs: a new contact is offered to each. */
+  orgs(): Array<{ id: string }>;
+  /** Told the orgs a change queued write-backs in, so their workers look now rather than at the next tick. */
+  onWriteBackQueued(orgIds: string[]): void;
+}
+
+export interface ContactEditOutcome {
+  contact: DirectoryContact;
+  /** Updates queued for the contact's linked Salesforce records. */
+  queuedWriteBacks: number;
+  /** Creates queued or refreshed by the edit (an excluded contact may qualify now). */
+  queuedCreates: number;
+}
+
+/**
+ * The directory's contacts as the phone side changes them (the HTTP API's POST, PATCH and DELETE), each
+ * one call: the change with its write-backs queued (telephonyCreate, telephonyEdit, telephonyDelete),
+ * then the write-back workers of the orgs it queued something in are woken.
+ */
+export class ContactChanges {
+  constructor(private readonly context: ContactChangeContext) {}
+
+  /** A new contact, offered to every connected org (a create queued, or excluded saying why). */
+  async create(fields: ContactFields): Promise<TelephonyCreateResult> {
+    const result = await createContactFromTelephony(this.context.db, this.connectedOrgs(), fields);
+    this.wake(result.queuedIn);
+    return result;
+  }
+
+  /**
+   * An edit: the directory change and its write-backs (VersionConflictError when the contact moved past
+   * `expectedVersion`), then the contact's creates looked at again. That second step is a transaction of
+   * its own: should it not run, the exclusion stays recorded and the next edit tries again. Null when the
+   * contact does not exist.
+   */
+  async edit(contactId: string, fields: ContactFields, expectedVersion?: number): Promise<ContactEditOutcome | null> {
+    const { db, settingsOf } = this.context;
+    const result = await editContactFromTelephony(db, settingsOf, contactId, fields, expectedVersion);
+    if (!result) return null;
+    const queued: string[] = [];
+    if (result.queuedWriteBacks > 0) queued.push(...(await findLinksByContact(db, contactId)).map((l) => l.orgId));
+    const creates = await reevaluateCreates(db, this.connectedOrgs(), contactId);
+    this.wake([...queued, ...creates]);
+    return { contact: result.contact, queuedWriteBacks: result.queuedWriteBacks, queuedCreates: creates.length };
+  }
+
+  /** A delete: the contact goes, its linked records are deleted in Salesforce or unlinked. Null when it does not exist. */
+  async delete(contactId: string): Promise<TelephonyDeleteResult | null> {
+    const result = await deleteContactFromTelephony(this.context.db, this.context.settingsOf, contactId);
+    if (result) this.wake(result.deleting.map((d) => d.orgId));
+    return result;
+  }
+
+  /** The settings of the connected orgs that have them. */
+  private connectedOrgs(): OrgSyncSettings[] {
+    return this.context.orgs().flatMap((o) => {
+      const settings = this.context.settingsOf(o.id);
+      return settings ? [settings] : [];
+    });
+  }
+
+  private wake(orgIds: Iterable<string>): void {
+    const unique = [...new Set(orgIds)];
+    if (unique.length > 0) this.context.onWriteBackQueued(unique);
+  }
+}

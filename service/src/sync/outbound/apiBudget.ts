@@ -1,13 +1,12 @@
-import type { Connection } from 'jsforce';
 import type { Logger } from 'pino';
 import type { Database } from '../../store/types';
 import { recordAudit } from '../../store/audit';
+import { dailyApiUsage, type DailyApiUsage } from '../../salesforce/orgFigures';
+import { observedApiUsage } from '../../salesforce/limitInfo';
+import type { OrgConnection } from '../../salesforce/session';
 
 /** The org's daily API request allocation and how much of it is spent (every client of the org counts). */
-export interface ApiUsage {
-  used: number;
-  limit: number;
-}
+export type ApiUsage = DailyApiUsage;
 
 export interface ApiBudgetStatus {
   used: number | null;
@@ -130,17 +129,16 @@ export interface OrgApiBudgetOptions {
   refreshMs?: number;
 }
 
-/** An org's budget: usage from jsforce's `limitInfo` and GET /limits; pauses and resumes logged and audited. */
-export function orgApiBudget(conn: Connection, options: OrgApiBudgetOptions): ApiBudget {
+/** An org's budget: usage from its responses' Sforce-Limit-Info and GET /limits; pauses and resumes logged and audited. */
+export function orgApiBudget(conn: OrgConnection, options: OrgApiBudgetOptions): ApiBudget {
   const { db, orgId, logger } = options;
   const budget: ApiBudget = new ApiBudget({
     refreshMs: options.refreshMs,
-    observed: () => conn.limitInfo?.apiUsage,
+    observed: () => observedApiUsage(conn),
     fetch: async () => {
-      const limits = (await conn.limits()) as { DailyApiRequests?: { Max: number; Remaining: number } };
-      const daily = limits.DailyApiRequests;
-      if (!daily) throw new Error('GET /limits reported no DailyApiRequests');
-      return { used: daily.Max - daily.Remaining, limit: daily.Max };
+      const usage = await dailyApiUsage(conn);
+      if (!usage) throw new Error('GET /limits reported no DailyApiRequests');
+      return usage;
     },
     onChange: async (paused, usage) => {
       const percent = percentOf(usage);

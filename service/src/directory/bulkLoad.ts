@@ -1,12 +1,11 @@
 import type { Queryable } from '../store/types';
-import { jsonParam } from '../store/values';
-import type { LinkValues } from '../store/state/links';
 import type { ContactFields, ContactSource } from './model';
 
 /**
- * Set-based writes for loading many records at once (the initial sync): one statement per table for a
+ * Set-based writes for loading many contacts at once (the initial sync): one statement per table for a
  * whole page, arrays passed as parameters and spread by `unnest`, instead of several statements per row.
- * Works alike on PostgreSQL and PGlite. Callers check their input (these trust ids and shapes).
+ * Works alike on PostgreSQL and PGlite. Callers check their input (these trust ids and shapes). The same
+ * page's links and exclusions go through store/state/links.ts and store/state/recordHealth.ts.
  */
 
 /** A new contact with its id chosen by the caller, so phones and links can refer to it in the same batch. */
@@ -15,47 +14,10 @@ export interface NewBulkContact {
   fields: ContactFields;
 }
 
-export interface NewBulkLink {
-  contactId: string;
-  sobject: string;
-  recordId: string;
-  sfValues: LinkValues;
-  sfHash: string;
-  telephonyHash: string;
-  sfModstamp: string | null;
-}
-
-export interface NewBulkExclusion {
-  sobject: string;
-  recordId: string;
-  code: string;
-  reason: string;
-}
-
 /** Which of a batch's match keys some directory contact already has: E.164 numbers and emails as given. */
 export interface TakenKeys {
   e164s: Set<string>;
   emails: Set<string>;
-}
-
-/** The ones of `recordIds` already linked in the org. */
-export async function linkedRecordIds(q: Queryable, orgId: string, recordIds: string[]): Promise<Set<string>> {
-  if (recordIds.length === 0) return new Set();
-  const { rows } = await q.query<{ record_id: string }>('SELECT record_id FROM links WHERE org_id = $1 AND record_id = ANY($2::text[])', [
-    orgId,
-    recordIds,
-  ]);
-  return new Set(rows.map((r) => r.record_id));
-}
-
-/** The ones of `recordIds` with a health entry (excluded or failing) on the Salesforce side of the org. */
-export async function recordIdsWithHealth(q: Queryable, orgId: string, recordIds: string[]): Promise<Set<string>> {
-  if (recordIds.length === 0) return new Set();
-  const { rows } = await q.query<{ key: string }>(
-    `SELECT key FROM record_health WHERE org_id = $1 AND side = 'salesforce' AND key = ANY($2::text[])`,
-    [orgId, recordIds],
-  );
-  return new Set(rows.map((r) => r.key));
 }
 
 /**
@@ -124,40 +86,5 @@ export async function insertContactsBulk(q: Queryable, contacts: NewBulkContact[
      SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[]) AS t(contact_id, kind, raw, e164, extension, position)
      ORDER BY e164`,
     [phones.contactId, phones.kind, phones.raw, phones.e164, phones.extension, phones.position],
-  );
-}
-
-/** Inserts primary links; fails with a unique violation when one of the records is already linked in the org. */
-export async function insertLinksBulk(q: Queryable, orgId: string, links: NewBulkLink[]): Promise<void> {
-  if (links.length === 0) return;
-  await q.query(
-    `INSERT INTO links (org_id, contact_id, sobject, record_id, sf_values, sf_hash, telephony_hash, sf_modstamp)
-     SELECT $1, contact_id, sobject, record_id, sf_values::jsonb, sf_hash, telephony_hash, sf_modstamp::timestamptz
-     FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
-       AS t(contact_id, sobject, record_id, sf_values, sf_hash, telephony_hash, sf_modstamp)`,
-    [
-      orgId,
-      links.map((l) => l.contactId),
-      links.map((l) => l.sobject),
-      links.map((l) => l.recordId),
-      links.map((l) => jsonParam(l.sfValues)),
-      links.map((l) => l.sfHash),
-      links.map((l) => l.telephonyHash),
-      links.map((l) => l.sfModstamp),
-    ],
-  );
-}
-
-/**
- * Records new exclusions of Salesforce records (the records have no health entry yet: the caller sends
- * the others through the per-record rules).
- */
-export async function insertExclusionsBulk(q: Queryable, orgId: string, exclusions: NewBulkExclusion[]): Promise<void> {
-  if (exclusions.length === 0) return;
-  await q.query(
-    `INSERT INTO record_health (org_id, side, key, sobject, record_id, state, code, reason)
-     SELECT $1, 'salesforce', record_id, sobject, record_id, 'excluded', code, reason
-     FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS t(sobject, record_id, code, reason)`,
-    [orgId, exclusions.map((e) => e.sobject), exclusions.map((e) => e.recordId), exclusions.map((e) => e.code), exclusions.map((e) => e.reason)],
   );
 }

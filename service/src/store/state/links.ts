@@ -217,3 +217,59 @@ export async function countLinks(q: Queryable, orgId: string): Promise<number> {
   const { rows } = await q.query<{ n: string }>('SELECT count(*) AS n FROM links WHERE org_id = $1', [orgId]);
   return Number(rows[0]?.n ?? 0);
 }
+
+/** The ones of `recordIds` already linked in the org. */
+export async function linkedRecordIds(q: Queryable, orgId: string, recordIds: string[]): Promise<Set<string>> {
+  if (recordIds.length === 0) return new Set();
+  const { rows } = await q.query<{ record_id: string }>('SELECT record_id FROM links WHERE org_id = $1 AND record_id = ANY($2::text[])', [
+    orgId,
+    recordIds,
+  ]);
+  return new Set(rows.map((r) => r.record_id));
+}
+
+/** The linked contact of each of `recordIds` the org links (the others are absent), in one query. */
+export async function linkedContactsByRecord(q: Queryable, orgId: string, recordIds: string[]): Promise<Map<string, string>> {
+  if (recordIds.length === 0) return new Map();
+  const { rows } = await q.query<{ record_id: string; contact_id: string }>(
+    'SELECT record_id, contact_id FROM links WHERE org_id = $1 AND record_id = ANY($2::text[])',
+    [orgId, recordIds],
+  );
+  return new Map(rows.map((r) => [r.record_id, r.contact_id]));
+}
+
+/** A primary link of a bulk load: the contact's id was chosen by the loader, in the same batch. */
+export interface NewBulkLink {
+  contactId: string;
+  sobject: string;
+  recordId: string;
+  sfValues: LinkValues;
+  sfHash: string;
+  telephonyHash: string;
+  sfModstamp: string | null;
+}
+
+/**
+ * Inserts a whole page of primary links in one statement (arrays spread by `unnest`: the initial sync's
+ * set-based load). Trusts ids and shapes: the caller built them. Fails with a unique violation when one
+ * of the records is already linked in the org.
+ */
+export async function insertLinksBulk(q: Queryable, orgId: string, links: NewBulkLink[]): Promise<void> {
+  if (links.length === 0) return;
+  await q.query(
+    `INSERT INTO links (org_id, contact_id, sobject, record_id, sf_values, sf_hash, telephony_hash, sf_modstamp)
+     SELECT $1, contact_id, sobject, record_id, sf_values::jsonb, sf_hash, telephony_hash, sf_modstamp::timestamptz
+     FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
+       AS t(contact_id, sobject, record_id, sf_values, sf_hash, telephony_hash, sf_modstamp)`,
+    [
+      orgId,
+      links.map((l) => l.contactId),
+      links.map((l) => l.sobject),
+      links.map((l) => l.recordId),
+      links.map((l) => jsonParam(l.sfValues)),
+      links.map((l) => l.sfHash),
+      links.map((l) => l.telephonyHash),
+      links.map((l) => l.sfModstamp),
+    ],
+  );
+}

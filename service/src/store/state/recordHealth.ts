@@ -196,3 +196,35 @@ export async function markHealthIgnored(q: Queryable, orgId: string, entries: Ar
   );
   return rows.map(toHealth);
 }
+
+/** The ones of `recordIds` with a health entry (excluded or failing) on the Salesforce side of the org. */
+export async function recordIdsWithHealth(q: Queryable, orgId: string, recordIds: string[]): Promise<Set<string>> {
+  if (recordIds.length === 0) return new Set();
+  const { rows } = await q.query<{ key: string }>(
+    `SELECT key FROM record_health WHERE org_id = $1 AND side = 'salesforce' AND key = ANY($2::text[])`,
+    [orgId, recordIds],
+  );
+  return new Set(rows.map((r) => r.key));
+}
+
+/** A Salesforce record a bulk load found excluded by the validity rules. */
+export interface NewBulkExclusion {
+  sobject: string;
+  recordId: string;
+  code: string;
+  reason: string;
+}
+
+/**
+ * Records new exclusions of Salesforce records in one statement (the initial sync's set-based load). The
+ * records have no health entry yet: the caller sends the others through the per-record rules.
+ */
+export async function insertExclusionsBulk(q: Queryable, orgId: string, exclusions: NewBulkExclusion[]): Promise<void> {
+  if (exclusions.length === 0) return;
+  await q.query(
+    `INSERT INTO record_health (org_id, side, key, sobject, record_id, state, code, reason)
+     SELECT $1, 'salesforce', record_id, sobject, record_id, 'excluded', code, reason
+     FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS t(sobject, record_id, code, reason)`,
+    [orgId, exclusions.map((e) => e.sobject), exclusions.map((e) => e.recordId), exclusions.map((e) => e.code), exclusions.map((e) => e.reason)],
+  );
+}

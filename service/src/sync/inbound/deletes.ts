@@ -2,7 +2,7 @@ import type { Database, Queryable } from '../../store/types';
 import type { SyncPolicy, OrgSyncSettings } from '../rules/context';
 import { deleteContact, getContact } from '../../directory/contacts';
 import type { DirectoryContact } from '../../directory/model';
-import { countLinks, deleteLink, findLinkByRecord, findLinksByContact } from '../../store/state/links';
+import { countLinks, deleteLink, findLinkByRecord, findLinksByContact, linkedContactsByRecord } from '../../store/state/links';
 import { countRecentSalesforceDeletes, recordAudit, type AuditOrigin } from '../../store/audit';
 import { contactView } from '../rules/contactView';
 import { promoteNextPrimary } from './promotion';
@@ -38,7 +38,7 @@ export async function applySalesforceDeletes(
   origin: HeldDelete['origin'],
   rule: string,
 ): Promise<DeleteRunResult> {
-  const linked = await linkedRecordIds(tx, settings.orgId, candidates.map((c) => c.recordId));
+  const linked = await linkedContactsByRecord(tx, settings.orgId, candidates.map((c) => c.recordId));
   const toRemove = candidates.filter((c) => linked.has(c.recordId));
   const result: DeleteRunResult = { outcomes: [], held: null };
   for (const c of candidates) if (!linked.has(c.recordId)) result.outcomes.push({ recordId: c.recordId, outcome: 'missing', contactId: null });
@@ -127,16 +127,6 @@ function keptBecause(policy: SyncPolicy, contact: DirectoryContact | null, other
   if (contact.source !== 'salesforce') return 'contact kept: it was created in the phone system';
   if (otherLinks > 0) return `contact kept: still linked to ${otherLinks} other record(s)`;
   return null;
-}
-
-/** Link contact ids by record id, for the candidates this org links. */
-async function linkedRecordIds(tx: Queryable, orgId: string, recordIds: string[]): Promise<Map<string, string>> {
-  if (recordIds.length === 0) return new Map();
-  const { rows } = await tx.query<{ record_id: string; contact_id: string }>(
-    'SELECT record_id, contact_id FROM links WHERE org_id = $1 AND record_id = ANY($2::text[])',
-    [orgId, recordIds],
-  );
-  return new Map(rows.map((r) => [r.record_id, r.contact_id]));
 }
 
 const HELD_BATCH = 500;

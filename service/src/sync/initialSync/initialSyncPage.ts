@@ -3,17 +3,9 @@ import type { Queryable } from '../../store/types';
 import type { BulkRow } from '../../salesforce/bulk/bulkQuery';
 import type { SfChangeRecord, SfValue, SyncedObject } from '../../model/records';
 import type { ContactFields } from '../../directory/model';
-import {
-  insertContactsBulk,
-  insertExclusionsBulk,
-  insertLinksBulk,
-  linkedRecordIds,
-  recordIdsWithHealth,
-  takenMatchKeys,
-  type NewBulkContact,
-  type NewBulkExclusion,
-  type NewBulkLink,
-} from '../../directory/bulkLoad';
+import { insertContactsBulk, takenMatchKeys, type NewBulkContact } from '../../directory/bulkLoad';
+import { insertLinksBulk, linkedRecordIds, type NewBulkLink } from '../../store/state/links';
+import { insertExclusionsBulk, recordIdsWithHealth, type NewBulkExclusion } from '../../store/state/recordHealth';
 import { recordAudit } from '../../store/audit';
 import { applyUpsert } from '../inbound/applyChange';
 import { joinOrCreate } from '../inbound/unlinkedRecord';

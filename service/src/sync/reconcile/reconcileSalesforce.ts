@@ -1,5 +1,6 @@
 import type { Connection } from 'jsforce';
-import type { Database, Queryable } from '../../store/types';
+import type { Database } from '../../store/types';
+import { linkedRecordIds } from '../../store/state/links';
 import type { DeleteCandidate, SfChangeRecord, SyncedObject } from '../../model/records';
 import type { OrgSession } from '../../salesforce/session';
 import { bulkQuery } from '../../salesforce/bulk/bulkQuery';
@@ -96,17 +97,8 @@ async function collectGone(
     result.checked += rows.length;
     for (const row of rows) seen(row.SystemModstamp);
     // Only linked records matter; keeping just those holds memory to the deletes, not the whole sweep.
-    for (const recordId of await linkedAmong(db, orgId, rows.map((r) => String(r.Id)))) result.gone.push({ recordId, sobject: objectName, cause });
+    for (const recordId of await linkedRecordIds(db, orgId, rows.map((r) => String(r.Id)))) result.gone.push({ recordId, sobject: objectName, cause });
   }
-}
-
-async function linkedAmong(q: Queryable, orgId: string, recordIds: string[]): Promise<string[]> {
-  if (recordIds.length === 0) return [];
-  const { rows } = await q.query<{ record_id: string }>('SELECT record_id FROM links WHERE org_id = $1 AND record_id = ANY($2::text[])', [
-    orgId,
-    recordIds,
-  ]);
-  return rows.map((r) => r.record_id);
 }
 
 /**

@@ -1,5 +1,17 @@
 import { deleteContact, insertContact } from '../../../src/directory/contacts';
-import { contactsLinkedIn, countLinks, createLink, deleteLink, findLinkByRecord, findLinksByContact, updateLink } from '../../../src/store/state/links';
+import {
+  contactsLinkedIn,
+  countLinks,
+  createLink,
+  deleteLink,
+  findLinkByRecord,
+  findLinksByContact,
+  insertLinksBulk,
+  linkedContactsByRecord,
+  linkedRecordIds,
+  type NewBulkLink,
+  updateLink,
+} from '../../../src/store/state/links';
 import { describeEachBackend, resetDatabase } from '../../support/backends';
 import { contactFields, ORG_ID, seedOrg } from '../../support/fixtures';
 
@@ -105,5 +117,45 @@ describeEachBackend('links', (getDb) => {
     await createLink(getDb(), { orgId: 'org-2', contactId, sobject: 'Contact', recordId: '003A' });
     expect(await countLinks(getDb(), ORG_ID)).toBe(2);
     expect(await countLinks(getDb(), 'org-2')).toBe(1);
+  });
+
+  it('finds which records of a batch the org links, and their contacts', async () => {
+    await seedOrg(getDb(), 'org-2');
+    const other = (await insertContact(getDb(), contactFields({ firstName: 'Other' }), 'salesforce')).id;
+    await createLink(getDb(), { orgId: ORG_ID, contactId, sobject: 'Contact', recordId: '003A' });
+    await createLink(getDb(), { orgId: ORG_ID, contactId: other, sobject: 'Lead', recordId: '00QB' });
+    await createLink(getDb(), { orgId: 'org-2', contactId, sobject: 'Contact', recordId: '003C' });
+
+    expect(await linkedRecordIds(getDb(), ORG_ID, ['003A', '00QB', '003C'])).toEqual(new Set(['003A', '00QB']));
+    expect(await linkedRecordIds(getDb(), ORG_ID, [])).toEqual(new Set());
+    expect(await linkedContactsByRecord(getDb(), ORG_ID, ['003A', '00QB', '003C'])).toEqual(
+      new Map([
+        ['003A', contactId],
+        ['00QB', other],
+      ]),
+    );
+    expect(await linkedContactsByRecord(getDb(), ORG_ID, [])).toEqual(new Map());
+  });
+
+  it('inserts a page of primary links at once, and refuses a record the org already links', async () => {
+    // One primary link per contact and org: the page's two records are two people.
+    const other = (await insertContact(getDb(), contactFields({ firstName: 'Other' }), 'salesforce')).id;
+    const page: NewBulkLink[] = [
+      { contactId, sobject: 'Contact', recordId: '003A', sfValues: { LastName: 'Lovelace', Rank: 3 }, sfHash: 'sf', telephonyHash: 'tel', sfModstamp: '2024-05-01T10:00:00Z' },
+      { contactId: other, sobject: 'Lead', recordId: '00QB', sfValues: {}, sfHash: 'sf2', telephonyHash: 'tel2', sfModstamp: null },
+    ];
+    await insertLinksBulk(getDb(), ORG_ID, []);
+    await insertLinksBulk(getDb(), ORG_ID, page);
+    expect(await findLinkByRecord(getDb(), ORG_ID, '003A')).toMatchObject({
+      contactId,
+      sobject: 'Contact',
+      sfValues: { LastName: 'Lovelace', Rank: 3 },
+      sfHash: 'sf',
+      telephonyHash: 'tel',
+      sfModstamp: '2024-05-01T10:00:00.000Z',
+      role: 'primary',
+    });
+    expect(await findLinkByRecord(getDb(), ORG_ID, '00QB')).toMatchObject({ sfModstamp: null, sfValues: {} });
+    await expect(insertLinksBulk(getDb(), ORG_ID, [page[0]])).rejects.toThrow(/duplicate key|unique/i);
   });
 });

@@ -4,8 +4,10 @@ import {
   countRecordHealth,
   getRecordHealth,
   healthOfContact,
+  insertExclusionsBulk,
   listRecordHealth,
   markHealthIgnored,
+  recordIdsWithHealth,
   setRecordHealth,
 } from '../../../src/store/state/recordHealth';
 import { StoreInputError } from '../../../src/store/values';
@@ -93,5 +95,23 @@ describeEachBackend('record health', (getDb) => {
     await expect(
       setRecordHealth(getDb(), { orgId: ORG_ID, side: 'salesforce', key: '003x', state: 'failing', code: 'C', reason: 'r', contactId: 'bad' }),
     ).rejects.toThrow(/contactId: .*bad.*record 003x/);
+  });
+
+  it('records a page of exclusions at once and finds which records of a batch have an entry', async () => {
+    await insertExclusionsBulk(getDb(), ORG_ID, []);
+    await insertExclusionsBulk(getDb(), ORG_ID, [
+      { sobject: 'Contact', recordId: '003A', code: 'EXCLUDED_NO_PHONE', reason: 'no valid phone number' },
+      { sobject: 'Lead', recordId: '00QB', code: 'EXCLUDED_NO_LAST_NAME', reason: 'no last name' },
+    ]);
+    expect(await getRecordHealth(getDb(), ORG_ID, 'salesforce', '00QB')).toMatchObject({
+      sobject: 'Lead',
+      recordId: '00QB',
+      state: 'excluded',
+      code: 'EXCLUDED_NO_LAST_NAME',
+      reason: 'no last name',
+    });
+    await setRecordHealth(getDb(), { orgId: ORG_ID, side: 'telephony', key: '003C', state: 'failing', code: 'X', reason: 'a contact key, not a record' });
+    expect(await recordIdsWithHealth(getDb(), ORG_ID, ['003A', '00QB', '003C', '003D'])).toEqual(new Set(['003A', '00QB']));
+    expect(await recordIdsWithHealth(getDb(), ORG_ID, [])).toEqual(new Set());
   });
 });

@@ -1,8 +1,8 @@
 import { v7 as timeOrderedUuid } from 'uuid';
-import { insertContactsBulk, insertLinksBulk } from '../../../src/directory/bulkLoad';
+import { insertContactsBulk } from '../../../src/directory/bulkLoad';
 import { reconcileTelephony } from '../../../src/sync/reconcile/reconcileTelephony';
 import { insertContact } from '../../../src/directory/contacts';
-import { createLink } from '../../../src/store/state/links';
+import { createLink, insertLinksBulk } from '../../../src/store/state/links';
 import { listOutbox } from '../../../src/store/outbox/outbox';
 import { stableHash } from '../../../src/sync/rules/hash';
 import { contactView } from '../../../src/sync/rules/contactView';

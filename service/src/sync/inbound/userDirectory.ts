@@ -1,9 +1,10 @@
 import type { Connection } from 'jsforce';
 import type { CountryCode } from 'libphonenumber-js/max';
-import type { Database, Queryable } from '../../store/types';
+import type { Database } from '../../store/types';
 import type { ContactFields, DirectoryPhone } from '../../directory/model';
 import { deleteContact, insertContact, updateContact } from '../../directory/contacts';
 import { recordAudit } from '../../store/audit';
+import { forgetInternalUser, knownInternalUsers, saveInternalUser, updateInternalUserHash } from '../../store/state/internalUsers';
 import { toDirectoryPhone } from '../rules/phones';
 import { stableHash } from '../rules/hash';
 
@@ -70,30 +71,26 @@ export async function pullUsersIntoDirectory(
     if (fields) wanted.set(user.Id, fields);
   }
   return db.transaction(async (tx) => {
-    const known = await knownUsers(tx, orgId);
+    const known = await knownInternalUsers(tx, orgId);
     const outcome: UserPullResult = { users: wanted.size, added: 0, updated: 0, removed: 0 };
     for (const [userId, fields] of wanted) {
       const hash = stableHash(fields);
       const existing = known.get(userId);
       if (existing && existing.hash === hash) continue;
       if (existing && (await updateContact(tx, existing.contactId, fields))) {
-        await tx.query('UPDATE internal_users SET values_hash = $3, updated_at = now() WHERE org_id = $1 AND user_id = $2', [orgId, userId, hash]);
+        await updateInternalUserHash(tx, orgId, userId, hash);
         outcome.updated++;
         continue;
       }
       // New, or its directory entry was deleted by hand: (re)create it.
       const contact = await insertContact(tx, fields, 'internal');
-      await tx.query(
-        `INSERT INTO internal_users (org_id, user_id, contact_id, values_hash) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (org_id, user_id) DO UPDATE SET contact_id = excluded.contact_id, values_hash = excluded.values_hash, updated_at = now()`,
-        [orgId, userId, contact.id, hash],
-      );
+      await saveInternalUser(tx, orgId, userId, { contactId: contact.id, hash });
       outcome.added++;
     }
     for (const [userId, { contactId }] of known) {
       if (wanted.has(userId)) continue;
       await deleteContact(tx, contactId);
-      await tx.query('DELETE FROM internal_users WHERE org_id = $1 AND user_id = $2', [orgId, userId]);
+      await forgetInternalUser(tx, orgId, userId);
       outcome.removed++;
     }
     await recordAudit(tx, {
@@ -108,12 +105,4 @@ export async function pullUsersIntoDirectory(
     });
     return outcome;
   });
-}
-
-async function knownUsers(q: Queryable, orgId: string): Promise<Map<string, { contactId: string; hash: string }>> {
-  const { rows } = await q.query<{ user_id: string; contact_id: string; values_hash: string }>(
-    'SELECT user_id, contact_id, values_hash FROM internal_users WHERE org_id = $1',
-    [orgId],
-  );
-  return new Map(rows.map((r) => [r.user_id, { contactId: r.contact_id, hash: r.values_hash }]));
 }

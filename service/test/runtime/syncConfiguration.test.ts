@@ -28,8 +28,14 @@ describe('parseSyncConfiguration (the rows salesforce/settingsReader read, parse
   it('runs the oldest sync, names the others, and leaves out a mapping the org cannot honour', async () => {
     const { describe, asked } = describer({ Contact: [field('LastName'), field('Title', false)] });
     const rows = {
-      syncs: [{ Id: SYNC_ID, Name: 'Main', Status__c: 'Active', Sync_Contacts__c: true }, { Id: 'a0A000000000002AAA', Name: 'Second' }],
-      mappings: [mapping('a0B000000000001AAA', 'LastName', 'lastName'), mapping('a0B000000000002AAA', 'Title', 'title')],
+      syncs: [
+        { Id: SYNC_ID, Name: 'Main', Status__c: 'Active', Sync_Contacts__c: true },
+        { Id: 'a0A000000000002AAA', Name: 'Second' },
+      ],
+      mappings: [
+        mapping('a0B000000000001AAA', 'LastName', 'lastName'),
+        mapping('a0B000000000002AAA', 'Title', 'title'),
+      ],
       defaults: [],
     };
     const configuration = await parseSyncConfiguration(rows, '', describe);
@@ -37,14 +43,22 @@ describe('parseSyncConfiguration (the rows salesforce/settingsReader read, parse
     expect(configuration.sync?.mappings.map((m) => m.sfField)).toEqual(['LastName']);
     expect(configuration.ignoredSyncIds).toEqual(['a0A000000000002AAA']);
     expect(configuration.problems).toEqual([
-      { recordId: 'a0B000000000002AAA', field: 'Salesforce_Field__c', message: expect.stringMatching(/^Contact\.Title: the integration user cannot create or update it/) },
+      {
+        recordId: 'a0B000000000002AAA',
+        field: 'Salesforce_Field__c',
+        message: expect.stringMatching(/^Contact\.Title: the integration user cannot create or update it/),
+      },
     ]);
     expect(asked).toEqual(['Contact']);
   });
 
   it('is empty when the org has no sync, and asks no describe', async () => {
     const { describe, asked } = describer({});
-    expect(await parseSyncConfiguration({ syncs: [], mappings: [], defaults: [] }, '', describe)).toEqual({ sync: null, ignoredSyncIds: [], problems: [] });
+    expect(await parseSyncConfiguration({ syncs: [], mappings: [], defaults: [] }, '', describe)).toEqual({
+      sync: null,
+      ignoredSyncIds: [],
+      problems: [],
+    });
     expect(asked).toEqual([]);
   });
 });

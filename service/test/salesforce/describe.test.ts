@@ -2,7 +2,7 @@ import type { Connection } from 'jsforce';
 import { describeFields, hasPersonAccounts } from '../../src/salesforce/describe';
 
 describe('describeFields and hasPersonAccounts', () => {
-  it('describes an object\'s fields, and knows Person Accounts by Account.IsPersonAccount', async () => {
+  it("describes an object's fields, and knows Person Accounts by Account.IsPersonAccount", async () => {
     const described: string[] = [];
     const orgWith = (fields: string[]) =>
       ({

@@ -25,6 +25,10 @@ describe('what the service reads about an org', () => {
       ['leads', 20],
       ['users', 30],
     ]);
-    expect(asked).toEqual(['SELECT COUNT() FROM Contact', 'SELECT COUNT() FROM Lead', "SELECT COUNT() FROM User WHERE IsActive = true AND UserType = 'Standard'"]);
+    expect(asked).toEqual([
+      'SELECT COUNT() FROM Contact',
+      'SELECT COUNT() FROM Lead',
+      "SELECT COUNT() FROM User WHERE IsActive = true AND UserType = 'Standard'",
+    ]);
   });
 });

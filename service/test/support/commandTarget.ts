@@ -6,7 +6,10 @@ type State = ReturnType<CommandTarget['status']>;
  * A command target (what OrgRuntime is to the commands) that records the calls it gets, in a state the
  * test chooses: a leader with a configured, active sync whose initial sync is done, by default.
  */
-export function fakeCommandTarget(state: Partial<State> = {}, extra: Partial<CommandTarget> = {}): CommandTarget & { calls: string[] } {
+export function fakeCommandTarget(
+  state: Partial<State> = {},
+  extra: Partial<CommandTarget> = {},
+): CommandTarget & { calls: string[] } {
   const calls: string[] = [];
   const status: State = {
     paused: false,

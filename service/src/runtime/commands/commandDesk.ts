@@ -4,7 +4,14 @@ import { recordAudit, type AuditOrigin } from '../../store/audit';
 import { isEventProcessed, markEventProcessed } from '../../store/state/processedEvents';
 import type { RawPubSubEvent } from '../../salesforce/pubsub/changeEvent';
 import { CommandEventError, decodeCommandEvent } from '../../salesforce/pubsub/commandEvent';
-import { CommandRefusedError, runCommand, runCommandEvent, type CommandOutcome, type CommandRequest, type CommandTarget } from './commandRunner';
+import {
+  CommandRefusedError,
+  runCommand,
+  runCommandEvent,
+  type CommandOutcome,
+  type CommandRequest,
+  type CommandTarget,
+} from './commandRunner';
 
 /** A command as the service's API takes it (POST /orgs/:orgId/commands), validated. */
 export type ApiCommand = Pick<CommandRequest, 'command' | 'recordIds'>;
@@ -76,6 +83,15 @@ export class CommandDesk {
 
   /** The one audit entry of a command (see the class comment for its fields). */
   private async audit(q: Queryable, origin: AuditOrigin, rule: string, arrived: unknown): Promise<void> {
-    await recordAudit(q, { orgId: this.options.orgId, contactId: null, recordId: null, origin, action: 'command', rule, before: null, after: arrived });
+    await recordAudit(q, {
+      orgId: this.options.orgId,
+      contactId: null,
+      recordId: null,
+      origin,
+      action: 'command',
+      rule,
+      before: null,
+      after: arrived,
+    });
   }
 }

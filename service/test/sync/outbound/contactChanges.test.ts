@@ -32,11 +32,15 @@ describeEachBackend('contact changes from the phone side', (getDb) => {
     expect((await listOutbox(getDb(), { limit: 10 })).map((o) => [o.orgId, o.operation])).toEqual([[ORG_ID, 'create']]);
   });
 
-  it('edits, then looks at the contact\'s create again: the waiting create takes the new values, its org woken once', async () => {
+  it("edits, then looks at the contact's create again: the waiting create takes the new values, its org woken once", async () => {
     const { contact } = await changes.create(contactFields());
     woken = [];
     const edited = await changes.edit(contact.id, { title: 'Countess' }, contact.version);
-    expect(edited).toMatchObject({ contact: { id: contact.id, title: 'Countess' }, queuedWriteBacks: 0, queuedCreates: 1 });
+    expect(edited).toMatchObject({
+      contact: { id: contact.id, title: 'Countess' },
+      queuedWriteBacks: 0,
+      queuedCreates: 1,
+    });
     expect(woken).toEqual([[ORG_ID]]);
     await expect(changes.edit(contact.id, { title: 'Again' }, contact.version)).rejects.toThrow(VersionConflictError);
   });

@@ -1,5 +1,6 @@
 import type { Database } from '../../store/types';
 import { getContact } from '../../directory/contacts';
+import { telephonyContactsUnknownTo } from '../../store/directorySweeps';
 import { queueCreate, writesToSalesforce } from '../outbound/telephonyCreate';
 import type { OrgSyncSettings } from '../rules/context';
 
@@ -26,19 +27,10 @@ export async function queueTelephonyOnlyContacts(db: Database, settings: OrgSync
   let after: string | null = null;
   for (;;) {
     signal?.throwIfAborted();
-    const { rows }: { rows: Array<{ id: string }> } = await db.query<{ id: string }>(
-      `SELECT c.id FROM directory_contacts c
-       WHERE c.source = 'telephony' AND ($2::uuid IS NULL OR c.id > $2::uuid)
-         AND NOT EXISTS (SELECT 1 FROM links l WHERE l.contact_id = c.id AND l.org_id = $1)
-         AND NOT EXISTS (SELECT 1 FROM record_health h WHERE h.org_id = $1 AND h.side = 'telephony' AND h.key = c.id::text)
-         AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.org_id = $1 AND o.contact_id = c.id AND o.operation = 'create'
-                           AND o.state IN ('pending', 'processing', 'failed'))
-       ORDER BY c.id LIMIT $3`,
-      [settings.orgId, after, BATCH],
-    );
-    if (rows.length === 0) return result;
+    const ids = await telephonyContactsUnknownTo(db, settings.orgId, after, BATCH);
+    if (ids.length === 0) return result;
     await db.transaction(async (tx) => {
-      for (const { id } of rows) {
+      for (const id of ids) {
         const contact = await getContact(tx, id);
         if (!contact) continue;
         const verdict = await queueCreate(tx, settings, contact);
@@ -46,6 +38,6 @@ export async function queueTelephonyOnlyContacts(db: Database, settings: OrgSync
         if (verdict === 'excluded') result.excluded++;
       }
     });
-    after = rows[rows.length - 1].id;
+    after = ids[ids.length - 1];
   }
 }

@@ -4,7 +4,7 @@ import type { OrgSyncSettings } from '../rules/context';
 import { getContact, getContacts } from '../../directory/contacts';
 import { findLinkByRecord } from '../../store/state/links';
 import { recordAudit } from '../../store/audit';
-import { iso } from '../../store/values';
+import { changedLinksFrom, changedPrimaryLinks } from '../../store/directorySweeps';
 import { directoryToSf, sfToDirectory } from '../rules/fieldMap';
 import { isSyncedObject } from '../../model/records';
 import { writeBackPayload } from '../outbound/writeBackPayload';
@@ -13,15 +13,6 @@ import { contactView } from '../rules/contactView';
 import { WATERMARK_OVERLAP_MS } from './reconcileSalesforce';
 
 const PAGE = 500;
-
-interface ChangedLinkRow {
-  record_id: string;
-  contact_id: string;
-  telephony_hash: string | null;
-  updated_at: Date;
-  /** updated_at as the server writes it, to the microsecond: the keyset cursor. */
-  updated_at_exact: string;
-}
 
 export interface TelephonyReconcileResult {
   checked: number;
@@ -44,35 +35,22 @@ export interface TelephonyReconcileResult {
 export async function reconcileTelephony(db: Database, settings: OrgSyncSettings, since: string | null): Promise<TelephonyReconcileResult> {
   const result: TelephonyReconcileResult = { checked: 0, repaired: 0, newest: null };
   if (settings.policy.direction === 'toTelephony') return result;
-  const from = since ? new Date(Date.parse(since) - WATERMARK_OVERLAP_MS).toISOString() : '-infinity';
-  // Keyset on (updated_at, contact id), the index's order; the first page starts after every contact of
-  // `from` (no id sorts after the largest uuid), so "changed after from" holds as before.
-  let after = { at: from, contactId: 'ffffffff-ffff-ffff-ffff-ffffffffffff' };
+  let after = changedLinksFrom(since ? new Date(Date.parse(since) - WATERMARK_OVERLAP_MS).toISOString() : null);
   for (;;) {
-    const { rows }: { rows: ChangedLinkRow[] } = await db.query<ChangedLinkRow>(
-      `SELECT l.record_id, l.contact_id, l.telephony_hash, c.updated_at, c.updated_at::text AS updated_at_exact
-         FROM directory_contacts c JOIN links l ON l.contact_id = c.id AND l.org_id = $1 AND l.role = 'primary'
-        WHERE (c.updated_at, c.id) > ($2::timestamptz, $3::uuid)
-          AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.org_id = l.org_id AND o.record_id = l.record_id
-                AND (o.state IN ('pending', 'processing') OR (o.state = 'failed' AND o.created_at >= c.updated_at)))
-        ORDER BY c.updated_at, c.id LIMIT $4`,
-      [settings.orgId, after.at, after.contactId, PAGE],
-    );
+    const rows = await changedPrimaryLinks(db, settings.orgId, after, PAGE);
     // A contact the link saw as it is (the common case: after an initial sync, every contact of it) is
     // passed over on the page's two reads; only the others are looked at again in a transaction.
-    const contacts = new Map((await getContacts(db, rows.map((r) => r.contact_id))).map((c) => [c.id, c]));
+    const contacts = new Map((await getContacts(db, rows.map((r) => r.contactId))).map((c) => [c.id, c]));
     for (const row of rows) {
       result.checked++;
-      const contact = contacts.get(row.contact_id);
-      if (contact && stableHash(contactView(contact)) === row.telephony_hash) continue;
-      if (await queueMissingWriteBack(db, settings, row.record_id)) result.repaired++;
+      const contact = contacts.get(row.contactId);
+      if (contact && stableHash(contactView(contact)) === row.telephonyHash) continue;
+      if (await queueMissingWriteBack(db, settings, row.recordId)) result.repaired++;
     }
-    const last: ChangedLinkRow | undefined = rows[rows.length - 1];
-    if (last) result.newest = iso(last.updated_at);
+    const last = rows.at(-1);
+    if (last) result.newest = last.updatedAt;
     if (rows.length < PAGE || !last) return result;
-    // Not the JavaScript date (milliseconds): contacts changed in one transaction share one timestamp to
-    // the microsecond, and a cursor a fraction of a millisecond behind it fetched the same page forever.
-    after = { at: last.updated_at_exact, contactId: last.contact_id };
+    after = last.cursor;
   }
 }
 

@@ -5,9 +5,9 @@ import * as path from 'node:path';
 /**
  * The architecture rules in eslint.config.js bite: each deliberately bad import below fails with the
  * rule that guards that boundary, and the legal ones pass clean. The files are linted through ESLint's
- * Node API with `lintText` and a `filePath` inside the room under test, so nothing is written there;
- * only the import cycle needs real files (the rule follows imports on disk): two of them in a dot-folder
- * under service/src (which tsc's globs skip), removed afterwards.
+ * Node API with `lintText` and a `filePath` inside the room under test, so nothing is written there
+ * (import/no-cycle is off for those: it cannot lint a file that is not on disk). Only the cycle needs real
+ * files: two of them in a dot-folder under service/src (which tsc's globs skip), removed afterwards.
  *
  * ESLint loads its config with a dynamic import(), which jest's module sandbox cannot do, so the lint
  * runs in a child process on the same node binary, as `npm run lint:service` would.
@@ -65,9 +65,11 @@ const { ESLint } = require('eslint');
 const cases = JSON.parse(require('node:fs').readFileSync(0, 'utf8'));
 (async () => {
   const eslint = new ESLint({ cwd: process.cwd() });
+  // import/no-cycle needs the linted file on disk (it crashes on a path that does not exist).
+  const virtual = new ESLint({ cwd: process.cwd(), overrideConfig: { rules: { 'import/no-cycle': 'off' } } });
   const out = [];
   for (const c of cases) {
-    const [result] = await eslint.lintText(c.code, { filePath: c.filePath });
+    const [result] = await (c.onDisk ? eslint : virtual).lintText(c.code, { filePath: c.filePath });
     out.push(result.messages.map(({ ruleId, severity, message, line }) => ({ ruleId, severity, message, line })));
   }
   process.stdout.write(JSON.stringify(out));
@@ -77,8 +79,11 @@ const cases = JSON.parse(require('node:fs').readFileSync(0, 'utf8'));
 });
 `;
 
-function lint(cases: readonly LintCase[], extra: ReadonlyArray<{ file: string; code: string }>): LintMessage[][] {
-  const input = [...cases, ...extra].map((c) => ({ filePath: path.join(REPO_ROOT, c.file), code: c.code }));
+function lint(cases: readonly LintCase[], onDisk: ReadonlyArray<{ file: string; code: string }>): LintMessage[][] {
+  const input = [
+    ...cases.map((c) => ({ filePath: path.join(REPO_ROOT, c.file), code: c.code, onDisk: false })),
+    ...onDisk.map((c) => ({ filePath: path.join(REPO_ROOT, c.file), code: c.code, onDisk: true })),
+  ];
   const run = spawnSync(process.execPath, ['-e', CHILD], {
     cwd: REPO_ROOT,
     input: JSON.stringify(input),
@@ -99,7 +104,12 @@ const syncFile = anyFileIn('service/src/sync');
 
 const CASES: LintCase[] = [
   // Rooms (import/no-restricted-paths).
-  { name: 'store/ imports sync/', file: 'service/src/store/probe.ts', code: '', expected: 'import/no-restricted-paths' },
+  {
+    name: 'store/ imports sync/',
+    file: 'service/src/store/probe.ts',
+    code: '',
+    expected: 'import/no-restricted-paths',
+  },
   { name: 'sync/ imports http/', file: 'service/src/sync/probe.ts', code: '', expected: 'import/no-restricted-paths' },
   {
     name: 'salesforce/ imports directory/',
@@ -125,7 +135,12 @@ const CASES: LintCase[] = [
     code: '',
     expected: 'import/no-restricted-paths',
   },
-  { name: 'model/ imports store/', file: 'service/src/model/probe.ts', code: '', expected: 'import/no-restricted-paths' },
+  {
+    name: 'model/ imports store/',
+    file: 'service/src/model/probe.ts',
+    code: '',
+    expected: 'import/no-restricted-paths',
+  },
   // Packages one room owns (no-restricted-imports).
   {
     name: 'jsforce outside salesforce/',
@@ -155,9 +170,19 @@ const CASES: LintCase[] = [
   { name: 'store/ imports store/', file: 'service/src/store/probe.ts', code: '', expected: null },
   { name: 'http/ imports store/', file: 'service/src/http/probe.ts', code: '', expected: null },
   { name: 'sync/rules/ imports directory/model.ts', file: 'service/src/sync/rules/probe.ts', code: '', expected: null },
-  { name: 'jsforce inside salesforce/', file: 'service/src/salesforce/probe.ts', code: importingPackage('jsforce'), expected: null },
+  {
+    name: 'jsforce inside salesforce/',
+    file: 'service/src/salesforce/probe.ts',
+    code: importingPackage('jsforce'),
+    expected: null,
+  },
   { name: 'pg inside store/', file: 'service/src/store/probe.ts', code: importingPackage('pg'), expected: null },
-  { name: 'node:crypto in sync/rules/', file: 'service/src/sync/rules/probe.ts', code: importingPackage('node:crypto'), expected: null },
+  {
+    name: 'node:crypto in sync/rules/',
+    file: 'service/src/sync/rules/probe.ts',
+    code: importingPackage('node:crypto'),
+    expected: null,
+  },
   { name: 'a test imports the emulator', file: 'service/test/tooling/probe.ts', code: '', expected: null },
 ];
 

@@ -1,5 +1,6 @@
-import type { Connection } from 'jsforce';
 import type { Database } from '../../store/types';
+import type { OrgConnection } from '../../salesforce/session';
+import { queryRecords } from '../../salesforce/queries/recordQueries';
 import type { SfChangeRecord, SyncedObject } from '../../model/records';
 import { SYNCED_OBJECTS } from '../../model/records';
 import { applyUpsert } from './applyChange';
@@ -19,7 +20,7 @@ const KEY_PREFIX: Record<string, SyncedObject> = { '003': 'Contact', '00Q': 'Lea
  */
 export async function syncRecordsNow(
   db: Database,
-  conn: Connection,
+  conn: OrgConnection,
   settings: OrgSyncSettings,
   recordIds: string[],
 ): Promise<{ applied: number; retried: number; skipped: Array<{ recordId: string; reason: string }> }> {
@@ -37,8 +38,7 @@ export async function syncRecordsNow(
     const ids = byObject.get(sobject);
     if (!ids) continue;
     const fields = new Set(['Id', 'SystemModstamp', ...mappingsFor(settings.mappings, sobject).map((m) => m.sfField)]);
-    const soql = `SELECT ${[...fields].join(', ')} FROM ${sobject} WHERE Id IN (${ids.map((id) => `'${id}'`).join(', ')})`;
-    const { records } = await conn.query<Record<string, unknown>>(soql, { autoFetch: true });
+    const records = await queryRecords(conn, { sobject, fields, ids });
     const found = new Set<string>();
     await db.transaction(async (tx) => {
       retried += await retryWritesNow(tx, settings.orgId, ids);

@@ -1,27 +1,13 @@
-import type { Connection } from 'jsforce';
 import type { CountryCode } from 'libphonenumber-js/max';
 import type { Database } from '../../store/types';
 import type { ContactFields, DirectoryPhone } from '../../directory/model';
 import { deleteContact, insertContact, updateContact } from '../../directory/contacts';
 import { recordAudit } from '../../store/audit';
+import type { OrgConnection } from '../../salesforce/session';
+import { queryActiveStandardUsers, type UserRow } from '../../salesforce/queries/users';
 import { forgetInternalUser, knownInternalUsers, saveInternalUser, updateInternalUserHash } from '../../store/state/internalUsers';
 import { toDirectoryPhone } from '../rules/phones';
 import { stableHash } from '../rules/hash';
-
-/** Internal people only: partner, community and guest users are not colleagues to dial. */
-const USER_SOQL =
-  "SELECT Id, FirstName, LastName, Email, Title, Phone, MobilePhone, Extension FROM User WHERE IsActive = true AND UserType = 'Standard' ORDER BY Id";
-
-interface UserRow {
-  Id: string;
-  FirstName: string | null;
-  LastName: string | null;
-  Email: string | null;
-  Title: string | null;
-  Phone: string | null;
-  MobilePhone: string | null;
-  Extension: string | null;
-}
 
 export interface UserPullResult {
   /** Active standard users with something to dial (a phone or an extension). */
@@ -58,14 +44,14 @@ export function userToContact(user: UserRow, defaultCountry: CountryCode): Conta
  */
 export async function pullUsersIntoDirectory(
   db: Database,
-  conn: Connection,
+  conn: OrgConnection,
   orgId: string,
   defaultCountry: CountryCode,
   integrationUserId: string | null,
 ): Promise<UserPullResult> {
-  const result = await conn.query<UserRow>(USER_SOQL, { autoFetch: true, maxFetch: 1_000_000 });
+  const users = await queryActiveStandardUsers(conn);
   const wanted = new Map<string, ContactFields>();
-  for (const user of result.records) {
+  for (const user of users) {
     if (integrationUserId && user.Id.slice(0, 15) === integrationUserId.slice(0, 15)) continue;
     const fields = userToContact(user, defaultCountry);
     if (fields) wanted.set(user.Id, fields);

@@ -2,9 +2,12 @@ import type { Logger } from 'pino';
 import type { Database } from '../../store/types';
 import type { OrgSession } from '../../salesforce/session';
 import { BulkResultsGoneError, resultPages, runQueryJob, type ResultsPage } from '../../salesforce/bulk/bulkQuery';
+import { hasPersonAccounts } from '../../salesforce/describe';
+import { countRecords } from '../../salesforce/queries/recordQueries';
+import { selectSoql, type RecordSelection } from '../../salesforce/queries/soql';
 import type { SyncedObject } from '../../model/records';
 import { mappingsFor } from '../rules/fieldMap';
-import { scopedQuery, scopeWhere } from '../rules/scope';
+import { scopeWhere } from '../rules/scope';
 import { beginObject, finishObject, loadCheckpoints, savePage, useJob, type ObjectCheckpoint } from '../../store/state/initialSyncCheckpoint';
 import { applySnapshotPage, prepareRowsInSlices, type PageOutcome, type SnapshotRow } from './initialSyncPage';
 import { pendingInitialSync, ProgressTracker, statusFromCheckpoints, type InitialSyncStatus } from './initialSyncStatus';
@@ -111,8 +114,8 @@ async function planObject(run: Run, objectName: SyncedObject, stored: ObjectChec
   }
   let checkpoint = stored;
   if (!checkpoint || checkpoint.soql !== soql) {
-    const { totalSize } = await session.conn.query(countQuery(settings, objectName));
-    checkpoint = await beginObject(db, settings.orgId, objectName, soql, totalSize);
+    const total = await countRecords(session.conn, { sobject: objectName, condition: scopeWhere(settings.policy, objectName) });
+    checkpoint = await beginObject(db, settings.orgId, objectName, soql, total);
   }
   if (checkpoint.state === 'done') tracker.finish(objectName);
   else tracker.plan(objectName, checkpoint.total, checkpoint.rowsDone, checkpoint.pagesDone);
@@ -135,7 +138,7 @@ async function loadObject(run: Run, objectName: SyncedObject, checkpoint: Object
   for (let attempt = 1; ; attempt++) {
     try {
       if (!position.jobId) {
-        const query = position.lastRecordId ? `${scopedQuery(snapshotFields(settings, objectName), settings.policy, objectName, [idAfter(position.lastRecordId)])} ORDER BY Id` : soql;
+        const query = position.lastRecordId ? selectSoql({ ...snapshot(settings, objectName), idAfter: checkpointId(position.lastRecordId) }) : soql;
         position.jobId = await runQueryJob(session, query, { apiVersion: options.apiVersion, signal: options.signal });
         position.locator = null;
         await useJob(db, settings.orgId, objectName, position.jobId);
@@ -225,26 +228,20 @@ function isUniqueViolation(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === '23505';
 }
 
-function snapshotFields(settings: OrgSyncSettings, objectName: SyncedObject): string[] {
-  return ['Id', 'SystemModstamp', ...mappingsFor(settings.mappings, objectName).map((m) => m.sfField)];
+/** One object's snapshot: its in-scope records with the mapped fields, in Id order (what makes it resumable). */
+function snapshot(settings: OrgSyncSettings, objectName: SyncedObject): RecordSelection {
+  const fields = ['Id', 'SystemModstamp', ...mappingsFor(settings.mappings, objectName).map((m) => m.sfField)];
+  return { sobject: objectName, fields, condition: scopeWhere(settings.policy, objectName), orderById: true };
 }
 
 /** The SOQL for one object's snapshot, or null when the org lacks the object (Person Accounts off). */
 async function snapshotQuery(session: OrgSession, settings: OrgSyncSettings, objectName: SyncedObject): Promise<string | null> {
-  if (objectName === 'Account') {
-    const describe = await session.conn.sobject('Account').describe();
-    if (!describe.fields.some((f) => f.name === 'IsPersonAccount')) return null;
-  }
-  return `${scopedQuery(snapshotFields(settings, objectName), settings.policy, objectName)} ORDER BY Id`;
+  if (objectName === 'Account' && !(await hasPersonAccounts(session.conn))) return null;
+  return selectSoql(snapshot(settings, objectName));
 }
 
-function countQuery(settings: OrgSyncSettings, objectName: SyncedObject): string {
-  const where = scopeWhere(settings.policy, objectName);
-  return `SELECT COUNT() FROM ${objectName}${where ? ` WHERE ${where}` : ''}`;
-}
-
-/** `Id > '…'`: the id comes from our own checkpoint, and is checked to be one before it enters SOQL. */
-function idAfter(recordId: string): string {
+/** The last record id of our own checkpoint, checked before a query resumes after it. */
+function checkpointId(recordId: string): string {
   if (!isSalesforceId(recordId)) throw new Error(`initial sync checkpoint: "${recordId}" is not a Salesforce record id`);
-  return `Id > '${recordId}'`;
+  return recordId;
 }

@@ -1,5 +1,6 @@
 import type { Database } from '../../store/types';
 import type { OrgSession } from '../../salesforce/session';
+import { hasPersonAccounts } from '../../salesforce/describe';
 import type { DeleteCandidate, SyncedObject } from '../../model/records';
 import type { OrgSyncSettings } from '../rules/context';
 import type { SettingsProblem } from '../rules/syncSettings';
@@ -74,7 +75,8 @@ export async function runReconcile(db: Database, session: OrgSession, settings: 
   const advance: Array<[string, Watermark]> = [];
 
   for (const objectName of settings.objects) {
-    if (objectName === 'Account' && !(await hasPersonAccounts(session))) continue;
+    // Person Accounts exist only where the org turned them on; elsewhere Account is not synced.
+    if (objectName === 'Account' && !(await hasPersonAccounts(session.conn))) continue;
     const scopeHash = stableHash(settings.policy.scope[objectName] ?? null);
     const mark = marks.get(objectName);
     const since = !mark ? options.initialSyncStartedAt : mark.scopeHash === scopeHash ? later(mark.at, options.initialSyncStartedAt) : null;
@@ -131,10 +133,4 @@ export function summary(result: ReconcileResult): string {
   if (result.held > 0) parts.push(`held ${result.held} deletes`);
   if (result.problems.length > 0) parts.push(`skipped ${result.problems.map((p) => p.field).join(', ')}`);
   return `reconcile: ${parts.join(', ')}`;
-}
-
-/** Person Accounts exist only where the org turned them on; elsewhere Account is not synced. */
-async function hasPersonAccounts(session: OrgSession): Promise<boolean> {
-  const describe = await session.conn.sobject('Account').describe();
-  return describe.fields.some((f) => f.name === 'IsPersonAccount');
 }

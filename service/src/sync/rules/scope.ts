@@ -55,31 +55,18 @@ export function checkScopeCondition(field: string, condition: string): string {
   return `(${text})`;
 }
 
-/** Formats an instant as a SOQL dateTime literal (no quotes): the only way a value enters these queries. */
-export function soqlDateTime(at: Date | string): string {
-  const date = typeof at === 'string' ? new Date(at) : at;
-  if (Number.isNaN(date.getTime())) throw new Error(`not a timestamp: ${String(at)}`);
-  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
 /**
- * The WHERE clause (without "WHERE") selecting one object's in-scope records: Person Accounts only for
- * Account, the admin's scope, and any extra conditions the caller adds (built from trusted values, such
- * as `SystemModstamp > ${soqlDateTime(watermark)}`). Returns '' when nothing restricts the query.
+ * The condition (without "WHERE") selecting one object's in-scope records: Person Accounts only for
+ * Account, and the admin's scope. Returns '' when nothing restricts the object. The queries around it
+ * (fields, watermarks, order) are written by salesforce/queries/soql.ts, which ANDs its own conditions
+ * after this one.
  */
-export function scopeWhere(policy: Pick<SyncPolicy, 'scope'>, objectName: SyncedObject, extra: string[] = []): string {
+export function scopeWhere(policy: Pick<SyncPolicy, 'scope'>, objectName: SyncedObject): string {
   const parts: string[] = [];
   if (objectName === 'Account') parts.push('IsPersonAccount = true');
   const scope = policy.scope[objectName];
   if (scope) parts.push(checkScopeCondition(SCOPE_FIELDS[objectName], scope));
-  parts.push(...extra);
   return parts.join(' AND ');
-}
-
-/** A full SOQL query of the given fields over one object's in-scope records. */
-export function scopedQuery(fields: Iterable<string>, policy: Pick<SyncPolicy, 'scope'>, objectName: SyncedObject, extra: string[] = []): string {
-  const where = scopeWhere(policy, objectName, extra);
-  return `SELECT ${[...new Set(fields)].join(', ')} FROM ${objectName}${where ? ` WHERE ${where}` : ''}`;
 }
 
 /**
@@ -88,12 +75,12 @@ export function scopedQuery(fields: Iterable<string>, policy: Pick<SyncPolicy, '
  * publishes no event (the trigger sends in-scope records only), so the reconcile finds such records
  * with this.
  */
-export function outOfScopeWhere(policy: Pick<SyncPolicy, 'scope'>, objectName: SyncedObject, extra: string[] = []): string | null {
+export function outOfScopeWhere(policy: Pick<SyncPolicy, 'scope'>, objectName: SyncedObject): string | null {
   const scope = policy.scope[objectName];
   if (!scope) return null;
   const parts: string[] = [];
   if (objectName === 'Account') parts.push('IsPersonAccount = true');
-  parts.push(`NOT ${checkScopeCondition(SCOPE_FIELDS[objectName], scope)}`, ...extra);
+  parts.push(`NOT ${checkScopeCondition(SCOPE_FIELDS[objectName], scope)}`);
   return parts.join(' AND ');
 }
 

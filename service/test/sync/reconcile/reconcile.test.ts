@@ -5,7 +5,7 @@ import { listOutbox } from '../../../src/store/outbox/outbox';
 import { getWatermarks } from '../../../src/store/state/reconcileState';
 import { ReconcileUnavailableError } from '../../../src/sync/reconcile/reconcileScheduler';
 import { eventBusOf } from '../../../emulator/pubsub/eventBus';
-import { soqlDateTime } from '../../../src/sync/rules/scope';
+import { soqlDateTime } from '../../../src/salesforce/queries/soql';
 import { WATERMARK_OVERLAP_MS } from '../../../src/sync/reconcile/reconcileSalesforce';
 import { LEAD_COMPANY_PLACEHOLDER } from '../../../src/sync/outbound/salesforceRequirements';
 

@@ -1,4 +1,4 @@
-import { checkScopeCondition, outOfScopeWhere, ScopeError, scopedQuery, scopeProblems, scopeWhere, soqlDateTime } from '../../../src/sync/rules/scope';
+import { checkScopeCondition, outOfScopeWhere, ScopeError, scopeProblems, scopeWhere } from '../../../src/sync/rules/scope';
 
 describe('scope conditions', () => {
   it('parenthesises a valid condition so it cannot change the meaning of the service’s own', () => {
@@ -20,21 +20,17 @@ describe('scope conditions', () => {
     expect(() => checkScopeCondition('Contact_Scope__c', condition)).toThrow(new ScopeError('Contact_Scope__c', message.split(': ').slice(1).join(': ')));
   });
 
-  it('builds queries per object with Person Accounts, scope and trusted extras', () => {
+  it('selects the records in scope per object: Person Accounts only, and the scope', () => {
     const policy = { scope: { Contact: "Department = 'Sales'", Account: 'AnnualRevenue > 10' } };
-    expect(scopedQuery(['Id', 'Phone', 'Id'], policy, 'Contact')).toBe("SELECT Id, Phone FROM Contact WHERE (Department = 'Sales')");
-    expect(scopedQuery(['Id'], policy, 'Lead')).toBe('SELECT Id FROM Lead');
-    expect(scopeWhere(policy, 'Account', [`SystemModstamp > ${soqlDateTime('2026-01-02T03:04:05.678Z')}`])).toBe(
-      'IsPersonAccount = true AND (AnnualRevenue > 10) AND SystemModstamp > 2026-01-02T03:04:05Z',
-    );
-    expect(() => soqlDateTime('yesterday')).toThrow('not a timestamp: yesterday');
+    expect(scopeWhere(policy, 'Contact')).toBe("(Department = 'Sales')");
+    expect(scopeWhere(policy, 'Lead')).toBe('');
+    expect(scopeWhere(policy, 'Account')).toBe('IsPersonAccount = true AND (AnnualRevenue > 10)');
+    expect(scopeWhere({ scope: {} }, 'Account')).toBe('IsPersonAccount = true');
   });
 
   it('selects the records outside the scope, and none for an object without one', () => {
     const policy = { scope: { Contact: "Department = 'Sales' OR Title = 'CEO'", Account: 'AnnualRevenue > 10' } };
-    expect(outOfScopeWhere(policy, 'Contact', ['SystemModstamp > 2026-01-02T03:04:05Z'])).toBe(
-      "NOT (Department = 'Sales' OR Title = 'CEO') AND SystemModstamp > 2026-01-02T03:04:05Z",
-    );
+    expect(outOfScopeWhere(policy, 'Contact')).toBe("NOT (Department = 'Sales' OR Title = 'CEO')");
     expect(outOfScopeWhere(policy, 'Account')).toBe('IsPersonAccount = true AND NOT (AnnualRevenue > 10)');
     expect(outOfScopeWhere(policy, 'Lead')).toBeNull();
   });

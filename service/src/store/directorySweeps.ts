@@ -13,7 +13,12 @@ import { iso } from './values';
  * it (a telephony record health entry), no create queued, being sent or parked. Ids in order, after
  * `after` (null for the first page), at most `limit`.
  */
-export async function telephonyContactsUnknownTo(q: Queryable, orgId: string, after: string | null, limit: number): Promise<string[]> {
+export async function telephonyContactsUnknownTo(
+  q: Queryable,
+  orgId: string,
+  after: string | null,
+  limit: number,
+): Promise<string[]> {
   const { rows } = await q.query<{ id: string }>(
     `SELECT c.id FROM directory_contacts c
        WHERE c.source = 'telephony' AND ($2::uuid IS NULL OR c.id > $2::uuid)
@@ -59,8 +64,19 @@ export function changedLinksFrom(from: string | null): ChangedLinksCursor {
  * (updated_at, id), without those whose record has a write-back pending or in flight, or one parked
  * (failed) for this very version of the contact. At most `limit`.
  */
-export async function changedPrimaryLinks(q: Queryable, orgId: string, after: ChangedLinksCursor, limit: number): Promise<ChangedLink[]> {
-  const { rows } = await q.query<{ record_id: string; contact_id: string; telephony_hash: string | null; updated_at: Date; updated_at_exact: string }>(
+export async function changedPrimaryLinks(
+  q: Queryable,
+  orgId: string,
+  after: ChangedLinksCursor,
+  limit: number,
+): Promise<ChangedLink[]> {
+  const { rows } = await q.query<{
+    record_id: string;
+    contact_id: string;
+    telephony_hash: string | null;
+    updated_at: Date;
+    updated_at_exact: string;
+  }>(
     `SELECT l.record_id, l.contact_id, l.telephony_hash, c.updated_at, c.updated_at::text AS updated_at_exact
        FROM directory_contacts c JOIN links l ON l.contact_id = c.id AND l.org_id = $1 AND l.role = 'primary'
       WHERE (c.updated_at, c.id) > ($2::timestamptz, $3::uuid)

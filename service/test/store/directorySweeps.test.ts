@@ -7,7 +7,10 @@ import { describeEachBackend, resetDatabase } from '../support/backends';
 import { contactFields, ORG_ID, seedOrg } from '../support/fixtures';
 
 /** An outbox row as the write-back queue leaves it; only what the sweeps look at. */
-async function outboxRow(q: Queryable, row: { contactId: string; recordId?: string; operation: 'create' | 'update'; state: string; createdAt?: string }): Promise<void> {
+async function outboxRow(
+  q: Queryable,
+  row: { contactId: string; recordId?: string; operation: 'create' | 'update'; state: string; createdAt?: string },
+): Promise<void> {
   await q.query(
     `INSERT INTO outbox (org_id, contact_id, sobject, record_id, operation, payload_hash, state, created_at)
      VALUES ($1, $2, 'Contact', $3, $4, 'h', $5, COALESCE($6::timestamptz, now()))`,
@@ -37,7 +40,14 @@ describeEachBackend('directory sweeps', (getDb) => {
     await insertContact(getDb(), contactFields(), 'salesforce');
     await createLink(getDb(), { orgId: ORG_ID, contactId: linked, sobject: 'Contact', recordId: '003A' });
     await createLink(getDb(), { orgId: 'org-2', contactId: linkedElsewhere, sobject: 'Contact', recordId: '003B' });
-    await setRecordHealth(getDb(), { orgId: ORG_ID, side: 'telephony', key: excluded, state: 'excluded', code: 'EXCLUDED_NO_LAST_NAME', reason: 'no last name' });
+    await setRecordHealth(getDb(), {
+      orgId: ORG_ID,
+      side: 'telephony',
+      key: excluded,
+      state: 'excluded',
+      code: 'EXCLUDED_NO_LAST_NAME',
+      reason: 'no last name',
+    });
     await outboxRow(getDb(), { contactId: queued, operation: 'create', state: 'pending' });
     await outboxRow(getDb(), { contactId: parked, operation: 'create', state: 'failed' });
     await outboxRow(getDb(), { contactId: sent, operation: 'create', state: 'done' });
@@ -52,8 +62,21 @@ describeEachBackend('directory sweeps', (getDb) => {
   it('finds the primary links whose contact changed with no write-back on its way, keyset by change time', async () => {
     const contact = async (recordId: string, role?: 'secondary') => {
       const id = (await insertContact(getDb(), contactFields(), 'salesforce')).id;
-      if (role) await createLink(getDb(), { orgId: ORG_ID, contactId: (await insertContact(getDb(), contactFields(), 'salesforce')).id, sobject: 'Contact', recordId: `${recordId}P` });
-      await createLink(getDb(), { orgId: ORG_ID, contactId: id, sobject: 'Contact', recordId, telephonyHash: `hash of ${recordId}`, role });
+      if (role)
+        await createLink(getDb(), {
+          orgId: ORG_ID,
+          contactId: (await insertContact(getDb(), contactFields(), 'salesforce')).id,
+          sobject: 'Contact',
+          recordId: `${recordId}P`,
+        });
+      await createLink(getDb(), {
+        orgId: ORG_ID,
+        contactId: id,
+        sobject: 'Contact',
+        recordId,
+        telephonyHash: `hash of ${recordId}`,
+        role,
+      });
       return id;
     };
     const plain = await contact('003A');
@@ -62,8 +85,20 @@ describeEachBackend('directory sweeps', (getDb) => {
     const parkedNewer = await contact('003D');
     await contact('003E', 'secondary');
     await outboxRow(getDb(), { contactId: pending, recordId: '003B', operation: 'update', state: 'pending' });
-    await outboxRow(getDb(), { contactId: parkedOlder, recordId: '003C', operation: 'update', state: 'failed', createdAt: '2000-01-01T00:00:00Z' });
-    await outboxRow(getDb(), { contactId: parkedNewer, recordId: '003D', operation: 'update', state: 'failed', createdAt: '2999-01-01T00:00:00Z' });
+    await outboxRow(getDb(), {
+      contactId: parkedOlder,
+      recordId: '003C',
+      operation: 'update',
+      state: 'failed',
+      createdAt: '2000-01-01T00:00:00Z',
+    });
+    await outboxRow(getDb(), {
+      contactId: parkedNewer,
+      recordId: '003D',
+      operation: 'update',
+      state: 'failed',
+      createdAt: '2999-01-01T00:00:00Z',
+    });
 
     const all = await changedPrimaryLinks(getDb(), ORG_ID, changedLinksFrom(null), 100);
     // The secondary's record is left out; its primary ('003EP', another contact) is in.
@@ -79,7 +114,9 @@ describeEachBackend('directory sweeps', (getDb) => {
     // Only changes after `from`: an edit now is found from a second ago, nothing from the future.
     await updateContact(getDb(), plain, { title: 'Edited' });
     const since = new Date(Date.now() - 1000).toISOString();
-    expect((await changedPrimaryLinks(getDb(), ORG_ID, changedLinksFrom(since), 100)).map((l) => l.recordId)).toContain('003A');
+    expect((await changedPrimaryLinks(getDb(), ORG_ID, changedLinksFrom(since), 100)).map((l) => l.recordId)).toContain(
+      '003A',
+    );
     expect(await changedPrimaryLinks(getDb(), ORG_ID, changedLinksFrom('2999-01-01T00:00:00.000Z'), 100)).toEqual([]);
   });
 });

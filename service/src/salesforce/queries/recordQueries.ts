@@ -44,7 +44,11 @@ export async function* queryRecordPages(conn: OrgConnection, selection: RecordSe
  * The selection through Bulk API 2.0 (one job, instead of a REST call per 2,000 records), handed over
  * `batchSize` rows at a time: for sweeps of a whole object.
  */
-export function bulkRecordPages(session: OrgSession, selection: RecordSelection, options: { batchSize: number }): AsyncGenerator<RawRecord[]> {
+export function bulkRecordPages(
+  session: OrgSession,
+  selection: RecordSelection,
+  options: { batchSize: number },
+): AsyncGenerator<RawRecord[]> {
   return bulkQuery(session, selectSoql(selection), { apiVersion: session.conn.version, batchSize: options.batchSize });
 }
 
@@ -62,12 +66,19 @@ export function queryErrorOf(err: unknown): { code: string; refusedQuery: boolea
  * does, else why not — the org's reason (Salesforce quotes the query and points at the column before
  * the reason, on the last line), or undefined when its message has none.
  */
-export async function conditionRefusal(conn: OrgConnection, selection: Omit<RecordSelection, 'fields' | 'limit'>): Promise<{ reason: string | undefined } | null> {
+export async function conditionRefusal(
+  conn: OrgConnection,
+  selection: Omit<RecordSelection, 'fields' | 'limit'>,
+): Promise<{ reason: string | undefined } | null> {
   try {
     await conn.request(restQueryUrl(conn, selectSoql({ ...selection, fields: ['Id'], limit: 1 }), false));
     return null;
   } catch (probe) {
-    const reason = (probe as Error).message.split('\n').map((line) => line.trim()).filter(Boolean).pop();
+    const reason = (probe as Error).message
+      .split('\n')
+      .map((line) => line.trim())
+      .filter(Boolean)
+      .pop();
     return { reason };
   }
 }

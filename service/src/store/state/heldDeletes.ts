@@ -21,7 +21,14 @@ export async function holdDeletes(q: Queryable, orgId: string, held: HeldDelete[
      SELECT $1, h.record_id, h.sobject, h.cause, h.origin, h.reason
        FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS h(record_id, sobject, cause, origin, reason)
      ON CONFLICT (org_id, record_id) DO NOTHING`,
-    [orgId, held.map((h) => h.recordId), held.map((h) => h.sobject), held.map((h) => h.cause), held.map((h) => h.origin), held.map((h) => h.reason)],
+    [
+      orgId,
+      held.map((h) => h.recordId),
+      held.map((h) => h.sobject),
+      held.map((h) => h.cause),
+      held.map((h) => h.origin),
+      held.map((h) => h.reason),
+    ],
   );
 }
 
@@ -41,11 +48,23 @@ export async function heldSummary(q: Queryable, orgId: string): Promise<{ delete
  * the same transaction; rows another transaction took meanwhile are skipped, not waited for.
  */
 export async function takeHeldDeletes(q: Queryable, orgId: string, limit: number): Promise<HeldDelete[]> {
-  const { rows } = await q.query<{ record_id: string; sobject: SyncedObject; cause: HeldDelete['cause']; origin: HeldDelete['origin']; reason: string }>(
+  const { rows } = await q.query<{
+    record_id: string;
+    sobject: SyncedObject;
+    cause: HeldDelete['cause'];
+    origin: HeldDelete['origin'];
+    reason: string;
+  }>(
     `DELETE FROM held_deletes WHERE org_id = $1 AND record_id IN (
        SELECT record_id FROM held_deletes WHERE org_id = $1 ORDER BY held_at, record_id LIMIT $2 FOR UPDATE SKIP LOCKED)
      RETURNING record_id, sobject, cause, origin, reason`,
     [orgId, limit],
   );
-  return rows.map((r) => ({ recordId: r.record_id, sobject: r.sobject, cause: r.cause, origin: r.origin, reason: r.reason }));
+  return rows.map((r) => ({
+    recordId: r.record_id,
+    sobject: r.sobject,
+    cause: r.cause,
+    origin: r.origin,
+    reason: r.reason,
+  }));
 }

@@ -23,7 +23,11 @@ export async function knownInternalUsers(q: Queryable, orgId: string): Promise<M
 
 /** The user's contact was updated in place: only the hash changes. */
 export async function updateInternalUserHash(q: Queryable, orgId: string, userId: string, hash: string): Promise<void> {
-  await q.query('UPDATE internal_users SET values_hash = $3, updated_at = now() WHERE org_id = $1 AND user_id = $2', [orgId, userId, hash]);
+  await q.query('UPDATE internal_users SET values_hash = $3, updated_at = now() WHERE org_id = $1 AND user_id = $2', [
+    orgId,
+    userId,
+    hash,
+  ]);
 }
 
 /** The user's contact was (re)created: a user seen before points at the new contact. */

@@ -1,5 +1,10 @@
 import { insertContact } from '../../../src/directory/contacts';
-import { forgetInternalUser, knownInternalUsers, saveInternalUser, updateInternalUserHash } from '../../../src/store/state/internalUsers';
+import {
+  forgetInternalUser,
+  knownInternalUsers,
+  saveInternalUser,
+  updateInternalUserHash,
+} from '../../../src/store/state/internalUsers';
 import { describeEachBackend, resetDatabase } from '../../support/backends';
 import { contactFields, ORG_ID, seedOrg } from '../../support/fixtures';
 

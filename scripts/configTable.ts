@@ -1,3 +1,5 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describeConfig } from '../service/src/config';
 
 /** The README's configuration table, made from the same definitions the service validates with. */
@@ -23,8 +25,7 @@ export function withConfigTable(readme: string): string {
 
 if (require.main === module) {
   // `npm run docs:config` rewrites README.md in place.
-  const { readFileSync, writeFileSync } = require('node:fs') as typeof import('node:fs');
-  const path = require('node:path').join(__dirname, '..', 'README.md') as string;
+  const path = join(__dirname, '..', 'README.md');
   writeFileSync(path, withConfigTable(readFileSync(path, 'utf8')));
   process.stdout.write('README.md configuration table updated\n');
 }

@@ -25,11 +25,12 @@ class CopyQuery implements pg.Submittable {
     });
   }
 
-  // `connection` is pg's internal Connection (untyped in @types/pg).
-  submit(connection: any): void { // eslint-disable-line @typescript-eslint/no-explicit-any
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- pg's internal Connection is untyped in @types/pg
+  submit(connection: any): void {
     connection.query(this.text);
   }
-  handleCopyInResponse(connection: any): void { // eslint-disable-line @typescript-eslint/no-explicit-any
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- pg's internal Connection, as above
+  handleCopyInResponse(connection: any): void {
     for (const chunk of this.input) connection.sendCopyFromChunk(chunk);
     connection.endCopyFrom();
   }

@@ -14,6 +14,7 @@ interface AvroModule {
 }
 
 // avro-js has no type declarations; `require` keeps the untyped import confined to this line.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- an untyped CommonJS package, typed by AvroModule here
 const avro: AvroModule = require('avro-js');
 
 export type AvroPrimitive = 'string' | 'long' | 'int' | 'double' | 'boolean';

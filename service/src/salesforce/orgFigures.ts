@@ -1,4 +1,5 @@
 import type { Connection } from 'jsforce';
+import { INTERNAL_USERS_WHERE } from './queries/users';
 
 /** The org's daily API requests: how many are used today and how many it allows. */
 export interface DailyApiUsage {
@@ -21,7 +22,7 @@ const COUNT_QUERIES = {
   contacts: 'SELECT COUNT() FROM Contact',
   leads: 'SELECT COUNT() FROM Lead',
   // The people who could be internal extensions: active users with a Salesforce licence.
-  users: "SELECT COUNT() FROM User WHERE IsActive = true AND UserType = 'Standard'",
+  users: `SELECT COUNT() FROM User WHERE ${INTERNAL_USERS_WHERE}`,
 } as const;
 
 export type OrgCount = keyof typeof COUNT_QUERIES;

@@ -7,9 +7,9 @@ export interface SaveErrorInfo {
 }
 
 /**
- * One record's result of a save call (sObject Collections or a Bulk API job's row), in the shape the
- * write-back worker's RecordWriter takes (sync/outbound/writeBack.ts): salesforce/ does not import the
- * engine, the types match by structure.
+ * One record's result of a save call (sObject Collections or a Bulk API job's row): the record id (a
+ * create's new one), or why it failed. The write-back worker's RecordWriter (sync/outbound/writeBack.ts)
+ * returns these.
  */
 export interface SaveOutcome {
   id: string | null;

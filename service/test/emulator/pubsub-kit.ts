@@ -33,7 +33,7 @@ export interface RecordedCallback {
   type: string;
   /** The client's SubscriptionInfo at the time (lastReplayId, counts). */
   info: { lastReplayId: number | null; receivedEventCount: number; requestedEventCount: number };
-  // any: the client hands over untyped data (a parsed event, a gRPC error or a status) by callback type.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the client hands over untyped data (a parsed event, a gRPC error or a status) by callback type
   data: any;
 }
 

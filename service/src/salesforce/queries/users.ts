@@ -13,8 +13,9 @@ export interface UserRow {
 }
 
 /** Internal people only: partner, community and guest users are not colleagues to dial. */
-const USER_SOQL =
-  "SELECT Id, FirstName, LastName, Email, Title, Phone, MobilePhone, Extension FROM User WHERE IsActive = true AND UserType = 'Standard' ORDER BY Id";
+export const INTERNAL_USERS_WHERE = "IsActive = true AND UserType = 'Standard'";
+
+const USER_SOQL = `SELECT Id, FirstName, LastName, Email, Title, Phone, MobilePhone, Extension FROM User WHERE ${INTERNAL_USERS_WHERE} ORDER BY Id`;
 
 /** The org's active standard users, every page fetched (up to a million). */
 export async function queryActiveStandardUsers(conn: OrgConnection): Promise<UserRow[]> {

@@ -9,7 +9,7 @@ import { promoteNextPrimary } from './promotion';
 import { getRecordHealth } from '../../store/state/recordHealth';
 import { heldSummary, holdDeletes, takeHeldDeletes, type HeldDelete } from '../../store/state/heldDeletes';
 import type { DeleteCandidate } from '../../model/records';
-import { decideMassDelete, EVENT_WINDOW_MINUTES } from './massDeleteGuard';
+import { decideMassDelete, EVENT_WINDOW_MINUTES } from '../rules/massDeleteGuard';
 
 export type DeleteOutcome = 'deleted' | 'unlinked' | 'missing' | 'held';
 

@@ -7,7 +7,7 @@ import { promoteNextPrimary } from './promotion';
 import type { ApplyContext } from './applyResolution';
 import type { ExclusionCode } from '../rules/validity';
 import { heldSummary, holdDeletes } from '../../store/state/heldDeletes';
-import { decideMassDelete, EVENT_WINDOW_MINUTES } from './massDeleteGuard';
+import { decideMassDelete, EVENT_WINDOW_MINUTES } from '../rules/massDeleteGuard';
 
 /**
  * A Salesforce record the validity rules keep out of the directory: its record_health entry says why

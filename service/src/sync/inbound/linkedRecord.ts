@@ -5,7 +5,7 @@ import { recordAudit } from '../../store/audit';
 import { sfToDirectory, type TelephonyField } from '../rules/fieldMap';
 import { stableHash } from '../rules/hash';
 import { contactView } from '../rules/contactView';
-import { changedValues } from '../outbound/telephonyEdit';
+import { changedValues } from '../outbound/writeBackPayload';
 import { compareCandidates, describeChoice, rankCandidates, toCandidate } from '../rules/matching';
 import { flatten, resolveChange, resolveJoin, type ChangeInput } from '../rules/conflict';
 import { commitResolution, incomingTelephonyFields, type ApplyContext } from './applyResolution';

@@ -3,7 +3,7 @@ import { countUnapprovedDeletes, decideHeldOutboxDeletes, heldOutboxDeletes, hol
 import { countRecentDeletesSentToSalesforce, recordAudit } from '../../store/audit';
 import { countLinks } from '../../store/state/links';
 import { heldSummary } from '../../store/state/heldDeletes';
-import { decideMassDelete, EVENT_WINDOW_MINUTES } from '../inbound/massDeleteGuard';
+import { decideMassDelete, EVENT_WINDOW_MINUTES } from '../rules/massDeleteGuard';
 import type { OrgSyncSettings } from '../rules/context';
 
 export interface HeldQueuedDeletes {

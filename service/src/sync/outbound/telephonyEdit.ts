@@ -77,6 +77,3 @@ export async function editContactFromTelephony(
   });
 }
 
-// sync/inbound/linkedRecord.ts still imports it from here (that file is being reworked elsewhere); new
-// code imports it from writeBackPayload, where it now lives.
-export { changedValues } from './writeBackPayload';

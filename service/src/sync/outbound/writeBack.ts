@@ -6,9 +6,10 @@ import type { IngestOperation } from '../../salesforce/bulk/bulkIngest';
 import type { OrgSyncSettings } from '../rules/context';
 import type { ApiBudget, ApiBudgetStatus } from './apiBudget';
 import { bulkRow, INGEST_OPERATION, outboxIdsOf, planRounds, type PendingWrite, type WriteRound } from './writeBackPlan';
-import { callError, unknownError, WriteBackSettler, type SaveOutcome, type SettleTally } from './writeBackSettle';
+import { callError, unknownError, WriteBackSettler, type SettleTally } from './writeBackSettle';
+import type { SaveOutcome } from '../../salesforce/saveErrors';
 
-export type { SaveOutcome } from './writeBackSettle';
+export type { SaveOutcome } from '../../salesforce/saveErrors';
 
 /** The Salesforce calls the worker makes: sObject Collections (≤200 records each) and, optionally, Bulk API 2.0 ingest. */
 export interface RecordWriter {

@@ -4,7 +4,7 @@ import { completeOutbox, failOutbox, retryOutbox, type OutboxOperation } from '.
 import { recordAudit } from '../../store/audit';
 import { clearFailingHealth, getRecordHealth, setRecordHealth, type HealthSide } from '../../store/state/recordHealth';
 import type { SyncedObject } from '../../model/records';
-import { classifySaveError, type SaveErrorInfo } from '../../salesforce/saveErrors';
+import { classifySaveError, type SaveErrorInfo, type SaveOutcome } from '../../salesforce/saveErrors';
 import { BulkIngestJobError } from '../../salesforce/bulk/bulkIngest';
 import { contactsLinkedIn, findLinkByRecord, updateLink } from '../../store/state/links';
 import { underSavepoint } from '../../store/savepoint';
@@ -17,13 +17,6 @@ import type { PendingWrite } from './writeBackPlan';
  * What the write-back worker records once Salesforce has answered: the outbox row's fate, the link and
  * record health it changes, and the audit entry an admin reads.
  */
-
-/** Salesforce's answer for one record of a call: the record id (a create's new one), or why it failed. */
-export interface SaveOutcome {
-  id: string | null;
-  success: boolean;
-  errors: SaveErrorInfo[];
-}
 
 /** The outcomes of a round, counted into the worker's DrainResult. */
 export interface SettleTally {

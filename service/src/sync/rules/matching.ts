@@ -1,7 +1,4 @@
-import type { Queryable } from '../../store/types';
 import type { ContactFields } from '../../directory/model';
-import { findContactsByKeys, type KeyMatch } from '../../directory/contacts';
-import { findOrgLinksByContacts, type Link } from '../../store/state/links';
 import { e164sOf } from './phones';
 import type { SyncPolicy } from './context';
 
@@ -59,28 +56,41 @@ export function matchKeysOf(fields: ContactFields, matchKeys: SyncPolicy['matchK
   };
 }
 
-export interface ContactChoice {
+/** A directory contact that carries one of a record's match keys (the store's KeyMatch has this shape). */
+export interface MatchedContact {
+  contactId: string;
+  byPhone: boolean;
+  byEmail: boolean;
+  updatedAt: string;
+}
+
+/** What the rules read of an org's link to a contact (the store's Link has this shape). */
+export interface RankedLink {
+  contactId: string;
+  sobject: string;
+  recordId: string;
+  sfModstamp: string | null;
+  role: string;
+}
+
+export interface ContactPick<L extends RankedLink> {
   contactId: string;
   /** How it matched ("phone", "email", "phone and email"). */
   matchedBy: string;
   /** This org's links to the chosen contact (empty when the org has none yet). */
-  orgLinks: Link[];
-  /** Every matching contact, for the audit when more than one did. */
-  matched: KeyMatch[];
+  orgLinks: L[];
 }
 
 /**
- * The directory contact an unlinked record should join instead of creating a duplicate, or null. A
- * contact this org does not link yet comes first (after a sync was deleted and re-created, it is most
- * likely the record's own entry; more shared keys, then the latest update, break ties); else the contact
- * whose primary record ranks highest. Two queries, whatever the number of candidates.
+ * The directory contact an unlinked record should join instead of creating a duplicate, or null, given
+ * the contacts its keys matched and this org's links to them. A contact this org does not link yet comes
+ * first (after a sync was deleted and re-created, it is most likely the record's own entry; more shared
+ * keys, then the latest update, break ties); else the contact whose primary record ranks highest.
  */
-export async function chooseContact(tx: Queryable, orgId: string, fields: ContactFields, matchKeys: SyncPolicy['matchKeys']): Promise<ContactChoice | null> {
-  const matched = await findContactsByKeys(tx, matchKeysOf(fields, matchKeys));
+export function pickContact<L extends RankedLink>(matched: MatchedContact[], links: L[]): ContactPick<L> | null {
   if (matched.length === 0) return null;
-  const links = await findOrgLinksByContacts(tx, orgId, matched.map((m) => m.contactId));
   const linksOf = (contactId: string) => links.filter((l) => l.contactId === contactId);
-  const keyCount = (m: KeyMatch) => Number(m.byPhone) + Number(m.byEmail);
+  const keyCount = (m: MatchedContact) => Number(m.byPhone) + Number(m.byEmail);
   const free = matched
     .filter((m) => linksOf(m.contactId).length === 0)
     .sort((a, b) => keyCount(b) - keyCount(a) || Date.parse(b.updatedAt) - Date.parse(a.updatedAt) || (a.contactId < b.contactId ? -1 : 1));
@@ -91,15 +101,15 @@ export async function chooseContact(tx: Queryable, orgId: string, fields: Contac
     chosen = byPrimary[0].match;
   }
   const matchedBy = [chosen.byPhone ? 'phone' : '', chosen.byEmail ? 'email' : ''].filter(Boolean).join(' and ');
-  return { contactId: chosen.contactId, matchedBy, orgLinks: linksOf(chosen.contactId), matched };
+  return { contactId: chosen.contactId, matchedBy, orgLinks: linksOf(chosen.contactId) };
 }
 
-export function toCandidate(link: Link): CandidateRecord {
+export function toCandidate(link: RankedLink): CandidateRecord {
   return { sobject: link.sobject, recordId: link.recordId, modstamp: link.sfModstamp };
 }
 
 /** The org's primary link among a contact's links; the best ranked one if none is marked (older data). */
-export function primaryOf(orgLinks: Link[]): Link {
+export function primaryOf<L extends RankedLink>(orgLinks: L[]): L {
   const marked = orgLinks.find((l) => l.role === 'primary');
   if (marked) return marked;
   const [best] = [...orgLinks].sort((a, b) => compareCandidates(toCandidate(a), toCandidate(b)));

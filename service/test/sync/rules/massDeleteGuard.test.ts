@@ -1,4 +1,4 @@
-import { decideMassDelete, MIN_DELETES_TO_TRIP, type GuardInput } from '../../../src/sync/inbound/massDeleteGuard';
+import { decideMassDelete, MIN_DELETES_TO_TRIP, type GuardInput } from '../../../src/sync/rules/massDeleteGuard';
 
 const input = (overrides: Partial<GuardInput>): GuardInput => ({ linked: 100, recent: 0, incoming: 0, thresholdPercent: 10, alreadyHeld: 0, ...overrides });
 

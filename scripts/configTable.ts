@@ -7,7 +7,8 @@ export function configTableMarkdown(): string {
   const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/\n/g, ' ');
   const code = (text: string) => (text === '' ? '*(empty)*' : `\`${text.replace(/\|/g, '\\|')}\``);
   const rows = describeConfig().map(
-    (row) => `| \`${row.name}\` | ${row.default === null ? '—' : code(row.default)} | ${code(row.example)} | ${cell(row.description)} |`,
+    (row) =>
+      `| \`${row.name}\` | ${row.default === null ? '—' : code(row.default)} | ${code(row.example)} | ${cell(row.description)} |`,
   );
   return ['| variable | default | example | what it does |', '|---|---|---|---|', ...rows].join('\n');
 }

@@ -19,7 +19,11 @@ async function main(): Promise<void> {
 
   if (orgConnectionsOf(config).length === 0) {
     demo = true;
-    const emulator = await startEmulator({ certDir: join(config.dataDir, 'emulator'), seed: DEMO_SEED, personAccounts: true });
+    const emulator = await startEmulator({
+      certDir: join(config.dataDir, 'emulator'),
+      seed: DEMO_SEED,
+      personAccounts: true,
+    });
     closers.push(() => emulator.close());
     config = {
       ...config,
@@ -51,6 +55,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`Switchboard failed to start: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+  process.stderr.write(
+    `Switchboard failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
   process.exit(1);
 });

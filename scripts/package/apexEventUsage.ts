@@ -57,7 +57,9 @@ export function parseApexFiles(files: readonly string[]): ParsedApexFile[] {
     const { tree, problems } = parseApex(fs.readFileSync(file, 'utf8'), unitKindOf(file));
     if (problems.length > 0) {
       const first = problems[0];
-      throw new Error(`${displayPath(file)}:${first.line}:${first.column} does not parse (${first.message}); fix the syntax first`);
+      throw new Error(
+        `${displayPath(file)}:${first.line}:${first.column} does not parse (${first.message}); fix the syntax first`,
+      );
     }
     return { file, tree, isTest: isTestClass(tree) };
   });
@@ -107,7 +109,8 @@ function eventVariables(tree: ApexParserRuleContext, eventName: string): EventVa
   const names = new Set<string>();
   const lists = new Set<string>();
   const isEventType = (typeText: string): boolean => lower(typeText) === lower(eventName);
-  const isEventList = (typeText: string): boolean => [`list<${lower(eventName)}>`, `${lower(eventName)}[]`].includes(lower(typeText));
+  const isEventList = (typeText: string): boolean =>
+    [`list<${lower(eventName)}>`, `${lower(eventName)}[]`].includes(lower(typeText));
   const addDeclarators = (typeText: string, declarators: VariableDeclaratorsContext): void => {
     for (const declarator of declarators.variableDeclarator_list()) {
       const init = declarator.expression();
@@ -118,8 +121,10 @@ function eventVariables(tree: ApexParserRuleContext, eventName: string): EventVa
   };
   const listener = new ApexParserBaseListener();
   Object.assign(listener, {
-    enterLocalVariableDeclaration: (ctx: LocalVariableDeclarationContext) => addDeclarators(ctx.typeRef().getText(), ctx.variableDeclarators()),
-    enterFieldDeclaration: (ctx: FieldDeclarationContext) => addDeclarators(ctx.typeRef().getText(), ctx.variableDeclarators()),
+    enterLocalVariableDeclaration: (ctx: LocalVariableDeclarationContext) =>
+      addDeclarators(ctx.typeRef().getText(), ctx.variableDeclarators()),
+    enterFieldDeclaration: (ctx: FieldDeclarationContext) =>
+      addDeclarators(ctx.typeRef().getText(), ctx.variableDeclarators()),
     enterFormalParameter: (ctx: FormalParameterContext) => {
       if (isEventType(ctx.typeRef().getText())) names.add(lower(ctx.id().getText()));
       if (isEventList(ctx.typeRef().getText())) lists.add(lower(ctx.id().getText()));
@@ -143,7 +148,8 @@ export function eventUsageIn(files: readonly ParsedApexFile[], eventName: string
     };
     // `ev`, or `evs[i]` of a list of events.
     const isEventVariable = (expression: ExpressionContext | null | undefined): boolean =>
-      named(variables.single, expression) || (expression instanceof ArrayExpressionContext && named(variables.lists, expression.expression(0)));
+      named(variables.single, expression) ||
+      (expression instanceof ArrayExpressionContext && named(variables.lists, expression.expression(0)));
     const at = (ctx: ApexParserRuleContext): SourceLocation => ({ file: displayPath(file), line: ctx.start.line });
     const listener = new ApexParserBaseListener();
     Object.assign(listener, {
@@ -159,7 +165,12 @@ export function eventUsageIn(files: readonly ParsedApexFile[], eventName: string
       },
       enterAssignExpression: (ctx: AssignExpressionContext) => {
         const target = ctx.expression(0);
-        if (!(target instanceof DotExpressionContext) || target.dotMethodCall() || !isEventVariable(target.expression())) return;
+        if (
+          !(target instanceof DotExpressionContext) ||
+          target.dotMethodCall() ||
+          !isEventVariable(target.expression())
+        )
+          return;
         usage.fieldsSet.push({ ...at(ctx), field: target.anyId().getText() });
       },
       enterDotExpression: (ctx: DotExpressionContext) => {

@@ -30,16 +30,24 @@ async function main(argv: string[]): Promise<number> {
   if (flags.has('--check')) {
     const unformatted = await unformattedApexFiles(files);
     if (json) process.stdout.write(`${JSON.stringify({ checked: files.length, unformatted })}\n`);
-    else if (unformatted.length === 0) process.stdout.write(`${files.length} Apex file(s) formatted as prettier-plugin-apex formats them\n`);
+    else if (unformatted.length === 0)
+      process.stdout.write(`${files.length} Apex file(s) formatted as prettier-plugin-apex formats them\n`);
     else {
-      process.stdout.write(`not formatted as prettier-plugin-apex formats them:\n${unformatted.map((f) => `  ${displayPath(f)}`).join('\n')}\n`);
-      process.stdout.write(`fix: npx tsx scripts/package/format-apex.ts (or npx prettier --plugin=prettier-plugin-apex --write <files>)\n`);
+      process.stdout.write(
+        `not formatted as prettier-plugin-apex formats them:\n${unformatted.map((f) => `  ${displayPath(f)}`).join('\n')}\n`,
+      );
+      process.stdout.write(
+        `fix: npx tsx scripts/package/format-apex.ts (or npx prettier --plugin=prettier-plugin-apex --write <files>)\n`,
+      );
     }
     return unformatted.length === 0 ? 0 : 1;
   }
   const formatted = await formatApexFiles(files);
   if (json) process.stdout.write(`${JSON.stringify({ checked: files.length, formatted })}\n`);
-  else process.stdout.write(`${formatted.length} of ${files.length} Apex file(s) rewritten${formatted.map((f) => `\n  ${displayPath(f)}`).join('')}\n`);
+  else
+    process.stdout.write(
+      `${formatted.length} of ${files.length} Apex file(s) rewritten${formatted.map((f) => `\n  ${displayPath(f)}`).join('')}\n`,
+    );
   return 0;
 }
 

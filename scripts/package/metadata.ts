@@ -46,8 +46,14 @@ export interface ConversionResult {
 }
 
 /** Converts to metadata (mdapi) format in `outputDirectory`, as `sf project convert source` does. */
-export async function convertToMetadataFormat(componentSet: ComponentSet, outputDirectory: string): Promise<ConversionResult> {
-  const result = await new MetadataConverter().convert(componentSet, 'metadata', { type: 'directory', outputDirectory });
+export async function convertToMetadataFormat(
+  componentSet: ComponentSet,
+  outputDirectory: string,
+): Promise<ConversionResult> {
+  const result = await new MetadataConverter().convert(componentSet, 'metadata', {
+    type: 'directory',
+    outputDirectory,
+  });
   if (!result.packagePath) throw new Error('conversion wrote no package folder');
   const packageXml = path.join(result.packagePath, 'package.xml');
   if (!fs.existsSync(packageXml)) throw new Error(`conversion wrote no package.xml in ${result.packagePath}`);
@@ -79,7 +85,9 @@ export function componentXmlProblems(components: readonly SourceComponent[]): st
     const expected = expectedRootElement(component);
     if (doc.rootName !== expected) problems.push(`${where}: root element <${doc.rootName}>, expected <${expected}>`);
     if (doc.root['@_xmlns'] !== METADATA_NAMESPACE) {
-      problems.push(`${where}: root element needs xmlns="${METADATA_NAMESPACE}" (has ${JSON.stringify(doc.root['@_xmlns'] ?? null)})`);
+      problems.push(
+        `${where}: root element needs xmlns="${METADATA_NAMESPACE}" (has ${JSON.stringify(doc.root['@_xmlns'] ?? null)})`,
+      );
     }
   }
   return problems;
@@ -93,16 +101,22 @@ export function apexMetaProblems(root: string = FORCE_APP): string[] {
     const metaFile = `${file}-meta.xml`;
     const expectedRoot = file.endsWith('.cls') ? 'ApexClass' : 'ApexTrigger';
     if (!fs.existsSync(metaFile)) {
-      problems.push(`${displayPath(file)}: missing ${path.basename(metaFile)} (<${expectedRoot}> with apiVersion ${apiVersion}, status Active)`);
+      problems.push(
+        `${displayPath(file)}: missing ${path.basename(metaFile)} (<${expectedRoot}> with apiVersion ${apiVersion}, status Active)`,
+      );
       continue;
     }
     const doc = readXml(metaFile);
     const where = displayPath(metaFile);
-    if (doc.rootName !== expectedRoot) problems.push(`${where}: root element <${doc.rootName}>, expected <${expectedRoot}>`);
+    if (doc.rootName !== expectedRoot)
+      problems.push(`${where}: root element <${doc.rootName}>, expected <${expectedRoot}>`);
     if (textOf(doc.root, 'apiVersion') !== apiVersion) {
-      problems.push(`${where}: apiVersion ${textOf(doc.root, 'apiVersion') ?? '(none)'}, expected ${apiVersion} (sfdx-project.json sourceApiVersion)`);
+      problems.push(
+        `${where}: apiVersion ${textOf(doc.root, 'apiVersion') ?? '(none)'}, expected ${apiVersion} (sfdx-project.json sourceApiVersion)`,
+      );
     }
-    if (textOf(doc.root, 'status') !== 'Active') problems.push(`${where}: status ${textOf(doc.root, 'status') ?? '(none)'}, expected Active`);
+    if (textOf(doc.root, 'status') !== 'Active')
+      problems.push(`${where}: status ${textOf(doc.root, 'status') ?? '(none)'}, expected Active`);
   }
   for (const metaFile of walkFiles(root).filter((file) => /\.(cls|trigger)-meta\.xml$/.test(file))) {
     const source = metaFile.replace(/-meta\.xml$/, '');
@@ -125,7 +139,10 @@ export function objectFolderProblems(root: string = FORCE_APP): string[] {
   return [...folders]
     .filter((folder) => /__(c|e|mdt)$/.test(path.basename(folder)))
     .filter((folder) => !fs.existsSync(path.join(root, folder, `${path.basename(folder)}.object-meta.xml`)))
-    .map((folder) => `${displayPath(path.join(root, folder))}: custom object folder without ${path.basename(folder)}.object-meta.xml`);
+    .map(
+      (folder) =>
+        `${displayPath(path.join(root, folder))}: custom object folder without ${path.basename(folder)}.object-meta.xml`,
+    );
 }
 
 /** Field types a platform event may have (Metadata API). */
@@ -147,7 +164,11 @@ export function platformEvents(components: readonly SourceComponent[]): Platform
       const fields = event
         .getChildren()
         .filter((child) => child.type.name === 'CustomField' && child.xml)
-        .map((field) => ({ name: field.fullName.split('.')[1], type: textOf(readXml(field.xml as string).root, 'type'), file: field.xml as string }));
+        .map((field) => ({
+          name: field.fullName.split('.')[1],
+          type: textOf(readXml(field.xml as string).root, 'type'),
+          file: field.xml as string,
+        }));
       return {
         name: event.fullName,
         file: event.xml as string,
@@ -163,13 +184,18 @@ export function platformEventProblems(events: readonly PlatformEventInfo[]): str
   const problems: string[] = [];
   for (const event of events) {
     const where = `${displayPath(event.file)} (${event.name})`;
-    if (event.eventType !== 'HighVolume') problems.push(`${where}: eventType ${event.eventType ?? '(none)'}, expected HighVolume`);
+    if (event.eventType !== 'HighVolume')
+      problems.push(`${where}: eventType ${event.eventType ?? '(none)'}, expected HighVolume`);
     if (event.publishBehavior !== 'PublishAfterCommit' && event.publishBehavior !== 'PublishImmediately') {
-      problems.push(`${where}: publishBehavior ${event.publishBehavior ?? '(none)'}, expected PublishAfterCommit or PublishImmediately`);
+      problems.push(
+        `${where}: publishBehavior ${event.publishBehavior ?? '(none)'}, expected PublishAfterCommit or PublishImmediately`,
+      );
     }
     for (const field of event.fields) {
       if (!(PLATFORM_EVENT_FIELD_TYPES as readonly string[]).includes(field.type ?? '')) {
-        problems.push(`${displayPath(field.file)}: type ${field.type ?? '(none)'} is not allowed on a platform event (${PLATFORM_EVENT_FIELD_TYPES.join(', ')})`);
+        problems.push(
+          `${displayPath(field.file)}: type ${field.type ?? '(none)'} is not allowed on a platform event (${PLATFORM_EVENT_FIELD_TYPES.join(', ')})`,
+        );
       }
     }
   }
@@ -184,9 +210,22 @@ export function platformEventProblems(events: readonly PlatformEventInfo[]): str
 const PERSON_ACCOUNT_REFERENCE = /\bIsPersonAccount\b|\bPerson[A-Z]\w*|\bPERSON_[A-Z]\w*|\b\w+__pc\b/;
 
 /** Elements holding prose for people, not API names: mentioning a field there references nothing. */
-const FREE_TEXT_ELEMENTS = new Set(['description', 'inlineHelpText', 'label', 'pluralLabel', 'masterLabel', 'errorMessage', 'relationshipLabel']);
+const FREE_TEXT_ELEMENTS = new Set([
+  'description',
+  'inlineHelpText',
+  'label',
+  'pluralLabel',
+  'masterLabel',
+  'errorMessage',
+  'relationshipLabel',
+]);
 
-function personAccountHits(node: XmlNode, elementPath: string, skip: (elementPath: string) => boolean, out: string[]): void {
+function personAccountHits(
+  node: XmlNode,
+  elementPath: string,
+  skip: (elementPath: string) => boolean,
+  out: string[],
+): void {
   if (typeof node === 'string') {
     const match = PERSON_ACCOUNT_REFERENCE.exec(node);
     if (match && !skip(elementPath)) out.push(`<${elementPath}> ${match[0]}`);
@@ -198,7 +237,12 @@ function personAccountHits(node: XmlNode, elementPath: string, skip: (elementPat
   }
   for (const [name, child] of Object.entries(node)) {
     if (FREE_TEXT_ELEMENTS.has(name)) continue;
-    const childPath = name === '#text' ? elementPath : name.startsWith('@_') ? `${elementPath}@${name.slice(2)}` : `${elementPath}/${name}`;
+    const childPath =
+      name === '#text'
+        ? elementPath
+        : name.startsWith('@_')
+          ? `${elementPath}@${name.slice(2)}`
+          : `${elementPath}/${name}`;
     personAccountHits(child, childPath, skip, out);
   }
 }
@@ -217,7 +261,8 @@ export function personAccountReferences(root: string = FORCE_APP): string[] {
     // Malformed XML is componentXmlProblems' finding; it has no elements to search.
     if (!file.endsWith('.xml') || xmlSyntaxError(fs.readFileSync(file, 'utf8'))) continue;
     const doc = readXml(file);
-    const isRecordValue = (elementPath: string): boolean => doc.rootName === 'CustomMetadata' && /^CustomMetadata\/values\/value\b/.test(elementPath);
+    const isRecordValue = (elementPath: string): boolean =>
+      doc.rootName === 'CustomMetadata' && /^CustomMetadata\/values\/value\b/.test(elementPath);
     const found: string[] = [];
     personAccountHits(doc.root as XmlElement, doc.rootName, isRecordValue, found);
     hits.push(...found.map((hit) => `${displayPath(file)}: ${hit}`));

@@ -49,7 +49,9 @@ export function displayPath(file: string): string {
 
 /** The package's sourceApiVersion (sfdx-project.json), which every Apex meta file must match. */
 export function sourceApiVersion(): string {
-  const project = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'sfdx-project.json'), 'utf8')) as { sourceApiVersion?: unknown };
+  const project = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'sfdx-project.json'), 'utf8')) as {
+    sourceApiVersion?: unknown;
+  };
   if (typeof project.sourceApiVersion !== 'string') throw new Error('sfdx-project.json: sourceApiVersion is missing');
   return project.sourceApiVersion;
 }

@@ -48,7 +48,8 @@ export interface PmdRun {
   errors: string[];
 }
 
-export const formatViolation = (v: PmdViolation): string => `${displayPath(v.file)}:${v.line}:${v.column} ${v.rule}: ${v.message}`;
+export const formatViolation = (v: PmdViolation): string =>
+  `${displayPath(v.file)}:${v.line}:${v.column} ${v.rule}: ${v.message}`;
 
 /** Runs the selected PMD rules over the given files and folders once. */
 export async function runPmd(targets: readonly string[], selector: string = RECOMMENDED_PMD_SELECTOR): Promise<PmdRun> {
@@ -68,7 +69,9 @@ export async function runPmd(targets: readonly string[], selector: string = RECO
     await analyzer.addEnginePlugin(createEnginePlugin());
     const workspace = await analyzer.createWorkspace([...targets]);
     const selection = await analyzer.selectRules([selector], { workspace });
-    const rules = selection.getEngineNames().includes('pmd') ? selection.getRulesFor('pmd').map((rule) => rule.getName()) : [];
+    const rules = selection.getEngineNames().includes('pmd')
+      ? selection.getRulesFor('pmd').map((rule) => rule.getName())
+      : [];
     const results = await analyzer.run(selection, { workspace });
     const violations = results.getViolations().map((violation): PmdViolation => {
       const location = violation.getPrimaryLocation();
@@ -81,8 +84,17 @@ export async function runPmd(targets: readonly string[], selector: string = RECO
         message: violation.getMessage(),
       };
     });
-    const engineVersion = results.getEngineNames().includes('pmd') ? results.getEngineRunResults('pmd').getEngineVersion() : '(pmd did not run)';
-    return { rules, violations, targetedFiles: await workspace.getTargetedFiles(), engineVersion, millis: Date.now() - started, errors };
+    const engineVersion = results.getEngineNames().includes('pmd')
+      ? results.getEngineRunResults('pmd').getEngineVersion()
+      : '(pmd did not run)';
+    return {
+      rules,
+      violations,
+      targetedFiles: await workspace.getTargetedFiles(),
+      engineVersion,
+      millis: Date.now() - started,
+      errors,
+    };
   } finally {
     fs.rmSync(logFolder, { recursive: true, force: true });
   }

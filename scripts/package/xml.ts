@@ -18,7 +18,13 @@ export interface XmlDocument {
   root: XmlElement;
 }
 
-const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', parseTagValue: false, parseAttributeValue: false, trimValues: true });
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@_',
+  parseTagValue: false,
+  parseAttributeValue: false,
+  trimValues: true,
+});
 
 /** Why the text is not well-formed XML (`line:col message`), or undefined when it is. */
 export function xmlSyntaxError(text: string): string | undefined {
@@ -43,7 +49,8 @@ export function textOf(element: XmlElement, name: string): string | undefined {
   const value = element[name];
   const first = Array.isArray(value) ? value[0] : value;
   if (typeof first === 'string') return first;
-  if (first && typeof first === 'object' && !Array.isArray(first) && typeof first['#text'] === 'string') return first['#text'];
+  if (first && typeof first === 'object' && !Array.isArray(first) && typeof first['#text'] === 'string')
+    return first['#text'];
   return undefined;
 }
 

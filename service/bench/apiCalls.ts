@@ -39,13 +39,20 @@ export async function runApiCallsBench(options: { edits: number }): Promise<void
   const service = await startService(config, { logger: pino({ level: 'silent' }), db, initialSync: false });
   try {
     const runtime = service.orgs[0];
-    const contactIds = await linkSeededContacts(db, runtime.settings.orgId, runtime.settings.mappings, emulator.org.store, options.edits);
+    const contactIds = await linkSeededContacts(
+      db,
+      runtime.settings.orgId,
+      runtime.settings.mappings,
+      emulator.org.store,
+      options.edits,
+    );
     const usage = emulator.org.apiUsage;
     const before = usage.used;
     // The write-back's own calls: each sObject Collections update is one DML statement that sets Title.
     let writeBackCalls = 0;
     emulator.org.store.onCommit((batch) => {
-      if (batch.operation === 'update' && batch.changes.some((c) => c.before?.Title !== c.after?.Title)) writeBackCalls++;
+      if (batch.operation === 'update' && batch.changes.some((c) => c.before?.Title !== c.after?.Title))
+        writeBackCalls++;
     });
     let next = 0;
     const edit = async (): Promise<void> => {
@@ -83,7 +90,13 @@ export async function runApiCallsBench(options: { edits: number }): Promise<void
 type Store = EmulatorHandle['org']['store'];
 
 /** Directory contacts for the first `count` seeded Contacts, linked with the values Salesforce holds. */
-async function linkSeededContacts(db: Database, orgId: string, mappings: FieldMapping[], store: Store, count: number): Promise<string[]> {
+async function linkSeededContacts(
+  db: Database,
+  orgId: string,
+  mappings: FieldMapping[],
+  store: Store,
+  count: number,
+): Promise<string[]> {
   return db.transaction(async (tx) => {
     const ids: string[] = [];
     for (let i = 0; i < count; i++) {
@@ -91,11 +104,23 @@ async function linkSeededContacts(db: Database, orgId: string, mappings: FieldMa
       const record = store.get('Contact', recordId);
       const contact = await insertContact(
         tx,
-        { firstName: text(record?.FirstName), lastName: text(record?.LastName), title: text(record?.Title), email: text(record?.Email) },
+        {
+          firstName: text(record?.FirstName),
+          lastName: text(record?.LastName),
+          title: text(record?.Title),
+          email: text(record?.Email),
+        },
         'salesforce',
       );
       const sfValues = directoryToSf(mappings, 'Contact', contact);
-      await createLink(tx, { orgId, contactId: contact.id, sobject: 'Contact', recordId, sfValues, sfHash: stableHash(sfValues) });
+      await createLink(tx, {
+        orgId,
+        contactId: contact.id,
+        sobject: 'Contact',
+        recordId,
+        sfValues,
+        sfHash: stableHash(sfValues),
+      });
       ids.push(contact.id);
     }
     return ids;

@@ -76,12 +76,15 @@ export async function copyReference(databaseUrl: string, contacts: number, targe
       data.push((await copy(client, `COPY ${table} TO STDOUT`)).out);
       await client.query(`CREATE TABLE ref_${table} (LIKE ${table} INCLUDING ALL)`);
     }
-    await client.query('ALTER TABLE ref_directory_phones ADD FOREIGN KEY (contact_id) REFERENCES ref_directory_contacts (id)');
+    await client.query(
+      'ALTER TABLE ref_directory_phones ADD FOREIGN KEY (contact_id) REFERENCES ref_directory_contacts (id)',
+    );
     await client.query('ALTER TABLE ref_links ADD FOREIGN KEY (contact_id) REFERENCES ref_directory_contacts (id)');
     const started = performance.now();
     let rows = 0;
     await client.query('BEGIN');
-    for (const [i, table] of TABLES.entries()) rows += (await copy(client, `COPY ref_${table} FROM STDIN`, data[i])).rowCount;
+    for (const [i, table] of TABLES.entries())
+      rows += (await copy(client, `COPY ref_${table} FROM STDIN`, data[i])).rowCount;
     await client.query('COMMIT');
     const seconds = (performance.now() - started) / 1000;
     const label = `raw COPY of the same ${contacts} contacts with phones and links (${rows} rows, postgres)`;

@@ -12,16 +12,33 @@ export interface EmulatorProcess extends EmulatorConnectionInfo {
  * The org emulator in a process of its own (`npm run emulator`), so the benchmark's own process is the
  * service alone: its RSS and CPU are the service's, not the emulated org's.
  */
-export async function startEmulatorProcess(options: { contacts: number; certDir: string; keepaliveMs?: number }): Promise<EmulatorProcess> {
+export async function startEmulatorProcess(options: {
+  contacts: number;
+  certDir: string;
+  keepaliveMs?: number;
+}): Promise<EmulatorProcess> {
   const main = join(__dirname, '..', 'emulator', 'main.ts');
-  const args = ['--import', 'tsx', main, '--contacts', String(options.contacts), '--leads', '0', '--no-person-accounts', '--cert-dir', options.certDir];
+  const args = [
+    '--import',
+    'tsx',
+    main,
+    '--contacts',
+    String(options.contacts),
+    '--leads',
+    '0',
+    '--no-person-accounts',
+    '--cert-dir',
+    options.certDir,
+  ];
   // A subscriber counts as live at its first keepalive: a short period lets a benchmark start at once.
   if (options.keepaliveMs !== undefined) args.push('--keepalive-ms', String(options.keepaliveMs));
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const info = await new Promise<EmulatorConnectionInfo>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
     lines.once('line', (line) => resolve(JSON.parse(line) as EmulatorConnectionInfo));
-    child.once('exit', (code) => reject(new Error(`the emulator process exited with code ${code} before it was ready`)));
+    child.once('exit', (code) =>
+      reject(new Error(`the emulator process exited with code ${code} before it was ready`)),
+    );
   });
   return { ...info, pid: child.pid!, close: () => stop(child) };
 }

@@ -30,13 +30,16 @@ export async function runInitialSyncBench(options: { contacts: number }): Promis
   }, 50);
   // The load's own account of where its time went (writing vs waiting for pages), from its log.
   const timing = { writeMs: 0, waitMs: 0, lookupMs: 0, batchMs: 0, perRecordMs: 0 };
-  const logger = pino({ level: 'info' }, {
-    write(line: string) {
-      const entry = JSON.parse(line) as { msg?: string } & Partial<typeof timing>;
-      if (entry.msg !== 'initial sync loaded an object') return;
-      for (const key of Object.keys(timing) as Array<keyof typeof timing>) timing[key] += entry[key] ?? 0;
+  const logger = pino(
+    { level: 'info' },
+    {
+      write(line: string) {
+        const entry = JSON.parse(line) as { msg?: string } & Partial<typeof timing>;
+        if (entry.msg !== 'initial sync loaded an object') return;
+        for (const key of Object.keys(timing) as Array<keyof typeof timing>) timing[key] += entry[key] ?? 0;
+      },
     },
-  });
+  );
   const service = await startService(config, { logger, db: scratch.db, initialSync: true });
   let closed = false;
   try {
@@ -54,9 +57,24 @@ export async function runInitialSyncBench(options: { contacts: number }): Promis
     figure(`${label}: peak RSS of the service process`, peakRss / 1024 / 1024, 'MB', TARGET_RSS_MB);
     figure(`${label}: time spent writing pages to the directory`, timing.writeMs / 1000, 's', target);
     figure(`${label}: time spent waiting for the next page (download, parse, map)`, timing.waitMs / 1000, 's', 0);
-    figure(`${label}: of the writes, looking up what the directory knows of each page's rows`, timing.lookupMs / 1000, 's', 0);
-    figure(`${label}: of the writes, set-based inserts (contacts, phones, links, exclusions)`, timing.batchMs / 1000, 's', 0);
-    figure(`${label}: of the writes, per-record rules (joins by match key, known records)`, timing.perRecordMs / 1000, 's', 0);
+    figure(
+      `${label}: of the writes, looking up what the directory knows of each page's rows`,
+      timing.lookupMs / 1000,
+      's',
+      0,
+    );
+    figure(
+      `${label}: of the writes, set-based inserts (contacts, phones, links, exclusions)`,
+      timing.batchMs / 1000,
+      's',
+      0,
+    );
+    figure(
+      `${label}: of the writes, per-record rules (joins by match key, known records)`,
+      timing.perRecordMs / 1000,
+      's',
+      0,
+    );
     const { rows } = await scratch.db.query<{ batched: number }>(
       `SELECT coalesce(sum((after->>'records')::int), 0)::int AS batched FROM audit_log WHERE action = 'create' AND rule LIKE 'initial sync % in one batch %'`,
     );
@@ -64,7 +82,12 @@ export async function runInitialSyncBench(options: { contacts: number }): Promis
     // The first reconcile after the load looks again at everything the load changed (since its start):
     // on the telephony side, every contact it wrote. It passes over what the links saw as it is.
     const reconcile = await org.reconciler.runNow('benchmark: first reconcile after the initial sync');
-    figure(`${label}: first reconcile after it (${reconcile.telephony.checked} directory contacts looked at, ${reconcile.telephony.repaired} repaired)`, reconcile.ms / 1000, 's', 0);
+    figure(
+      `${label}: first reconcile after it (${reconcile.telephony.checked} directory contacts looked at, ${reconcile.telephony.repaired} repaired)`,
+      reconcile.ms / 1000,
+      's',
+      0,
+    );
     // The service stops first: its work after the load (the record status fields) would slow the reference.
     await service.close();
     closed = true;

@@ -24,9 +24,15 @@ export async function runLatencyBench(options: { changes: number; perSecond: num
   const contacts = Math.max(options.changes, 100);
   const emulator = await startEmulatorProcess({ contacts, certDir: join(dir, 'certs'), keepaliveMs: 1000 });
   const edit = uiEditor(emulator);
-  const db = await openDatabase(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : { dataDir: join(dir, 'data') });
+  const db = await openDatabase(
+    process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : { dataDir: join(dir, 'data') },
+  );
   const config = serviceConfigFor(emulator, join(dir, 'data'), 'Bench org');
-  const service = await startService(config, { logger: pino({ level: process.env.BENCH_LOG ?? 'silent' }, pino.destination(2)), db, initialSync: false });
+  const service = await startService(config, {
+    logger: pino({ level: process.env.BENCH_LOG ?? 'silent' }, pino.destination(2)),
+    db,
+    initialSync: false,
+  });
   const org = service.orgs[0];
   try {
     while (!org.subscriber.live) await new Promise((r) => setTimeout(r, 20));
@@ -64,7 +70,12 @@ export async function runLatencyBench(options: { changes: number; perSecond: num
     const sorted = [...latencies].sort((a, b) => a - b);
     figure('incremental latency p50 (Salesforce commit → directory row)', percentile(sorted, 50), 'ms', 500);
     figure('incremental latency p99 (Salesforce commit → directory row)', percentile(sorted, 99), 'ms', 500);
-    figure('incremental changes applied per second', (options.changes / (performance.now() - started)) * 1000, 'changes/s', options.perSecond);
+    figure(
+      'incremental changes applied per second',
+      (options.changes / (performance.now() - started)) * 1000,
+      'changes/s',
+      options.perSecond,
+    );
     figure('events delivered for the single-record edits', events, 'events', options.changes);
   } finally {
     await service.close();
@@ -76,7 +87,9 @@ export async function runLatencyBench(options: { changes: number; perSecond: num
 }
 
 /** Edits a Contact as a person in the UI would (the package trigger publishes); resolves once committed. */
-function uiEditor(emulator: EmulatorProcess): ((id: string, fields: Record<string, unknown>) => Promise<void>) & { close(): void } {
+function uiEditor(
+  emulator: EmulatorProcess,
+): ((id: string, fields: Record<string, unknown>) => Promise<void>) & { close(): void } {
   const agent = new Agent({ keepAlive: true, maxSockets: 8, ca: readFileSync(emulator.certPath) });
   const base = new URL(emulator.instanceUrl);
   const edit = (id: string, fields: Record<string, unknown>) =>
@@ -89,11 +102,19 @@ function uiEditor(emulator: EmulatorProcess): ((id: string, fields: Record<strin
           port: base.port,
           method: 'PATCH',
           path: `/__emulator/ui/Contact/${id}`,
-          headers: { authorization: `Bearer ${emulator.clientSecret}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+          headers: {
+            authorization: `Bearer ${emulator.clientSecret}`,
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(body),
+          },
         },
         (res) => {
           res.resume();
-          res.on('end', () => (res.statusCode !== undefined && res.statusCode < 300 ? resolve() : reject(new Error(`emulator edit of ${id}: HTTP ${res.statusCode}`))));
+          res.on('end', () =>
+            res.statusCode !== undefined && res.statusCode < 300
+              ? resolve()
+              : reject(new Error(`emulator edit of ${id}: HTTP ${res.statusCode}`)),
+          );
         },
       );
       req.on('error', reject);

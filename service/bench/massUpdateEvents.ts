@@ -41,10 +41,18 @@ export async function runMassUpdateBench(options: { changes: number }): Promise<
       });
     });
     const store = emulator.org.store;
-    const changes = Array.from({ length: options.changes }, (_, i) => ({ Id: store.idFor('Contact', i), Title: 'Mass updated' }));
+    const changes = Array.from({ length: options.changes }, (_, i) => ({
+      Id: store.idFor('Contact', i),
+      Title: 'Mass updated',
+    }));
     store.update('Contact', changes, emulator.org.adminUser);
     await done;
-    figure(`events delivered per 10,000 changed Salesforce records (${options.changes} changed in one mass update)`, (events * 10_000) / options.changes, 'events', TARGET_PER_10K);
+    figure(
+      `events delivered per 10,000 changed Salesforce records (${options.changes} changed in one mass update)`,
+      (events * 10_000) / options.changes,
+      'events',
+      TARGET_PER_10K,
+    );
   } finally {
     await service.close();
     await emulator.close();

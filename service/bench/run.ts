@@ -12,7 +12,9 @@ const BENCHMARKS = ['latency', 'initial-sync', 'mass-update', 'api-calls'] as co
  * --only runs one benchmark (e.g. `--only initial-sync --contacts 1000000`).
  */
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { size: { type: 'string' }, contacts: { type: 'string' }, only: { type: 'string' } } });
+  const { values } = parseArgs({
+    options: { size: { type: 'string' }, contacts: { type: 'string' }, only: { type: 'string' } },
+  });
   const only = values.only;
   if (only !== undefined && !(BENCHMARKS as readonly string[]).includes(only)) {
     process.stderr.write(`--only must be one of ${BENCHMARKS.join(', ')} (got "${only}")\n`);
@@ -39,7 +41,7 @@ async function main(): Promise<void> {
 main().then(
   () => process.exit(0),
   (err: unknown) => {
-    process.stderr.write(`benchmark failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+    process.stderr.write(`benchmark failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     process.exit(1);
   },
 );

@@ -52,7 +52,13 @@ function joinNegativeValues(args: string[]): string[] {
   return out;
 }
 
-function wholeNumber(name: string, value: string | undefined, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+function wholeNumber(
+  name: string,
+  value: string | undefined,
+  fallback: number,
+  min = 0,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
   if (value === undefined) return fallback;
   const n = Number(value);
   if (value.trim() === '' || !Number.isInteger(n) || n < min || n > max) {
@@ -82,7 +88,9 @@ async function main(): Promise<void> {
     ...DEMO_SEED,
     contacts: wholeNumber('contacts', values.contacts, DEMO_SEED.contacts),
     leads: wholeNumber('leads', values.leads, DEMO_SEED.leads),
-    personAccounts: personAccounts ? wholeNumber('person-accounts', values['person-accounts'], DEMO_SEED.personAccounts) : 0,
+    personAccounts: personAccounts
+      ? wholeNumber('person-accounts', values['person-accounts'], DEMO_SEED.personAccounts)
+      : 0,
   };
   const orgs = wholeNumber('orgs', values.orgs, 1, 1);
   const port = wholeNumber('port', values.port, 0, 0, 65535);
@@ -90,8 +98,12 @@ async function main(): Promise<void> {
   const retentionHours = wholeNumber('retention-hours', values['retention-hours'], 72);
   const tokenTtlSeconds = wholeNumber('token-ttl', values['token-ttl'], 7200);
   // Timers of 0 ms would spin: both periods must be positive.
-  const keepaliveMs = values['keepalive-ms'] === undefined ? undefined : wholeNumber('keepalive-ms', values['keepalive-ms'], 0, 1);
-  const idleTimeoutMs = values['idle-timeout-ms'] === undefined ? undefined : wholeNumber('idle-timeout-ms', values['idle-timeout-ms'], 0, 1);
+  const keepaliveMs =
+    values['keepalive-ms'] === undefined ? undefined : wholeNumber('keepalive-ms', values['keepalive-ms'], 0, 1);
+  const idleTimeoutMs =
+    values['idle-timeout-ms'] === undefined
+      ? undefined
+      : wholeNumber('idle-timeout-ms', values['idle-timeout-ms'], 0, 1);
   if ((port && port + orgs - 1 > 65535) || (pubSubPort && pubSubPort + orgs - 1 > 65535)) {
     throw new UsageError(`--orgs ${orgs} needs ports beyond 65535 from --port/--pubsub-port`);
   }

@@ -40,7 +40,14 @@ export interface RunningService {
 /** Opens storage, migrates, connects every configured org and serves HTTP. */
 export async function startService(config: Config, options: StartOptions): Promise<RunningService> {
   const { logger } = options;
-  const db = options.db ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger, preparedStatements: config.preparedStatements }));
+  const db =
+    options.db ??
+    (await openDatabase({
+      databaseUrl: config.databaseUrl,
+      dataDir: config.dataDir,
+      logger,
+      preparedStatements: config.preparedStatements,
+    }));
   const ownsDb = !options.db;
   const { applied } = await migrate(db, logger);
   if (applied.length > 0) logger.info({ applied }, 'database migrated');
@@ -48,7 +55,9 @@ export async function startService(config: Config, options: StartOptions): Promi
 
   const orgs = orgConnectionsOf(config).map((org) => orgRuntime(org, config, options, db));
   if (orgs.length === 0) {
-    logger.warn('no Salesforce org configured (neither SF_CLIENT_ID nor SF_ORG_<ID>_CLIENT_ID set): the directory is served, nothing syncs');
+    logger.warn(
+      'no Salesforce org configured (neither SF_CLIENT_ID nor SF_ORG_<ID>_CLIENT_ID set): the directory is served, nothing syncs',
+    );
   }
   for (const org of orgs) await org.start();
 

@@ -26,7 +26,10 @@ describe('createLogger', () => {
     }
     const text = out.text();
     expect(text).not.toContain(SECRET);
-    const lines = text.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines).toHaveLength(SECRET_KEYS.length * 4);
     expect(lines[0]).toMatchObject({ [SECRET_KEYS[0]]: REDACTED, name: 'test', msg: 'top' });
   });

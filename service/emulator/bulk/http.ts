@@ -1,6 +1,13 @@
 import type { NextFunction, Request, Response, Router } from 'express';
 import { sendQueryError } from '../soql/send-error';
-import { invalidJobState, JobRequestError, jobNotFound, sendJobError, type BulkJob, type JobInfoBase } from './job-common';
+import {
+  invalidJobState,
+  JobRequestError,
+  jobNotFound,
+  sendJobError,
+  type BulkJob,
+  type JobInfoBase,
+} from './job-common';
 
 /** Wraps a route: job mistakes become their Salesforce error, anything else a 500. */
 export function handle(
@@ -52,7 +59,10 @@ export interface JobRoutesOptions<Job> {
  * The routes both kinds of job answer alike: list the jobs, read one, delete one. Returns the
  * `:id` lookup (404 NOT_FOUND for an unknown id) for the kind's own routes.
  */
-export function jobRoutes<Job extends BulkJob<JobInfoBase>>(router: Router, options: JobRoutesOptions<Job>): (req: Request) => Job {
+export function jobRoutes<Job extends BulkJob<JobInfoBase>>(
+  router: Router,
+  options: JobRoutesOptions<Job>,
+): (req: Request) => Job {
   const { kind, jobs } = options;
   const jobOf = (req: Request): Job => {
     const job = jobs.get(String(req.params.id));

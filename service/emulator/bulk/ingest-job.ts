@@ -30,7 +30,11 @@ interface RowOutcome {
   error?: SfError;
 }
 
-const UNKNOWN_ERROR: SfError = { statusCode: 'UNKNOWN_EXCEPTION', message: 'The record failed without a reason', fields: [] };
+const UNKNOWN_ERROR: SfError = {
+  statusCode: 'UNKNOWN_EXCEPTION',
+  message: 'The record failed without a reason',
+  fields: [],
+};
 
 /** A job that cannot run: its CSV is malformed or names fields the object does not have. */
 class JobFailure extends Error {}
@@ -141,7 +145,12 @@ export class IngestJob extends BulkJob<IngestJobInfo> {
   unprocessedRecordsCsv(): string {
     // Until processing starts (and after an abort before it did) every uploaded row is unprocessed.
     const rows = this.started ? this.unprocessed : this.safeRows();
-    const lines = rows.map((row) => csvLine(row.map((value) => (value === '' ? null : value)), this.dialect));
+    const lines = rows.map((row) =>
+      csvLine(
+        row.map((value) => (value === '' ? null : value)),
+        this.dialect,
+      ),
+    );
     return csvLine(this.header, this.dialect) + lines.join('');
   }
 
@@ -171,7 +180,11 @@ export class IngestJob extends BulkJob<IngestJobInfo> {
       this.checkLineEnding(csv);
       let parsed: string[][];
       try {
-        parsed = parse(csv, { delimiter: COLUMN_DELIMITERS[this.info.columnDelimiter], bom: true, skip_empty_lines: true });
+        parsed = parse(csv, {
+          delimiter: COLUMN_DELIMITERS[this.info.columnDelimiter],
+          bom: true,
+          skip_empty_lines: true,
+        });
       } catch (err) {
         throw new JobFailure(`InvalidBatch : Failed to parse CSV in upload ${index + 1}: ${(err as Error).message}`);
       }
@@ -193,7 +206,9 @@ export class IngestJob extends BulkJob<IngestJobInfo> {
     if (firstBreak < 0) return;
     const crlf = csv[firstBreak - 1] === '\r';
     if (crlf !== (this.info.lineEnding === 'CRLF')) {
-      throw new JobFailure(`ClientInputError : LineEnding is invalid on user data. Current LineEnding setting is ${this.info.lineEnding}`);
+      throw new JobFailure(
+        `ClientInputError : LineEnding is invalid on user data. Current LineEnding setting is ${this.info.lineEnding}`,
+      );
     }
   }
 
@@ -219,14 +234,21 @@ export class IngestJob extends BulkJob<IngestJobInfo> {
       if (indexes.length === 0) return;
       const subset = indexes.map((i) => records[i]);
       let results: DmlResult[];
-      if (op === 'delete') results = this.store.delete(object, subset.map((r) => String(r.Id ?? '')), this.actor);
+      if (op === 'delete')
+        results = this.store.delete(
+          object,
+          subset.map((r) => String(r.Id ?? '')),
+          this.actor,
+        );
       else if (op === 'update') results = this.store.update(object, subset, this.actor);
       else results = this.store.insert(object, subset, this.actor);
       results.forEach((result, k) => {
         const row = rows[indexes[k]];
         const id = result.id ?? String(records[indexes[k]].Id ?? '');
         this.outcomes.push(
-          result.success ? { row, id, created: result.created } : { row, id: result.id ?? '', error: result.errors[0] ?? UNKNOWN_ERROR },
+          result.success
+            ? { row, id, created: result.created }
+            : { row, id: result.id ?? '', error: result.errors[0] ?? UNKNOWN_ERROR },
         );
         this.info.numberRecordsProcessed++;
         if (!result.success) this.info.numberRecordsFailed++;
@@ -236,7 +258,10 @@ export class IngestJob extends BulkJob<IngestJobInfo> {
     if (operation === 'upsert') {
       const hasId = (i: number): boolean => typeof records[i].Id === 'string' && records[i].Id !== '';
       run(all.filter(hasId), 'update');
-      run(all.filter((i) => !hasId(i)), 'insert');
+      run(
+        all.filter((i) => !hasId(i)),
+        'insert',
+      );
     } else {
       run(all, operation);
     }

@@ -18,7 +18,9 @@ export function ingestJobsRouter(org: EmulatedOrg, options: BulkOptions): expres
     kind: 'ingest',
     jobs: jobs.ingestJobs,
     undeletable: ({ info }) =>
-      info.state === 'Open' || info.state === 'InProgress' ? `Job ${info.id} is ${info.state}; close or abort it before deleting it` : undefined,
+      info.state === 'Open' || info.state === 'InProgress'
+        ? `Job ${info.id} is ${info.state}; close or abort it before deleting it`
+        : undefined,
   });
 
   router.post(
@@ -29,7 +31,8 @@ export function ingestJobsRouter(org: EmulatedOrg, options: BulkOptions): expres
       if (typeof object !== 'string' || object === '') throw invalidJob('object: the sObject to load is required');
       const sobject = resolveSObject(object);
       if (!sobject) throw invalidJob(`object: sObject type '${object}' is not supported`);
-      if (operation === 'hardDelete') throw invalidJob('operation: hardDelete is not supported by the org emulator; use delete');
+      if (operation === 'hardDelete')
+        throw invalidJob('operation: hardDelete is not supported by the org emulator; use delete');
       if (!OPERATIONS.includes(operation as IngestOperation)) {
         throw invalidJob(`operation: expected one of ${OPERATIONS.join(', ')}, got '${String(operation)}'`);
       }
@@ -61,7 +64,8 @@ export function ingestJobsRouter(org: EmulatedOrg, options: BulkOptions): expres
     '/jobs/ingest/:id/batches',
     handle(async (req, res) => {
       const job = jobOf(req);
-      if (job.info.state !== 'Open') throw invalidJobState(`Job ${job.info.id} is ${job.info.state}: data can only be uploaded while it is Open`);
+      if (job.info.state !== 'Open')
+        throw invalidJobState(`Job ${job.info.id} is ${job.info.state}: data can only be uploaded while it is Open`);
       const type = req.get('Content-Type') ?? '';
       if (!/^text\/csv\b/i.test(type)) throw invalidJob(`Content-Type: uploads must be text/csv, got '${type}'`);
       job.addUpload(await readTextBody(req));

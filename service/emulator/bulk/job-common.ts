@@ -1,7 +1,14 @@
 import type { Request, Response } from 'express';
 import { sendSfError } from '../http/context';
 import type { Actor } from '../org/store';
-import { dialectOf, isColumnDelimiter, isLineEnding, type ColumnDelimiter, type CsvDialect, type LineEnding } from './csv-format';
+import {
+  dialectOf,
+  isColumnDelimiter,
+  isLineEnding,
+  type ColumnDelimiter,
+  type CsvDialect,
+  type LineEnding,
+} from './csv-format';
 
 /** Job states shared by query and ingest jobs (ingest jobs also start Open). */
 export type JobState = 'Open' | 'UploadComplete' | 'InProgress' | 'JobComplete' | 'Failed' | 'Aborted';
@@ -26,7 +33,10 @@ export interface JobInfoBase {
 }
 
 /** Who created a new job and when; in the info these follow its id, operation and object. */
-export function creationFields(actor: Actor, state: JobState): Pick<JobInfoBase, 'createdById' | 'createdDate' | 'systemModstamp' | 'state'> {
+export function creationFields(
+  actor: Actor,
+  state: JobState,
+): Pick<JobInfoBase, 'createdById' | 'createdDate' | 'systemModstamp' | 'state'> {
   const now = sfTimestamp();
   return { createdById: actor.userId, createdDate: now, systemModstamp: now, state };
 }
@@ -66,7 +76,8 @@ export class JobRequestError extends Error {
 }
 
 export const invalidJob = (message: string): JobRequestError => new JobRequestError(400, 'INVALIDJOB', message);
-export const invalidJobState = (message: string): JobRequestError => new JobRequestError(400, 'INVALIDJOBSTATE', message);
+export const invalidJobState = (message: string): JobRequestError =>
+  new JobRequestError(400, 'INVALIDJOBSTATE', message);
 export const jobNotFound = (): JobRequestError =>
   new JobRequestError(404, 'NOT_FOUND', 'The requested resource does not exist');
 
@@ -88,7 +99,8 @@ export function jsonBody(req: Request): Record<string, unknown> {
   if (typeof body === 'string' || Buffer.isBuffer(body)) {
     try {
       const parsed: unknown = JSON.parse(body.toString());
-      if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+      if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed))
+        return parsed as Record<string, unknown>;
     } catch {
       // fall through to the error below
     }
@@ -108,7 +120,9 @@ export function csvSettingsOf(body: Record<string, unknown>): CsvSettings {
     throw invalidJob(`contentType: only CSV is supported, got '${String(contentType)}'`);
   }
   if (!isColumnDelimiter(columnDelimiter)) {
-    throw invalidJob(`columnDelimiter: expected one of BACKQUOTE, CARET, COMMA, PIPE, SEMICOLON, TAB, got '${String(columnDelimiter)}'`);
+    throw invalidJob(
+      `columnDelimiter: expected one of BACKQUOTE, CARET, COMMA, PIPE, SEMICOLON, TAB, got '${String(columnDelimiter)}'`,
+    );
   }
   if (!isLineEnding(lineEnding)) throw invalidJob(`lineEnding: expected LF or CRLF, got '${String(lineEnding)}'`);
   return { columnDelimiter, lineEnding };

@@ -20,7 +20,8 @@ import { bulkRouter } from './routes';
 const SOQL =
   'SELECT Id, FirstName, LastName, Email, Phone, MobilePhone, HomePhone, OtherPhone, Title, Account.Name, SystemModstamp FROM Contact';
 
-const rate = (rows: number, ms: number): string => `${rows} rows in ${(ms / 1000).toFixed(2)} s = ${Math.round(rows / (ms / 1000))} rows/s`;
+const rate = (rows: number, ms: number): string =>
+  `${rows} rows in ${(ms / 1000).toFixed(2)} s = ${Math.round(rows / (ms / 1000))} rows/s`;
 
 async function main(): Promise<void> {
   const contacts = Number(process.argv[2] ?? 1_000_000);
@@ -32,12 +33,19 @@ async function main(): Promise<void> {
   for (const _record of org.store.scan('Contact')) scanned++;
   console.log(`store.scan only:            ${rate(scanned, Date.now() - started)}`);
 
-  const job = new QueryJob('750x', org.integrationUser, compileSoql(SOQL, { personAccounts: true }), 'query', '62.0',
-    { columnDelimiter: 'COMMA', lineEnding: 'LF' }, org.store);
+  const job = new QueryJob(
+    '750x',
+    org.integrationUser,
+    compileSoql(SOQL, { personAccounts: true }),
+    'query',
+    '62.0',
+    { columnDelimiter: 'COMMA', lineEnding: 'LF' },
+    org.store,
+  );
   started = Date.now();
   let rows = 0;
   let chars = 0;
-  for (let position: number | undefined = 0; position !== undefined; ) {
+  for (let position: number | undefined = 0; position !== undefined;) {
     const page = job.page(position, maxRecords ?? 200_000, 256 * 1024 * 1024);
     rows += page.numberOfRecords;
     chars += page.chunks.reduce((sum, chunk) => sum + chunk.length, 0);
@@ -52,22 +60,30 @@ async function main(): Promise<void> {
     const token = org.issueToken(org.integrationUser.userId).accessToken;
     const call = (method: string, url: string, body?: string) =>
       new Promise<{ headers: Record<string, unknown>; text: string }>((resolve, reject) => {
-        const req = https.request(new URL(url, server.url), {
-          method,
-          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        }, (res) => {
-          const parts: Buffer[] = [];
-          res.on('data', (part: Buffer) => parts.push(part));
-          res.on('end', () => resolve({ headers: res.headers, text: Buffer.concat(parts).toString() }));
-          res.on('error', reject);
-        });
+        const req = https.request(
+          new URL(url, server.url),
+          {
+            method,
+            headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          },
+          (res) => {
+            const parts: Buffer[] = [];
+            res.on('data', (part: Buffer) => parts.push(part));
+            res.on('end', () => resolve({ headers: res.headers, text: Buffer.concat(parts).toString() }));
+            res.on('error', reject);
+          },
+        );
         req.on('error', reject);
         req.end(body);
       });
     started = Date.now();
-    const created = JSON.parse((await call('POST', '/services/data/v62.0/jobs/query', JSON.stringify({ operation: 'query', query: SOQL }))).text) as { id: string };
+    const created = JSON.parse(
+      (await call('POST', '/services/data/v62.0/jobs/query', JSON.stringify({ operation: 'query', query: SOQL }))).text,
+    ) as { id: string };
     for (;;) {
-      const info = JSON.parse((await call('GET', `/services/data/v62.0/jobs/query/${created.id}`)).text) as { state: string };
+      const info = JSON.parse((await call('GET', `/services/data/v62.0/jobs/query/${created.id}`)).text) as {
+        state: string;
+      };
       if (info.state === 'JobComplete') break;
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
@@ -75,8 +91,13 @@ async function main(): Promise<void> {
     let pages = 0;
     let locator = '';
     do {
-      const query = [locator ? `locator=${locator}` : '', maxRecords ? `maxRecords=${maxRecords}` : ''].filter(Boolean).join('&');
-      const page = await call('GET', `/services/data/v62.0/jobs/query/${created.id}/results${query ? `?${query}` : ''}`);
+      const query = [locator ? `locator=${locator}` : '', maxRecords ? `maxRecords=${maxRecords}` : '']
+        .filter(Boolean)
+        .join('&');
+      const page = await call(
+        'GET',
+        `/services/data/v62.0/jobs/query/${created.id}/results${query ? `?${query}` : ''}`,
+      );
       httpRows += Number(page.headers['sforce-numberofrecords']);
       pages++;
       locator = String(page.headers['sforce-locator']);

@@ -63,7 +63,9 @@ export class QueryJob extends BulkJob<QueryJobInfo> {
     const started = Date.now();
     const results = this.resultsCursor();
     const { query } = this;
-    const cheap = (query.scanOrdered && !query.where && this.info.operation === 'query') || this.store.count(query.sobject) <= EAGER_COUNT_LIMIT;
+    const cheap =
+      (query.scanOrdered && !query.where && this.info.operation === 'query') ||
+      this.store.count(query.sobject) <= EAGER_COUNT_LIMIT;
     if (cheap) this.info.numberRecordsProcessed = results.total();
     this.info.totalProcessingTime = Date.now() - started;
     this.setState('JobComplete');

@@ -16,7 +16,8 @@ export function queryJobsRouter(org: EmulatedOrg, options: BulkOptions): express
   const jobOf = jobRoutes(router, {
     kind: 'query',
     jobs: jobs.queryJobs,
-    undeletable: ({ info }) => (info.state === 'InProgress' ? `Job ${info.id} is InProgress and cannot be deleted yet` : undefined),
+    undeletable: ({ info }) =>
+      info.state === 'InProgress' ? `Job ${info.id} is InProgress and cannot be deleted yet` : undefined,
   });
 
   router.post(
@@ -33,7 +34,15 @@ export function queryJobsRouter(org: EmulatedOrg, options: BulkOptions): express
       const compiled = compileSoql(query, { personAccounts: org.store.personAccounts });
       if (compiled.count) throw invalidJob('Bulk API 2.0 query does not support aggregate functions such as COUNT()');
       if (compiled.offset > 0) throw invalidJob('Bulk API 2.0 query does not support OFFSET');
-      const job = new QueryJob(jobs.nextJobId(), actorOf(res), compiled, operation, apiVersionOf(req), settings, org.store);
+      const job = new QueryJob(
+        jobs.nextJobId(),
+        actorOf(res),
+        compiled,
+        operation,
+        apiVersionOf(req),
+        settings,
+        org.store,
+      );
       jobs.queryJobs.set(job.info.id, job);
       res.json({ ...job.info });
       void run(job, jobs.takeQueryFailure(), options.processingDelayMs ?? 0);
@@ -45,7 +54,8 @@ export function queryJobsRouter(org: EmulatedOrg, options: BulkOptions): express
     handle((req, res) => {
       const job = jobOf(req);
       const { state } = jsonBody(req);
-      if (state !== 'Aborted') throw invalidJob(`state: a query job can only be set to Aborted, got '${String(state)}'`);
+      if (state !== 'Aborted')
+        throw invalidJob(`state: a query job can only be set to Aborted, got '${String(state)}'`);
       if (job.info.state !== 'UploadComplete' && job.info.state !== 'InProgress') {
         throw invalidJobState(`Job ${job.info.id} is ${job.info.state} and can no longer be aborted`);
       }
@@ -59,10 +69,16 @@ export function queryJobsRouter(org: EmulatedOrg, options: BulkOptions): express
     handle(async (req, res) => {
       const job = jobOf(req);
       if (job.info.state !== 'JobComplete') {
-        throw invalidJobState(`Results are available once the job is JobComplete; job ${job.info.id} is ${job.info.state}`);
+        throw invalidJobState(
+          `Results are available once the job is JobComplete; job ${job.info.id} is ${job.info.state}`,
+        );
       }
       if (Number(apiVersionOf(req)) !== job.info.apiVersion) {
-        throw new JobRequestError(409, 'INVALIDJOB', `Get the results with the API version that created the job (v${job.info.apiVersion.toFixed(1)})`);
+        throw new JobRequestError(
+          409,
+          'INVALIDJOB',
+          `Get the results with the API version that created the job (v${job.info.apiVersion.toFixed(1)})`,
+        );
       }
       const position = locatorParam(req);
       const maxRecords = maxRecordsParam(req) ?? options.defaultMaxRecords ?? Number.MAX_SAFE_INTEGER;
@@ -105,7 +121,8 @@ function locatorParam(req: Request): number {
   const locator = req.query.locator;
   if (locator === undefined || locator === '') return 0;
   const position = typeof locator === 'string' ? decodeLocator(locator) : undefined;
-  if (position === undefined) throw new JobRequestError(400, 'INVALIDLOCATOR', `locator: '${String(locator)}' is not a locator of this job`);
+  if (position === undefined)
+    throw new JobRequestError(400, 'INVALIDLOCATOR', `locator: '${String(locator)}' is not a locator of this job`);
   return position;
 }
 

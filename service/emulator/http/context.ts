@@ -9,7 +9,13 @@ export function actorOf(res: Response): Actor {
 }
 
 /** Salesforce REST error body: an array of { message, errorCode, fields? }. */
-export function sendSfError(res: Response, status: number, errorCode: string, message: string, fields?: string[]): void {
+export function sendSfError(
+  res: Response,
+  status: number,
+  errorCode: string,
+  message: string,
+  fields?: string[],
+): void {
   res.status(status).json([{ message, errorCode, ...(fields ? { fields } : {}) }]);
 }
 

@@ -6,7 +6,11 @@ import { DmlError, type FieldValue } from './records';
  * (REQUIRED_FIELD_MISSING, STRING_TOO_LONG, INVALID_EMAIL_ADDRESS, FIELD_INTEGRITY_EXCEPTION, ...).
  * `resolveReference` answers whether a reference points at a live record of an allowed type.
  */
-export function coerceFieldValue(def: FieldDef, value: unknown, resolveReference: (id: string) => string | undefined): FieldValue {
+export function coerceFieldValue(
+  def: FieldDef,
+  value: unknown,
+  resolveReference: (id: string) => string | undefined,
+): FieldValue {
   const bad = (message: string, statusCode = 'INVALID_TYPE_ON_FIELD_IN_RECORD'): never => {
     throw new DmlError({ statusCode, message, fields: [def.name] });
   };
@@ -29,7 +33,9 @@ export function coerceFieldValue(def: FieldDef, value: unknown, resolveReference
     }
     case 'reference': {
       const id = String(value);
-      return resolveReference(id) ?? bad(`${def.label}: id value of incorrect type: ${id}`, 'FIELD_INTEGRITY_EXCEPTION');
+      return (
+        resolveReference(id) ?? bad(`${def.label}: id value of incorrect type: ${id}`, 'FIELD_INTEGRITY_EXCEPTION')
+      );
     }
     case 'datetime':
     case 'date': {

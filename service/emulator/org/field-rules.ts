@@ -44,9 +44,17 @@ export function validateFields(
 }
 
 /** REQUIRED_FIELD_MISSING for the first field a create must set and left blank. */
-export function requireCreateFields(sobject: SObjectName, fields: Record<string, FieldValue>, personAccounts: boolean): void {
+export function requireCreateFields(
+  sobject: SObjectName,
+  fields: Record<string, FieldValue>,
+  personAccounts: boolean,
+): void {
   for (const def of fieldsOf(sobject, personAccounts)) {
-    if (def.requiredOnCreate && !isPersonAccountException(sobject, def, fields, personAccounts) && isBlank(fields[def.name])) {
+    if (
+      def.requiredOnCreate &&
+      !isPersonAccountException(sobject, def, fields, personAccounts) &&
+      isBlank(fields[def.name])
+    ) {
       throw new DmlError({
         statusCode: 'REQUIRED_FIELD_MISSING',
         message: `Required fields are missing: [${def.name}]`,
@@ -56,7 +64,12 @@ export function requireCreateFields(sobject: SObjectName, fields: Record<string,
   }
 }
 
-function isPersonAccountException(sobject: SObjectName, def: FieldDef, fields: Record<string, FieldValue>, personAccounts: boolean): boolean {
+function isPersonAccountException(
+  sobject: SObjectName,
+  def: FieldDef,
+  fields: Record<string, FieldValue>,
+  personAccounts: boolean,
+): boolean {
   // A Person Account is created with LastName instead of Name.
   return sobject === 'Account' && def.name === 'Name' && personAccounts && !isBlank(fields.LastName);
 }
@@ -65,7 +78,12 @@ function isPersonAccountException(sobject: SObjectName, def: FieldDef, fields: R
  * What a new record at `index` holds before the request's fields go over it: every field blank, then
  * the platform's create defaults and auto-numbers.
  */
-export function newRecordBase(sobject: SObjectName, personAccounts: boolean, actor: Actor, index: number): Record<string, FieldValue> {
+export function newRecordBase(
+  sobject: SObjectName,
+  personAccounts: boolean,
+  actor: Actor,
+  index: number,
+): Record<string, FieldValue> {
   return {
     ...blankRecord(sobject, personAccounts),
     ...createDefaults(sobject, personAccounts, actor),
@@ -97,7 +115,9 @@ function autoNumbers(sobject: SObjectName, personAccounts: boolean, index: numbe
   const numbers: Record<string, FieldValue> = {};
   for (const def of fieldsOf(sobject, personAccounts)) {
     if (def.autoNumberFormat === undefined) continue;
-    numbers[def.name] = def.autoNumberFormat.replace(/\{(0+)\}/, (_match, zeros: string) => String(index + 1).padStart(zeros.length, '0'));
+    numbers[def.name] = def.autoNumberFormat.replace(/\{(0+)\}/, (_match, zeros: string) =>
+      String(index + 1).padStart(zeros.length, '0'),
+    );
   }
   return numbers;
 }
@@ -109,5 +129,6 @@ export function deriveFields(sobject: SObjectName, record: SfRecord, personAccou
     record.IsPersonAccount = person;
     if (person) record.Name = personName(record.FirstName, record.LastName);
   }
-  if (sobject === 'User' || sobject === 'Contact' || sobject === 'Lead') record.Name = personName(record.FirstName, record.LastName);
+  if (sobject === 'User' || sobject === 'Contact' || sobject === 'Lead')
+    record.Name = personName(record.FirstName, record.LastName);
 }

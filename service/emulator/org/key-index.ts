@@ -36,7 +36,9 @@ export class KeyIndex {
       if (!def.unique || isBlank(value)) continue;
       const key = `${def.name}|${normaliseKey(def, String(value))}`;
       const holders = this.holders(sobject, def, String(value));
-      const other = holders.find((id) => id !== record.Id) ?? (claimed.has(key) && claimed.get(key) !== record.Id ? claimed.get(key) : undefined);
+      const other =
+        holders.find((id) => id !== record.Id) ??
+        (claimed.has(key) && claimed.get(key) !== record.Id ? claimed.get(key) : undefined);
       if (other) {
         return {
           statusCode: 'DUPLICATE_VALUE',

@@ -42,7 +42,12 @@ export interface PackageObjectDef {
 }
 
 // Attributes matter only for custom metadata values (xsi:type, xsi:nil).
-const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', parseTagValue: false, trimValues: true });
+const xml = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@',
+  parseTagValue: false,
+  trimValues: true,
+});
 
 type Meta = Record<string, unknown>;
 
@@ -53,8 +58,10 @@ function readMeta(file: string, rootElement: string): Meta {
   return root as Meta;
 }
 
-const str = (meta: Meta, key: string): string | undefined => (typeof meta[key] === 'string' ? (meta[key] as string) : undefined);
-const list = (value: unknown): Meta[] => (Array.isArray(value) ? (value as Meta[]) : value && typeof value === 'object' ? [value as Meta] : []);
+const str = (meta: Meta, key: string): string | undefined =>
+  typeof meta[key] === 'string' ? (meta[key] as string) : undefined;
+const list = (value: unknown): Meta[] =>
+  Array.isArray(value) ? (value as Meta[]) : value && typeof value === 'object' ? [value as Meta] : [];
 
 function picklistOf(meta: Meta): { values: string[]; defaultValue?: string; restricted: boolean } {
   const valueSet = (meta.valueSet ?? {}) as Meta;
@@ -161,9 +168,27 @@ function nameFieldOf(objectName: string, meta: Meta): FieldDef {
   if (nameField.type === 'AutoNumber') {
     const format = str(nameField, 'displayFormat');
     if (!format) throw new Error(`${objectName}: an AutoNumber name field needs <displayFormat>`);
-    return { name: 'Name', label, type: 'string', length: 80, createable: false, updateable: false, nillable: false, autoNumberFormat: format };
+    return {
+      name: 'Name',
+      label,
+      type: 'string',
+      length: 80,
+      createable: false,
+      updateable: false,
+      nillable: false,
+      autoNumberFormat: format,
+    };
   }
-  return { name: 'Name', label, type: 'string', length: 80, createable: true, updateable: true, nillable: false, requiredOnCreate: true };
+  return {
+    name: 'Name',
+    label,
+    type: 'string',
+    length: 80,
+    createable: true,
+    updateable: true,
+    nillable: false,
+    requiredOnCreate: true,
+  };
 }
 
 /** The fields every custom metadata record has, read-only through the API. */
@@ -188,7 +213,12 @@ function customMetadataFields(): FieldDef[] {
 
 function fieldFiles(objectsDir: string, objectName: string): string[] {
   const dir = path.join(objectsDir, objectName, 'fields');
-  return existsSync(dir) ? readdirSync(dir).filter((file) => file.endsWith('.field-meta.xml')).sort().map((file) => path.join(dir, file)) : [];
+  return existsSync(dir)
+    ? readdirSync(dir)
+        .filter((file) => file.endsWith('.field-meta.xml'))
+        .sort()
+        .map((file) => path.join(dir, file))
+    : [];
 }
 
 function loadObject(objectsDir: string, name: PackageSObjectName): PackageObjectDef {
@@ -201,7 +231,9 @@ function loadObject(objectsDir: string, name: PackageSObjectName): PackageObject
     // Custom metadata records are deployed, never written through the API.
     return customMetadata ? { ...field, createable: false, updateable: false, requiredOnCreate: undefined } : field;
   });
-  const masterDetailChild = fieldFiles(objectsDir, name).some((file) => readMeta(file, 'CustomField').type === 'MasterDetail');
+  const masterDetailChild = fieldFiles(objectsDir, name).some(
+    (file) => readMeta(file, 'CustomField').type === 'MasterDetail',
+  );
   return {
     name,
     label: str(meta, 'label') ?? name,
@@ -216,7 +248,10 @@ function loadObject(objectsDir: string, name: PackageSObjectName): PackageObject
  * The package's custom fields on a standard object (`objects/Contact/fields`), for the emulator's
  * built-in definition of that object to append. None when the package adds none.
  */
-export function loadStandardObjectFields(objectName: 'Contact' | 'Lead', objectsDir: string = DEFAULT_OBJECTS_DIR): FieldDef[] {
+export function loadStandardObjectFields(
+  objectName: 'Contact' | 'Lead',
+  objectsDir: string = DEFAULT_OBJECTS_DIR,
+): FieldDef[] {
   return fieldFiles(objectsDir, objectName).map((file) => fieldFromMetadata(objectName, readMeta(file, 'CustomField')));
 }
 
@@ -224,11 +259,15 @@ export function loadStandardObjectFields(objectName: 'Contact' | 'Lead', objects
  * The package's objects from `objectsDir`. The folder must hold exactly the objects the emulator
  * knows by name: a new package object needs a key prefix above, so an unknown one is an error.
  */
-export function loadPackageObjects(objectsDir: string = DEFAULT_OBJECTS_DIR): Record<PackageSObjectName, PackageObjectDef> {
+export function loadPackageObjects(
+  objectsDir: string = DEFAULT_OBJECTS_DIR,
+): Record<PackageSObjectName, PackageObjectDef> {
   const onDisk = existsSync(objectsDir) ? readdirSync(objectsDir).filter((entry) => /__(c|mdt)$/.test(entry)) : [];
   const unknown = onDisk.filter((entry) => !(PACKAGE_SOBJECT_NAMES as readonly string[]).includes(entry));
   if (unknown.length > 0) {
-    throw new Error(`${objectsDir}: ${unknown.join(', ')} not known to the org emulator: add a key prefix in packageObjects.ts`);
+    throw new Error(
+      `${objectsDir}: ${unknown.join(', ')} not known to the org emulator: add a key prefix in packageObjects.ts`,
+    );
   }
   return Object.fromEntries(PACKAGE_SOBJECT_NAMES.map((name) => [name, loadObject(objectsDir, name)])) as Record<
     PackageSObjectName,
@@ -269,7 +308,10 @@ export const DEFAULT_CUSTOM_METADATA_DIR = path.join(path.dirname(DEFAULT_OBJECT
  * The records of a custom metadata type (`<Type>.<Record>.md-meta.xml`, type without `__mdt`),
  * sorted by DeveloperName.
  */
-export function loadCustomMetadataRecords(typeName: string, dir: string = DEFAULT_CUSTOM_METADATA_DIR): CustomMetadataRecord[] {
+export function loadCustomMetadataRecords(
+  typeName: string,
+  dir: string = DEFAULT_CUSTOM_METADATA_DIR,
+): CustomMetadataRecord[] {
   const prefix = `${typeName.replace(/__mdt$/, '')}.`;
   if (!existsSync(dir)) return [];
   return readdirSync(dir)

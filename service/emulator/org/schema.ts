@@ -89,7 +89,11 @@ const auditFields = (): FieldDef[] => [
   sys('Id', 'Record ID', 'id', { nillable: false, length: 18 }),
   sys('IsDeleted', 'Deleted', 'boolean', { nillable: false }),
   sys('CreatedDate', 'Created Date', 'datetime', { nillable: false }),
-  sys('CreatedById', 'Created By ID', 'reference', { referenceTo: ['User'], relationshipName: 'CreatedBy', length: 18 }),
+  sys('CreatedById', 'Created By ID', 'reference', {
+    referenceTo: ['User'],
+    relationshipName: 'CreatedBy',
+    length: 18,
+  }),
   sys('LastModifiedDate', 'Last Modified Date', 'datetime', { nillable: false }),
   sys('LastModifiedById', 'Last Modified By ID', 'reference', {
     referenceTo: ['User'],
@@ -100,7 +104,12 @@ const auditFields = (): FieldDef[] => [
 ];
 
 const ownerField = (): FieldDef =>
-  f('OwnerId', 'Owner ID', 'reference', { referenceTo: ['User'], relationshipName: 'Owner', length: 18, nillable: false });
+  f('OwnerId', 'Owner ID', 'reference', {
+    referenceTo: ['User'],
+    relationshipName: 'Owner',
+    length: 18,
+    nillable: false,
+  });
 
 const phone = (name: string, label: string, extra: Partial<FieldDef> = {}): FieldDef =>
   f(name, label, 'phone', { length: 40, ...extra });
@@ -111,7 +120,12 @@ const text = (name: string, label: string, length: number, extra: Partial<FieldD
 const fullName = (): FieldDef => text('Name', 'Full Name', 121, { createable: false, updateable: false });
 
 /** Lead Status values; the first is the org's default (what a new Lead gets when none is given). */
-export const LEAD_STATUSES = ['Open - Not Contacted', 'Working - Contacted', 'Closed - Converted', 'Closed - Not Converted'] as const;
+export const LEAD_STATUSES = [
+  'Open - Not Contacted',
+  'Working - Contacted',
+  'Closed - Converted',
+  'Closed - Not Converted',
+] as const;
 
 /** A package object with the platform's standard fields (custom metadata records have none of those but Id). */
 function packageObject(def: PackageObjectDef): SObjectDef {
@@ -177,7 +191,11 @@ export const SCHEMA: Record<SObjectName, SObjectDef> = {
       f('Email', 'Email', 'email', { length: 80 }),
       phone('Phone', 'Phone'),
       phone('MobilePhone', 'Mobile Phone'),
-      f('Status', 'Status', 'picklist', { length: 255, picklistValues: [...LEAD_STATUSES], defaultValue: LEAD_STATUSES[0] }),
+      f('Status', 'Status', 'picklist', {
+        length: 255,
+        picklistValues: [...LEAD_STATUSES],
+        defaultValue: LEAD_STATUSES[0],
+      }),
       f('IsConverted', 'Converted', 'boolean', { createable: false, updateable: false, nillable: false }),
       ...LEAD_PACKAGE_FIELDS,
     ],
@@ -238,7 +256,15 @@ export const SCHEMA: Record<SObjectName, SObjectDef> = {
       // Set by the platform from the user's licence (Standard for internal users), never by DML.
       f('UserType', 'User Type', 'picklist', {
         length: 40,
-        picklistValues: ['Standard', 'PowerPartner', 'CspLitePortal', 'CustomerSuccess', 'PowerCustomerSuccess', 'CsnOnly', 'Guest'],
+        picklistValues: [
+          'Standard',
+          'PowerPartner',
+          'CspLitePortal',
+          'CustomerSuccess',
+          'PowerCustomerSuccess',
+          'CsnOnly',
+          'Guest',
+        ],
         defaultValue: 'Standard',
         createable: false,
         updateable: false,
@@ -290,11 +316,7 @@ export function resolveSObject(name: string): SObjectName | undefined {
   return SOBJECT_NAMES.find((n) => n.toLowerCase() === lower);
 }
 
-export function findField(
-  sobject: SObjectName,
-  name: string,
-  personAccounts: boolean,
-): FieldDef | undefined {
+export function findField(sobject: SObjectName, name: string, personAccounts: boolean): FieldDef | undefined {
   const lower = name.toLowerCase();
   return fieldsOf(sobject, personAccounts).find((field) => field.name.toLowerCase() === lower);
 }

@@ -27,13 +27,70 @@ interface SeedContext {
   idFor(sobject: SObjectName, index: number): string;
 }
 
-const FIRST = ['Ada', 'Grace', 'Alan', 'Linus', 'Margaret', 'Dennis', 'Barbara', 'Ken', 'Frances', 'Tim', 'Radia', 'Edsger',
-  'Hedy', 'Claude', 'Katherine', 'John', 'Sophie', 'Mateo', 'Aiko', 'Oluwaseun', 'Zoë', 'José', 'Françoise', 'Bjørn'];
-const LAST = ['Lovelace', 'Hopper', 'Turing', 'Torvalds', 'Hamilton', 'Ritchie', 'Liskov', 'Thompson', 'Allen', 'Berners-Lee',
-  'Perlman', 'Dijkstra', 'Lamarr', 'Shannon', 'Johnson', 'McCarthy', 'Wilson', 'García', 'Tanaka', 'Adeyemi', "O'Brien",
-  'Müller', 'Dubois', 'Nørgaard'];
-const COMPANIES = ['Acme Corp', 'Globex', 'Initech', 'Umbrella Health', 'Stark Industries', 'Wayne Logistics', 'Hooli',
-  'Vandelay Imports', 'Soylent Foods', 'Tyrell Systems'];
+const FIRST = [
+  'Ada',
+  'Grace',
+  'Alan',
+  'Linus',
+  'Margaret',
+  'Dennis',
+  'Barbara',
+  'Ken',
+  'Frances',
+  'Tim',
+  'Radia',
+  'Edsger',
+  'Hedy',
+  'Claude',
+  'Katherine',
+  'John',
+  'Sophie',
+  'Mateo',
+  'Aiko',
+  'Oluwaseun',
+  'Zoë',
+  'José',
+  'Françoise',
+  'Bjørn',
+];
+const LAST = [
+  'Lovelace',
+  'Hopper',
+  'Turing',
+  'Torvalds',
+  'Hamilton',
+  'Ritchie',
+  'Liskov',
+  'Thompson',
+  'Allen',
+  'Berners-Lee',
+  'Perlman',
+  'Dijkstra',
+  'Lamarr',
+  'Shannon',
+  'Johnson',
+  'McCarthy',
+  'Wilson',
+  'García',
+  'Tanaka',
+  'Adeyemi',
+  "O'Brien",
+  'Müller',
+  'Dubois',
+  'Nørgaard',
+];
+const COMPANIES = [
+  'Acme Corp',
+  'Globex',
+  'Initech',
+  'Umbrella Health',
+  'Stark Industries',
+  'Wayne Logistics',
+  'Hooli',
+  'Vandelay Imports',
+  'Soylent Foods',
+  'Tyrell Systems',
+];
 const TITLES = ['CEO', 'CTO', 'Head of IT', 'Office Manager', 'Sales Director', 'Buyer', null, 'Telephony Admin'];
 
 /** Small, fast, deterministic PRNG (mulberry32), so record i is the same on every run. */
@@ -92,7 +149,10 @@ function messyPhone(r: () => number, index: number): string {
 const maybe = <T>(r: () => number, p: number, value: () => T): T | null => (r() < p ? value() : null);
 
 function emailFor(first: string, last: string, domain: string, index: number): string {
-  const local = `${first}.${last}`.normalize('NFD').replace(/[^A-Za-z.]/g, '').toLowerCase();
+  const local = `${first}.${last}`
+    .normalize('NFD')
+    .replace(/[^A-Za-z.]/g, '')
+    .toLowerCase();
   return `${local}${index}@${domain}`;
 }
 
@@ -138,7 +198,12 @@ function adminIdOf(ctx: SeedContext): string {
  * Record `index` of `sobject` as seeded: pure function of (org, object, index). `id` is the record's
  * id when the caller has already made it (a scan has).
  */
-export function seedRecord(ctx: SeedContext, sobject: SObjectName, index: number, id = ctx.idFor(sobject, index)): SfRecord {
+export function seedRecord(
+  ctx: SeedContext,
+  sobject: SObjectName,
+  index: number,
+  id = ctx.idFor(sobject, index),
+): SfRecord {
   const r = rng(ctx.orgNumber * 1_000_003 + index * 31 + sobject.length * 7919);
   const first = pick(r, FIRST);
   const last = pick(r, LAST);
@@ -216,7 +281,15 @@ export function seedRecord(ctx: SeedContext, sobject: SObjectName, index: number
       });
     }
     case 'Task':
-      return Object.assign(base, { OwnerId: owner, Subject: 'Call', WhoId: null, Status: 'Completed', Description: null, CallDurationInSeconds: null, CallType: null });
+      return Object.assign(base, {
+        OwnerId: owner,
+        Subject: 'Call',
+        WhoId: null,
+        Status: 'Completed',
+        Description: null,
+        CallDurationInSeconds: null,
+        CallType: null,
+      });
     case 'Switchboard_Sync__c':
       return Object.assign(base, defaultSync(owner));
     case 'Switchboard_Default_Mapping__mdt':

@@ -94,29 +94,43 @@ export class OrgStore extends VirtualRecords {
   }
 
   delete(sobject: SObjectName, ids: string[], actor: Actor, allOrNone = false): DmlResult[] {
-    return this.run(sobject, 'delete', ids.map((Id) => ({ Id })), actor, allOrNone, (row) => {
-      const before = this.requireLive(sobject, String(row.Id));
-      const stamp = this.now();
-      const after: SfRecord = { ...before, IsDeleted: true, SystemModstamp: stamp, LastModifiedById: actor.userId };
-      return { before, after };
-    });
+    return this.run(
+      sobject,
+      'delete',
+      ids.map((Id) => ({ Id })),
+      actor,
+      allOrNone,
+      (row) => {
+        const before = this.requireLive(sobject, String(row.Id));
+        const stamp = this.now();
+        const after: SfRecord = { ...before, IsDeleted: true, SystemModstamp: stamp, LastModifiedById: actor.userId };
+        return { before, after };
+      },
+    );
   }
 
   undelete(sobject: SObjectName, ids: string[], actor: Actor, allOrNone = false): DmlResult[] {
-    return this.run(sobject, 'undelete', ids.map((Id) => ({ Id })), actor, allOrNone, (row) => {
-      const id = String(row.Id);
-      const before = this.getDeleted(sobject, id);
-      if (!before) {
-        throw new DmlError({
-          statusCode: 'UNDELETE_FAILED',
-          message: `Entity is not in the recycle bin: ${id}`,
-          fields: [],
-        });
-      }
-      const stamp = this.now();
-      const after: SfRecord = { ...before, IsDeleted: false, SystemModstamp: stamp, LastModifiedById: actor.userId };
-      return { before, after };
-    });
+    return this.run(
+      sobject,
+      'undelete',
+      ids.map((Id) => ({ Id })),
+      actor,
+      allOrNone,
+      (row) => {
+        const id = String(row.Id);
+        const before = this.getDeleted(sobject, id);
+        if (!before) {
+          throw new DmlError({
+            statusCode: 'UNDELETE_FAILED',
+            message: `Entity is not in the recycle bin: ${id}`,
+            fields: [],
+          });
+        }
+        const stamp = this.now();
+        const after: SfRecord = { ...before, IsDeleted: false, SystemModstamp: stamp, LastModifiedById: actor.userId };
+        return { before, after };
+      },
+    );
   }
 
   /**
@@ -126,7 +140,13 @@ export class OrgStore extends VirtualRecords {
    * failed insert rolls everything back; a failed update cannot undo the inserts before it (the store
    * has no cross-statement transaction).
    */
-  upsert(sobject: SObjectName, externalIdField: string, rows: Record<string, unknown>[], actor: Actor, allOrNone = false): DmlResult[] {
+  upsert(
+    sobject: SObjectName,
+    externalIdField: string,
+    rows: Record<string, unknown>[],
+    actor: Actor,
+    allOrNone = false,
+  ): DmlResult[] {
     const def = this.externalIdField(sobject, externalIdField);
     if (!def) throw new Error(`${sobject}.${externalIdField} is not an external id field`);
     const plans = planUpsert(def, rows, (value) => this.findByExternalId(sobject, def.name, value));
@@ -205,14 +225,22 @@ export class OrgStore extends VirtualRecords {
     this.storeCommitted(sobject, operation, change.after);
   }
 
-  private writableFields(sobject: SObjectName, row: Record<string, unknown>, mode: 'create' | 'update'): Record<string, FieldValue> {
+  private writableFields(
+    sobject: SObjectName,
+    row: Record<string, unknown>,
+    mode: 'create' | 'update',
+  ): Record<string, FieldValue> {
     return validateFields(sobject, row, mode, this.personAccounts, (def, id) => this.liveReference(def, id));
   }
 
   private requireLive(sobject: SObjectName, id: string): SfRecord {
     const parsed = parseId(id);
     if (!parsed) {
-      throw new DmlError({ statusCode: 'MALFORMED_ID', message: `${sobject} ID: id value of incorrect type: ${id}`, fields: ['Id'] });
+      throw new DmlError({
+        statusCode: 'MALFORMED_ID',
+        message: `${sobject} ID: id value of incorrect type: ${id}`,
+        fields: ['Id'],
+      });
     }
     const live = this.get(sobject, id);
     if (live) return live;

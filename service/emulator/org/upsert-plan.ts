@@ -11,15 +11,26 @@ export type UpsertPlan = { create: Record<string, unknown> } | { update: Record<
  * that record. A blank value, a value matching several records, or one given twice in the call fails
  * the row. `matches` gives the ids of the live records holding a value.
  */
-export function planUpsert(def: FieldDef, rows: Record<string, unknown>[], matches: (value: string) => string[]): UpsertPlan[] {
+export function planUpsert(
+  def: FieldDef,
+  rows: Record<string, unknown>[],
+  matches: (value: string) => string[],
+): UpsertPlan[] {
   const seen = new Set<string>();
   return rows.map((row): UpsertPlan => {
     const key = Object.keys(row).find((k) => k.toLowerCase() === def.name.toLowerCase());
     const value = key === undefined ? undefined : row[key];
-    if (isBlank(value)) return { error: { statusCode: 'MISSING_ARGUMENT', message: `${def.name} not specified`, fields: [def.name] } };
+    if (isBlank(value))
+      return { error: { statusCode: 'MISSING_ARGUMENT', message: `${def.name} not specified`, fields: [def.name] } };
     const normalised = normaliseKey(def, String(value));
     if (seen.has(normalised)) {
-      return { error: { statusCode: 'DUPLICATE_VALUE', message: `Duplicate external id specified: ${String(value)}`, fields: [def.name] } };
+      return {
+        error: {
+          statusCode: 'DUPLICATE_VALUE',
+          message: `Duplicate external id specified: ${String(value)}`,
+          fields: [def.name],
+        },
+      };
     }
     seen.add(normalised);
     const ids = matches(String(value));

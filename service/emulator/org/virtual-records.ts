@@ -108,7 +108,8 @@ export class VirtualRecords {
     const end = this.nextIndex[sobject];
     for (let index = Math.max(0, Math.floor(fromIndex)); index < end; index++) {
       const id = this.idFor(sobject, index);
-      const slot = this.written.get(id) ?? (index < this.seedCount(sobject) ? seedRecord(this, sobject, index, id) : undefined);
+      const slot =
+        this.written.get(id) ?? (index < this.seedCount(sobject) ? seedRecord(this, sobject, index, id) : undefined);
       if (!slot) continue;
       if (isDeletedSlot(slot)) {
         if (includeDeleted) yield slot[DELETED];
@@ -121,7 +122,8 @@ export class VirtualRecords {
   /** Where a record of this org sits in its object's scan: pass it (or one past it) to scan's `fromIndex`. */
   scanIndexOf(id: string): number {
     const parsed = parseId(id);
-    if (!parsed || parsed.orgNumber !== this.orgNumber) throw new Error(`scanIndexOf: ${id} is no record id of org ${this.orgNumber}`);
+    if (!parsed || parsed.orgNumber !== this.orgNumber)
+      throw new Error(`scanIndexOf: ${id} is no record id of org ${this.orgNumber}`);
     return parsed.index;
   }
 

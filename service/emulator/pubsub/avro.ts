@@ -54,7 +54,8 @@ const DAY_MS = 86_400_000;
 
 function describe(value: unknown): string {
   if (value === null) return 'null';
-  if (typeof value === 'string') return `string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  if (typeof value === 'string')
+    return `string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
   if (typeof value === 'object') return Array.isArray(value) ? 'array' : 'object';
   return `${typeof value} ${String(value)}`;
 }
@@ -73,12 +74,17 @@ function coerce(eventName: string, field: string, type: AvroPrimitive, value: un
     case 'long': {
       // DateTime fields: epoch milliseconds; a Date or an ISO string is converted for the caller.
       const ms = value instanceof Date ? value.getTime() : typeof value === 'string' ? Date.parse(value) : value;
-      return typeof ms === 'number' && Number.isSafeInteger(ms) ? ms : bad('epoch milliseconds (an integer, Date or ISO date-time)');
+      return typeof ms === 'number' && Number.isSafeInteger(ms)
+        ? ms
+        : bad('epoch milliseconds (an integer, Date or ISO date-time)');
     }
     case 'int': {
       // Date fields: days since the epoch; 'YYYY-MM-DD' is converted for the caller.
-      if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)) return Math.floor(Date.parse(`${value}T00:00:00Z`) / DAY_MS);
-      return typeof value === 'number' && Number.isInteger(value) ? value : bad('days since the epoch (an integer or YYYY-MM-DD)');
+      if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value))
+        return Math.floor(Date.parse(`${value}T00:00:00Z`) / DAY_MS);
+      return typeof value === 'number' && Number.isInteger(value)
+        ? value
+        : bad('days since the epoch (an integer or YYYY-MM-DD)');
     }
   }
 }
@@ -107,7 +113,8 @@ export function toAvroRecord(schema: AvroRecordSchema, values: Record<string, un
     if (Array.isArray(field.type)) {
       const branch = field.type[1];
       const value = unwrapUnion(raw, branch);
-      record[field.name] = value === null || value === undefined ? null : { [branch]: coerce(schema.name, field.name, branch, value) };
+      record[field.name] =
+        value === null || value === undefined ? null : { [branch]: coerce(schema.name, field.name, branch, value) };
     } else if (raw === undefined || raw === null) {
       if (field.default === undefined) throw new EventPayloadError(schema.name, field.name, 'a value is required');
       record[field.name] = field.default;

@@ -24,7 +24,10 @@ export function authenticateCall(org: EmulatedOrg, metadata: grpc.Metadata): Act
     .filter(([, value]) => value === '')
     .map(([name]) => name);
   if (missing.length > 0) {
-    throw unauthenticated(PUBSUB_ERROR_CODES.authHeadersInvalid, `Missing authentication header(s): ${missing.join(', ')}.`);
+    throw unauthenticated(
+      PUBSUB_ERROR_CODES.authHeadersInvalid,
+      `Missing authentication header(s): ${missing.join(', ')}.`,
+    );
   }
   const orgId = org.organizationId;
   const tenantMatches =

@@ -19,9 +19,7 @@ export interface StoredEvent {
 }
 
 export type ReplayStart =
-  | { preset: 'LATEST' }
-  | { preset: 'EARLIEST' }
-  | { preset: 'CUSTOM'; replayId: Uint8Array | undefined };
+  { preset: 'LATEST' } | { preset: 'EARLIEST' } | { preset: 'CUSTOM'; replayId: Uint8Array | undefined };
 
 /** Why a CUSTOM start point was refused; the server maps it to the documented error codes. */
 export class ReplayIdError extends Error {
@@ -67,7 +65,8 @@ export class EventLog {
     this.retentionMs = options.retentionMs;
     this.clock = options.clock ?? Date.now;
     this.lastAssigned = options.firstReplayId ?? 1000n;
-    for (const topic of options.topics) this.topics.set(topic, { events: [], baseline: this.lastAssigned, tip: this.lastAssigned });
+    for (const topic of options.topics)
+      this.topics.set(topic, { events: [], baseline: this.lastAssigned, tip: this.lastAssigned });
     // Every open Subscribe call listens to its topic; the default limit of 10 would warn at 11.
     this.appended.setMaxListeners(0);
   }
@@ -143,7 +142,10 @@ export class EventLog {
         }
         const replay = decodeReplayId(start.replayId);
         if (replay === undefined) {
-          throw new ReplayIdError('corrupted', `The replay ID is not valid: expected ${REPLAY_ID_BYTES} bytes, got ${start.replayId.length}.`);
+          throw new ReplayIdError(
+            'corrupted',
+            `The replay ID is not valid: expected ${REPLAY_ID_BYTES} bytes, got ${start.replayId.length}.`,
+          );
         }
         const retained = this.indexOf(log, replay) >= 0;
         const baseline = replay === log.baseline && log.expiredThrough === undefined;

@@ -76,12 +76,15 @@ function readField(eventName: string, file: string): EventFieldDef {
   const where = `${eventName}.${name}`;
   if (!name.endsWith('__c')) throw new Error(`${where}: platform event custom fields end in __c`);
   if (!isEventFieldType(meta.type)) {
-    throw new Error(`${where}: unsupported platform event field type '${meta.type}' (allowed: ${Object.keys(AVRO_TYPE_OF).join(', ')})`);
+    throw new Error(
+      `${where}: unsupported platform event field type '${meta.type}' (allowed: ${Object.keys(AVRO_TYPE_OF).join(', ')})`,
+    );
   }
   const field: EventFieldDef = { name, type: meta.type, required: meta.required === 'true' };
   if (meta.type === 'Text' || meta.type === 'LongTextArea') {
     const length = Number(meta.length);
-    if (!Number.isInteger(length) || length <= 0) throw new Error(`${where}: ${meta.type} needs a positive <length>, got '${meta.length}'`);
+    if (!Number.isInteger(length) || length <= 0)
+      throw new Error(`${where}: ${meta.type} needs a positive <length>, got '${meta.length}'`);
     field.length = length;
   }
   if (meta.type === 'Checkbox') field.defaultValue = meta.defaultValue === 'true';
@@ -122,10 +125,14 @@ function loadEvent(objectsDir: string, eventName: string): PlatformEventSchema {
   if (!existsSync(objectFile)) throw new Error(`${eventName}: missing ${objectFile}`);
   const object = readMetadata(objectFile, 'CustomObject');
   if (object.eventType !== 'HighVolume') {
-    throw new Error(`${eventName}: eventType must be HighVolume (the only supported type), got '${object.eventType ?? ''}'`);
+    throw new Error(
+      `${eventName}: eventType must be HighVolume (the only supported type), got '${object.eventType ?? ''}'`,
+    );
   }
   const fieldsDir = path.join(folder, 'fields');
-  const fieldFiles = existsSync(fieldsDir) ? readdirSync(fieldsDir).filter((file) => file.endsWith('.field-meta.xml')) : [];
+  const fieldFiles = existsSync(fieldsDir)
+    ? readdirSync(fieldsDir).filter((file) => file.endsWith('.field-meta.xml'))
+    : [];
   const fields = fieldFiles
     .map((file) => readField(eventName, path.join(fieldsDir, file)))
     .sort((a, b) => a.name.localeCompare(b.name));

@@ -6,7 +6,12 @@ import { fromAvroRecord } from './avro';
 import { encodeEventPayload, eventBusOf } from './eventBus';
 import { eventSchemaForTopic } from './eventSchemas';
 import { PUBSUB_ERROR_CODES, PubSubError, topicNotFound } from './grpcErrors';
-import type { ProducerEventMessage, PublishRequestMessage, PublishResponseMessage, PublishResultMessage } from './proto';
+import type {
+  ProducerEventMessage,
+  PublishRequestMessage,
+  PublishResponseMessage,
+  PublishResultMessage,
+} from './proto';
 
 /** Events per publish request the platform accepts. */
 export const MAX_EVENTS_PER_PUBLISH = 200;
@@ -18,7 +23,11 @@ type Checked = { ok: true; payload: Buffer } | { ok: false; msg: string };
  * decodable with that schema), stamp CreatedDate/CreatedById as the platform does, append the
  * valid ones in one call, and answer one result per event in request order.
  */
-export function handlePublishRequest(org: EmulatedOrg, actor: Actor, request: PublishRequestMessage): PublishResponseMessage {
+export function handlePublishRequest(
+  org: EmulatedOrg,
+  actor: Actor,
+  request: PublishRequestMessage,
+): PublishResponseMessage {
   const schema = eventSchemaForTopic(request.topicName);
   if (!schema) throw topicNotFound(request.topicName);
   if (request.events.length > MAX_EVENTS_PER_PUBLISH) {
@@ -34,13 +43,23 @@ export function handlePublishRequest(org: EmulatedOrg, actor: Actor, request: Pu
   const check = (event: ProducerEventMessage, index: number): Checked => {
     const label = `event ${index + 1} (id ${event.id || 'none'})`;
     if (event.schemaId !== schema.schemaId) {
-      return { ok: false, msg: `${label}: schema id ${event.schemaId || '(empty)'} is not the schema of ${schema.topicName} (${schema.schemaId}).` };
+      return {
+        ok: false,
+        msg: `${label}: schema id ${event.schemaId || '(empty)'} is not the schema of ${schema.topicName} (${schema.schemaId}).`,
+      };
     }
     try {
-      const { CreatedDate: _date, CreatedById: _by, ...fields } = fromAvroRecord(schema.schema, schema.type.fromBuffer(event.payload));
+      const {
+        CreatedDate: _date,
+        CreatedById: _by,
+        ...fields
+      } = fromAvroRecord(schema.schema, schema.type.fromBuffer(event.payload));
       return { ok: true, payload: encodeEventPayload(schema, fields, standard) };
     } catch (err) {
-      return { ok: false, msg: `${label}: payload does not decode with schema ${schema.schemaId}: ${err instanceof Error ? err.message : String(err)}` };
+      return {
+        ok: false,
+        msg: `${label}: payload does not decode with schema ${schema.schemaId}: ${err instanceof Error ? err.message : String(err)}`,
+      };
     }
   };
 

@@ -6,7 +6,12 @@ import { authenticateCall } from './callAuth';
 import { eventBusOf } from './eventBus';
 import { eventSchemaById, eventSchemaForTopic } from './eventSchemas';
 import { PUBSUB_ERROR_CODES, PubSubError, serviceUnavailable, toServiceError, topicNotFound } from './grpcErrors';
-import { loadPubSubPackage, type PubSubHandlers, type PublishRequestMessage, type PublishResponseMessage } from './proto';
+import {
+  loadPubSubPackage,
+  type PubSubHandlers,
+  type PublishRequestMessage,
+  type PublishResponseMessage,
+} from './proto';
 import { handlePublishRequest } from './publishing';
 import { SubscribeSession } from './subscribeSession';
 
@@ -78,14 +83,16 @@ export async function startPubSubServer(org: EmulatedOrg, options: PubSubServerO
   const getSchema: PubSubHandlers['GetSchema'] = unary(org, (request) => {
     const schema = eventSchemaById(request.schemaId);
     if (!schema) {
-      throw new PubSubError(grpc.status.NOT_FOUND, PUBSUB_ERROR_CODES.schemaNotFound, `Schema ${request.schemaId || '(empty)'} not found.`);
+      throw new PubSubError(
+        grpc.status.NOT_FOUND,
+        PUBSUB_ERROR_CODES.schemaNotFound,
+        `Schema ${request.schemaId || '(empty)'} not found.`,
+      );
     }
     return { schemaJson: schema.schemaJson, schemaId: schema.schemaId, rpcId: randomUUID() };
   });
 
-  const publish: PubSubHandlers['Publish'] = unary(org, (request, actor) =>
-    handlePublishRequest(org, actor, request),
-  );
+  const publish: PubSubHandlers['Publish'] = unary(org, (request, actor) => handlePublishRequest(org, actor, request));
 
   const publishStream: PubSubHandlers['PublishStream'] = (call) => {
     let actor: Actor;
@@ -171,9 +178,12 @@ export async function startPubSubServer(org: EmulatedOrg, options: PubSubServerO
   } catch (err) {
     stopDropListener();
     server.forceShutdown();
-    throw new Error(`Pub/Sub emulator could not listen on ${host}:${options.port ?? 0}: ${err instanceof Error ? err.message : String(err)}`, {
-      cause: err,
-    });
+    throw new Error(
+      `Pub/Sub emulator could not listen on ${host}:${options.port ?? 0}: ${err instanceof Error ? err.message : String(err)}`,
+      {
+        cause: err,
+      },
+    );
   }
 
   let closing: Promise<void> | undefined;

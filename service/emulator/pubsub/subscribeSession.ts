@@ -123,7 +123,10 @@ export class SubscribeSession {
   private bounded(events: StoredEvent[]): StoredEvent[] {
     let bytes = 0;
     let count = 0;
-    while (count < events.length && (count === 0 || bytes + events[count].event.payload.length <= MAX_RESPONSE_PAYLOAD_BYTES)) {
+    while (
+      count < events.length &&
+      (count === 0 || bytes + events[count].event.payload.length <= MAX_RESPONSE_PAYLOAD_BYTES)
+    ) {
       bytes += events[count].event.payload.length;
       count++;
     }
@@ -151,7 +154,8 @@ export class SubscribeSession {
 
   private armKeepalive(): void {
     clearTimeout(this.keepaliveTimer);
-    if (!this.closed) this.keepaliveTimer = setTimeout(() => this.guard(() => this.keepalive()), this.options.keepaliveMs);
+    if (!this.closed)
+      this.keepaliveTimer = setTimeout(() => this.guard(() => this.keepalive()), this.options.keepaliveMs);
   }
 
   /**

@@ -45,7 +45,9 @@ const ROLLED_BACK: SfError = {
 const failed = (error: SfError): SaveResultBody => ({ success: false, errors: [error] });
 
 const toBody = (result: DmlResult): SaveResultBody =>
-  result.success && result.id ? { id: result.id, success: true, errors: [] } : { success: false, errors: result.errors };
+  result.success && result.id
+    ? { id: result.id, success: true, errors: [] }
+    : { success: false, errors: result.errors };
 
 function tooMany(count: number, max: number): BadRequest | undefined {
   return count > max
@@ -56,13 +58,19 @@ function tooMany(count: number, max: number): BadRequest | undefined {
 function parseAllOrNone(value: unknown): boolean {
   if (value === undefined || value === null || value === false || value === 'false') return false;
   if (value === true || value === 'true') return true;
-  throw new BadRequest('JSON_PARSER_ERROR', `allOrNone must be true or false, got ${JSON.stringify(value)}`, ['allOrNone']);
+  throw new BadRequest('JSON_PARSER_ERROR', `allOrNone must be true or false, got ${JSON.stringify(value)}`, [
+    'allOrNone',
+  ]);
 }
 
 /** `{ allOrNone, records: [{ attributes: { type }, ...fields }] }` → one plan per record, in order. */
 function planSaves(body: unknown, operation: 'create' | 'update'): { allOrNone: boolean; planned: Planned[] } {
   if (!isPlainObject(body) || !Array.isArray(body.records)) {
-    throw new BadRequest('JSON_PARSER_ERROR', 'The request body must be a JSON object { "allOrNone": boolean, "records": [...] }', ['records']);
+    throw new BadRequest(
+      'JSON_PARSER_ERROR',
+      'The request body must be a JSON object { "allOrNone": boolean, "records": [...] }',
+      ['records'],
+    );
   }
   const records: unknown[] = body.records;
   const limit = tooMany(records.length, MAX_SAVE_RECORDS);
@@ -74,13 +82,19 @@ function planSaves(body: unknown, operation: 'create' | 'update'): { allOrNone: 
     const { attributes, ...row } = record;
     const type = isPlainObject(attributes) ? attributes.type : undefined;
     if (typeof type !== 'string' || type.length === 0) {
-      throw new BadRequest('INVALID_TYPE', `${where}: attributes.type is required (the sObject type of the record)`, [`${where}.attributes.type`]);
+      throw new BadRequest('INVALID_TYPE', `${where}: attributes.type is required (the sObject type of the record)`, [
+        `${where}.attributes.type`,
+      ]);
     }
     const sobject = resolveSObject(type);
-    if (!sobject) throw new BadRequest('INVALID_TYPE', `${where}: sObject type '${type}' is not supported.`, [`${where}.attributes.type`]);
+    if (!sobject)
+      throw new BadRequest('INVALID_TYPE', `${where}: sObject type '${type}' is not supported.`, [
+        `${where}.attributes.type`,
+      ]);
     if (operation === 'update') {
       const id = typeof row.id === 'string' ? row.id : typeof row.Id === 'string' ? row.Id : '';
-      if (id.length === 0) return { error: { statusCode: 'MISSING_ARGUMENT', message: 'Id not specified in an update call', fields: [] } };
+      if (id.length === 0)
+        return { error: { statusCode: 'MISSING_ARGUMENT', message: 'Id not specified in an update call', fields: [] } };
       return { sobject, row, id };
     }
     return { sobject, row };
@@ -91,14 +105,18 @@ function planSaves(body: unknown, operation: 'create' | 'update'): { allOrNone: 
 /** `?ids=a,b&allOrNone=true` → one plan per id; the id's key prefix names its object. */
 function planDeletes(org: EmulatedOrg, query: Record<string, unknown>): { allOrNone: boolean; planned: Planned[] } {
   const ids = listParam(query.ids);
-  if (!ids || ids.length === 0) throw new BadRequest('MISSING_ARGUMENT', 'The ids parameter is required: ?ids=<id>,<id>', ['ids']);
+  if (!ids || ids.length === 0)
+    throw new BadRequest('MISSING_ARGUMENT', 'The ids parameter is required: ?ids=<id>,<id>', ['ids']);
   const limit = tooMany(ids.length, MAX_SAVE_RECORDS);
   if (limit) throw limit;
   const allOrNone = parseAllOrNone(query.allOrNone);
   const planned = ids.map((id): Planned => {
     if (!parseId(id)) return { error: { statusCode: 'MALFORMED_ID', message: `malformed id ${id}`, fields: [] } };
     const sobject = org.store.sobjectOfId(id);
-    if (!sobject) return { error: { statusCode: 'INVALID_CROSS_REFERENCE_KEY', message: 'invalid cross reference id', fields: [] } };
+    if (!sobject)
+      return {
+        error: { statusCode: 'INVALID_CROSS_REFERENCE_KEY', message: 'invalid cross reference id', fields: [] },
+      };
     return { sobject, row: { Id: id }, id };
   });
   return { allOrNone, planned };
@@ -164,7 +182,9 @@ function saveHandler(org: EmulatedOrg, operation: 'create' | 'update', res: Resp
     if (takeDeferredLockFault(res)) return lockedResults(planned);
     const actor: Actor = actorOf(res);
     return runChunks(planned, allOrNone, (sobject, rows, all) =>
-      operation === 'create' ? org.store.insert(sobject, rows, actor, all) : org.store.update(sobject, rows, actor, all),
+      operation === 'create'
+        ? org.store.insert(sobject, rows, actor, all)
+        : org.store.update(sobject, rows, actor, all),
     );
   });
 }
@@ -185,7 +205,12 @@ export function collectionsRouter(ctx: RestContext): Router {
     if (!sobject) return;
     const def = org.store.externalIdField(sobject, req.params.field);
     if (!def) {
-      sendSfError(res, 404, 'NOT_FOUND', `Provided external ID field does not exist or is not accessible: ${req.params.field}`);
+      sendSfError(
+        res,
+        404,
+        'NOT_FOUND',
+        `Provided external ID field does not exist or is not accessible: ${req.params.field}`,
+      );
       return;
     }
     respond(res, () => {
@@ -193,15 +218,26 @@ export function collectionsRouter(ctx: RestContext): Router {
       const rows = planned.map((p, index): Planned => {
         if ('error' in p) return p;
         if (p.sobject !== sobject) {
-          throw new BadRequest('INVALID_TYPE', `records[${index}]: only ${sobject} records can be upserted by ${sobject}/${def.name}`, [
-            `records[${index}].attributes.type`,
-          ]);
+          throw new BadRequest(
+            'INVALID_TYPE',
+            `records[${index}]: only ${sobject} records can be upserted by ${sobject}/${def.name}`,
+            [`records[${index}].attributes.type`],
+          );
         }
         const idKey = Object.keys(p.row).find((key) => key.toLowerCase() === 'id');
-        return idKey ? { error: { statusCode: 'INVALID_FIELD', message: `${idKey}: not allowed in an upsert by ${def.name}`, fields: [idKey] } } : p;
+        return idKey
+          ? {
+              error: {
+                statusCode: 'INVALID_FIELD',
+                message: `${idKey}: not allowed in an upsert by ${def.name}`,
+                fields: [idKey],
+              },
+            }
+          : p;
       });
       if (takeDeferredLockFault(res)) return lockedResults(rows);
-      if (allOrNone && rows.some((p) => 'error' in p)) return rows.map((p) => failed('error' in p ? p.error : ROLLED_BACK));
+      if (allOrNone && rows.some((p) => 'error' in p))
+        return rows.map((p) => failed('error' in p ? p.error : ROLLED_BACK));
       const ready = rows.flatMap((p) => ('error' in p ? [] : [p.row]));
       const outcome = org.store.upsert(sobject, def.name, ready, actorOf(res), allOrNone);
       let next = 0;
@@ -219,7 +255,12 @@ export function collectionsRouter(ctx: RestContext): Router {
       if (takeDeferredLockFault(res)) return lockedResults(planned);
       const actor = actorOf(res);
       return runChunks(planned, allOrNone, (sobject, rows, all) =>
-        org.store.delete(sobject, rows.map((row) => String(row.Id)), actor, all),
+        org.store.delete(
+          sobject,
+          rows.map((row) => String(row.Id)),
+          actor,
+          all,
+        ),
       );
     });
   });
@@ -229,11 +270,13 @@ export function collectionsRouter(ctx: RestContext): Router {
     if (!sobject) return;
     respond(res, () => {
       const ids = listParam(idsValue);
-      if (!ids || ids.length === 0) throw new BadRequest('MISSING_ARGUMENT', 'ids is required: the record ids to retrieve', ['ids']);
+      if (!ids || ids.length === 0)
+        throw new BadRequest('MISSING_ARGUMENT', 'ids is required: the record ids to retrieve', ['ids']);
       const limit = tooMany(ids.length, MAX_RETRIEVE_IDS);
       if (limit) throw limit;
       const names = listParam(fieldsValue);
-      if (!names || names.length === 0) throw new BadRequest('MISSING_ARGUMENT', 'fields is required: the fields to return', ['fields']);
+      if (!names || names.length === 0)
+        throw new BadRequest('MISSING_ARGUMENT', 'fields is required: the fields to return', ['fields']);
       const selection = selectFields(sobject, org.store.personAccounts, names);
       if ('invalid' in selection) {
         throw new BadRequest('INVALID_FIELD', invalidFieldMessage(sobject, selection.invalid), [selection.invalid]);

@@ -24,7 +24,9 @@ const apiUsageSchema = z
 
 /** A zod failure as one sentence naming each bad field. */
 function describeIssues(error: z.ZodError): string {
-  return error.issues.map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : 'body'}: ${issue.message}`).join('; ');
+  return error.issues
+    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : 'body'}: ${issue.message}`)
+    .join('; ');
 }
 
 function requireControlSecret(ctx: RestContext): RequestHandler {
@@ -32,7 +34,12 @@ function requireControlSecret(ctx: RestContext): RequestHandler {
     const given = Buffer.from(bearerToken(req) ?? '');
     const expected = Buffer.from(ctx.org.clientSecret);
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-      sendSfError(res, 401, 'INVALID_SESSION_ID', 'Emulator control endpoints need Authorization: Bearer <the org client secret>');
+      sendSfError(
+        res,
+        401,
+        'INVALID_SESSION_ID',
+        'Emulator control endpoints need Authorization: Bearer <the org client secret>',
+      );
       return;
     }
     next();

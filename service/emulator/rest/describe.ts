@@ -19,7 +19,15 @@ const SOAP_TYPES: Record<FieldType, string> = {
   double: 'xsd:double',
 };
 
-const TEXT_TYPES: ReadonlySet<FieldType> = new Set(['string', 'email', 'phone', 'picklist', 'textarea', 'id', 'reference']);
+const TEXT_TYPES: ReadonlySet<FieldType> = new Set([
+  'string',
+  'email',
+  'phone',
+  'picklist',
+  'textarea',
+  'id',
+  'reference',
+]);
 /** Long text areas cannot be filtered, sorted or grouped in SOQL. */
 const isLongText = (def: FieldDef): boolean => def.type === 'textarea' && (def.length ?? 0) > 255;
 
@@ -86,7 +94,8 @@ function fieldDescribe(def: FieldDef): Record<string, unknown> {
     custom: /__p?c$/.test(def.name),
     defaultValue: null,
     defaultValueFormula: null,
-    defaultedOnCreate: def.system === true || def.type === 'boolean' || def.name === 'OwnerId' || def.defaultValue !== undefined,
+    defaultedOnCreate:
+      def.system === true || def.type === 'boolean' || def.name === 'OwnerId' || def.defaultValue !== undefined,
     dependentPicklist: false,
     deprecatedAndHidden: false,
     digits: def.type === 'int' ? 9 : 0,
@@ -161,7 +170,11 @@ function childRelationships(sobject: SObjectName, personAccounts: boolean): Reco
 }
 
 /** The full describe: Person Account fields appear only where the org has the feature. */
-export function describeSObject(sobject: SObjectName, personAccounts: boolean, version: string): Record<string, unknown> {
+export function describeSObject(
+  sobject: SObjectName,
+  personAccounts: boolean,
+  version: string,
+): Record<string, unknown> {
   return {
     ...objectFlags(sobject, version),
     actionOverrides: [],
@@ -204,7 +217,11 @@ export function describeRouter(ctx: RestContext): Router {
   });
   router.get('/sobjects', (req, res) => {
     const version = apiVersionOf(req);
-    res.json({ encoding: 'UTF-8', maxBatchSize: 200, sobjects: SOBJECT_NAMES.map((name) => objectFlags(name, version)) });
+    res.json({
+      encoding: 'UTF-8',
+      maxBatchSize: 200,
+      sobjects: SOBJECT_NAMES.map((name) => objectFlags(name, version)),
+    });
   });
   router.get('/sobjects/:name/describe', (req, res) => {
     const sobject = sobjectFromUrl(req.params.name, res);

@@ -39,7 +39,12 @@ export function injectFaults(org: EmulatedOrg, random: () => number = Math.rando
         next();
         return;
       case '503':
-        sendSfError(res, 503, 'SERVER_UNAVAILABLE', 'Server temporarily unavailable (fault injected by the org emulator)');
+        sendSfError(
+          res,
+          503,
+          'SERVER_UNAVAILABLE',
+          'Server temporarily unavailable (fault injected by the org emulator)',
+        );
         return;
       case 'REQUEST_LIMIT_EXCEEDED':
         sendRequestLimitExceeded(res);

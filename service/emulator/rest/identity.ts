@@ -9,7 +9,8 @@ export function identityUrl(baseUrl: string, org: EmulatedOrg, userId: string): 
 function serviceUrls(baseUrl: string, org: EmulatedOrg, userId: string): Record<string, string> {
   const api = (path: string): string => `${baseUrl}/services/data/v{version}/${path}`;
   // SOAP endpoints end in the 15-character org id.
-  const soap = (kind: string): string => `${baseUrl}/services/Soap/${kind}/{version}/${org.organizationId.slice(0, 15)}`;
+  const soap = (kind: string): string =>
+    `${baseUrl}/services/Soap/${kind}/{version}/${org.organizationId.slice(0, 15)}`;
   return {
     enterprise: soap('c'),
     metadata: soap('m'),

@@ -67,7 +67,8 @@ export function verifyJwtAssertion(assertion: string, expected: JwtExpectations)
   if (!audiences.some((aud) => typeof aud === 'string' && accepted.has(normaliseAudience(aud)))) {
     throw new OAuthError('invalid_grant', 'audience is invalid');
   }
-  if (typeof claims.exp !== 'number' || !Number.isFinite(claims.exp)) throw invalidAssertion('exp must be a number of seconds');
+  if (typeof claims.exp !== 'number' || !Number.isFinite(claims.exp))
+    throw invalidAssertion('exp must be a number of seconds');
   if (claims.exp * 1000 <= (expected.nowMs ?? Date.now())) throw invalidAssertion('the assertion has expired (exp)');
   if (typeof claims.sub !== 'string' || claims.sub.length === 0) throw invalidAssertion('sub must name a username');
   return claims.sub;

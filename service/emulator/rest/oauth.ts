@@ -74,7 +74,8 @@ function grantUser(ctx: RestContext, req: Request, form: Record<string, unknown>
         audiences: [ctx.baseUrl(), ...SALESFORCE_LOGIN_HOSTS],
       });
       const user = findActiveUser(org, username);
-      if (!user) throw new OAuthError('invalid_grant', `user hasn't approved this consumer (no active user ${username})`);
+      if (!user)
+        throw new OAuthError('invalid_grant', `user hasn't approved this consumer (no active user ${username})`);
       return user.Id;
     }
     case 'refresh_token':
@@ -92,7 +93,9 @@ function tokenResponse(ctx: RestContext, userId: string): Record<string, string>
   const id = identityUrl(ctx.baseUrl(), ctx.org, userId);
   const issued = String(issuedAt);
   // Salesforce signs id + issued_at with the consumer secret so clients can check the response.
-  const signature = createHmac('sha256', ctx.org.clientSecret).update(id + issued).digest('base64');
+  const signature = createHmac('sha256', ctx.org.clientSecret)
+    .update(id + issued)
+    .digest('base64');
   return {
     access_token: accessToken,
     signature,
@@ -143,9 +146,10 @@ export function oauthRouter(ctx: RestContext): Router {
       sendBadToken(res);
       return;
     }
-    const target = req.params.orgId.slice(0, 15) === ctx.org.organizationId.slice(0, 15)
-      ? ctx.org.store.get('User', req.params.userId)
-      : undefined;
+    const target =
+      req.params.orgId.slice(0, 15) === ctx.org.organizationId.slice(0, 15)
+        ? ctx.org.store.get('User', req.params.userId)
+        : undefined;
     if (!target) {
       res.status(404).type('text/plain').send('Bad_Id');
       return;

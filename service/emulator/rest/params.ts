@@ -12,7 +12,12 @@ export function listParam(value: unknown): string[] | undefined {
   const items: string[] = [];
   for (const entry of raw) {
     if (typeof entry !== 'string') return undefined;
-    items.push(...entry.split(',').map((s) => s.trim()).filter((s) => s.length > 0));
+    items.push(
+      ...entry
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s.length > 0),
+    );
   }
   return items;
 }

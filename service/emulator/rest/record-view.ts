@@ -4,7 +4,11 @@ import type { SfRecord } from '../org/store';
 export type FieldSelection = { fields: FieldDef[] } | { invalid: string };
 
 /** The fields a read asks for (all of them when none are named); the first unknown name otherwise. */
-export function selectFields(sobject: SObjectName, personAccounts: boolean, names: string[] | undefined): FieldSelection {
+export function selectFields(
+  sobject: SObjectName,
+  personAccounts: boolean,
+  names: string[] | undefined,
+): FieldSelection {
   if (names === undefined) return { fields: fieldsOf(sobject, personAccounts) };
   const fields: FieldDef[] = [];
   for (const name of names) {
@@ -20,7 +24,12 @@ export function invalidFieldMessage(sobject: SObjectName, field: string): string
 }
 
 /** A record as REST returns it: `attributes { type, url }`, then the fields under their API names. */
-export function recordView(sobject: SObjectName, record: SfRecord, fields: FieldDef[], version: string): Record<string, unknown> {
+export function recordView(
+  sobject: SObjectName,
+  record: SfRecord,
+  fields: FieldDef[],
+  version: string,
+): Record<string, unknown> {
   const view: Record<string, unknown> = {
     attributes: { type: sobject, url: `/services/data/v${version}/sobjects/${sobject}/${record.Id}` },
   };

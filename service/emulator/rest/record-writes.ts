@@ -56,7 +56,8 @@ export function sendOutcome(res: Response, outcome: WriteOutcome): void {
     case 'upserted': {
       const { result, modern } = outcome;
       if (!result.success) sendDmlErrors(res, 400, result.errors);
-      else if (result.created) res.status(201).json({ id: result.id, success: true, errors: [], ...(modern ? { created: true } : {}) });
+      else if (result.created)
+        res.status(201).json({ id: result.id, success: true, errors: [], ...(modern ? { created: true } : {}) });
       else if (modern) res.status(200).json({ id: result.id, success: true, errors: [], created: false });
       else res.status(204).end();
       return;
@@ -65,14 +66,25 @@ export function sendOutcome(res: Response, outcome: WriteOutcome): void {
       res.status(300).json(outcome.urls);
       return;
     case 'not-external-id':
-      sendSfError(res, 404, 'NOT_FOUND', `Provided external ID field does not exist or is not accessible: ${outcome.field}`);
+      sendSfError(
+        res,
+        404,
+        'NOT_FOUND',
+        `Provided external ID field does not exist or is not accessible: ${outcome.field}`,
+      );
       return;
     case 'bad-field':
       sendSfError(res, 400, outcome.errorCode, outcome.message, [outcome.field]);
       return;
     case 'published':
       // High-volume events are enqueued: success, with OPERATION_ENQUEUED and the event's UUID in errors.
-      res.status(201).json({ id: outcome.id, success: true, errors: [{ statusCode: 'OPERATION_ENQUEUED', message: outcome.uuid, fields: [] }] });
+      res
+        .status(201)
+        .json({
+          id: outcome.id,
+          success: true,
+          errors: [{ statusCode: 'OPERATION_ENQUEUED', message: outcome.uuid, fields: [] }],
+        });
       return;
   }
 }
@@ -96,7 +108,13 @@ export function createRecord(org: EmulatedOrg, sobject: SObjectName, body: unkno
   return result.success ? { kind: 'created', result } : { kind: 'dml-error', result };
 }
 
-export function updateRecord(org: EmulatedOrg, sobject: SObjectName, id: string, body: unknown, actor: Actor): WriteOutcome {
+export function updateRecord(
+  org: EmulatedOrg,
+  sobject: SObjectName,
+  id: string,
+  body: unknown,
+  actor: Actor,
+): WriteOutcome {
   if (!isPlainObject(body)) return notAnObject(sobject);
   const absent = missing(org, sobject, id);
   if (absent) return absent;
@@ -135,11 +153,20 @@ export function upsertRecord(
   if (!def) return { kind: 'not-external-id', field };
   for (const key of Object.keys(body)) {
     if (key.toLowerCase() === 'id' || key.toLowerCase() === def.name.toLowerCase()) {
-      return { kind: 'bad-field', errorCode: 'INVALID_FIELD', message: `${key}: not allowed in the body of an upsert by ${def.name}; the URL carries the key`, field: key };
+      return {
+        kind: 'bad-field',
+        errorCode: 'INVALID_FIELD',
+        message: `${key}: not allowed in the body of an upsert by ${def.name}; the URL carries the key`,
+        field: key,
+      };
     }
   }
   const matches = org.store.findByExternalId(sobject, def.name, value);
-  if (matches.length > 1) return { kind: 'multiple-matches', urls: matches.map((id) => `/services/data/v${version}/sobjects/${sobject}/${id}`) };
+  if (matches.length > 1)
+    return {
+      kind: 'multiple-matches',
+      urls: matches.map((id) => `/services/data/v${version}/sobjects/${sobject}/${id}`),
+    };
   const result = only(org.store.upsert(sobject, def.name, [{ ...body, [def.name]: value }], actor));
   return { kind: 'upserted', result, modern: Number(version) >= 46 };
 }
@@ -147,11 +174,23 @@ export function upsertRecord(
 const eventIds = new WeakMap<EmulatedOrg, number>();
 
 /** `POST /sobjects/:event__e`: publishes one platform event as the calling user, as EventBus.publish would. */
-export function publishEventRecord(org: EmulatedOrg, schema: PlatformEventSchema, body: unknown, actor: Actor): WriteOutcome {
-  if (!isPlainObject(body)) return { kind: 'bad-body', message: `The request body must be a JSON object of ${schema.eventName} fields` };
+export function publishEventRecord(
+  org: EmulatedOrg,
+  schema: PlatformEventSchema,
+  body: unknown,
+  actor: Actor,
+): WriteOutcome {
+  if (!isPlainObject(body))
+    return { kind: 'bad-body', message: `The request body must be a JSON object of ${schema.eventName} fields` };
   for (const [key, value] of Object.entries(body)) {
     const def = schema.fields.find((f) => f.name === key);
-    if (!def) return { kind: 'bad-field', errorCode: 'INVALID_FIELD', message: `No such column '${key}' on sobject of type ${schema.eventName}`, field: key };
+    if (!def)
+      return {
+        kind: 'bad-field',
+        errorCode: 'INVALID_FIELD',
+        message: `No such column '${key}' on sobject of type ${schema.eventName}`,
+        field: key,
+      };
     if (def.length !== undefined && typeof value === 'string' && value.length > def.length) {
       return {
         kind: 'bad-field',

@@ -2,7 +2,14 @@ import express, { type Router } from 'express';
 import { actorOf, apiVersionOf, sendSfError } from '../http/context';
 import { listParam, sobjectFromUrl } from './params';
 import { invalidFieldMessage, recordView, selectFields } from './record-view';
-import { createRecord, deleteRecord, publishEventRecord, sendOutcome, updateRecord, upsertRecord } from './record-writes';
+import {
+  createRecord,
+  deleteRecord,
+  publishEventRecord,
+  sendOutcome,
+  updateRecord,
+  upsertRecord,
+} from './record-writes';
 import { packageEventSchemas, type PlatformEventSchema } from '../pubsub/eventSchemas';
 import type { RestContext } from './rest-context';
 
@@ -50,7 +57,10 @@ export function sobjectsRouter(ctx: RestContext): Router {
   router.patch('/sobjects/:name/:field/:value', (req, res) => {
     const sobject = sobjectFromUrl(req.params.name, res);
     if (!sobject) return;
-    sendOutcome(res, upsertRecord(org, sobject, req.params.field, req.params.value, req.body, actorOf(res), apiVersionOf(req)));
+    sendOutcome(
+      res,
+      upsertRecord(org, sobject, req.params.field, req.params.value, req.body, actorOf(res), apiVersionOf(req)),
+    );
   });
 
   router.delete('/sobjects/:name/:id', (req, res) => {

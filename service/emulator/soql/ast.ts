@@ -8,7 +8,12 @@ export interface FieldPathAst {
 }
 
 export type ValueAst =
-  | { kind: 'string'; value: string; /** Offsets in `value` of `%`/`_` written as `\%`/`\_` (literal in LIKE). */ escapedWildcards: number[]; pos: number }
+  | {
+      kind: 'string';
+      value: string;
+      /** Offsets in `value` of `%`/`_` written as `\%`/`\_` (literal in LIKE). */ escapedWildcards: number[];
+      pos: number;
+    }
   | { kind: 'number'; value: number; text: string; pos: number }
   | { kind: 'boolean'; value: boolean; pos: number }
   | { kind: 'null'; pos: number }

@@ -65,7 +65,8 @@ export function compileSoql(text: string, options: CompileOptions): CompiledQuer
     for (const field of ast.select.fields) {
       const path = resolve(field);
       const key = path.path.toLowerCase();
-      if (seen.has(key)) throw soqlErrorAt('MALFORMED_QUERY', text, field.pos, `duplicate field selected: ${path.path}`);
+      if (seen.has(key))
+        throw soqlErrorAt('MALFORMED_QUERY', text, field.pos, `duplicate field selected: ${path.path}`);
       seen.add(key);
       columns.push({ path, kind: kindOf(path.leaf), read: pathReader(path) });
     }
@@ -76,7 +77,12 @@ export function compileSoql(text: string, options: CompileOptions): CompiledQuer
     const path = resolve(item.field);
     const kind = kindOf(path.leaf);
     if (kind === 'longText') {
-      throw soqlErrorAt('INVALID_FIELD', text, item.field.pos, `field '${path.leafName}' can not be sorted in a query call`);
+      throw soqlErrorAt(
+        'INVALID_FIELD',
+        text,
+        item.field.pos,
+        `field '${path.leafName}' can not be sorted in a query call`,
+      );
     }
     if (index === 0 && path.path === 'Id' && !item.descending) orderedById = true;
     // The SOQL reference: "By default, null values are sorted first", whatever the direction.
@@ -86,11 +92,19 @@ export function compileSoql(text: string, options: CompileOptions): CompiledQuer
   const scanOrdered = orderBy.length === 0 || orderedById;
 
   if (ast.offset && ast.offset.value > MAX_OFFSET) {
-    throw soqlErrorAt('NUMBER_OUTSIDE_VALID_RANGE', text, ast.offset.pos, `Maximum SOQL offset allowed is ${MAX_OFFSET}`);
+    throw soqlErrorAt(
+      'NUMBER_OUTSIDE_VALID_RANGE',
+      text,
+      ast.offset.pos,
+      `Maximum SOQL offset allowed is ${MAX_OFFSET}`,
+    );
   }
 
   const where = ast.where
-    ? compileFilter({ query: text, sobject, personAccounts: options.personAccounts, now: options.now ?? new Date() }, ast.where)
+    ? compileFilter(
+        { query: text, sobject, personAccounts: options.personAccounts, now: options.now ?? new Date() },
+        ast.where,
+      )
     : undefined;
 
   return {

@@ -21,7 +21,10 @@ export function soqlErrorAt(errorCode: string, query: string, pos: number, detai
   const lineEnd = query.indexOf('\n', lineStart);
   const line = query.slice(lineStart, lineEnd < 0 ? query.length : lineEnd);
   const column = pos - lineStart + 1;
-  return new SoqlError(errorCode, `\n${line}\n${' '.repeat(column - 1)}^\nERROR at Row:${row}:Column:${column}\n${detail}`);
+  return new SoqlError(
+    errorCode,
+    `\n${line}\n${' '.repeat(column - 1)}^\nERROR at Row:${row}:Column:${column}\n${detail}`,
+  );
 }
 
 export const malformedAt = (query: string, pos: number, detail: string): SoqlError =>

@@ -56,11 +56,19 @@ export function compileFilter(ctx: FilterContext, ast: ConditionAst): Predicate 
   }
 }
 
-function filterableField(ctx: FilterContext, field: FieldPathAst): { path: ResolvedPath; kind: Exclude<FieldKind, 'longText'> } {
+function filterableField(
+  ctx: FilterContext,
+  field: FieldPathAst,
+): { path: ResolvedPath; kind: Exclude<FieldKind, 'longText'> } {
   const path = resolveFieldPath(ctx.query, ctx.sobject, field, ctx.personAccounts);
   const kind = kindOf(path.leaf);
   if (kind === 'longText') {
-    throw soqlErrorAt('INVALID_FIELD', ctx.query, field.pos, `field '${path.leafName}' can not be filtered in a query call`);
+    throw soqlErrorAt(
+      'INVALID_FIELD',
+      ctx.query,
+      field.pos,
+      `field '${path.leafName}' can not be filtered in a query call`,
+    );
   }
   return { path, kind };
 }
@@ -143,10 +151,20 @@ function compileIn(ctx: FilterContext, field: FieldPathAst, values: ValueAst[], 
 function compileLike(ctx: FilterContext, field: FieldPathAst, value: ValueAst, pos: number): Predicate {
   const { path, kind } = filterableField(ctx, field);
   if (kind !== 'text') {
-    throw soqlErrorAt('INVALID_FIELD', ctx.query, pos, `invalid operator on field '${path.leafName}': LIKE is only valid on string fields`);
+    throw soqlErrorAt(
+      'INVALID_FIELD',
+      ctx.query,
+      pos,
+      `invalid operator on field '${path.leafName}': LIKE is only valid on string fields`,
+    );
   }
   if (value.kind !== 'string') {
-    throw soqlErrorAt('INVALID_FIELD', ctx.query, value.pos, `value of filter criterion for field '${path.leafName}' must be of type string and should be enclosed in quotes`);
+    throw soqlErrorAt(
+      'INVALID_FIELD',
+      ctx.query,
+      value.pos,
+      `value of filter criterion for field '${path.leafName}' must be of type string and should be enclosed in quotes`,
+    );
   }
   const pattern = likeToRegExp(value.value, value.escapedWildcards);
   const read = pathReader(path);
@@ -169,7 +187,12 @@ export function likeToRegExp(pattern: string, escapedWildcards: number[]): RegEx
   return new RegExp(`^${source}$`, 'iu');
 }
 
-function toLiteral(ctx: FilterContext, path: ResolvedPath, kind: Exclude<FieldKind, 'longText'>, value: ValueAst): Literal {
+function toLiteral(
+  ctx: FilterContext,
+  path: ResolvedPath,
+  kind: Exclude<FieldKind, 'longText'>,
+  value: ValueAst,
+): Literal {
   if (value.kind === 'null') return { kind: 'null' };
   const wrongType = (): never => {
     const quoted = kind === 'text' || kind === 'id';
@@ -187,7 +210,8 @@ function toLiteral(ctx: FilterContext, path: ResolvedPath, kind: Exclude<FieldKi
     case 'id': {
       if (value.kind !== 'string') return wrongType();
       const parsed = parseId(value.value);
-      if (!parsed) throw soqlErrorAt('INVALID_QUERY_FILTER_OPERATOR', ctx.query, value.pos, `invalid ID field: ${value.value}`);
+      if (!parsed)
+        throw soqlErrorAt('INVALID_QUERY_FILTER_OPERATOR', ctx.query, value.pos, `invalid ID field: ${value.value}`);
       return { kind: 'point', key: parsed.id18 };
     }
     case 'boolean':
@@ -207,7 +231,11 @@ function toLiteral(ctx: FilterContext, path: ResolvedPath, kind: Exclude<FieldKi
       if (value.kind === 'date') return { kind: 'point', key: value.value };
       if (value.kind === 'dateLiteral') {
         const { start, end } = dateLiteralRange(value.name, value.n, ctx.now);
-        return { kind: 'range', lo: new Date(start).toISOString().slice(0, 10), hi: new Date(end).toISOString().slice(0, 10) };
+        return {
+          kind: 'range',
+          lo: new Date(start).toISOString().slice(0, 10),
+          hi: new Date(end).toISOString().slice(0, 10),
+        };
       }
       return wrongType();
   }

@@ -46,7 +46,11 @@ export function tokenize(query: string): Token[] {
       continue;
     }
     if (matchAt(DATETIME_PREFIX, query, pos)) {
-      throw malformedAt(query, pos, 'invalid dateTime literal: expected YYYY-MM-DDThh:mm:ss[.sss] followed by Z or +hh:mm/-hh:mm');
+      throw malformedAt(
+        query,
+        pos,
+        'invalid dateTime literal: expected YYYY-MM-DDThh:mm:ss[.sss] followed by Z or +hh:mm/-hh:mm',
+      );
     }
     const date = matchAt(DATE, query, pos);
     if (date) {
@@ -106,7 +110,11 @@ function readString(query: string, start: number): Extract<Token, { kind: 'strin
       } else if (next !== undefined && ESCAPES[next.toLowerCase()] !== undefined) {
         value += ESCAPES[next.toLowerCase()];
       } else {
-        throw malformedAt(query, pos, `Invalid string literal '\\${next ?? ''}'. Illegal character sequence '\\${next ?? ''}' in string literal.`);
+        throw malformedAt(
+          query,
+          pos,
+          `Invalid string literal '\\${next ?? ''}'. Illegal character sequence '\\${next ?? ''}' in string literal.`,
+        );
       }
       pos += 2;
       continue;
@@ -135,6 +143,7 @@ function isoFromDatetime(query: string, pos: number, m: RegExpExecArray): string
     const digits = zone.slice(1).replace(':', '');
     offsetMinutes = sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2)));
   }
-  const utc = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), millis) - offsetMinutes * 60_000;
+  const utc =
+    Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), millis) - offsetMinutes * 60_000;
   return new Date(utc).toISOString();
 }

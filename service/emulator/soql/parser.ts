@@ -57,7 +57,11 @@ class Parser {
     if (this.isKeyword(first, 'COUNT') && this.peekAt(1).text === '(') {
       this.index += 2;
       if (this.peek().text !== ')') {
-        throw malformedAt(this.query, first.pos, 'aggregate functions other than COUNT() are not supported by the org emulator');
+        throw malformedAt(
+          this.query,
+          first.pos,
+          'aggregate functions other than COUNT() are not supported by the org emulator',
+        );
       }
       this.index++;
       return { kind: 'count', pos: first.pos };
@@ -160,12 +164,17 @@ class Parser {
       return { kind: 'compare', field, op, value: this.parseValue(), pos: opToken.pos };
     }
     if (this.isKeyword(opToken, 'LIKE')) return { kind: 'like', field, value: this.parseValue(), pos: opToken.pos };
-    if (this.isKeyword(opToken, 'IN')) return { kind: 'in', field, negated: false, values: this.parseList(), pos: opToken.pos };
+    if (this.isKeyword(opToken, 'IN'))
+      return { kind: 'in', field, negated: false, values: this.parseList(), pos: opToken.pos };
     if (this.isKeyword(opToken, 'NOT') && this.acceptKeyword('IN')) {
       return { kind: 'in', field, negated: true, values: this.parseList(), pos: opToken.pos };
     }
     if (this.isKeyword(opToken, 'INCLUDES') || this.isKeyword(opToken, 'EXCLUDES')) {
-      throw malformedAt(this.query, opToken.pos, `${opToken.text.toUpperCase()} is only for multi-select picklists, which the emulator does not model`);
+      throw malformedAt(
+        this.query,
+        opToken.pos,
+        `${opToken.text.toUpperCase()} is only for multi-select picklists, which the emulator does not model`,
+      );
     }
     throw this.unexpected(opToken);
   }
@@ -206,7 +215,8 @@ class Parser {
         throw this.unexpected(token);
       }
       case 'punct':
-        if (token.text === ':') throw malformedAt(this.query, token.pos, 'bind variables are not allowed in API queries');
+        if (token.text === ':')
+          throw malformedAt(this.query, token.pos, 'bind variables are not allowed in API queries');
         throw this.unexpected(token);
       default:
         throw this.unexpected(token);
@@ -228,7 +238,9 @@ class Parser {
   }
 
   private isReserved(text: string): boolean {
-    return ['SELECT', 'FROM', 'WHERE', 'AND', 'OR', 'NOT', 'ORDER', 'LIMIT', 'OFFSET', 'LIKE', 'IN'].includes(text.toUpperCase());
+    return ['SELECT', 'FROM', 'WHERE', 'AND', 'OR', 'NOT', 'ORDER', 'LIMIT', 'OFFSET', 'LIKE', 'IN'].includes(
+      text.toUpperCase(),
+    );
   }
 
   private peek(): Token {

@@ -23,7 +23,10 @@ function shapeTree(columns: Column[]): ShapeEntry[] {
   for (const column of columns) {
     let level = root;
     for (const step of column.path.steps) {
-      let parent = level.find((entry): entry is Extract<ShapeEntry, { kind: 'parent' }> => entry.kind === 'parent' && entry.name === step.name);
+      let parent = level.find(
+        (entry): entry is Extract<ShapeEntry, { kind: 'parent' }> =>
+          entry.kind === 'parent' && entry.name === step.name,
+      );
       if (!parent) {
         parent = { kind: 'parent', name: step.name, foreignKey: step.foreignKey, node: [] };
         level.push(parent);

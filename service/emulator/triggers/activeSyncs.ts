@@ -35,11 +35,17 @@ export interface ActiveSync {
 const text = (value: FieldValue | undefined): string => (typeof value === 'string' ? value.trim() : '');
 
 function mappingOf(row: SfRecord): SyncMapping {
-  return { sobject: text(row.Salesforce_Object__c), path: text(row.Salesforce_Field__c), direction: text(row.Direction__c) };
+  return {
+    sobject: text(row.Salesforce_Object__c),
+    path: text(row.Salesforce_Field__c),
+    direction: text(row.Direction__c),
+  };
 }
 
 function ownMappings(org: EmulatedOrg): Map<string, SyncMapping[]> {
-  const rows = [...org.store.scan('Switchboard_Field_Mapping__c')].sort((a, b) => text(a.Name).localeCompare(text(b.Name)));
+  const rows = [...org.store.scan('Switchboard_Field_Mapping__c')].sort((a, b) =>
+    text(a.Name).localeCompare(text(b.Name)),
+  );
   const bySync = new Map<string, SyncMapping[]>();
   for (const row of rows) {
     const syncId = String(row.Sync__c);
@@ -81,7 +87,11 @@ export function activeSyncs(org: EmulatedOrg): ActiveSync[] {
     return {
       id: sync.Id,
       sendsToTelephony: sync.Direction__c !== 'ToSalesforce',
-      syncs: { Contact: sync.Sync_Contacts__c === true, Lead: sync.Sync_Leads__c === true, Account: sync.Sync_Person_Accounts__c === true },
+      syncs: {
+        Contact: sync.Sync_Contacts__c === true,
+        Lead: sync.Sync_Leads__c === true,
+        Account: sync.Sync_Person_Accounts__c === true,
+      },
       scope,
       mappings: rows.length > 0 ? rows : (defaults ??= defaultMappings(org)),
     };

@@ -45,7 +45,8 @@ export type ProblemReporter = (problem: Error) => void;
 /** Payload__c's length from the event's metadata, so the packing follows the package's definition. */
 export function payloadCharLimit(): number {
   const field = eventSchemaForTopic(CHANGE_EVENT_TOPIC)?.fields.find((f) => f.name === 'Payload__c');
-  if (!field?.length) throw new Error(`${CHANGE_EVENT_NAME}.Payload__c: not found in force-app metadata (or it has no length)`);
+  if (!field?.length)
+    throw new Error(`${CHANGE_EVENT_NAME}.Payload__c: not found in force-app metadata (or it has no length)`);
   return field.length;
 }
 
@@ -61,20 +62,39 @@ const IDENTITY_PATHS = new Set(['id', 'systemmodstamp']);
  * The mapped paths that exist on the object (following lookups), each other one reported and left
  * out, as the handler does: a typo in a mapping row must not fail the user's save.
  */
-function validPaths(org: EmulatedOrg, sobject: SyncedObject, syncId: string, paths: string[], report: ProblemReporter): MappedPath[] {
+function validPaths(
+  org: EmulatedOrg,
+  sobject: SyncedObject,
+  syncId: string,
+  paths: string[],
+  report: ProblemReporter,
+): MappedPath[] {
   const valid: MappedPath[] = [];
   for (const path of paths) {
     try {
-      valid.push({ mapped: path, resolved: resolveFieldPath(path, sobject, { text: path, parts: path.split('.'), pos: 0 }, org.store.personAccounts) });
+      valid.push({
+        mapped: path,
+        resolved: resolveFieldPath(
+          path,
+          sobject,
+          { text: path, parts: path.split('.'), pos: 0 },
+          org.store.personAccounts,
+        ),
+      });
     } catch {
-      report(new Error(`sync ${syncId}: mapped field ${path} does not exist on ${sobject} (or cannot be synced); it is left out`));
+      report(
+        new Error(
+          `sync ${syncId}: mapped field ${path} does not exist on ${sobject} (or cannot be synced); it is left out`,
+        ),
+      );
     }
   }
   return valid;
 }
 
 /** The field whose change can change a path's value: the field itself, or the lookup it goes through. */
-const changeField = ({ resolved }: MappedPath): string => (resolved.steps.length > 0 ? resolved.steps[0].foreignKey : resolved.leafName);
+const changeField = ({ resolved }: MappedPath): string =>
+  resolved.steps.length > 0 ? resolved.steps[0].foreignKey : resolved.leafName;
 
 function payloadRecord(org: EmulatedOrg, sobject: SyncedObject, record: SfRecord, paths: MappedPath[]): PayloadRecord {
   const out: PayloadRecord = { Id: record.Id, SystemModstamp: record.SystemModstamp };
@@ -91,8 +111,16 @@ function payloadRecord(org: EmulatedOrg, sobject: SyncedObject, record: SfRecord
  * only; otherwise, on update only records where a watched field changed (an outbound mapped field,
  * the lookup behind a relationship path, a field the scope reads), then only those in scope.
  */
-function collect(org: EmulatedOrg, batch: DmlBatch, sobject: SyncedObject, changes: RecordChange[], sync: ActiveSync, report: ProblemReporter): PayloadRecord[] {
-  if (batch.operation === 'delete') return changes.map((change) => ({ Id: change.after.Id, SystemModstamp: change.after.SystemModstamp }));
+function collect(
+  org: EmulatedOrg,
+  batch: DmlBatch,
+  sobject: SyncedObject,
+  changes: RecordChange[],
+  sync: ActiveSync,
+  report: ProblemReporter,
+): PayloadRecord[] {
+  if (batch.operation === 'delete')
+    return changes.map((change) => ({ Id: change.after.Id, SystemModstamp: change.after.SystemModstamp }));
   const paths = validPaths(org, sobject, sync.id, mappedPaths(sync, sobject), report);
   const condition = sync.scope[sobject];
   const scope = condition === undefined ? undefined : compileScope(org, sync.id, sobject, condition);
@@ -105,7 +133,9 @@ function collect(org: EmulatedOrg, batch: DmlBatch, sobject: SyncedObject, chang
       return !before || watched.some((field) => (before[field] ?? null) !== (change.after[field] ?? null));
     });
   }
-  return candidates.filter((change) => !scope || scope.matches(change.after)).map((change) => payloadRecord(org, sobject, change.after, paths));
+  return candidates
+    .filter((change) => !scope || scope.matches(change.after))
+    .map((change) => payloadRecord(org, sobject, change.after, paths));
 }
 
 /**
@@ -115,7 +145,11 @@ function collect(org: EmulatedOrg, batch: DmlBatch, sobject: SyncedObject, chang
  * (see collect) with its mapped fields and Sync_Id__c; all syncs' events numbered in one sequence,
  * for one publish call. A sync whose scope condition fails publishes nothing; the others still do.
  */
-export function buildChangeEvents(org: EmulatedOrg, batch: DmlBatch, report: ProblemReporter = () => undefined): ChangeEventFields[] {
+export function buildChangeEvents(
+  org: EmulatedOrg,
+  batch: DmlBatch,
+  report: ProblemReporter = () => undefined,
+): ChangeEventFields[] {
   if (batch.actor.integration) return [];
   const sobject = batch.sobject;
   if (!isSyncedObject(sobject)) return [];
@@ -133,7 +167,8 @@ export function buildChangeEvents(org: EmulatedOrg, batch: DmlBatch, report: Pro
       continue;
     }
     const limits = { maxItems: MAX_RECORDS_PER_EVENT, maxChars: payloadCharLimit() };
-    for (const pack of packJsonArrays(records, limits, (record) => `${sobject} ${String(record.Id)}`)) packs.push({ syncId: sync.id, pack });
+    for (const pack of packJsonArrays(records, limits, (record) => `${sobject} ${String(record.Id)}`))
+      packs.push({ syncId: sync.id, pack });
   }
   return packs.map(({ syncId, pack }, index) => ({
     Payload__c: pack.json,
@@ -164,7 +199,9 @@ export function installChangeTrigger(org: EmulatedOrg, options: ChangeTriggerOpt
   const onError =
     options.onError ??
     ((error: unknown, batch: DmlBatch) =>
-      process.stderr.write(`change trigger: ${batch.operation} of ${batch.changes.length} ${batch.sobject}: ${String(error)}\n`));
+      process.stderr.write(
+        `change trigger: ${batch.operation} of ${batch.changes.length} ${batch.sobject}: ${String(error)}\n`,
+      ));
   const stop = org.store.onCommit((batch) => {
     try {
       const events = buildChangeEvents(org, batch, (problem) => onError(problem, batch));

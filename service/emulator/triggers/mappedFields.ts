@@ -8,10 +8,29 @@ export const SYNCED_OBJECTS = ['Contact', 'Lead', 'Account'] as const;
 export type SyncedObject = (typeof SYNCED_OBJECTS)[number];
 
 export const DEFAULT_MAPPED_FIELDS: Readonly<Record<SyncedObject, readonly string[]>> = {
-  Contact: ['FirstName', 'LastName', 'Email', 'Title', 'Account.Name', 'Phone', 'MobilePhone', 'HomePhone', 'OtherPhone'],
+  Contact: [
+    'FirstName',
+    'LastName',
+    'Email',
+    'Title',
+    'Account.Name',
+    'Phone',
+    'MobilePhone',
+    'HomePhone',
+    'OtherPhone',
+  ],
   Lead: ['FirstName', 'LastName', 'Email', 'Title', 'Company', 'Phone', 'MobilePhone'],
   /** Person Accounts only. */
-  Account: ['FirstName', 'LastName', 'PersonEmail', 'PersonTitle', 'Phone', 'PersonMobilePhone', 'PersonHomePhone', 'PersonOtherPhone'],
+  Account: [
+    'FirstName',
+    'LastName',
+    'PersonEmail',
+    'PersonTitle',
+    'Phone',
+    'PersonMobilePhone',
+    'PersonHomePhone',
+    'PersonOtherPhone',
+  ],
 };
 
 export function isSyncedObject(sobject: string): sobject is SyncedObject {

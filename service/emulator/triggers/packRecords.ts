@@ -27,7 +27,9 @@ export function packJsonArrays<T>(items: readonly T[], limits: PackLimits, nameO
   for (const item of items) {
     const json = JSON.stringify(item);
     if (json.length + 2 > limits.maxChars) {
-      throw new Error(`${nameOf(item)}: its payload alone has ${json.length + 2} characters, over the limit of ${limits.maxChars}`);
+      throw new Error(
+        `${nameOf(item)}: its payload alone has ${json.length + 2} characters, over the limit of ${limits.maxChars}`,
+      );
     }
     const added = json.length + (current.length > 0 ? 1 : 0);
     if (current.length >= limits.maxItems || currentChars + added > limits.maxChars) flush();

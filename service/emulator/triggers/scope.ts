@@ -19,7 +19,9 @@ export class ScopeError extends Error {
     readonly condition: string,
     cause: unknown,
   ) {
-    super(`sync ${syncId}: the ${sobject} scope condition could not be run, so no change was published: ${(cause as Error).message} (condition: ${condition})`);
+    super(
+      `sync ${syncId}: the ${sobject} scope condition could not be run, so no change was published: ${(cause as Error).message} (condition: ${condition})`,
+    );
     this.name = 'ScopeError';
   }
 }

@@ -10,7 +10,12 @@ import { migrate } from '../store/migrate';
 export async function runMigrations(env: NodeJS.ProcessEnv = process.env): Promise<string[]> {
   const config = loadConfig(env);
   const logger = createLogger({ level: config.logLevel, name: 'migrate' });
-  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger, preparedStatements: config.preparedStatements });
+  const db = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    logger,
+    preparedStatements: config.preparedStatements,
+  });
   try {
     const { applied } = await migrate(db, logger);
     return applied;
@@ -22,11 +27,19 @@ export async function runMigrations(env: NodeJS.ProcessEnv = process.env): Promi
 if (require.main === module) {
   runMigrations().then(
     (applied) => {
-      console.log(applied.length === 0 ? 'Database is up to date.' : `Applied ${applied.length} migration(s):\n  ${applied.join('\n  ')}`);
+      console.log(
+        applied.length === 0
+          ? 'Database is up to date.'
+          : `Applied ${applied.length} migration(s):\n  ${applied.join('\n  ')}`,
+      );
       process.exit(0);
     },
     (error: unknown) => {
-      console.error(error instanceof ConfigError ? error.message : `Migration failed: ${error instanceof Error ? error.message : String(error)}`);
+      console.error(
+        error instanceof ConfigError
+          ? error.message
+          : `Migration failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
       process.exit(1);
     },
   );

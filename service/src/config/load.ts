@@ -6,8 +6,22 @@ import fs from 'node:fs';
 import path from 'node:path';
 import dotenv from 'dotenv';
 import type { CountryCode } from 'libphonenumber-js';
-import { fieldSchema, invalidValueProblems, show, withDefaults, type GivenVariables, type ParsedVariables } from './parse';
-import { PRIMARY_ORG_ID, readMoreOrgs, salesforceCrossFieldProblems, toSalesforceConfig, type OrgConnectionConfig, type SalesforceConfig } from './salesforce';
+import {
+  fieldSchema,
+  invalidValueProblems,
+  show,
+  withDefaults,
+  type GivenVariables,
+  type ParsedVariables,
+} from './parse';
+import {
+  PRIMARY_ORG_ID,
+  readMoreOrgs,
+  salesforceCrossFieldProblems,
+  toSalesforceConfig,
+  type OrgConnectionConfig,
+  type SalesforceConfig,
+} from './salesforce';
 import { VARIABLES, type LogLevel, type VariableName } from './variables';
 
 export type { OrgConnectionConfig, SalesforceConfig } from './salesforce';
@@ -56,12 +70,17 @@ function loadEnvFile(env: NodeJS.ProcessEnv): void {
   const explicit = env.SWITCHBOARD_ENV_FILE?.trim();
   const file = path.resolve(explicit || '.env');
   if (!fs.existsSync(file)) {
-    if (explicit) throw new ConfigError([`SWITCHBOARD_ENV_FILE: ${VARIABLES.SWITCHBOARD_ENV_FILE.expects} ${show('SWITCHBOARD_ENV_FILE', explicit)}`]);
+    if (explicit)
+      throw new ConfigError([
+        `SWITCHBOARD_ENV_FILE: ${VARIABLES.SWITCHBOARD_ENV_FILE.expects} ${show('SWITCHBOARD_ENV_FILE', explicit)}`,
+      ]);
     return;
   }
   const result = dotenv.config({ path: file, override: false, quiet: true, processEnv: env });
   if (result.error) {
-    throw new ConfigError([`SWITCHBOARD_ENV_FILE: ${VARIABLES.SWITCHBOARD_ENV_FILE.expects} (${file}: ${result.error.message})`]);
+    throw new ConfigError([
+      `SWITCHBOARD_ENV_FILE: ${VARIABLES.SWITCHBOARD_ENV_FILE.expects} (${file}: ${result.error.message})`,
+    ]);
   }
 }
 
@@ -83,7 +102,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = fieldSchema.safeParse(values);
   const same = (name: VariableName) => name;
   const problems = parsed.success ? [] : invalidValueProblems(parsed.error, values, same);
-  problems.push(...salesforceCrossFieldProblems(given, parsed.success ? parsed.data.SF_AUTH_FLOW : values.SF_AUTH_FLOW, same));
+  problems.push(
+    ...salesforceCrossFieldProblems(given, parsed.success ? parsed.data.SF_AUTH_FLOW : values.SF_AUTH_FLOW, same),
+  );
   const more = readMoreOrgs(env);
   problems.push(...more.problems);
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);

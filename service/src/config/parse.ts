@@ -62,7 +62,11 @@ export function show(name: VariableName, value: string | undefined): string {
 }
 
 /** "NAME: expects … (got …)" for every variable zod rejected, in table order; `rename` spells the name as the admin set it. */
-export function invalidValueProblems(error: z.ZodError, values: Record<string, string>, rename: (name: VariableName) => string): string[] {
+export function invalidValueProblems(
+  error: z.ZodError,
+  values: Record<string, string>,
+  rename: (name: VariableName) => string,
+): string[] {
   const names = new Set(error.issues.map((issue) => String(issue.path[0]) as VariableName));
   return (Object.keys(VARIABLES) as VariableName[])
     .filter((name) => names.has(name))

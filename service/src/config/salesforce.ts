@@ -52,20 +52,28 @@ const ORG_SETTINGS = {
 type OrgSetting = keyof typeof ORG_SETTINGS;
 type SfVariable = (typeof ORG_SETTINGS)[OrgSetting];
 const SF_VARIABLES = Object.values(ORG_SETTINGS);
-const SETTING_OF = new Map<string, OrgSetting>(Object.entries(ORG_SETTINGS).map(([setting, name]) => [name, setting as OrgSetting]));
+const SETTING_OF = new Map<string, OrgSetting>(
+  Object.entries(ORG_SETTINGS).map(([setting, name]) => [name, setting as OrgSetting]),
+);
 
 /** SF_ORG_<ID>_<SETTING>; the id is letters and digits, so the split is never ambiguous. */
 const ORG_VARIABLE = /^SF_ORG_([A-Z0-9]+)_([A-Z_]+)$/;
 export const ORG_VARIABLE_PATTERN = 'SF_ORG_<ID>_<SETTING>';
 
-const sfSchema = fieldSchema.pick(Object.fromEntries(SF_VARIABLES.map((name) => [name, true])) as { [K in SfVariable]: true });
+const sfSchema = fieldSchema.pick(
+  Object.fromEntries(SF_VARIABLES.map((name) => [name, true])) as { [K in SfVariable]: true },
+);
 type SfParsed = Pick<ParsedVariables, SfVariable>;
 
 /** Names of Salesforce credentials that mean "an org is meant to be configured". */
 const SF_CREDENTIALS = ['SF_CLIENT_SECRET', 'SF_USERNAME', 'SF_PRIVATE_KEY', 'SF_PRIVATE_KEY_FILE'] as const;
 
 /** Settings that only make sense together; `rename` spells each variable as the admin sets it. */
-export function salesforceCrossFieldProblems(given: GivenVariables, authFlow: string | undefined, rename: (name: VariableName) => string): string[] {
+export function salesforceCrossFieldProblems(
+  given: GivenVariables,
+  authFlow: string | undefined,
+  rename: (name: VariableName) => string,
+): string[] {
   const problems: string[] = [];
   const need = (name: VariableName, why: string) => {
     if (given[name] === undefined) problems.push(`${rename(name)}: required ${why} (not set)`);
@@ -73,7 +81,11 @@ export function salesforceCrossFieldProblems(given: GivenVariables, authFlow: st
   const n = rename;
   if (given.SF_CLIENT_ID === undefined) {
     const strays = SF_CREDENTIALS.filter((name) => given[name] !== undefined).map(n);
-    if (strays.length > 0) need('SF_CLIENT_ID', `because ${strays.join(', ')} ${strays.length > 1 ? 'are' : 'is'} set (half-configured org)`);
+    if (strays.length > 0)
+      need(
+        'SF_CLIENT_ID',
+        `because ${strays.join(', ')} ${strays.length > 1 ? 'are' : 'is'} set (half-configured org)`,
+      );
     return problems;
   }
   if (authFlow === 'client_credentials') {
@@ -81,11 +93,15 @@ export function salesforceCrossFieldProblems(given: GivenVariables, authFlow: st
   } else if (authFlow === 'jwt') {
     need('SF_USERNAME', `when ${n('SF_AUTH_FLOW')} is jwt`);
     if (given.SF_PRIVATE_KEY === undefined && given.SF_PRIVATE_KEY_FILE === undefined) {
-      problems.push(`${n('SF_PRIVATE_KEY')}: required (or ${n('SF_PRIVATE_KEY_FILE')}) when ${n('SF_AUTH_FLOW')} is jwt (not set)`);
+      problems.push(
+        `${n('SF_PRIVATE_KEY')}: required (or ${n('SF_PRIVATE_KEY_FILE')}) when ${n('SF_AUTH_FLOW')} is jwt (not set)`,
+      );
     }
   }
   if (given.SF_PRIVATE_KEY !== undefined && given.SF_PRIVATE_KEY_FILE !== undefined) {
-    problems.push(`${n('SF_PRIVATE_KEY_FILE')}: set either ${n('SF_PRIVATE_KEY')} or ${n('SF_PRIVATE_KEY_FILE')}, not both (both set)`);
+    problems.push(
+      `${n('SF_PRIVATE_KEY_FILE')}: set either ${n('SF_PRIVATE_KEY')} or ${n('SF_PRIVATE_KEY_FILE')}, not both (both set)`,
+    );
   }
   return problems;
 }
@@ -104,7 +120,8 @@ export function toSalesforceConfig(v: SfParsed): SalesforceConfig | undefined {
   };
   if (v.SF_CLIENT_SECRET !== undefined) sf.clientSecret = v.SF_CLIENT_SECRET;
   if (v.SF_USERNAME !== undefined) sf.username = v.SF_USERNAME;
-  const privateKey = v.SF_PRIVATE_KEY ?? (v.SF_PRIVATE_KEY_FILE ? fs.readFileSync(v.SF_PRIVATE_KEY_FILE, 'utf8') : undefined);
+  const privateKey =
+    v.SF_PRIVATE_KEY ?? (v.SF_PRIVATE_KEY_FILE ? fs.readFileSync(v.SF_PRIVATE_KEY_FILE, 'utf8') : undefined);
   if (privateKey !== undefined) sf.privateKey = privateKey;
   if (v.SF_EXTRA_CA_FILE !== undefined) sf.extraCaFile = v.SF_EXTRA_CA_FILE;
   return sf;
@@ -135,7 +152,8 @@ function groupOrgVariables(env: NodeJS.ProcessEnv): { groups: Map<string, GivenV
 export function readMoreOrgs(env: NodeJS.ProcessEnv): { orgs: OrgConnectionConfig[]; problems: string[] } {
   const { groups, unknown } = groupOrgVariables(env);
   const problems = unknown.map(
-    (key) => `${key}: not a setting of an org; expects ${ORG_VARIABLE_PATTERN} with an id of letters and digits and a setting among ${Object.keys(ORG_SETTINGS).join(', ')}`,
+    (key) =>
+      `${key}: not a setting of an org; expects ${ORG_VARIABLE_PATTERN} with an id of letters and digits and a setting among ${Object.keys(ORG_SETTINGS).join(', ')}`,
   );
   const orgs: OrgConnectionConfig[] = [];
   for (const [upperId, given] of groups) {
@@ -143,18 +161,28 @@ export function readMoreOrgs(env: NodeJS.ProcessEnv): { orgs: OrgConnectionConfi
     const rename = (name: VariableName) => `SF_ORG_${upperId}_${SETTING_OF.get(name) ?? name}`;
     const forOrg = (problem: string) => problem.replace(/^(\S+):/, `$1 (org "${id}"):`);
     if (id === PRIMARY_ORG_ID) {
-      problems.push(forOrg(`${rename('SF_CLIENT_ID')}: the id ${upperId} belongs to the org of the SF_* variables; choose another id`));
+      problems.push(
+        forOrg(
+          `${rename('SF_CLIENT_ID')}: the id ${upperId} belongs to the org of the SF_* variables; choose another id`,
+        ),
+      );
       continue;
     }
     if (given.SF_CLIENT_ID === undefined) {
       const set = Object.keys(given).map((name) => `SF_ORG_${upperId}_${SETTING_OF.get(name)}`);
-      problems.push(forOrg(`${rename('SF_CLIENT_ID')}: required because ${set.join(', ')} ${set.length > 1 ? 'are' : 'is'} set (half-configured org) (not set)`));
+      problems.push(
+        forOrg(
+          `${rename('SF_CLIENT_ID')}: required because ${set.join(', ')} ${set.length > 1 ? 'are' : 'is'} set (half-configured org) (not set)`,
+        ),
+      );
       continue;
     }
     const values = withDefaults({ SF_ORG_NAME: `Salesforce org ${id}`, ...given }, SF_VARIABLES);
     const parsed = sfSchema.safeParse(values);
     const orgProblems = parsed.success ? [] : invalidValueProblems(parsed.error, values, rename);
-    orgProblems.push(...salesforceCrossFieldProblems(given, parsed.success ? parsed.data.SF_AUTH_FLOW : values.SF_AUTH_FLOW, rename));
+    orgProblems.push(
+      ...salesforceCrossFieldProblems(given, parsed.success ? parsed.data.SF_AUTH_FLOW : values.SF_AUTH_FLOW, rename),
+    );
     problems.push(...orgProblems.map(forOrg));
     const sf = parsed.success && orgProblems.length === 0 ? toSalesforceConfig(parsed.data) : undefined;
     if (sf) orgs.push({ id, ...sf });

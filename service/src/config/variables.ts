@@ -36,7 +36,10 @@ export interface VariableSpec {
 const digits = z.string().regex(/^\d+$/).transform(Number);
 const intBetween = (min: number, max: number) => digits.refine((n) => n >= min && n <= max);
 const httpUrl = z.url({ protocol: /^https?$/ }).transform((u) => u.replace(/\/+$/, ''));
-const existingFile = z.string().transform((p) => path.resolve(p)).refine(isReadableFile);
+const existingFile = z
+  .string()
+  .transform((p) => path.resolve(p))
+  .refine(isReadableFile);
 
 function isReadableFile(file: string): boolean {
   try {
@@ -89,7 +92,7 @@ export const VARIABLES = {
     default: 'true',
     example: 'false',
     description:
-      'Prepare each statement once per database connection (faster). Set false behind a pooler that hands a session\'s statements to other clients (PgBouncer in transaction mode before 1.21).',
+      "Prepare each statement once per database connection (faster). Set false behind a pooler that hands a session's statements to other clients (PgBouncer in transaction mode before 1.21).",
     expects: 'true or false',
     schema: z.enum(['true', 'false']).transform((v) => v === 'true'),
   },

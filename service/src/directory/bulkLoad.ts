@@ -27,7 +27,10 @@ export interface TakenKeys {
 export async function takenMatchKeys(q: Queryable, e164s: string[], emails: string[]): Promise<TakenKeys> {
   const taken: TakenKeys = { e164s: new Set(), emails: new Set() };
   if (e164s.length > 0) {
-    const { rows } = await q.query<{ e164: string }>('SELECT DISTINCT e164 FROM directory_phones WHERE e164 = ANY($1::text[])', [e164s]);
+    const { rows } = await q.query<{ e164: string }>(
+      'SELECT DISTINCT e164 FROM directory_phones WHERE e164 = ANY($1::text[])',
+      [e164s],
+    );
     for (const row of rows) taken.e164s.add(row.e164);
   }
   if (emails.length > 0) {
@@ -50,7 +53,11 @@ export async function takenMatchKeys(q: Queryable, e164s: string[], emails: stri
  * meet each index page once, in turn, instead of at random — at a million contacts those indexes
  * outgrow the server's buffer cache, and random order makes every insert evict and re-read pages.
  */
-export async function insertContactsBulk(q: Queryable, contacts: NewBulkContact[], source: ContactSource): Promise<void> {
+export async function insertContactsBulk(
+  q: Queryable,
+  contacts: NewBulkContact[],
+  source: ContactSource,
+): Promise<void> {
   if (contacts.length === 0) return;
   const column = (pick: (f: ContactFields) => string | null | undefined) => contacts.map((c) => pick(c.fields) ?? null);
   await q.query(
@@ -69,7 +76,14 @@ export async function insertContactsBulk(q: Queryable, contacts: NewBulkContact[
       source,
     ],
   );
-  const phones = { contactId: [] as string[], kind: [] as string[], raw: [] as string[], e164: [] as (string | null)[], extension: [] as (string | null)[], position: [] as number[] };
+  const phones = {
+    contactId: [] as string[],
+    kind: [] as string[],
+    raw: [] as string[],
+    e164: [] as (string | null)[],
+    extension: [] as (string | null)[],
+    position: [] as number[],
+  };
   for (const contact of contacts) {
     (contact.fields.phones ?? []).forEach((phone, position) => {
       phones.contactId.push(contact.id);

@@ -1,6 +1,12 @@
 import type { Queryable } from '../store/types';
 import { isUuid, iso, requirePositiveInteger, StoreInputError } from '../store/values';
-import { PHONE_KINDS, type ContactFields, type ContactSource, type DirectoryContact, type DirectoryPhone } from './model';
+import {
+  PHONE_KINDS,
+  type ContactFields,
+  type ContactSource,
+  type DirectoryContact,
+  type DirectoryPhone,
+} from './model';
 
 const CONTACT_COLUMNS = 'id, first_name, last_name, company, title, email, source, version, created_at, updated_at';
 
@@ -73,13 +79,21 @@ function checkFields(fields: ContactFields, recordId?: string): void {
   if (!Array.isArray(fields.phones)) throw new StoreInputError('phones', `expects an array${describeRecord(recordId)}`);
   fields.phones.forEach((phone, i) => {
     const where = `phones[${i}]`;
-    if (typeof phone !== 'object' || phone === null) throw new StoreInputError(where, `expects an object${describeRecord(recordId)}`);
+    if (typeof phone !== 'object' || phone === null)
+      throw new StoreInputError(where, `expects an object${describeRecord(recordId)}`);
     if (!(PHONE_KINDS as readonly string[]).includes(phone.kind)) {
-      throw new StoreInputError(`${where}.kind`, `expects one of ${PHONE_KINDS.join(', ')}, got "${String(phone.kind)}"${describeRecord(recordId)}`);
+      throw new StoreInputError(
+        `${where}.kind`,
+        `expects one of ${PHONE_KINDS.join(', ')}, got "${String(phone.kind)}"${describeRecord(recordId)}`,
+      );
     }
-    if (typeof phone.raw !== 'string') throw new StoreInputError(`${where}.raw`, `expects a string${describeRecord(recordId)}`);
+    if (typeof phone.raw !== 'string')
+      throw new StoreInputError(`${where}.raw`, `expects a string${describeRecord(recordId)}`);
     if (phone.e164 !== null && (typeof phone.e164 !== 'string' || !E164_PATTERN.test(phone.e164))) {
-      throw new StoreInputError(`${where}.e164`, `expects an E.164 number like +14155552671 or null, got "${String(phone.e164)}"${describeRecord(recordId)}`);
+      throw new StoreInputError(
+        `${where}.e164`,
+        `expects an E.164 number like +14155552671 or null, got "${String(phone.e164)}"${describeRecord(recordId)}`,
+      );
     }
     if (phone.extension !== null && typeof phone.extension !== 'string') {
       throw new StoreInputError(`${where}.extension`, `expects a string or null${describeRecord(recordId)}`);
@@ -89,7 +103,12 @@ function checkFields(fields: ContactFields, recordId?: string): void {
 
 /** The phone list as four parallel arrays for `unnest(...) WITH ORDINALITY`, which keeps their order. */
 function phoneArrays(phones: DirectoryPhone[]): [string[], string[], (string | null)[], (string | null)[]] {
-  return [phones.map((p) => p.kind), phones.map((p) => p.raw), phones.map((p) => p.e164), phones.map((p) => p.extension)];
+  return [
+    phones.map((p) => p.kind),
+    phones.map((p) => p.raw),
+    phones.map((p) => p.e164),
+    phones.map((p) => p.extension),
+  ];
 }
 
 /**
@@ -123,14 +142,22 @@ async function phonesByContact(q: Queryable, contactIds: string[]): Promise<Map<
 }
 
 async function withPhones(q: Queryable, rows: ContactDbRow[]): Promise<DirectoryContact[]> {
-  const phones = await phonesByContact(q, rows.map((r) => r.id));
+  const phones = await phonesByContact(
+    q,
+    rows.map((r) => r.id),
+  );
   return rows.map((row) => toContact(row, phones.get(row.id) ?? []));
 }
 
 /** Inserts the contact and its phones in one statement, so it is atomic even outside a transaction. */
-export async function insertContact(q: Queryable, fields: ContactFields, source: ContactSource): Promise<DirectoryContact> {
+export async function insertContact(
+  q: Queryable,
+  fields: ContactFields,
+  source: ContactSource,
+): Promise<DirectoryContact> {
   checkFields(fields);
-  if (!SOURCES.includes(source)) throw new StoreInputError('source', `expects one of ${SOURCES.join(', ')}, got "${String(source)}" (new contact)`);
+  if (!SOURCES.includes(source))
+    throw new StoreInputError('source', `expects one of ${SOURCES.join(', ')}, got "${String(source)}" (new contact)`);
   const phones = fields.phones ?? [];
   const { rows } = await q.query<ContactDbRow>(
     `WITH c AS (
@@ -164,7 +191,10 @@ export async function lockContactAgainstDelete(q: Queryable, id: string): Promis
 export async function getContacts(q: Queryable, ids: string[]): Promise<DirectoryContact[]> {
   const valid = ids.filter(isUuid);
   if (valid.length === 0) return [];
-  const { rows } = await q.query<ContactDbRow>(`SELECT ${CONTACT_COLUMNS} FROM directory_contacts WHERE id = ANY($1::uuid[])`, [valid]);
+  const { rows } = await q.query<ContactDbRow>(
+    `SELECT ${CONTACT_COLUMNS} FROM directory_contacts WHERE id = ANY($1::uuid[])`,
+    [valid],
+  );
   return withPhones(q, rows);
 }
 
@@ -246,11 +276,20 @@ export interface KeyMatch {
  * (Salesforce users) are never candidates: a customer sharing a switchboard number is not that user.
  * In id order.
  */
-export async function findContactsByKeys(q: Queryable, keys: { e164s: string[]; email: string | null }): Promise<KeyMatch[]> {
+export async function findContactsByKeys(
+  q: Queryable,
+  keys: { e164s: string[]; email: string | null },
+): Promise<KeyMatch[]> {
   const numbers = [...new Set(keys.e164s.filter((n) => typeof n === 'string' && n !== ''))];
   const email = typeof keys.email === 'string' && keys.email.trim() !== '' ? keys.email : null;
   if (numbers.length === 0 && email === null) return [];
-  const { rows } = await q.query<{ id: string; by_phone: boolean; by_email: boolean; source: ContactSource; updated_at: Date }>(
+  const { rows } = await q.query<{
+    id: string;
+    by_phone: boolean;
+    by_email: boolean;
+    source: ContactSource;
+    updated_at: Date;
+  }>(
     `SELECT c.id, c.source, c.updated_at,
        EXISTS (SELECT 1 FROM directory_phones p WHERE p.contact_id = c.id AND p.e164 = ANY($1::text[])) AS by_phone,
        COALESCE(c.email_lower = lower(btrim($2::text)), false) AS by_email
@@ -262,7 +301,13 @@ export async function findContactsByKeys(q: Queryable, keys: { e164s: string[]; 
      ORDER BY c.id`,
     [numbers, email],
   );
-  return rows.map((r) => ({ contactId: r.id, byPhone: r.by_phone, byEmail: r.by_email, source: r.source, updatedAt: iso(r.updated_at) }));
+  return rows.map((r) => ({
+    contactId: r.id,
+    byPhone: r.by_phone,
+    byEmail: r.by_email,
+    source: r.source,
+    updatedAt: iso(r.updated_at),
+  }));
 }
 
 export interface ListContactsOptions {
@@ -289,7 +334,10 @@ function phoneDigits(search: string): string | null {
 export async function listContacts(q: Queryable, options: ListContactsOptions): Promise<DirectoryContact[]> {
   const limit = requirePositiveInteger('limit', options.limit, MAX_LIST_LIMIT);
   if (options.after !== undefined && !isUuid(options.after)) {
-    throw new StoreInputError('after', `expects a contact id (uuid) from the previous page, got "${String(options.after)}"`);
+    throw new StoreInputError(
+      'after',
+      `expects a contact id (uuid) from the previous page, got "${String(options.after)}"`,
+    );
   }
   const search = options.search?.trim() || null;
   const digits = search ? phoneDigits(search) : null;

@@ -34,12 +34,15 @@ export function createApp(options: AppOptions): express.Express {
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.use(helmet());
-  app.get('/', homePage({
-    demo: options.demo,
-    publicUrl: options.publicUrl,
-    orgs: options.orgs,
-    contactCount: () => countContacts(options.db),
-  }));
+  app.get(
+    '/',
+    homePage({
+      demo: options.demo,
+      publicUrl: options.publicUrl,
+      orgs: options.orgs,
+      contactCount: () => countContacts(options.db),
+    }),
+  );
   app.get('/healthz', async (_req, res) => {
     await pingDatabase(options.db);
     res.json({ status: 'ok', orgs: options.orgs().map((o) => ({ id: o.id, subscriber: o.subscriber })) });

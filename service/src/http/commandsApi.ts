@@ -10,7 +10,6 @@ export interface CommandsApiOptions {
   commandDesk(orgId: string): Pick<CommandDesk, 'fromApi'> | undefined;
 }
 
-
 const commandBody = z
   .object({
     command: z.enum(COMMAND_NAMES, { error: `must be one of ${COMMAND_NAMES.join(', ')}` }),
@@ -22,8 +21,10 @@ const commandBody = z
   })
   .strict()
   .superRefine((body, ctx) => {
-    if (body.command === 'syncRecords' && !body.recordIds) ctx.addIssue({ code: 'custom', path: ['recordIds'], message: 'is required for syncRecords' });
-    if (body.command !== 'syncRecords' && body.recordIds) ctx.addIssue({ code: 'custom', path: ['recordIds'], message: 'is only taken by syncRecords' });
+    if (body.command === 'syncRecords' && !body.recordIds)
+      ctx.addIssue({ code: 'custom', path: ['recordIds'], message: 'is required for syncRecords' });
+    if (body.command !== 'syncRecords' && body.recordIds)
+      ctx.addIssue({ code: 'custom', path: ['recordIds'], message: 'is only taken by syncRecords' });
   });
 
 /**

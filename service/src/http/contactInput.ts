@@ -3,7 +3,8 @@ import type { CountryCode } from 'libphonenumber-js/max';
 import { PHONE_KINDS, type ContactFields } from '../directory/model';
 import { toDirectoryPhone } from '../sync/rules/phones';
 
-const optionalText = (max: number) => z.string().trim().max(max, `must be at most ${max} characters`).nullable().optional();
+const optionalText = (max: number) =>
+  z.string().trim().max(max, `must be at most ${max} characters`).nullable().optional();
 
 /** What a telephony client may change on a contact. Unknown keys are refused, not silently dropped. */
 export const contactPatchSchema = z
@@ -38,7 +39,9 @@ export type ContactPatch = z.infer<typeof contactPatchSchema>;
 export const contactCreateSchema = contactPatchSchema
   .omit({ version: true })
   .refine(
-    (c) => [c.firstName, c.lastName, c.company, c.email].some((v) => typeof v === 'string' && v !== '') || (c.phones?.length ?? 0) > 0,
+    (c) =>
+      [c.firstName, c.lastName, c.company, c.email].some((v) => typeof v === 'string' && v !== '') ||
+      (c.phones?.length ?? 0) > 0,
     'give at least one of firstName, lastName, company, email or phones',
   );
 

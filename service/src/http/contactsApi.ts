@@ -30,7 +30,6 @@ const listQuery = z
   })
   .strict();
 
-
 export function contactsApi(options: ContactsApiOptions): Router {
   const { db } = options;
   const router = Router();
@@ -102,7 +101,9 @@ export function contactsApi(options: ContactsApiOptions): Router {
 
 function requireObjectBody(body: unknown, id?: string): void {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new ApiError(400, 'invalid_request', `the body must be a JSON object${id ? ` (contact ${id})` : ''}`, { record: id });
+    throw new ApiError(400, 'invalid_request', `the body must be a JSON object${id ? ` (contact ${id})` : ''}`, {
+      record: id,
+    });
   }
 }
 
@@ -110,16 +111,22 @@ function requireObjectBody(body: unknown, id?: string): void {
 function toFields(input: ContactPatch, defaultCountry: CountryCode, id?: string): ContactFields {
   const { fields, invalidPhone } = patchToFields(input, defaultCountry);
   if (invalidPhone) {
-    throw new ApiError(400, 'invalid_request', `${invalidPhone.field}: ${invalidPhone.message}${id ? ` (contact ${id})` : ''}`, {
-      field: invalidPhone.field,
-      record: id,
-    });
+    throw new ApiError(
+      400,
+      'invalid_request',
+      `${invalidPhone.field}: ${invalidPhone.message}${id ? ` (contact ${id})` : ''}`,
+      {
+        field: invalidPhone.field,
+        record: id,
+      },
+    );
   }
   return fields;
 }
 
 function requireContactId(id: string | string[] | undefined): string {
-  const value = Array.isArray(id) ? id[0] : id ?? '';
-  if (!isUuid(value)) throw new ApiError(404, 'not_found', `contact ${value} does not exist (ids are uuids)`, { record: value });
+  const value = Array.isArray(id) ? id[0] : (id ?? '');
+  if (!isUuid(value))
+    throw new ApiError(404, 'not_found', `contact ${value} does not exist (ids are uuids)`, { record: value });
   return value;
 }

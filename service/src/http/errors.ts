@@ -18,13 +18,17 @@ export class ApiError extends Error {
 
 /** Zod issue paths as people write them: `phones[1].number`. */
 export function fieldPath(path: ReadonlyArray<PropertyKey>): string {
-  return path.reduce<string>((acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)), '');
+  return path.reduce<string>(
+    (acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)),
+    '',
+  );
 }
 
 export function fromZod(error: ZodError, record?: string): ApiError {
   const issue = error.issues[0];
   // An unknown key's issue sits on the object; the key itself is the field the client got wrong.
-  const path = issue.code === 'unrecognized_keys' && issue.keys.length > 0 ? [...issue.path, issue.keys[0]] : issue.path;
+  const path =
+    issue.code === 'unrecognized_keys' && issue.keys.length > 0 ? [...issue.path, issue.keys[0]] : issue.path;
   const field = fieldPath(path) || undefined;
   const message = `${field ? `${field}: ` : ''}${issue.message}${record ? ` (contact ${record})` : ''}`;
   return new ApiError(400, 'invalid_request', message, { field, record });
@@ -38,7 +42,9 @@ export const notFound: RequestHandler = (req, _res, next) => {
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
     if (err instanceof StoreInputError) {
-      res.status(400).json({ error: { code: 'invalid_request', message: err.message, field: err.field, record: err.recordId } });
+      res
+        .status(400)
+        .json({ error: { code: 'invalid_request', message: err.message, field: err.field, record: err.recordId } });
       return;
     }
     if (err instanceof ApiError) {
@@ -48,7 +54,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     const status = (err as { status?: unknown; type?: unknown }).status;
     if (typeof status === 'number' && status >= 400 && status < 500) {
       // body-parser's errors (malformed JSON, too large) carry a status and a safe message.
-      const message = (err as { type?: unknown }).type === 'entity.parse.failed' ? 'request body is not valid JSON' : (err as Error).message;
+      const message =
+        (err as { type?: unknown }).type === 'entity.parse.failed'
+          ? 'request body is not valid JSON'
+          : (err as Error).message;
       res.status(status).json({ error: { code: 'invalid_request', message } });
       return;
     }

@@ -51,12 +51,17 @@ export function healthApi(options: HealthApiOptions): Router {
 
   router.get('/contacts/:id/health', async (req, res) => {
     const id = req.params.id;
-    if (!isUuid(id) || !(await getContact(db, id))) throw new ApiError(404, 'not_found', `contact ${id} does not exist`, { record: id });
+    if (!isUuid(id) || !(await getContact(db, id)))
+      throw new ApiError(404, 'not_found', `contact ${id} does not exist`, { record: id });
     const [links, entries] = await Promise.all([findLinksByContact(db, id), healthOfContact(db, id)]);
     const orgIds = [...new Set([...links.map((l) => l.orgId), ...entries.map((e) => e.orgId)])].sort();
     const orgs = orgIds.map((orgId) => {
       const own = entries.filter((e) => e.orgId === orgId);
-      const state: ContactOrgState = own.some((e) => e.state === 'failing') ? 'failing' : own.length > 0 ? 'excluded' : 'in_sync';
+      const state: ContactOrgState = own.some((e) => e.state === 'failing')
+        ? 'failing'
+        : own.length > 0
+          ? 'excluded'
+          : 'in_sync';
       return {
         orgId,
         state,
@@ -64,16 +69,28 @@ export function healthApi(options: HealthApiOptions): Router {
         entries: own.map(entryView),
       };
     });
-    res.json({ contactId: id, state: orgs.some((o) => o.state === 'failing') ? 'failing' : orgs.some((o) => o.state === 'excluded') ? 'excluded' : 'in_sync', orgs });
+    res.json({
+      contactId: id,
+      state: orgs.some((o) => o.state === 'failing')
+        ? 'failing'
+        : orgs.some((o) => o.state === 'excluded')
+          ? 'excluded'
+          : 'in_sync',
+      orgs,
+    });
   });
 
   router.get('/orgs/:orgId/health', async (req, res) => {
     const orgId = req.params.orgId;
-    if (!options.orgIds().includes(orgId)) throw new ApiError(404, 'not_found', `org ${orgId} is not connected to this service`, { record: orgId });
+    if (!options.orgIds().includes(orgId))
+      throw new ApiError(404, 'not_found', `org ${orgId} is not connected to this service`, { record: orgId });
     const parsed = orgHealthQuery.safeParse(req.query);
     if (!parsed.success) throw fromZod(parsed.error);
     const { state, limit } = parsed.data;
-    const [counts, entries] = await Promise.all([countRecordHealth(db, orgId), listRecordHealth(db, orgId, { state, limit })]);
+    const [counts, entries] = await Promise.all([
+      countRecordHealth(db, orgId),
+      listRecordHealth(db, orgId, { state, limit }),
+    ]);
     res.json({ orgId, counts, entries: entries.map(entryView) });
   });
 

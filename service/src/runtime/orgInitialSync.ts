@@ -115,7 +115,13 @@ export class OrgInitialSync {
     const { db, orgId, session, settings, logger } = this.options;
     const abort = (this.abortController = new AbortController());
     // A resumed run keeps its first start: the reconcile counts changes from the snapshot's beginning.
-    this.current = { ...this.current, state: 'running', startedAt: this.current.startedAt ?? new Date().toISOString(), finishedAt: null, error: null };
+    this.current = {
+      ...this.current,
+      state: 'running',
+      startedAt: this.current.startedAt ?? new Date().toISOString(),
+      finishedAt: null,
+      error: null,
+    };
     try {
       const result = await runInitialSync(db, session, settings, logger, {
         apiVersion: this.options.apiVersion,
@@ -126,17 +132,30 @@ export class OrgInitialSync {
         },
       });
       this.current = { ...this.current, state: 'done', etaSeconds: 0, finishedAt: new Date().toISOString() };
-      logger.info({ records: result.records, ms: result.ms, perObject: result.perObject, pushed: result.pushed }, 'initial sync complete');
+      logger.info(
+        { records: result.records, ms: result.ms, perObject: result.perObject, pushed: result.pushed },
+        'initial sync complete',
+      );
       await this.options.onDone();
     } catch (err) {
       if (abort.signal.aborted) {
         this.current = { ...this.current, state: 'pending', ratePerSecond: null, etaSeconds: null };
-        logger.info({ done: this.current.done, total: this.current.total }, 'initial sync interrupted; it resumes from its checkpoint at the next start');
+        logger.info(
+          { done: this.current.done, total: this.current.total },
+          'initial sync interrupted; it resumes from its checkpoint at the next start',
+        );
       } else {
-        this.current = { ...this.current, state: 'failed', finishedAt: new Date().toISOString(), error: (err as Error).message };
+        this.current = {
+          ...this.current,
+          state: 'failed',
+          finishedAt: new Date().toISOString(),
+          error: (err as Error).message,
+        };
         logger.error({ err }, 'initial sync failed; it resumes from its checkpoint at the next start');
       }
     }
-    await updateOrgSettings(db, orgId, { initialSync: this.current }).catch((err: unknown) => logger.error({ err }, 'could not record the initial sync status'));
+    await updateOrgSettings(db, orgId, { initialSync: this.current }).catch((err: unknown) =>
+      logger.error({ err }, 'could not record the initial sync status'),
+    );
   }
 }

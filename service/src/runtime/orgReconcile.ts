@@ -25,7 +25,13 @@ export interface OrgReconcileOptions {
 /** One org's reconcile schedule, run only while the org's state allows it. */
 export function orgReconcileScheduler(options: OrgReconcileOptions): ReconcileScheduler {
   const { db, orgId, logger } = options;
-  return new ReconcileScheduler({ db, orgId, logger, run: () => reconcileOnce(options), blockedBy: () => reconcileBlockedBy(options) });
+  return new ReconcileScheduler({
+    db,
+    orgId,
+    logger,
+    run: () => reconcileOnce(options),
+    blockedBy: () => reconcileBlockedBy(options),
+  });
 }
 
 function reconcileBlockedBy({ config, pausing, initialSync }: OrgReconcileOptions): string | null {

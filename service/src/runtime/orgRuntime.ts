@@ -92,7 +92,12 @@ export class OrgRuntime implements CommandTarget {
         instanceUrl: info.instanceUrl,
       }).catch((err: unknown) => this.logger.error({ err }, 'could not record the org connection'));
     });
-    this.config = new SyncConfiguration({ ...org, namespace, defaultCountry: options.defaultCountry, session: this.session });
+    this.config = new SyncConfiguration({
+      ...org,
+      namespace,
+      defaultCountry: options.defaultCountry,
+      session: this.session,
+    });
     this.settings = this.config.settings;
     // Pausing stops and starts the workers below; it reads them from this runtime only when it does.
     this.pausing = new PauseControl({ ...org, settings: this.settings, work: this });
@@ -111,7 +116,10 @@ export class OrgRuntime implements CommandTarget {
       batchSize: options.subscriber?.batchSize,
       onHeld: () => this.pausing.hold(),
       // The reconcile is the recovery path of the changes no event brought.
-      onGap: () => void this.reconciler.runNow('replay id expired').catch((err: unknown) => this.logger.warn({ err }, 'reconcile after the replay id expired did not run')),
+      onGap: () =>
+        void this.reconciler
+          .runNow('replay id expired')
+          .catch((err: unknown) => this.logger.warn({ err }, 'reconcile after the replay id expired did not run')),
     });
     this.topic = this.feed.topic;
     this.subscriber = this.feed.subscriber;
@@ -150,7 +158,12 @@ export class OrgRuntime implements CommandTarget {
       initialSync: this.initialSync,
       onReconciled: () => this.feed.reconciled(),
     });
-    this.leadership = new Leadership({ ...org, retryMs: options.electionRetryMs, onLeader: () => this.lead(), onFollower: () => this.follow() });
+    this.leadership = new Leadership({
+      ...org,
+      retryMs: options.electionRetryMs,
+      onLeader: () => this.lead(),
+      onFollower: () => this.follow(),
+    });
     this.reporter = new StatusReporter({
       ...org,
       conn: this.session.conn,
@@ -290,7 +303,14 @@ export class OrgRuntime implements CommandTarget {
   /** Runs the systems check; what failed replaces the sync's last error in the org (null when all passed). */
   async systemsCheck(): Promise<SystemsCheckResult> {
     const result = await runSystemsCheck(this, this.options);
-    await this.reporter.flush(result.ok ? null : result.checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}`).join('\n'));
+    await this.reporter.flush(
+      result.ok
+        ? null
+        : result.checks
+            .filter((c) => !c.ok)
+            .map((c) => `${c.name}: ${c.detail}`)
+            .join('\n'),
+    );
     return result;
   }
 

@@ -41,7 +41,9 @@ export class OtherInstancesWatch {
 
   start(): void {
     this.timer = setInterval(() => {
-      this.look().catch((err: unknown) => this.options.logger.warn({ err }, 'could not read the state other instances share'));
+      this.look().catch((err: unknown) =>
+        this.options.logger.warn({ err }, 'could not read the state other instances share'),
+      );
     }, this.options.intervalMs);
     this.timer.unref();
   }

@@ -106,7 +106,10 @@ export class PauseControl {
     this.heldDeletes = await this.heldNow();
     if (shared) await this.stopWork();
     else this.startWork();
-    this.options.logger.info({ paused: shared }, shared ? 'the sync was paused by another instance' : 'the sync was resumed by another instance');
+    this.options.logger.info(
+      { paused: shared },
+      shared ? 'the sync was paused by another instance' : 'the sync was resumed by another instance',
+    );
     // The reason (the mass-deletion guard's, tripped on another instance) is what the org should show.
     await this.options.work.reporter.flush(pause ? (pause.reason ?? undefined) : null);
   }
@@ -124,7 +127,9 @@ export class PauseControl {
     this.heldDeletes = await this.heldNow();
     if (!this.heldDeletes || this.isPaused) return;
     this.options.logger.warn({ held: this.heldDeletes.deletes }, this.heldDeletes.reason);
-    void this.pause(this.heldDeletes.reason).catch((err: unknown) => this.options.logger.error({ err }, 'could not pause for the held deletes'));
+    void this.pause(this.heldDeletes.reason).catch((err: unknown) =>
+      this.options.logger.error({ err }, 'could not pause for the held deletes'),
+    );
   }
 
   /** Applies (approve) or discards the held deletes, from both sides; returns how many were decided. */

@@ -34,7 +34,11 @@ export interface OrgSyncConfiguration {
  * results: one that names a missing or read-only field is a problem and is left out, so the rest keeps
  * working.
  */
-export async function parseSyncConfiguration(rows: SyncConfigurationRows, namespace: string, describe: DescribeFields): Promise<OrgSyncConfiguration> {
+export async function parseSyncConfiguration(
+  rows: SyncConfigurationRows,
+  namespace: string,
+  describe: DescribeFields,
+): Promise<OrgSyncConfiguration> {
   const [chosen, ...others] = rows.syncs;
   if (!chosen) return { sync: null, ignoredSyncIds: [], problems: [] };
   const { settings, problems } = parseSyncSettings(chosen, rows.mappings, rows.defaults, namespace);
@@ -82,7 +86,9 @@ export class SyncConfiguration {
       if (!session.current) await session.signIn();
       const { namespace } = this.options;
       const rows = await readSyncConfigurationRows(session.conn, namespace);
-      const { sync, ignoredSyncIds, problems } = await parseSyncConfiguration(rows, namespace, (sobject) => describeFields(session.conn, sobject));
+      const { sync, ignoredSyncIds, problems } = await parseSyncConfiguration(rows, namespace, (sobject) =>
+        describeFields(session.conn, sobject),
+      );
       this.sync = sync;
       this.problems = problems;
       this.error = null;
@@ -98,8 +104,12 @@ export class SyncConfiguration {
       }
       await applied();
       for (const problem of problems) logger.warn(problem, 'sync configuration problem');
-      if (ignoredSyncIds.length > 0) logger.warn({ ignoredSyncIds }, 'the org has more syncs than this connection runs; only the oldest is used');
-      logger.info({ sync: sync?.syncId ?? null, status: sync?.status ?? null, problems: problems.length }, 'sync settings loaded');
+      if (ignoredSyncIds.length > 0)
+        logger.warn({ ignoredSyncIds }, 'the org has more syncs than this connection runs; only the oldest is used');
+      logger.info(
+        { sync: sync?.syncId ?? null, status: sync?.status ?? null, problems: problems.length },
+        'sync settings loaded',
+      );
     } catch (err) {
       this.error = (err as Error).message;
       logger.error({ err }, 'could not read the sync settings from the org; keeping the previous ones');

@@ -33,7 +33,10 @@ type Check = SystemsCheckResult['checks'][number];
  * and how many contacts, leads and users the org has. It also pulls the org's users into the directory
  * as internal extensions.
  */
-export async function runSystemsCheck(subject: SystemsCheckSubject, context: { db: Database; connection: OrgConnectionSettings }): Promise<SystemsCheckResult> {
+export async function runSystemsCheck(
+  subject: SystemsCheckSubject,
+  context: { db: Database; connection: OrgConnectionSettings },
+): Promise<SystemsCheckResult> {
   const { session } = subject;
   const { db, connection } = context;
   const conn = session.conn;
@@ -59,17 +62,30 @@ export async function runSystemsCheck(subject: SystemsCheckSubject, context: { d
   });
   await attempt('topic access', async () => {
     const info = session.current ?? (await session.signIn());
-    const access = await checkTopicAccess(info, connection.pubSubEndpoint, [subject.topic, subject.commands.topic], connection.extraCaPem);
+    const access = await checkTopicAccess(
+      info,
+      connection.pubSubEndpoint,
+      [subject.topic, subject.commands.topic],
+      connection.extraCaPem,
+    );
     const denied = access.filter((a) => !a.canSubscribe);
-    if (denied.length > 0) throw new Error(`the integration user cannot subscribe to ${denied.map((a) => a.topicName).join(', ')}`);
+    if (denied.length > 0)
+      throw new Error(`the integration user cannot subscribe to ${denied.map((a) => a.topicName).join(', ')}`);
     return access.map((a) => `${a.topicName}: can subscribe`).join('; ');
   });
   await attempt('object and field permissions', async () => {
     const { settings } = subject;
-    const checked = await checkMappings((sobject) => describeFields(conn, sobject), settings.syncId ?? connection.id, settings.objects, settings.mappings);
+    const checked = await checkMappings(
+      (sobject) => describeFields(conn, sobject),
+      settings.syncId ?? connection.id,
+      settings.objects,
+      settings.mappings,
+    );
     const problems = [...subject.status().settingsProblems.filter(fieldProblem), ...checked.problems];
     if (problems.length > 0) throw new Error(problems.map((p) => p.message).join('; '));
-    return checked.perObject.map((o) => `${o.sobject}: ${o.mapped} mapped fields, ${o.writable} written to Salesforce`).join('; ');
+    return checked.perObject
+      .map((o) => `${o.sobject}: ${o.mapped} mapped fields, ${o.writable} written to Salesforce`)
+      .join('; ');
   });
   await attempt('change events', async () => {
     const status = subject.status();

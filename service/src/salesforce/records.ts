@@ -38,14 +38,19 @@ export class JsforceRecordWriter {
     return outcomes(await this.conn.sobject(sobject).destroy(ids, { allOrNone: false }));
   }
 
-  async bulk(sobject: string, operation: IngestOperation, rows: Array<Record<string, SfValue>>): Promise<SaveOutcome[]> {
+  async bulk(
+    sobject: string,
+    operation: IngestOperation,
+    rows: Array<Record<string, SfValue>>,
+  ): Promise<SaveOutcome[]> {
     const results = await runBulkIngest(this.conn, sobject, operation, rows, this.bulkOptions);
     return results.map((r) => ({ id: r.id, success: r.success, errors: r.error ? [r.error] : [] }));
   }
 }
 
 function checkSize(count: number): void {
-  if (count > COLLECTION_LIMIT) throw new Error(`sObject Collections take at most ${COLLECTION_LIMIT} records (got ${count})`);
+  if (count > COLLECTION_LIMIT)
+    throw new Error(`sObject Collections take at most ${COLLECTION_LIMIT} records (got ${count})`);
 }
 
 function outcomes(results: RawSaveResult | RawSaveResult[]): SaveOutcome[] {

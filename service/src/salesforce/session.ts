@@ -102,7 +102,12 @@ export class OrgSession {
       };
       this.info = info;
       this.logger.info(
-        { instanceUrl: info.instanceUrl, organizationId: info.organizationId, userId: info.userId, flow: this.settings.authFlow },
+        {
+          instanceUrl: info.instanceUrl,
+          organizationId: info.organizationId,
+          userId: info.userId,
+          flow: this.settings.authFlow,
+        },
         'signed in to Salesforce',
       );
       for (const listener of this.listeners) listener(info);

@@ -24,8 +24,23 @@ const SYNC_FIELDS = [
   'Propagate_Deletes_To_Salesforce__c',
   'Mass_Delete_Threshold__c',
 ];
-const MAPPING_FIELDS = ['Salesforce_Object__c', 'Salesforce_Field__c', 'Telephony_Field__c', 'Direction__c', 'Transform__c', 'Picklist_Map__c', 'Required__c'];
-const DEFAULT_MAPPING_FIELDS = ['Salesforce_Object__c', 'Salesforce_Field__c', 'Telephony_Field__c', 'Direction__c', 'Transform__c', 'Sort_Order__c'];
+const MAPPING_FIELDS = [
+  'Salesforce_Object__c',
+  'Salesforce_Field__c',
+  'Telephony_Field__c',
+  'Direction__c',
+  'Transform__c',
+  'Picklist_Map__c',
+  'Required__c',
+];
+const DEFAULT_MAPPING_FIELDS = [
+  'Salesforce_Object__c',
+  'Salesforce_Field__c',
+  'Telephony_Field__c',
+  'Direction__c',
+  'Transform__c',
+  'Sort_Order__c',
+];
 
 /** A record as the REST API returns it, under its fields' API names (namespaced in a packaged org). */
 export type RawRow = Record<string, unknown>;
@@ -42,7 +57,10 @@ export interface SyncConfigurationRows {
 
 export class PackageNotInstalledError extends Error {
   constructor(cause: unknown) {
-    super('the Switchboard package is not installed in this org, or the integration user cannot read Switchboard_Sync__c', { cause });
+    super(
+      'the Switchboard package is not installed in this org, or the integration user cannot read Switchboard_Sync__c',
+      { cause },
+    );
     this.name = 'PackageNotInstalledError';
   }
 }
@@ -63,7 +81,11 @@ export async function readSyncConfigurationRows(conn: Connection, namespace: str
         `WHERE ${n('Status__c')} != 'Deleting' ORDER BY CreatedDate, Id`,
     );
   } catch (err) {
-    if (/INVALID_TYPE|INVALID_FIELD|not supported/i.test(String((err as Error).message) + String((err as { errorCode?: string }).errorCode))) {
+    if (
+      /INVALID_TYPE|INVALID_FIELD|not supported/i.test(
+        String((err as Error).message) + String((err as { errorCode?: string }).errorCode),
+      )
+    ) {
       throw new PackageNotInstalledError(err);
     }
     throw err;

@@ -53,16 +53,34 @@ function toRecord(row: AuditDbRow): AuditRecord {
 export async function recordAudit(q: Queryable, entry: AuditEntry): Promise<void> {
   const record = entry.recordId ?? entry.contactId ?? undefined;
   if (!AUDIT_ORIGINS.includes(entry.origin)) {
-    throw new StoreInputError('origin', `expects one of ${AUDIT_ORIGINS.join(', ')}, got "${String(entry.origin)}"`, record);
+    throw new StoreInputError(
+      'origin',
+      `expects one of ${AUDIT_ORIGINS.join(', ')}, got "${String(entry.origin)}"`,
+      record,
+    );
   }
   if (entry.contactId !== null && !isUuid(entry.contactId)) {
-    throw new StoreInputError('contactId', `expects a contact id (uuid) or null, got "${String(entry.contactId)}"`, record);
+    throw new StoreInputError(
+      'contactId',
+      `expects a contact id (uuid) or null, got "${String(entry.contactId)}"`,
+      record,
+    );
   }
-  if (typeof entry.action !== 'string' || entry.action === '') throw new StoreInputError('action', 'is required', record);
+  if (typeof entry.action !== 'string' || entry.action === '')
+    throw new StoreInputError('action', 'is required', record);
   await q.query(
     `INSERT INTO audit_log (org_id, contact_id, record_id, origin, action, rule, before, after)
      VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb)`,
-    [entry.orgId, entry.contactId, entry.recordId, entry.origin, entry.action, entry.rule, jsonParam(entry.before), jsonParam(entry.after)],
+    [
+      entry.orgId,
+      entry.contactId,
+      entry.recordId,
+      entry.origin,
+      entry.action,
+      entry.rule,
+      jsonParam(entry.before),
+      jsonParam(entry.after),
+    ],
   );
 }
 
@@ -71,7 +89,11 @@ export async function recordAudit(q: Queryable, entry: AuditEntry): Promise<void
  * and exclusions that took a linked record's contact out of the directory): the mass-deletion guard's
  * window for change events.
  */
-export async function countRecentSalesforceDeletes(q: Queryable, orgId: string, windowMinutes: number): Promise<number> {
+export async function countRecentSalesforceDeletes(
+  q: Queryable,
+  orgId: string,
+  windowMinutes: number,
+): Promise<number> {
   const { rows } = await q.query<{ n: string }>(
     `SELECT count(*) AS n FROM audit_log
       WHERE org_id = $1 AND origin = 'salesforce'
@@ -104,7 +126,11 @@ export async function listAudit(q: Queryable, options: ListAuditOptions): Promis
  * Deletes of Salesforce records the write-back worker sent in the last `windowMinutes`, as the audit log
  * records them: the mass-deletion guard's window for directory deletes.
  */
-export async function countRecentDeletesSentToSalesforce(q: Queryable, orgId: string, windowMinutes: number): Promise<number> {
+export async function countRecentDeletesSentToSalesforce(
+  q: Queryable,
+  orgId: string,
+  windowMinutes: number,
+): Promise<number> {
   const { rows } = await q.query<{ n: number }>(
     `SELECT count(*)::int AS n FROM audit_log
       WHERE org_id = $1 AND origin = 'telephony' AND action = 'deleted-in-salesforce'

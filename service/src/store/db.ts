@@ -85,7 +85,11 @@ function poolQueryable(pool: pg.Pool, statementOf: StatementOf): Queryable {
   };
 }
 
-async function runTransaction<T>(pool: pg.Pool, statementOf: StatementOf, fn: (tx: Queryable) => Promise<T>): Promise<T> {
+async function runTransaction<T>(
+  pool: pg.Pool,
+  statementOf: StatementOf,
+  fn: (tx: Queryable) => Promise<T>,
+): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
   try {
@@ -108,7 +112,12 @@ async function runTransaction<T>(pool: pg.Pool, statementOf: StatementOf, fn: (t
   }
 }
 
-function createDatabase(kind: Database['kind'], pool: pg.Pool, prepare: boolean, closeExtra: () => Promise<void>): Database {
+function createDatabase(
+  kind: Database['kind'],
+  pool: pg.Pool,
+  prepare: boolean,
+  closeExtra: () => Promise<void>,
+): Database {
   const statementOf = prepare ? preparedStatement : unprepared;
   const queryable = poolQueryable(pool, statementOf);
   let closing: Promise<void> | undefined;
@@ -138,10 +147,15 @@ async function openPostgres(databaseUrl: string, logger: Logger | undefined, pre
     await pool.query('SELECT 1');
   } catch (error) {
     await pool.end().catch(() => undefined);
-    throw new Error(`Cannot connect to DATABASE_URL (${redactUrlPassword(databaseUrl)}): ${(error as Error).message}`, { cause: error });
+    throw new Error(`Cannot connect to DATABASE_URL (${redactUrlPassword(databaseUrl)}): ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   logger?.info({ database: redactUrlPassword(databaseUrl) }, 'connected to PostgreSQL');
-  return { ...createDatabase('postgres', pool, prepare, async () => undefined), openSession: () => openSessionConnection(databaseUrl) };
+  return {
+    ...createDatabase('postgres', pool, prepare, async () => undefined),
+    openSession: () => openSessionConnection(databaseUrl),
+  };
 }
 
 async function openSessionConnection(databaseUrl: string): Promise<SessionConnection> {
@@ -179,7 +193,11 @@ async function openSessionConnection(databaseUrl: string): Promise<SessionConnec
  * protocol, so the rest of the service uses `pg` alike for both backends. A pool of ONE connection keeps
  * transactions from interleaving on that single session.
  */
-async function openPglite(dataDir: string | undefined, logger: Logger | undefined, prepare: boolean): Promise<Database> {
+async function openPglite(
+  dataDir: string | undefined,
+  logger: Logger | undefined,
+  prepare: boolean,
+): Promise<Database> {
   let directory: string | undefined;
   let lock: DirectoryLock | undefined;
   if (dataDir !== undefined) {

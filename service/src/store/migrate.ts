@@ -24,7 +24,9 @@ function checkHistory(applied: Map<number, string>, migrations: readonly Migrati
     if (expected === undefined) {
       logger?.warn({ version, name }, 'database has a migration this build does not know (newer build ran here?)');
     } else if (expected !== name) {
-      throw new Error(`schema_migrations: version ${version} was applied as "${name}" but this build calls it "${expected}"`);
+      throw new Error(
+        `schema_migrations: version ${version} was applied as "${name}" but this build calls it "${expected}"`,
+      );
     }
   }
 }
@@ -60,7 +62,10 @@ export async function migrate(
       } catch (error) {
         throw new Error(`Migration ${label} failed: ${(error as Error).message}`, { cause: error });
       }
-      await tx.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [migration.version, migration.name]);
+      await tx.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [
+        migration.version,
+        migration.name,
+      ]);
       return true;
     });
     if (ran) {

@@ -48,9 +48,7 @@ start().catch((error) => parentPort.postMessage({ type: 'failed', error: describ
 `;
 
 type WorkerMessage =
-  | { type: 'ready'; address: string }
-  | { type: 'failed'; error: string }
-  | { type: 'stopped'; error?: string };
+  { type: 'ready'; address: string } | { type: 'failed'; error: string } | { type: 'stopped'; error?: string };
 
 export interface PgliteServer {
   /** "127.0.0.1:<port>" */
@@ -118,7 +116,8 @@ export function startPgliteServer(directory: string | undefined, logger?: Logger
       worker.postMessage({ type: 'stop' });
       try {
         const message = await reply;
-        if (message.type === 'stopped' && message.error) throw new Error(`embedded PGlite did not close cleanly: ${message.error}`);
+        if (message.type === 'stopped' && message.error)
+          throw new Error(`embedded PGlite did not close cleanly: ${message.error}`);
       } finally {
         await worker.terminate();
         await exited;

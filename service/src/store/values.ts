@@ -3,7 +3,6 @@
 /** The store checks ids before Postgres sees them, by the same rule as every other edge. */
 export { isUuid } from '../model/ids';
 
-
 /** bigserial ids travel as decimal strings (int8 exceeds JavaScript's safe integers). */
 export function isBigintId(value: unknown): value is string {
   return typeof value === 'string' && /^[1-9]\d{0,18}$/.test(value);

@@ -132,7 +132,9 @@ describe('loadConfig', () => {
     // A key file alone also leaves the org half-configured, a second problem.
     const problems = problemsOf({ [name]: value }).filter((p) => p.startsWith(`${name}:`));
     expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatch(new RegExp(`^${name}: expects .+ \\(got "${value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"\\)$`));
+    expect(problems[0]).toMatch(
+      new RegExp(`^${name}: expects .+ \\(got "${value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"\\)$`),
+    );
   });
 
   it('lists every problem at once in the message', () => {
@@ -174,9 +176,13 @@ describe('loadConfig', () => {
   describe('half-configured orgs', () => {
     it('wants SF_CLIENT_ID when a credential is set without it, without echoing the credential', () => {
       const problems = problemsOf({ SF_CLIENT_SECRET: 'topsecret' });
-      expect(problems).toEqual(['SF_CLIENT_ID: required because SF_CLIENT_SECRET is set (half-configured org) (not set)']);
+      expect(problems).toEqual([
+        'SF_CLIENT_ID: required because SF_CLIENT_SECRET is set (half-configured org) (not set)',
+      ]);
       expect(problems.join()).not.toContain('topsecret');
-      expect(problemsOf({ SF_USERNAME: 'u', SF_PRIVATE_KEY: PEM })[0]).toMatch(/^SF_CLIENT_ID: required because SF_USERNAME, SF_PRIVATE_KEY are set/);
+      expect(problemsOf({ SF_USERNAME: 'u', SF_PRIVATE_KEY: PEM })[0]).toMatch(
+        /^SF_CLIENT_ID: required because SF_USERNAME, SF_PRIVATE_KEY are set/,
+      );
     });
 
     it('wants the secret for client_credentials', () => {
@@ -188,8 +194,16 @@ describe('loadConfig', () => {
     it('wants a username and a key for jwt, and only one kind of key', () => {
       const problems = problemsOf({ SF_CLIENT_ID: 'id', SF_AUTH_FLOW: 'jwt' });
       expect(problems.map((p) => p.split(':')[0])).toEqual(['SF_USERNAME', 'SF_PRIVATE_KEY']);
-      const both = problemsOf({ SF_CLIENT_ID: 'id', SF_AUTH_FLOW: 'jwt', SF_USERNAME: 'u', SF_PRIVATE_KEY: PEM, SF_PRIVATE_KEY_FILE: file('k2.pem', PEM) });
-      expect(both).toEqual(['SF_PRIVATE_KEY_FILE: set either SF_PRIVATE_KEY or SF_PRIVATE_KEY_FILE, not both (both set)']);
+      const both = problemsOf({
+        SF_CLIENT_ID: 'id',
+        SF_AUTH_FLOW: 'jwt',
+        SF_USERNAME: 'u',
+        SF_PRIVATE_KEY: PEM,
+        SF_PRIVATE_KEY_FILE: file('k2.pem', PEM),
+      });
+      expect(both).toEqual([
+        'SF_PRIVATE_KEY_FILE: set either SF_PRIVATE_KEY or SF_PRIVATE_KEY_FILE, not both (both set)',
+      ]);
     });
 
     it('runs without Salesforce when nothing of an org is set', () => {

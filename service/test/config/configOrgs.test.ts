@@ -72,13 +72,22 @@ describe('several orgs (SF_ORG_<ID>_<SETTING>)', () => {
   });
 
   it('rejects unknown settings, ids that are not letters and digits, and the reserved id', () => {
-    const problems = problemsOf({ SF_ORG_EMEA_LOGINURL: 'x', SF_ORG_EM_EA_CLIENT_ID: 'y', SF_ORG_PRIMARY_CLIENT_ID: 'z', SF_ORG_PRIMARY_CLIENT_SECRET: 's' });
-    expect(problems.map((p) => p.split(':')[0])).toEqual(['SF_ORG_EMEA_LOGINURL', 'SF_ORG_EM_EA_CLIENT_ID', 'SF_ORG_PRIMARY_CLIENT_ID (org "primary")']);
+    const problems = problemsOf({
+      SF_ORG_EMEA_LOGINURL: 'x',
+      SF_ORG_EM_EA_CLIENT_ID: 'y',
+      SF_ORG_PRIMARY_CLIENT_ID: 'z',
+      SF_ORG_PRIMARY_CLIENT_SECRET: 's',
+    });
+    expect(problems.map((p) => p.split(':')[0])).toEqual([
+      'SF_ORG_EMEA_LOGINURL',
+      'SF_ORG_EM_EA_CLIENT_ID',
+      'SF_ORG_PRIMARY_CLIENT_ID (org "primary")',
+    ]);
     expect(problems[0]).toMatch(/expects SF_ORG_<ID>_<SETTING> .*LOGIN_URL/);
     expect(problems[2]).toMatch(/belongs to the org of the SF_\* variables/);
   });
 
-  it('leaves SF_ORG_NAME (the primary org\'s display name) alone', () => {
+  it("leaves SF_ORG_NAME (the primary org's display name) alone", () => {
     expect(loadConfig({ ...PRIMARY, SF_ORG_NAME: 'Acme' }).salesforce?.orgName).toBe('Acme');
     expect(loadConfig({ ...PRIMARY, SF_ORG_NAME: 'Acme' }).orgs).toBeUndefined();
   });

@@ -43,18 +43,52 @@ describeEachBackend('bulk load of a snapshot page', (getDb) => {
     const single = row(2, { LastName: 'Hopper 1', Email: 'grace1@example.org', Phone: '(415) 555-1099' });
     expect(await load([bulk])).toMatchObject({ created: 1, excluded: 0, perRecord: 0 });
     await getDb().transaction((tx) =>
-      applyUpsert(tx, settings, 'Contact', { id: String(single.Id), systemModstamp: String(single.SystemModstamp), values: single }, 'test'),
+      applyUpsert(
+        tx,
+        settings,
+        'Contact',
+        { id: String(single.Id), systemModstamp: String(single.SystemModstamp), values: single },
+        'test',
+      ),
     );
-    const [a, b] = await Promise.all([findLinkByRecord(getDb(), ORG_ID, String(bulk.Id)), findLinkByRecord(getDb(), ORG_ID, String(single.Id))]);
+    const [a, b] = await Promise.all([
+      findLinkByRecord(getDb(), ORG_ID, String(bulk.Id)),
+      findLinkByRecord(getDb(), ORG_ID, String(single.Id)),
+    ]);
     const [ca, cb] = await Promise.all([getContact(getDb(), a!.contactId), getContact(getDb(), b!.contactId)]);
     // The two rows differ only in their email and phone digits; everything else must be identical.
-    const strip = (c: typeof ca) => ({ ...c, id: '', createdAt: '', updatedAt: '', email: '', phones: c!.phones.map((p) => ({ ...p, raw: '', e164: '' })) });
+    const strip = (c: typeof ca) => ({
+      ...c,
+      id: '',
+      createdAt: '',
+      updatedAt: '',
+      email: '',
+      phones: c!.phones.map((p) => ({ ...p, raw: '', e164: '' })),
+    });
     expect(strip(ca)).toEqual(strip(cb));
-    expect(ca).toMatchObject({ firstName: 'Grace', lastName: 'Hopper 1', title: 'Rear Admiral', company: 'Navy', source: 'salesforce', version: 1 });
+    expect(ca).toMatchObject({
+      firstName: 'Grace',
+      lastName: 'Hopper 1',
+      title: 'Rear Admiral',
+      company: 'Navy',
+      source: 'salesforce',
+      version: 1,
+    });
     expect(ca!.phones).toEqual([phone('work', '+14155551001', '(415) 555-1001')]);
-    expect(a).toMatchObject({ sobject: 'Contact', role: 'primary', sfModstamp: '2025-01-01T00:00:00.000Z', sfValues: {
-        FirstName: 'Grace', LastName: 'Hopper 1', Email: 'grace1@example.com', Title: ' Rear Admiral ', 'Account.Name': 'Navy',
-        Phone: '(415) 555-1001', MobilePhone: null, HomePhone: null, OtherPhone: null,
+    expect(a).toMatchObject({
+      sobject: 'Contact',
+      role: 'primary',
+      sfModstamp: '2025-01-01T00:00:00.000Z',
+      sfValues: {
+        FirstName: 'Grace',
+        LastName: 'Hopper 1',
+        Email: 'grace1@example.com',
+        Title: ' Rear Admiral ',
+        'Account.Name': 'Navy',
+        Phone: '(415) 555-1001',
+        MobilePhone: null,
+        HomePhone: null,
+        OtherPhone: null,
       },
     });
     // Hashes are taken the same way: same values give the same hashes.
@@ -62,10 +96,19 @@ describeEachBackend('bulk load of a snapshot page', (getDb) => {
     await resetDatabase(getDb());
     await seedOrg(getDb());
     await getDb().transaction((tx) =>
-      applyUpsert(tx, settings, 'Contact', { id: String(again.Id), systemModstamp: String(again.SystemModstamp), values: again }, 'test'),
+      applyUpsert(
+        tx,
+        settings,
+        'Contact',
+        { id: String(again.Id), systemModstamp: String(again.SystemModstamp), values: again },
+        'test',
+      ),
     );
     const viaRules = await findLinkByRecord(getDb(), ORG_ID, String(again.Id));
-    expect({ sfHash: viaRules!.sfHash, telephonyHash: viaRules!.telephonyHash }).toEqual({ sfHash: a!.sfHash, telephonyHash: a!.telephonyHash });
+    expect({ sfHash: viaRules!.sfHash, telephonyHash: viaRules!.telephonyHash }).toEqual({
+      sfHash: a!.sfHash,
+      telephonyHash: a!.telephonyHash,
+    });
   });
 
   it('sends possible matches, repeats within the page, linked and unhealthy records through the per-record rules', async () => {
@@ -89,7 +132,9 @@ describeEachBackend('bulk load of a snapshot page', (getDb) => {
       code: 'EXCLUDED_NO_VALID_PHONE',
       reason: expect.stringContaining('Phone "ask reception"'),
     });
-    const { rows: audits } = await getDb().query<{ action: string; rule: string }>("SELECT action, rule FROM audit_log WHERE rule LIKE 'test page 1: % in one batch %' OR rule LIKE 'test page 1: % excluded by %' ORDER BY id");
+    const { rows: audits } = await getDb().query<{ action: string; rule: string }>(
+      "SELECT action, rule FROM audit_log WHERE rule LIKE 'test page 1: % in one batch %' OR rule LIKE 'test page 1: % excluded by %' ORDER BY id",
+    );
     expect(audits).toEqual([
       { action: 'create', rule: 'test page 1: 1 new contacts and links in one batch (no match by the match keys)' },
       { action: 'excluded', rule: 'test page 1: 1 records excluded by the validity rules (reasons in record health)' },
@@ -102,8 +147,16 @@ describeEachBackend('bulk load of a snapshot page', (getDb) => {
   });
 
   it('finds taken keys as the directory compares them', async () => {
-    await insertContact(getDb(), contactFields({ email: '  Ada@Example.COM', phones: [phone('work', '+14155552671')] }), 'telephony');
-    const taken = await takenMatchKeys(getDb(), ['+14155552671', '+14155550000'], ['ada@example.com', 'bob@example.com']);
+    await insertContact(
+      getDb(),
+      contactFields({ email: '  Ada@Example.COM', phones: [phone('work', '+14155552671')] }),
+      'telephony',
+    );
+    const taken = await takenMatchKeys(
+      getDb(),
+      ['+14155552671', '+14155550000'],
+      ['ada@example.com', 'bob@example.com'],
+    );
     expect(taken).toEqual({ e164s: new Set(['+14155552671']), emails: new Set(['ada@example.com']) });
   });
 });

@@ -55,12 +55,16 @@ describeEachBackend('directory contacts', (getDb) => {
 
     it('rejects bad input naming the field', async () => {
       const bad = (fields: unknown) => insertContact(getDb(), fields as ContactFields, 'telephony');
-      await expect(bad(contactFields({ phones: [{ kind: 'fax', raw: '1', e164: null, extension: null } as never] }))).rejects.toThrow(
-        /phones\[0\]\.kind: expects one of work, mobile, home, other, got "fax" \(new contact\)/,
+      await expect(
+        bad(contactFields({ phones: [{ kind: 'fax', raw: '1', e164: null, extension: null } as never] })),
+      ).rejects.toThrow(/phones\[0\]\.kind: expects one of work, mobile, home, other, got "fax" \(new contact\)/);
+      await expect(bad(contactFields({ phones: [phone('work', '4155552671')] }))).rejects.toThrow(
+        /phones\[0\]\.e164: expects an E\.164/,
       );
-      await expect(bad(contactFields({ phones: [phone('work', '4155552671')] }))).rejects.toThrow(/phones\[0\]\.e164: expects an E\.164/);
       await expect(bad({ firstName: 42 })).rejects.toThrow(/firstName: expects a string or null, got number/);
-      await expect(insertContact(getDb(), {}, 'fax' as never)).rejects.toThrow(/source: expects one of salesforce, telephony/);
+      await expect(insertContact(getDb(), {}, 'fax' as never)).rejects.toThrow(
+        /source: expects one of salesforce, telephony/,
+      );
       expect(await countContacts(getDb())).toBe(0);
     });
   });
@@ -131,11 +135,13 @@ describeEachBackend('directory contacts', (getDb) => {
   });
 
   describe('lockContactAgainstDelete', () => {
-    it('locks an existing contact in the caller\'s transaction, which may still edit it; false for an unknown one', async () => {
+    it("locks an existing contact in the caller's transaction, which may still edit it; false for an unknown one", async () => {
       const created = await insertContact(getDb(), contactFields(), 'telephony');
       await getDb().transaction(async (tx) => {
         expect(await lockContactAgainstDelete(tx, created.id)).toBe(true);
-        expect(await updateContact(tx, created.id, { title: 'Locked, still editable' })).toMatchObject({ title: 'Locked, still editable' });
+        expect(await updateContact(tx, created.id, { title: 'Locked, still editable' })).toMatchObject({
+          title: 'Locked, still editable',
+        });
         expect(await lockContactAgainstDelete(tx, '33333333-3333-4333-8333-333333333333')).toBe(false);
       });
     });
@@ -143,7 +149,11 @@ describeEachBackend('directory contacts', (getDb) => {
 
   describe('matching lookups', () => {
     it('finds contacts by any of several E.164 numbers', async () => {
-      const a = await insertContact(getDb(), contactFields({ phones: [phone('work', '+14155552671'), phone('mobile', '+14155550000')] }), 'telephony');
+      const a = await insertContact(
+        getDb(),
+        contactFields({ phones: [phone('work', '+14155552671'), phone('mobile', '+14155550000')] }),
+        'telephony',
+      );
       const b = await insertContact(getDb(), contactFields({ phones: [phone('home', '+14155550000')] }), 'telephony');
       await insertContact(getDb(), contactFields({ phones: [phone('other', null, '+14155552671 typo')] }), 'telephony');
 
@@ -175,10 +185,34 @@ describeEachBackend('directory contacts', (getDb) => {
   describe('listContacts / countContacts', () => {
     async function seedPeople() {
       const people: ContactFields[] = [
-        { firstName: 'Ada', lastName: 'Lovelace', company: 'Analytical Engines', email: 'ada@engines.org', phones: [phone('work', '+14155552671', '(415) 555-2671')] },
-        { firstName: 'Grace', lastName: 'Hopper', company: 'US Navy', email: 'grace@navy.mil', phones: [phone('mobile', '+12025550147', '202-555-0147')] },
-        { firstName: 'Alan', lastName: 'Turing', company: 'Bletchley 100% Park', email: 'alan@bletchley.uk', phones: [] },
-        { firstName: 'Katherine', lastName: 'Johnson', company: 'NASA', email: 'KJ@NASA.GOV', phones: [phone('home', null, 'ext 4417')] },
+        {
+          firstName: 'Ada',
+          lastName: 'Lovelace',
+          company: 'Analytical Engines',
+          email: 'ada@engines.org',
+          phones: [phone('work', '+14155552671', '(415) 555-2671')],
+        },
+        {
+          firstName: 'Grace',
+          lastName: 'Hopper',
+          company: 'US Navy',
+          email: 'grace@navy.mil',
+          phones: [phone('mobile', '+12025550147', '202-555-0147')],
+        },
+        {
+          firstName: 'Alan',
+          lastName: 'Turing',
+          company: 'Bletchley 100% Park',
+          email: 'alan@bletchley.uk',
+          phones: [],
+        },
+        {
+          firstName: 'Katherine',
+          lastName: 'Johnson',
+          company: 'NASA',
+          email: 'KJ@NASA.GOV',
+          phones: [phone('home', null, 'ext 4417')],
+        },
       ];
       const created = [];
       for (const fields of people) created.push(await insertContact(getDb(), fields, 'telephony'));
@@ -203,7 +237,8 @@ describeEachBackend('directory contacts', (getDb) => {
 
     it('searches name, full name, company and email case-insensitively', async () => {
       await seedPeople();
-      const names = async (search: string) => (await listContacts(getDb(), { limit: 50, search })).map((c) => c.lastName).sort();
+      const names = async (search: string) =>
+        (await listContacts(getDb(), { limit: 50, search })).map((c) => c.lastName).sort();
       expect(await names('hopper')).toEqual(['Hopper']);
       expect(await names('ADA LOVE')).toEqual(['Lovelace']);
       expect(await names('turing alan')).toEqual(['Turing']);
@@ -219,7 +254,8 @@ describeEachBackend('directory contacts', (getDb) => {
 
     it('searches phone digits whatever the formatting', async () => {
       await seedPeople();
-      const names = async (search: string) => (await listContacts(getDb(), { limit: 50, search })).map((c) => c.lastName).sort();
+      const names = async (search: string) =>
+        (await listContacts(getDb(), { limit: 50, search })).map((c) => c.lastName).sort();
       expect(await names('555-2671')).toEqual(['Lovelace']);
       expect(await names('4155552671')).toEqual(['Lovelace']);
       expect(await names('+1 (202) 555')).toEqual(['Hopper']);
@@ -237,7 +273,9 @@ describeEachBackend('directory contacts', (getDb) => {
 
     it('rejects a bad limit or cursor naming it', async () => {
       await expect(listContacts(getDb(), { limit: 0 })).rejects.toThrow(/limit: expects an integer from 1/);
-      await expect(listContacts(getDb(), { limit: 10, after: 'page-2' })).rejects.toThrow(/after: expects a contact id/);
+      await expect(listContacts(getDb(), { limit: 10, after: 'page-2' })).rejects.toThrow(
+        /after: expects a contact id/,
+      );
     });
   });
 

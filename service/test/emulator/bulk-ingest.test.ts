@@ -45,7 +45,9 @@ describe('emulator Bulk API 2.0 ingest', () => {
   const runJob = async (job: Record<string, unknown>, csv: string): Promise<JobInfo> => {
     const created = json<JobInfo>(await post('jobs/ingest', job));
     expect((await upload(created.id, csv)).status).toBe(201);
-    expect(json<JobInfo>(await patch(`jobs/ingest/${created.id}`, { state: 'UploadComplete' })).state).toBe('UploadComplete');
+    expect(json<JobInfo>(await patch(`jobs/ingest/${created.id}`, { state: 'UploadComplete' })).state).toBe(
+      'UploadComplete',
+    );
     return waitForEnd(created.id);
   };
 
@@ -70,7 +72,11 @@ describe('emulator Bulk API 2.0 ingest', () => {
       MobilePhone: '+1 415 555 0101',
     });
     const stored = h.org.store.get('Contact', String(result.successfulResults[0].sf__Id));
-    expect(stored).toMatchObject({ LastName: 'Bulk One', Email: 'one@bulk.test', CreatedById: h.org.integrationUser.userId });
+    expect(stored).toMatchObject({
+      LastName: 'Bulk One',
+      Email: 'one@bulk.test',
+      CreatedById: h.org.integrationUser.userId,
+    });
     expect(result.failedResults).toEqual([
       {
         sf__Id: '',
@@ -95,25 +101,41 @@ describe('emulator Bulk API 2.0 ingest', () => {
     const info = await runJob({ object: 'Contact', operation: 'insert' }, csv);
     expect(info).toMatchObject({ state: 'JobComplete', numberRecordsProcessed: 450, numberRecordsFailed: 0 });
     expect(batches.map((b) => b.changes.length)).toEqual([200, 200, 50]);
-    expect(batches.every((b) => b.operation === 'create' && b.actor.userId === h.org.integrationUser.userId)).toBe(true);
+    expect(batches.every((b) => b.operation === 'create' && b.actor.userId === h.org.integrationUser.userId)).toBe(
+      true,
+    );
   });
 
   it('updates: an empty cell leaves a field alone, #N/A clears it', async () => {
     const [a, b] = h.org.store
-      .insert('Contact', [{ LastName: 'Upd A', Title: 'Keep', Email: 'a@upd.test' }, { LastName: 'Upd B', Title: 'Drop', Email: 'b@upd.test' }], h.org.adminUser)
+      .insert(
+        'Contact',
+        [
+          { LastName: 'Upd A', Title: 'Keep', Email: 'a@upd.test' },
+          { LastName: 'Upd B', Title: 'Drop', Email: 'b@upd.test' },
+        ],
+        h.org.adminUser,
+      )
       .map((r) => String(r.id));
-    const info = await runJob({ object: 'Contact', operation: 'update' }, `Id,Title,Email\n${a},,new@upd.test\n${b},#N/A,\n003000000000000AAA,x,\n`);
+    const info = await runJob(
+      { object: 'Contact', operation: 'update' },
+      `Id,Title,Email\n${a},,new@upd.test\n${b},#N/A,\n003000000000000AAA,x,\n`,
+    );
     expect(info).toMatchObject({ state: 'JobComplete', numberRecordsProcessed: 3, numberRecordsFailed: 1 });
     expect(h.org.store.get('Contact', a)).toMatchObject({ Title: 'Keep', Email: 'new@upd.test' });
     expect(h.org.store.get('Contact', b)).toMatchObject({ Title: null, Email: 'b@upd.test' });
     const failed = await h.request('GET', `jobs/ingest/${info.id}/failedResults`);
-    expect(failed.text).toBe('"sf__Id","sf__Error","Id","Title","Email"\n"","INVALID_CROSS_REFERENCE_KEY:invalid cross reference id: --","003000000000000AAA","x",\n');
+    expect(failed.text).toBe(
+      '"sf__Id","sf__Error","Id","Title","Email"\n"","INVALID_CROSS_REFERENCE_KEY:invalid cross reference id: --","003000000000000AAA","x",\n',
+    );
     const successful = await h.request('GET', `jobs/ingest/${info.id}/successfulResults`);
     expect(successful.text.split('\n')[1]).toBe(`"${a}","false","${a}",,"new@upd.test"`);
   });
 
   it('upserts on Id: rows with an Id update, rows without insert', async () => {
-    const [existing] = h.org.store.insert('Contact', [{ LastName: 'Ups Old' }], h.org.adminUser).map((r) => String(r.id));
+    const [existing] = h.org.store
+      .insert('Contact', [{ LastName: 'Ups Old' }], h.org.adminUser)
+      .map((r) => String(r.id));
     const result = await h.conn.bulk2.loadAndWaitForResults({
       object: 'Contact',
       operation: 'upsert',
@@ -121,14 +143,18 @@ describe('emulator Bulk API 2.0 ingest', () => {
       input: `Id,LastName\n${existing},Ups Renamed\n,Ups New\n`,
       ...POLL,
     });
-    const byName = Object.fromEntries(result.successfulResults.map((r) => [String((r as Record<string, unknown>).LastName), r]));
+    const byName = Object.fromEntries(
+      result.successfulResults.map((r) => [String((r as Record<string, unknown>).LastName), r]),
+    );
     expect(byName['Ups Renamed']).toMatchObject({ sf__Id: existing, sf__Created: 'false' });
     expect(byName['Ups New']).toMatchObject({ sf__Id: expect.stringMatching(/^003/), sf__Created: 'true' });
     expect(h.org.store.get('Contact', existing)?.LastName).toBe('Ups Renamed');
   });
 
   it('deletes by Id', async () => {
-    const ids = h.org.store.insert('Contact', [{ LastName: 'Del 1' }, { LastName: 'Del 2' }], h.org.adminUser).map((r) => String(r.id));
+    const ids = h.org.store
+      .insert('Contact', [{ LastName: 'Del 1' }, { LastName: 'Del 2' }], h.org.adminUser)
+      .map((r) => String(r.id));
     batches.length = 0;
     const result = await h.conn.bulk2.loadAndWaitForResults({
       object: 'Contact',
@@ -157,13 +183,26 @@ describe('emulator Bulk API 2.0 ingest', () => {
 
   it('fails the job with an errorMessage for an unknown column or a wrong line ending', async () => {
     const unknown = await rejectionOf(
-      h.conn.bulk2.loadAndWaitForResults({ object: 'Contact', operation: 'insert', input: 'LastName,Shoe_Size__c\nBig,46\n', ...POLL }),
+      h.conn.bulk2.loadAndWaitForResults({
+        object: 'Contact',
+        operation: 'insert',
+        input: 'LastName,Shoe_Size__c\nBig,46\n',
+        ...POLL,
+      }),
     );
-    expect(unknown.message).toBe('Ingest job failed to complete due to: InvalidBatch : Field name not found : Shoe_Size__c');
+    expect(unknown.message).toBe(
+      'Ingest job failed to complete due to: InvalidBatch : Field name not found : Shoe_Size__c',
+    );
     const crlf = await runJob({ object: 'Contact', operation: 'insert', lineEnding: 'CRLF' }, 'LastName\nLF Only\n');
-    expect(crlf).toMatchObject({ state: 'Failed', errorMessage: expect.stringContaining('LineEnding is invalid on user data') });
+    expect(crlf).toMatchObject({
+      state: 'Failed',
+      errorMessage: expect.stringContaining('LineEnding is invalid on user data'),
+    });
     const broken = await runJob({ object: 'Contact', operation: 'insert' }, 'LastName,Title\n"unclosed,x\n');
-    expect(broken).toMatchObject({ state: 'Failed', errorMessage: expect.stringMatching(/^InvalidBatch : Failed to parse CSV/) });
+    expect(broken).toMatchObject({
+      state: 'Failed',
+      errorMessage: expect.stringMatching(/^InvalidBatch : Failed to parse CSV/),
+    });
     expect(batches).toEqual([]);
   });
 
@@ -179,13 +218,15 @@ describe('emulator Bulk API 2.0 ingest', () => {
     expect(json(await post('jobs/ingest', { object: 'Contact', operation: 'upsert' }))).toMatchObject([
       { errorCode: 'INVALIDJOB', message: 'externalIdFieldName: required for upsert' },
     ]);
-    expect(json(await post('jobs/ingest', { object: 'Contact', operation: 'update', columnDelimiter: 'SPACE' }))).toMatchObject([
-      { errorCode: 'INVALIDJOB', message: expect.stringContaining('columnDelimiter') },
-    ]);
+    expect(
+      json(await post('jobs/ingest', { object: 'Contact', operation: 'update', columnDelimiter: 'SPACE' })),
+    ).toMatchObject([{ errorCode: 'INVALIDJOB', message: expect.stringContaining('columnDelimiter') }]);
   });
 
   it('aborts an open job: nothing is written and the uploaded rows are unprocessed', async () => {
-    const job = json<JobInfo & { contentUrl: string }>(await post('jobs/ingest', { object: 'Contact', operation: 'insert' }));
+    const job = json<JobInfo & { contentUrl: string }>(
+      await post('jobs/ingest', { object: 'Contact', operation: 'insert' }),
+    );
     expect(job).toMatchObject({ state: 'Open', contentUrl: `services/data/v62.0/jobs/ingest/${job.id}/batches` });
     await upload(job.id, 'LastName\nNever 1\n');
     await upload(job.id, 'LastName\nNever 2\n');
@@ -204,7 +245,10 @@ describe('emulator Bulk API 2.0 ingest', () => {
     const jobs = bulkJobsOf(h.org);
     jobs.ingestResultOrder = 'reversed';
     try {
-      const info = await runJob({ object: 'Contact', operation: 'insert' }, 'LastName,Title\nOrder A,First\nOrder B,Second\n,Third\n');
+      const info = await runJob(
+        { object: 'Contact', operation: 'insert' },
+        'LastName,Title\nOrder A,First\nOrder B,Second\n,Third\n',
+      );
       expect(info).toMatchObject({ state: 'JobComplete', numberRecordsProcessed: 3, numberRecordsFailed: 1 });
       const successful = (await h.request('GET', `jobs/ingest/${info.id}/successfulResults`)).text.split('\n');
       expect(successful[0]).toBe('"sf__Id","sf__Created","LastName","Title"');
@@ -214,7 +258,9 @@ describe('emulator Bulk API 2.0 ingest', () => {
       ]);
       const failed = (await h.request('GET', `jobs/ingest/${info.id}/failedResults`)).text.split('\n');
       expect(failed[0]).toBe('"sf__Id","sf__Error","LastName","Title"');
-      expect(failed[1]).toBe('"","REQUIRED_FIELD_MISSING:Required fields are missing: [LastName]:LastName --",,"Third"');
+      expect(failed[1]).toBe(
+        '"","REQUIRED_FIELD_MISSING:Required fields are missing: [LastName]:LastName --",,"Third"',
+      );
     } finally {
       jobs.ingestResultOrder = 'upload';
     }

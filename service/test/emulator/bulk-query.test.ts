@@ -29,14 +29,19 @@ interface JobInfo {
 describe('emulator Bulk API 2.0 query', () => {
   let h: QueryHarness;
   beforeAll(async () => {
-    h = await startQueryHarness({ seed: { contacts: CONTACTS, leads: 5, businessAccounts: 12, personAccounts: 0, users: 2 } });
+    h = await startQueryHarness({
+      seed: { contacts: CONTACTS, leads: 5, businessAccounts: 12, personAccounts: 0, users: 2 },
+    });
   });
   afterAll(async () => {
     await h.close();
   });
 
   const createJob = async (body: Record<string, unknown>): Promise<JobInfo> => {
-    const created = await h.request('POST', 'jobs/query', { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const created = await h.request('POST', 'jobs/query', {
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     expect(created.status).toBe(200);
     return json<JobInfo>(created);
   };
@@ -50,7 +55,9 @@ describe('emulator Bulk API 2.0 query', () => {
   };
 
   it('streams every record of a 25,000-row query to jsforce bulk2.query, relationship columns included', async () => {
-    const records = await collect(await h.conn.bulk2.query('SELECT Id, FirstName, LastName, Account.Name, Email FROM Contact', POLL));
+    const records = await collect(
+      await h.conn.bulk2.query('SELECT Id, FirstName, LastName, Account.Name, Email FROM Contact', POLL),
+    );
     expect(records).toHaveLength(CONTACTS);
     expect(new Set(records.map((r) => r.Id)).size).toBe(CONTACTS);
     expect(Object.keys(records[0])).toEqual(['Id', 'FirstName', 'LastName', 'Account.Name', 'Email']);
@@ -66,14 +73,26 @@ describe('emulator Bulk API 2.0 query', () => {
   });
 
   it('pages by maxRecords with Sforce-Locator / Sforce-NumberOfRecords, every page with its header row', async () => {
-    const job = await createJob({ operation: 'query', query: "SELECT Id, LastName FROM Contact WHERE LastName != 'Nobody'" });
-    expect(job).toMatchObject({ operation: 'query', object: 'Contact', state: 'UploadComplete', contentType: 'CSV', apiVersion: 62 });
+    const job = await createJob({
+      operation: 'query',
+      query: "SELECT Id, LastName FROM Contact WHERE LastName != 'Nobody'",
+    });
+    expect(job).toMatchObject({
+      operation: 'query',
+      object: 'Contact',
+      state: 'UploadComplete',
+      contentType: 'CSV',
+      apiVersion: 62,
+    });
     await waitFor(job.id, 'JobComplete');
 
     const pages: Array<{ locator: string; rows: string[][]; text: string }> = [];
     let locator = '';
     do {
-      const page = await h.request('GET', `jobs/query/${job.id}/results?maxRecords=6000${locator ? `&locator=${locator}` : ''}`);
+      const page = await h.request(
+        'GET',
+        `jobs/query/${job.id}/results?maxRecords=6000${locator ? `&locator=${locator}` : ''}`,
+      );
       expect(page.status).toBe(200);
       expect(page.headers['content-type']).toMatch(/^text\/csv/);
       const rows = parse(page.text) as string[][];
@@ -131,7 +150,9 @@ describe('emulator Bulk API 2.0 query', () => {
     await h.conn.sobject('Contact').destroy(String(created.id));
     const soql = "SELECT Id, IsDeleted FROM Contact WHERE LastName = 'Gone Soon'";
     expect(await collect(await h.conn.bulk2.query(soql, POLL))).toEqual([]);
-    expect(await collect(await h.conn.bulk2.query(soql, { ...POLL, scanAll: true }))).toEqual([{ Id: created.id, IsDeleted: 'true' }]);
+    expect(await collect(await h.conn.bulk2.query(soql, { ...POLL, scanAll: true }))).toEqual([
+      { Id: created.id, IsDeleted: 'true' },
+    ]);
   });
 
   it('rejects a bad query when the job is created, with the SOQL error code', async () => {
@@ -150,7 +171,9 @@ describe('emulator Bulk API 2.0 query', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ operation: 'query', query: 'SELECT Id FROM Contact', columnDelimiter: 'SPACE' }),
     });
-    expect(json(badDelimiter)).toEqual([{ errorCode: 'INVALIDJOB', message: expect.stringContaining('columnDelimiter') }]);
+    expect(json(badDelimiter)).toEqual([
+      { errorCode: 'INVALIDJOB', message: expect.stringContaining('columnDelimiter') },
+    ]);
   });
 
   it('ends a job in Failed with an errorMessage when processing fails (fault injection)', async () => {
@@ -162,7 +185,9 @@ describe('emulator Bulk API 2.0 query', () => {
     expect(results.status).toBe(400);
     expect(json(results)).toMatchObject([{ errorCode: 'INVALIDJOBSTATE' }]);
     bulkJobsOf(h.org).failNextQueryJobs(1);
-    expect((await rejectionOf(h.conn.bulk2.query('SELECT Id FROM Lead', POLL))).message).toBe('Query job failed to complete');
+    expect((await rejectionOf(h.conn.bulk2.query('SELECT Id FROM Lead', POLL))).message).toBe(
+      'Query job failed to complete',
+    );
   });
 
   it('lists, deletes and 404s jobs; results need the creating API version', async () => {
@@ -194,7 +219,10 @@ describe('emulator Bulk API 2.0 query job states', () => {
 
   it('goes UploadComplete → InProgress → JobComplete, and can be aborted while in progress', async () => {
     const post = (query: string) =>
-      h.request('POST', 'jobs/query', { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+      h.request('POST', 'jobs/query', {
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query }),
+      });
     const job = json<JobInfo>(await post('SELECT Id FROM Contact'));
     expect(job.state).toBe('UploadComplete');
     const seen = new Set<string>();

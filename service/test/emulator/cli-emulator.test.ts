@@ -78,7 +78,9 @@ describe('emulator command line', () => {
           if (received.length >= count) resolve(received.slice(0, count));
           else waiting.push(check);
         };
-        void exited.then((code) => reject(new Error(`emulator exited (${code}) after ${received.length} line(s): ${stderr}`)));
+        void exited.then((code) =>
+          reject(new Error(`emulator exited (${code}) after ${received.length} line(s): ${stderr}`)),
+        );
         check();
       });
     return { child, exited, stderr: () => stderr, lines };
@@ -128,7 +130,16 @@ describe('emulator command line', () => {
   });
 
   it('passes --idle-timeout-ms to the Pub/Sub server', async () => {
-    const emulator = startEmulator(['--contacts', '0', '--leads', '0', '--idle-timeout-ms', '300', '--cert-dir', certDir]);
+    const emulator = startEmulator([
+      '--contacts',
+      '0',
+      '--leads',
+      '0',
+      '--idle-timeout-ms',
+      '300',
+      '--cert-dir',
+      certDir,
+    ]);
     const info = JSON.parse((await emulator.lines(1))[0]) as EmulatorConnectionInfo;
     const accessToken = await withConnection(info, async (conn) => conn.accessToken as string);
     const { Client } = loadPubSubPackage();

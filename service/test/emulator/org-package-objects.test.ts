@@ -35,11 +35,25 @@ describe('package objects in the emulated org', () => {
       defaultValue: 'NotStarted',
       restrictedPicklist: true,
     });
-    expect(findField('Switchboard_Sync__c', 'Contact_Scope__c', false)).toMatchObject({ type: 'textarea', length: 32768 });
-    expect(findField('Switchboard_Sync__c', 'Sync_Contacts__c', false)).toMatchObject({ type: 'boolean', defaultValue: 'true', nillable: false });
+    expect(findField('Switchboard_Sync__c', 'Contact_Scope__c', false)).toMatchObject({
+      type: 'textarea',
+      length: 32768,
+    });
+    expect(findField('Switchboard_Sync__c', 'Sync_Contacts__c', false)).toMatchObject({
+      type: 'boolean',
+      defaultValue: 'true',
+      nillable: false,
+    });
     // Percent defaults are fractions in metadata (0.1) and percentages through the API (10).
-    expect(findField('Switchboard_Sync__c', 'Mass_Delete_Threshold__c', false)).toMatchObject({ type: 'double', defaultValue: '10' });
-    expect(findField('Switchboard_Sync__c', 'Default_Country__c', false)).toMatchObject({ type: 'string', length: 2, defaultValue: 'US' });
+    expect(findField('Switchboard_Sync__c', 'Mass_Delete_Threshold__c', false)).toMatchObject({
+      type: 'double',
+      defaultValue: '10',
+    });
+    expect(findField('Switchboard_Sync__c', 'Default_Country__c', false)).toMatchObject({
+      type: 'string',
+      length: 2,
+      defaultValue: 'US',
+    });
     expect(findField('Switchboard_Field_Mapping__c', 'Sync__c', false)).toMatchObject({
       type: 'reference',
       referenceTo: ['Switchboard_Sync__c'],
@@ -93,7 +107,9 @@ describe('package objects in the emulated org', () => {
     );
     expect(result.records[0]).toMatchObject({ Sort_Order__c: expect.any(Number), Direction__c: expect.any(String) });
     expect((await conn.query('SELECT Id FROM Switchboard_Default_Mapping__mdt')).totalSize).toBe(24);
-    const rejected = await rejectionOf(conn.sobject('Switchboard_Default_Mapping__mdt').create({ Salesforce_Field__c: 'Email' }));
+    const rejected = await rejectionOf(
+      conn.sobject('Switchboard_Default_Mapping__mdt').create({ Salesforce_Field__c: 'Email' }),
+    );
     expect(rejected.errorCode).toBe('INVALID_FIELD_FOR_INSERT_UPDATE');
   });
 
@@ -101,21 +117,35 @@ describe('package objects in the emulated org', () => {
     const [sync] = (await conn.query<Row>('SELECT Id FROM Switchboard_Sync__c')).records;
     const created = await conn.sobject('Switchboard_Field_Mapping__c').create([
       { Sync__c: sync.Id, Salesforce_Object__c: 'Contact', Salesforce_Field__c: 'Email', Telephony_Field__c: 'email' },
-      { Sync__c: sync.Id, Salesforce_Object__c: 'Contact', Salesforce_Field__c: 'Phone', Telephony_Field__c: 'phone.work', Direction__c: 'ToTelephony' },
+      {
+        Sync__c: sync.Id,
+        Salesforce_Object__c: 'Contact',
+        Salesforce_Field__c: 'Phone',
+        Telephony_Field__c: 'phone.work',
+        Direction__c: 'ToTelephony',
+      },
     ]);
     expect(created.every((r) => r.success)).toBe(true);
     const rows = await conn.query<Row>(
       `SELECT Name, Sync__r.Name, Salesforce_Field__c, Direction__c, Transform__c, Required__c FROM Switchboard_Field_Mapping__c WHERE Sync__c = '${sync.Id}' ORDER BY Name`,
     );
     expect(rows.records).toEqual([
-      expect.objectContaining({ Name: 'FM-0001', Sync__r: expect.objectContaining({ Name: 'Default sync' }), Direction__c: 'Both', Transform__c: 'None', Required__c: false }),
+      expect.objectContaining({
+        Name: 'FM-0001',
+        Sync__r: expect.objectContaining({ Name: 'Default sync' }),
+        Direction__c: 'Both',
+        Transform__c: 'None',
+        Required__c: false,
+      }),
       expect.objectContaining({ Name: 'FM-0002', Direction__c: 'ToTelephony' }),
     ]);
   });
 
   test('bad input names the field: a mapping without its sync, a value outside a restricted picklist', async () => {
     const missing = await rejectionOf(
-      conn.sobject('Switchboard_Field_Mapping__c').create({ Salesforce_Object__c: 'Lead', Salesforce_Field__c: 'Email', Telephony_Field__c: 'email' }),
+      conn
+        .sobject('Switchboard_Field_Mapping__c')
+        .create({ Salesforce_Object__c: 'Lead', Salesforce_Field__c: 'Email', Telephony_Field__c: 'email' }),
     );
     expect(missing.errorCode).toBe('REQUIRED_FIELD_MISSING');
     expect(missing.message).toMatch(/\[Sync__c\]/);
@@ -127,7 +157,9 @@ describe('package objects in the emulated org', () => {
 
   test('the service can update status and counters, and write sync errors', async () => {
     const [sync] = (await conn.query<Row>('SELECT Id FROM Switchboard_Sync__c')).records;
-    await conn.sobject('Switchboard_Sync__c').update({ Id: sync.Id, Status__c: 'Paused', Synced_Count__c: 42, Last_Sync_Time__c: '2025-06-01T10:00:00.000Z' });
+    await conn
+      .sobject('Switchboard_Sync__c')
+      .update({ Id: sync.Id, Status__c: 'Paused', Synced_Count__c: 42, Last_Sync_Time__c: '2025-06-01T10:00:00.000Z' });
     const error = await conn.sobject('Switchboard_Sync_Error__c').create({
       Sync__c: sync.Id,
       Record_Id__c: '003000000000001AAA',
@@ -136,15 +168,36 @@ describe('package objects in the emulated org', () => {
       Error_Key__c: '003000000000001AAA|Salesforce|INVALID_EMAIL_ADDRESS',
     });
     expect(error.success).toBe(true);
-    const [after] = (await conn.query<Row>(`SELECT Status__c, Synced_Count__c, Last_Sync_Time__c FROM Switchboard_Sync__c WHERE Id = '${sync.Id}'`)).records;
-    expect(after).toMatchObject({ Status__c: 'Paused', Synced_Count__c: 42, Last_Sync_Time__c: '2025-06-01T10:00:00.000+0000' });
+    const [after] = (
+      await conn.query<Row>(
+        `SELECT Status__c, Synced_Count__c, Last_Sync_Time__c FROM Switchboard_Sync__c WHERE Id = '${sync.Id}'`,
+      )
+    ).records;
+    expect(after).toMatchObject({
+      Status__c: 'Paused',
+      Synced_Count__c: 42,
+      Last_Sync_Time__c: '2025-06-01T10:00:00.000+0000',
+    });
     const errors = await conn.query<Row>(`SELECT Name, State__c, Sync__r.Name FROM Switchboard_Sync_Error__c`);
-    expect(errors.records).toEqual([expect.objectContaining({ Name: 'ERR-000001', State__c: 'Failing', Sync__r: expect.objectContaining({ Name: 'Default sync' }) })]);
+    expect(errors.records).toEqual([
+      expect.objectContaining({
+        Name: 'ERR-000001',
+        State__c: 'Failing',
+        Sync__r: expect.objectContaining({ Name: 'Default sync' }),
+      }),
+    ]);
   });
 
   test('an org created with seedSync: false has no sync', () => {
-    const org = new EmulatedOrg({ seed: { contacts: 1, leads: 0, businessAccounts: 0, personAccounts: 0, users: 2 }, seedSync: false });
+    const org = new EmulatedOrg({
+      seed: { contacts: 1, leads: 0, businessAccounts: 0, personAccounts: 0, users: 2 },
+      seedSync: false,
+    });
     expect([...org.store.scan('Switchboard_Sync__c')]).toEqual([]);
-    expect(new EmulatedOrg({ seed: { contacts: 1, leads: 0, businessAccounts: 0, personAccounts: 0, users: 2 } }).store.count('Switchboard_Sync__c')).toBe(1);
+    expect(
+      new EmulatedOrg({
+        seed: { contacts: 1, leads: 0, businessAccounts: 0, personAccounts: 0, users: 2 },
+      }).store.count('Switchboard_Sync__c'),
+    ).toBe(1);
   });
 });

@@ -77,7 +77,12 @@ describe('emulator seed data', () => {
       Status: 'Open - Not Contacted',
       IsConverted: false,
     });
-    expect(seeded(one, 'Account', 2)).toMatchObject({ Name: 'Initech', Phone: null, IsPersonAccount: false, LastName: null });
+    expect(seeded(one, 'Account', 2)).toMatchObject({
+      Name: 'Initech',
+      Phone: null,
+      IsPersonAccount: false,
+      LastName: null,
+    });
     expect(seeded(one, 'Account', 45)).toMatchObject({
       Id: '00101000000000jAAA',
       Name: 'Sophie Shannon',
@@ -114,13 +119,18 @@ describe('emulator seed data', () => {
 
   it('gives two orgs disjoint ids and different people', () => {
     const two = org(2);
-    const idsOf = (store: OrgStore): string[] => SOBJECT_NAMES.flatMap((sobject) => [...store.scan(sobject)].map((r) => r.Id));
+    const idsOf = (store: OrgStore): string[] =>
+      SOBJECT_NAMES.flatMap((sobject) => [...store.scan(sobject)].map((r) => r.Id));
     const first = idsOf(one);
     const second = new Set(idsOf(two));
     expect(first.length).toBeGreaterThan(500);
     expect(second.size).toBe(first.length);
     expect(first.filter((id) => second.has(id))).toEqual([]);
-    expect(seeded(two, 'Contact', 0)).toMatchObject({ Id: '003020000000000AAA', Name: 'Edsger McCarthy', OwnerId: '005020000000001AAA' });
+    expect(seeded(two, 'Contact', 0)).toMatchObject({
+      Id: '003020000000000AAA',
+      Name: 'Edsger McCarthy',
+      OwnerId: '005020000000001AAA',
+    });
     // Every record points at its own org's users and accounts.
     for (const record of two.scan('Contact')) {
       expect(two.sobjectOfId(String(record.OwnerId))).toBe('User');

@@ -41,8 +41,15 @@ describe('emulator org store', () => {
     org.store.delete('Contact', [org.store.idFor('Contact', 3)], org.adminUser);
     const soql = "SELECT Id, LastName FROM Contact WHERE LastName != 'Lamarr'";
     const newJob = (): QueryJob =>
-      new QueryJob('750000000000001', org.integrationUser, compileSoql(soql, { personAccounts: false }), 'query', API_VERSION,
-        { columnDelimiter: 'COMMA', lineEnding: 'LF' }, org.store);
+      new QueryJob(
+        '750000000000001',
+        org.integrationUser,
+        compileSoql(soql, { personAccounts: false }),
+        'query',
+        API_VERSION,
+        { columnDelimiter: 'COMMA', lineEnding: 'LF' },
+        org.store,
+      );
     const rowsOf = (chunks: string[]): string[] => chunks.join('').trim().split('\n').slice(1);
     const indexOfRow = (row: string): number => org.store.scanIndexOf(row.split(',')[0].replace(/"/g, ''));
 
@@ -100,17 +107,24 @@ describe('emulator org store', () => {
     const { store } = org;
 
     it('makes the creating user the owner unless OwnerId is given', () => {
-      const [mine, theirs] = store.insert('Contact', [{ LastName: 'Mine' }, { LastName: 'Theirs', OwnerId: org.adminUser.userId }], org.integrationUser);
+      const [mine, theirs] = store.insert(
+        'Contact',
+        [{ LastName: 'Mine' }, { LastName: 'Theirs', OwnerId: org.adminUser.userId }],
+        org.integrationUser,
+      );
       expect(store.get('Contact', mine.id as string)?.OwnerId).toBe(org.integrationUser.userId);
       expect(store.get('Contact', theirs.id as string)?.OwnerId).toBe(org.adminUser.userId);
       const [lead] = store.insert('Lead', [{ LastName: 'Lee', Company: 'Acme' }], org.adminUser);
       expect(store.get('Lead', lead.id as string)?.OwnerId).toBe(org.adminUser.userId);
     });
 
-    it("gives a new Lead the first Status value unless one is given", () => {
+    it('gives a new Lead the first Status value unless one is given', () => {
       const [plain, working] = store.insert(
         'Lead',
-        [{ LastName: 'Plain', Company: 'Acme' }, { LastName: 'Busy', Company: 'Acme', Status: 'Working - Contacted' }],
+        [
+          { LastName: 'Plain', Company: 'Acme' },
+          { LastName: 'Busy', Company: 'Acme', Status: 'Working - Contacted' },
+        ],
         org.adminUser,
       );
       expect(store.get('Lead', plain.id as string)?.Status).toBe('Open - Not Contacted');
@@ -124,7 +138,11 @@ describe('emulator org store', () => {
     const actor = org.adminUser;
 
     it('derives Name from FirstName and LastName on create and update', () => {
-      const [ada, solo] = store.insert('Contact', [{ FirstName: 'Ada', LastName: 'Lovelace' }, { LastName: '  Solo ' }], actor);
+      const [ada, solo] = store.insert(
+        'Contact',
+        [{ FirstName: 'Ada', LastName: 'Lovelace' }, { LastName: '  Solo ' }],
+        actor,
+      );
       expect(store.get('Contact', ada.id as string)?.Name).toBe('Ada Lovelace');
       expect(store.get('Contact', solo.id as string)?.Name).toBe('Solo');
       store.update('Contact', [{ Id: ada.id, FirstName: 'Augusta Ada' }], actor);
@@ -146,7 +164,11 @@ describe('emulator org store', () => {
 
     it('is selectable and filterable in SOQL', () => {
       store.insert('Contact', [{ FirstName: 'Linus', LastName: 'Torvalds' }], actor);
-      const results = new QueryResults(store, compileSoql("SELECT Name FROM Contact WHERE Name = 'Linus Torvalds'", { personAccounts: false }), false);
+      const results = new QueryResults(
+        store,
+        compileSoql("SELECT Name FROM Contact WHERE Name = 'Linus Torvalds'", { personAccounts: false }),
+        false,
+      );
       const names: unknown[] = [];
       for (let record = results.next(); record; record = results.next()) names.push(record.Name);
       expect(names).toEqual(['Linus Torvalds']);
@@ -167,23 +189,36 @@ describe('emulator org store', () => {
       const seeded = h.org.store.get('Contact', h.org.store.idFor('Contact', 0));
       expect(result.records[0].Name).toBe(`${String(seeded?.FirstName ?? '')} ${String(seeded?.LastName)}`.trim());
       expect(result.records.find((r) => r.Id === (created as { id: string }).id)?.Name).toBe('Edsger Dijkstra');
-      const lead = await h.conn.query<{ Name: string; Status: string; OwnerId: string }>('SELECT Name, Status, OwnerId FROM Lead LIMIT 1');
+      const lead = await h.conn.query<{ Name: string; Status: string; OwnerId: string }>(
+        'SELECT Name, Status, OwnerId FROM Lead LIMIT 1',
+      );
       expect(lead.records[0].Name).toEqual(expect.any(String));
     });
 
     it('describes Name as read-only and Lead Status with its default value', async () => {
       const contact = await h.conn.describe('Contact');
-      expect(contact.fields.find((f) => f.name === 'Name')).toMatchObject({ type: 'string', createable: false, updateable: false, nameField: true });
+      expect(contact.fields.find((f) => f.name === 'Name')).toMatchObject({
+        type: 'string',
+        createable: false,
+        updateable: false,
+        nameField: true,
+      });
       const lead = await h.conn.describe('Lead');
       const status = lead.fields.find((f) => f.name === 'Status');
       expect(status?.defaultedOnCreate).toBe(true);
-      expect(status?.picklistValues?.filter((v) => v.defaultValue).map((v) => v.value)).toEqual(['Open - Not Contacted']);
+      expect(status?.picklistValues?.filter((v) => v.defaultValue).map((v) => v.value)).toEqual([
+        'Open - Not Contacted',
+      ]);
     });
 
     it('applies the owner and Status defaults to a Lead created over REST', async () => {
       const created = (await h.conn.sobject('Lead').create({ LastName: 'Rest', Company: 'Acme' })) as { id: string };
       const lead = await h.conn.sobject('Lead').retrieve(created.id);
-      expect(lead).toMatchObject({ Status: 'Open - Not Contacted', OwnerId: h.org.integrationUser.userId, Name: 'Rest' });
+      expect(lead).toMatchObject({
+        Status: 'Open - Not Contacted',
+        OwnerId: h.org.integrationUser.userId,
+        Name: 'Rest',
+      });
     });
   });
 });

@@ -59,7 +59,12 @@ describe('Pub/Sub emulator with the real client', () => {
     const records = JSON.parse(payload.Payload__c);
     const contact = org.store.get('Contact', contactId)!;
     expect(records).toEqual([
-      expect.objectContaining({ Id: contactId, SystemModstamp: contact.SystemModstamp, Phone: '+1 415 555 0199', LastName: contact.LastName }),
+      expect.objectContaining({
+        Id: contactId,
+        SystemModstamp: contact.SystemModstamp,
+        Phone: '+1 415 555 0199',
+        LastName: contact.LastName,
+      }),
     ]);
     expect(Object.keys(records[0])).toContain('Account.Name');
   });
@@ -145,7 +150,10 @@ describe('Pub/Sub emulator with the real client', () => {
     expect(result.correlationKey).toBe('my-correlation-key');
     const [stored] = eventBusOf(org).retained(TOPIC);
     expect(result.replayId).toBe(Number(stored.replay));
-    expect(decodeStoredEvent(stored)).toMatchObject({ CreatedById: org.integrationUser.userId, Object_Name__c: 'Lead' });
+    expect(decodeStoredEvent(stored)).toMatchObject({
+      CreatedById: org.integrationUser.userId,
+      Object_Name__c: 'Lead',
+    });
 
     const [event] = await recorder.waitFor(CALLBACK.EVENT);
     expect(event.data.replayId).toBe(result.replayId);
@@ -219,4 +227,3 @@ describe('Pub/Sub emulator with the real client', () => {
     expect(recorder.of(CALLBACK.ERROR)).toHaveLength(0);
   });
 });
-

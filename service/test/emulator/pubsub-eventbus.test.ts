@@ -77,7 +77,9 @@ describe('EventLog', () => {
     expect(reason(encodeReplayId(baseline))).toBe('corrupted');
     expect(reason(recent.replayId)).toBeUndefined();
     expect(bus.retained('/event/A__e')).toEqual([recent]);
-    expect(bus.readAfter('/event/A__e', bus.startPosition('/event/A__e', { preset: 'EARLIEST' }), 10)).toEqual([recent]);
+    expect(bus.readAfter('/event/A__e', bus.startPosition('/event/A__e', { preset: 'EARLIEST' }), 10)).toEqual([
+      recent,
+    ]);
   });
 
   test('expireThrough ages events artificially', () => {
@@ -85,7 +87,9 @@ describe('EventLog', () => {
     const events = bus.append('/event/A__e', produced(3));
     expect(bus.expireThrough('/event/A__e', events[1].replay)).toBe(2);
     expect(bus.retained('/event/A__e')).toEqual([events[2]]);
-    expect(() => bus.startPosition('/event/A__e', { preset: 'CUSTOM', replayId: events[0].replayId })).toThrow(ReplayIdError);
+    expect(() => bus.startPosition('/event/A__e', { preset: 'CUSTOM', replayId: events[0].replayId })).toThrow(
+      ReplayIdError,
+    );
   });
 
   test('onAppend tells listeners of new events until they stop listening', () => {
@@ -109,7 +113,12 @@ describe('eventBusOf and publishEvent', () => {
   });
 
   test('publishEvent encodes plain values with the Avro schema and standard fields', () => {
-    const stored = publishEvent(org, TOPIC, { Payload__c: '[]', Operation__c: 'create', Record_Count__c: 0 }, { createdById: 'user-x' });
+    const stored = publishEvent(
+      org,
+      TOPIC,
+      { Payload__c: '[]', Operation__c: 'create', Record_Count__c: 0 },
+      { createdById: 'user-x' },
+    );
     const decoded = decodeStoredEvent(stored);
     expect(decoded).toEqual({
       CreatedDate: expect.any(Number),
@@ -131,7 +140,9 @@ describe('eventBusOf and publishEvent', () => {
       'Switchboard_Change__e field Record_Count__c: expected a finite number, got string "three"',
     );
     expect(() => publishEvent(org, TOPIC, { Nope__c: 'x' })).toThrow(EventPayloadError);
-    expect(() => publishEvents(org, TOPIC, [{ Payload__c: 'ok' }, { Payload__c: 42 }])).toThrow(/^event 2 of 2: .*Payload__c/);
+    expect(() => publishEvents(org, TOPIC, [{ Payload__c: 'ok' }, { Payload__c: 42 }])).toThrow(
+      /^event 2 of 2: .*Payload__c/,
+    );
     expect(() => publishEvent(org, '/event/Nope__e', {})).toThrow('unknown platform event topic /event/Nope__e');
     expect(eventBusOf(org).retained(TOPIC)).toHaveLength(before);
   });

@@ -38,7 +38,12 @@ export interface RecordedCallback {
 }
 
 /** Resolves when `condition` holds, re-checking on every 'change' of `emitter`; never sleeps. */
-function waitForCondition(emitter: EventEmitter, condition: () => boolean, timeoutMs: number, failure: () => string): Promise<void> {
+function waitForCondition(
+  emitter: EventEmitter,
+  condition: () => boolean,
+  timeoutMs: number,
+  failure: () => string,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const check = (): void => {
       if (!condition()) return;
@@ -78,12 +83,17 @@ export class CallbackRecorder {
 
   /** Resolves once `count` callbacks of `type` have been recorded (counting those already there). */
   waitFor(type: string, count = 1, timeoutMs = 15_000): Promise<RecordedCallback[]> {
-    return this.waitUntil(() => this.of(type).length >= count, `${count} × ${type}`, timeoutMs).then(() => this.of(type));
+    return this.waitUntil(() => this.of(type).length >= count, `${count} × ${type}`, timeoutMs).then(() =>
+      this.of(type),
+    );
   }
 
   waitUntil(condition: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-    return waitForCondition(this.emitter, condition, timeoutMs, () =>
-      `timed out waiting for ${what}; recorded: ${this.calls.map((c) => c.type).join(', ') || 'nothing'}`,
+    return waitForCondition(
+      this.emitter,
+      condition,
+      timeoutMs,
+      () => `timed out waiting for ${what}; recorded: ${this.calls.map((c) => c.type).join(', ') || 'nothing'}`,
     );
   }
 }
@@ -182,8 +192,12 @@ export class StreamRecorder<Req, Res> {
   }
 
   waitUntil(condition: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-    return waitForCondition(this.emitter, condition, timeoutMs, () =>
-      `timed out waiting for ${what}; got ${this.responses.length} responses, status ${this.status?.code ?? 'none'}`,
+    return waitForCondition(
+      this.emitter,
+      condition,
+      timeoutMs,
+      () =>
+        `timed out waiting for ${what}; got ${this.responses.length} responses, status ${this.status?.code ?? 'none'}`,
     );
   }
 

@@ -40,7 +40,12 @@ afterAll(async () => {
 
 async function connected(config: Record<string, unknown>): Promise<PubSubApiClient> {
   const client = new PubSubApiClient(
-    { pubSubEndpoint: pubsub.endpoint, rejectUnauthorizedSsl: false, loginUrl: rest.url, ...config } as ConstructorParameters<typeof PubSubApiClient>[0],
+    {
+      pubSubEndpoint: pubsub.endpoint,
+      rejectUnauthorizedSsl: false,
+      loginUrl: rest.url,
+      ...config,
+    } as ConstructorParameters<typeof PubSubApiClient>[0],
     silentLogger,
   );
   clients.push(client);
@@ -49,14 +54,20 @@ async function connected(config: Record<string, unknown>): Promise<PubSubApiClie
 }
 
 test('client credentials: the client authenticates, subscribes and receives a change event', async () => {
-  const client = await connected({ authType: 'oauth-client-credentials', clientId: org.clientId, clientSecret: org.clientSecret });
+  const client = await connected({
+    authType: 'oauth-client-credentials',
+    clientId: org.clientId,
+    clientSecret: org.clientSecret,
+  });
   const recorder = new CallbackRecorder();
   client.subscribe(CHANGE_EVENT_TOPIC, recorder.callback);
   await recorder.waitFor(CALLBACK.GRPC_KEEP_ALIVE);
   const leadId = org.store.idFor('Lead', 0);
   org.store.update('Lead', [{ Id: leadId, MobilePhone: '+1 212 555 0123' }], org.adminUser);
   const [event] = await recorder.waitFor(CALLBACK.EVENT);
-  expect(JSON.parse(event.data.payload.Payload__c)).toEqual([expect.objectContaining({ Id: leadId, MobilePhone: '+1 212 555 0123' })]);
+  expect(JSON.parse(event.data.payload.Payload__c)).toEqual([
+    expect.objectContaining({ Id: leadId, MobilePhone: '+1 212 555 0123' }),
+  ]);
 });
 
 test('JWT bearer: the client signs in as the integration user and can publish', async () => {

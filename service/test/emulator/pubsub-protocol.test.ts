@@ -5,14 +5,26 @@ import { PUBSUB_ERROR_CODES } from '../../emulator/pubsub/grpcErrors';
 import type { FetchRequestMessage, FetchResponseMessage, PublishResponseMessage } from '../../emulator/pubsub/proto';
 import { decodeReplayId, encodeReplayId } from '../../emulator/pubsub/replayId';
 import { CHANGE_EVENT_TOPIC } from '../../emulator/triggers/changeTrigger';
-import { authMetadata, rawClient, startHarness, StreamRecorder, unaryCall, type PubSubHarness, type RawPubSubClient } from './pubsub-kit';
+import {
+  authMetadata,
+  rawClient,
+  startHarness,
+  StreamRecorder,
+  unaryCall,
+  type PubSubHarness,
+  type RawPubSubClient,
+} from './pubsub-kit';
 
 /** Protocol details checked with a plain grpc-js client on the official proto. */
 
 const TOPIC = CHANGE_EVENT_TOPIC;
 const schema = eventSchemaForTopic(TOPIC)!;
 
-const fields = (label: string): Record<string, unknown> => ({ Payload__c: label, Operation__c: 'create', Object_Name__c: 'Lead' });
+const fields = (label: string): Record<string, unknown> => ({
+  Payload__c: label,
+  Operation__c: 'create',
+  Object_Name__c: 'Lead',
+});
 
 let harness: PubSubHarness;
 let client: RawPubSubClient;
@@ -78,7 +90,9 @@ describe('GetTopic and GetSchema', () => {
       expect(errorCodeOf(err)).toBe(errorCode);
     }
     // The 15-character org id is accepted too.
-    await expect(getTopic(TOPIC, { tenantid: harness.org.organizationId.slice(0, 15) })).resolves.toMatchObject({ topicName: TOPIC });
+    await expect(getTopic(TOPIC, { tenantid: harness.org.organizationId.slice(0, 15) })).resolves.toMatchObject({
+      topicName: TOPIC,
+    });
 
     const recorder = new StreamRecorder(client.Subscribe(authMetadata(harness, { accesstoken: 'nope' })));
     recorder.call.write({ topicName: TOPIC, numRequested: 1 });
@@ -88,7 +102,10 @@ describe('GetTopic and GetSchema', () => {
   });
 });
 
-function getTopic(topicName: string, overrides: Record<string, string> = {}): Promise<{ topicName: string; schemaId: string }> {
+function getTopic(
+  topicName: string,
+  overrides: Record<string, string> = {},
+): Promise<{ topicName: string; schemaId: string }> {
   return unaryCall((cb) => client.GetTopic({ topicName }, authMetadata(harness, overrides), cb));
 }
 
@@ -122,7 +139,11 @@ describe('Subscribe', () => {
 
   test('num_requested adds up across requests, is capped at 100 per request, and pending is reported', async () => {
     await open();
-    publishEvents(harness.org, TOPIC, Array.from({ length: 150 }, (_, i) => fields(`e${i}`)));
+    publishEvents(
+      harness.org,
+      TOPIC,
+      Array.from({ length: 150 }, (_, i) => fields(`e${i}`)),
+    );
     const recorder = subscribe();
     recorder.call.write({ topicName: TOPIC, replayPreset: 'EARLIEST', numRequested: 3 });
     recorder.call.write({ numRequested: 4 });
@@ -134,7 +155,9 @@ describe('Subscribe', () => {
     const last = recorder.responses.at(-1)!;
     expect(last.pendingNumRequested).toBe(0);
     expect(decodeReplayId(last.latestReplayId)).toBe(last.events.at(-1)!.replayId.readBigUInt64BE());
-    const payloads = recorder.responses.flatMap((r) => r.events.map((e) => schema.type.fromBuffer(e.event.payload) as { Payload__c: { string: string } }));
+    const payloads = recorder.responses.flatMap((r) =>
+      r.events.map((e) => schema.type.fromBuffer(e.event.payload) as { Payload__c: { string: string } }),
+    );
     expect(payloads.map((p) => p.Payload__c.string)).toEqual(Array.from({ length: 107 }, (_, i) => `e${i}`));
   });
 
@@ -257,10 +280,14 @@ describe('Publish and PublishStream', () => {
 
   test('more than 200 events in one request is refused', async () => {
     await open();
-    const events = Array.from({ length: 201 }, (_, i) => ({ id: `e${i}`, schemaId: schema.schemaId, payload: encoded('x') }));
-    const err = (await unaryCall((cb) => client.Publish({ topicName: TOPIC, authRefresh: '', events }, authMetadata(harness), cb)).catch(
-      (e: grpc.ServiceError) => e,
-    )) as grpc.ServiceError;
+    const events = Array.from({ length: 201 }, (_, i) => ({
+      id: `e${i}`,
+      schemaId: schema.schemaId,
+      payload: encoded('x'),
+    }));
+    const err = (await unaryCall((cb) =>
+      client.Publish({ topicName: TOPIC, authRefresh: '', events }, authMetadata(harness), cb),
+    ).catch((e: grpc.ServiceError) => e)) as grpc.ServiceError;
     expect(err.code).toBe(grpc.status.INVALID_ARGUMENT);
     expect(eventBusOf(harness.org).retained(TOPIC)).toHaveLength(0);
   });
@@ -268,8 +295,16 @@ describe('Publish and PublishStream', () => {
   test('PublishStream answers every request on the stream', async () => {
     await open();
     const recorder = new StreamRecorder(client.PublishStream(authMetadata(harness)));
-    recorder.call.write({ topicName: TOPIC, authRefresh: '', events: [{ id: 'a', schemaId: schema.schemaId, payload: encoded('a') }] });
-    recorder.call.write({ topicName: TOPIC, authRefresh: '', events: [{ id: 'b', schemaId: schema.schemaId, payload: encoded('b') }] });
+    recorder.call.write({
+      topicName: TOPIC,
+      authRefresh: '',
+      events: [{ id: 'a', schemaId: schema.schemaId, payload: encoded('a') }],
+    });
+    recorder.call.write({
+      topicName: TOPIC,
+      authRefresh: '',
+      events: [{ id: 'b', schemaId: schema.schemaId, payload: encoded('b') }],
+    });
     await recorder.waitUntil(() => recorder.responses.length === 2, '2 publish responses');
     expect(recorder.responses.map((r) => r.results[0].correlationKey)).toEqual(['a', 'b']);
     recorder.call.end();

@@ -1,7 +1,12 @@
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DEFAULT_OBJECTS_DIR, EVENT_NAMESPACE, loadEventSchemas, packageEventSchemas } from '../../emulator/pubsub/eventSchemas';
+import {
+  DEFAULT_OBJECTS_DIR,
+  EVENT_NAMESPACE,
+  loadEventSchemas,
+  packageEventSchemas,
+} from '../../emulator/pubsub/eventSchemas';
 
 const TOPIC = '/event/Switchboard_Change__e';
 
@@ -47,7 +52,10 @@ describe('platform event schemas from force-app', () => {
       Record_Count__c: { double: 0 },
       Sync_Id__c: null,
     };
-    expect(event.type.fromBuffer(event.type.toBuffer(record))).toMatchObject({ CreatedById: record.CreatedById, Payload__c: { string: '[]' } });
+    expect(event.type.fromBuffer(event.type.toBuffer(record))).toMatchObject({
+      CreatedById: record.CreatedById,
+      Payload__c: { string: '[]' },
+    });
   });
 });
 
@@ -100,7 +108,9 @@ describe('schema building rules', () => {
     expect(() => loadEventSchemas(dir)).toThrow("Bad__e.Kind__c: unsupported platform event field type 'Picklist'");
     rmSync(path.join(dir, 'Bad__e'), { recursive: true });
     writeEvent('Old__e', 'StandardVolume', {});
-    expect(() => loadEventSchemas(dir)).toThrow("Old__e: eventType must be HighVolume (the only supported type), got 'StandardVolume'");
+    expect(() => loadEventSchemas(dir)).toThrow(
+      "Old__e: eventType must be HighVolume (the only supported type), got 'StandardVolume'",
+    );
     rmSync(path.join(dir, 'Old__e'), { recursive: true });
     writeEvent('NoLength__e', 'HighVolume', { Text__c: '<type>Text</type>' });
     expect(() => loadEventSchemas(dir)).toThrow('NoLength__e.Text__c: Text needs a positive <length>');

@@ -4,14 +4,20 @@ import { API_VERSION, rejectionOf, startRestHarness, type RestHarness } from './
 
 const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 
-function signJwt(claims: Record<string, unknown>, privateKeyPem: string, header: Record<string, unknown> = { alg: 'RS256' }): string {
+function signJwt(
+  claims: Record<string, unknown>,
+  privateKeyPem: string,
+  header: Record<string, unknown> = { alg: 'RS256' },
+): string {
   const encode = (part: Record<string, unknown>): string => Buffer.from(JSON.stringify(part)).toString('base64url');
   const unsigned = `${encode(header)}.${encode(claims)}`;
   const signature = createSign('RSA-SHA256').update(unsigned).sign(privateKeyPem).toString('base64url');
   return `${unsigned}.${signature}`;
 }
 
-const FOREIGN_KEY = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+const FOREIGN_KEY = generateKeyPairSync('rsa', { modulusLength: 2048 })
+  .privateKey.export({ type: 'pkcs8', format: 'pem' })
+  .toString();
 const inSeconds = (seconds: number): number => Math.floor(Date.now() / 1000) + seconds;
 
 const form = (params: Record<string, string>): string => new URLSearchParams(params).toString();
@@ -75,12 +81,21 @@ describe('emulator REST: OAuth and sessions', () => {
     const secretError = await rejectionOf(wrongSecret.authorize({ grant_type: 'client_credentials' }));
     expect(secretError.name).toBe('invalid_client');
 
-    const wrongId = new Connection({ version: API_VERSION, oauth2: { clientId: 'other', clientSecret: h.org.clientSecret, loginUrl: h.url } });
+    const wrongId = new Connection({
+      version: API_VERSION,
+      oauth2: { clientId: 'other', clientSecret: h.org.clientSecret, loginUrl: h.url },
+    });
     expect((await rejectionOf(wrongId.authorize({ grant_type: 'client_credentials' }))).name).toBe('invalid_client_id');
 
-    const res = await h.request('POST', '/services/oauth2/token', { headers: FORM_HEADERS, body: form({ grant_type: 'password' }) });
+    const res = await h.request('POST', '/services/oauth2/token', {
+      headers: FORM_HEADERS,
+      body: form({ grant_type: 'password' }),
+    });
     expect(res.status).toBe(400);
-    expect(res.json()).toEqual({ error: 'unsupported_grant_type', error_description: expect.stringContaining('password') });
+    expect(res.json()).toEqual({
+      error: 'unsupported_grant_type',
+      error_description: expect.stringContaining('password'),
+    });
   });
 
   it('authorises a JWT bearer assertion signed with the connected app key as the named user', async () => {
@@ -123,12 +138,17 @@ describe('emulator REST: OAuth and sessions', () => {
       body: form({ grant_type: JWT_BEARER, assertion: 'not-a-jwt' }),
     });
     expect(res.status).toBe(400);
-    expect(res.json()).toEqual({ error: 'invalid_grant', error_description: expect.stringContaining('three dot-separated parts') });
+    expect(res.json()).toEqual({
+      error: 'invalid_grant',
+      error_description: expect.stringContaining('three dot-separated parts'),
+    });
   });
 
   it('serves userinfo (what the Pub/Sub client reads) and the identity URL', async () => {
     const conn = await h.connect();
-    const res = await h.request('GET', '/services/oauth2/userinfo', { headers: { authorization: `Bearer ${conn.accessToken}` } });
+    const res = await h.request('GET', '/services/oauth2/userinfo', {
+      headers: { authorization: `Bearer ${conn.accessToken}` },
+    });
     expect(res.status).toBe(200);
     expect(res.json()).toMatchObject({
       organization_id: h.org.organizationId,
@@ -137,7 +157,11 @@ describe('emulator REST: OAuth and sessions', () => {
       sub: `${h.url}/id/${h.org.organizationId}/${h.org.integrationUser.userId}`,
     });
     const identity = await conn.identity();
-    expect(identity).toMatchObject({ user_id: h.org.integrationUser.userId, organization_id: h.org.organizationId, username: 'switchboard.integration@example.com' });
+    expect(identity).toMatchObject({
+      user_id: h.org.integrationUser.userId,
+      organization_id: h.org.organizationId,
+      username: 'switchboard.integration@example.com',
+    });
 
     const bad = await h.request('GET', '/services/oauth2/userinfo', { headers: { authorization: 'Bearer nope' } });
     expect(bad.status).toBe(403);
@@ -175,7 +199,9 @@ describe('emulator REST: OAuth and sessions', () => {
     expect(res.json()).toContainEqual({ label: "Winter '25", url: '/services/data/v62.0', version: '62.0' });
 
     const conn = await h.connect();
-    const old = await h.request('GET', '/services/data/v9.0/sobjects', { headers: { authorization: `Bearer ${conn.accessToken}` } });
+    const old = await h.request('GET', '/services/data/v9.0/sobjects', {
+      headers: { authorization: `Bearer ${conn.accessToken}` },
+    });
     expect(old.status).toBe(404);
     expect(old.json()).toEqual([{ message: 'The requested resource does not exist', errorCode: 'NOT_FOUND' }]);
   });

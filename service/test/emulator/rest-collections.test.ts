@@ -26,7 +26,13 @@ describe('emulator REST: sObject Collections', () => {
     expect(results).toHaveLength(200);
     expect(results[100]).toEqual({
       success: false,
-      errors: [{ statusCode: 'REQUIRED_FIELD_MISSING', message: 'Required fields are missing: [LastName]', fields: ['LastName'] }],
+      errors: [
+        {
+          statusCode: 'REQUIRED_FIELD_MISSING',
+          message: 'Required fields are missing: [LastName]',
+          fields: ['LastName'],
+        },
+      ],
     });
     expect(results.filter((r) => r.success)).toHaveLength(199);
     expect(results[0]).toEqual({ id: expect.stringMatching(/^003/), success: true, errors: [] });
@@ -52,7 +58,9 @@ describe('emulator REST: sObject Collections', () => {
     const err = await rejectionOf(rest.conn.sobject('Contact').create(contacts(201, 'Too many')));
     expect(err.errorCode).toBe('EXCEEDED_ID_LIMIT');
     expect(batches).toHaveLength(0);
-    const split = (await rest.conn.sobject('Contact').create(contacts(201, 'Split'), { allowRecursive: true })) as SaveResultBody[];
+    const split = (await rest.conn
+      .sobject('Contact')
+      .create(contacts(201, 'Split'), { allowRecursive: true })) as SaveResultBody[];
     expect(split.filter((r) => r.success)).toHaveLength(201);
     expect(batches.map((b) => b.changes.length)).toEqual([200, 1]);
 
@@ -104,7 +112,10 @@ describe('emulator REST: sObject Collections', () => {
       ],
     });
     expect(response.json).toEqual([
-      { success: false, errors: [{ statusCode: 'MISSING_ARGUMENT', message: 'Id not specified in an update call', fields: [] }] },
+      {
+        success: false,
+        errors: [{ statusCode: 'MISSING_ARGUMENT', message: 'Id not specified in an update call', fields: [] }],
+      },
       { id: rest.org.store.idFor('Contact', 2), success: true, errors: [] },
     ]);
   });
@@ -119,19 +130,35 @@ describe('emulator REST: sObject Collections', () => {
         fields: ['records[0].attributes.type'],
       },
     ]);
-    const unknownType = await raw('POST', '/composite/sobjects', { records: [{ attributes: { type: 'Lead' }, LastName: 'x', Company: 'y' }, { attributes: { type: 'Gadget' } }] });
+    const unknownType = await raw('POST', '/composite/sobjects', {
+      records: [{ attributes: { type: 'Lead' }, LastName: 'x', Company: 'y' }, { attributes: { type: 'Gadget' } }],
+    });
     expect(unknownType.status).toBe(400);
-    expect((unknownType.json as { message: string }[])[0].message).toBe("records[1]: sObject type 'Gadget' is not supported.");
+    expect((unknownType.json as { message: string }[])[0].message).toBe(
+      "records[1]: sObject type 'Gadget' is not supported.",
+    );
     const notCollection = await raw('POST', '/composite/sobjects', { LastName: 'A' });
     expect(notCollection.status).toBe(400);
     const badFlag = await raw('POST', '/composite/sobjects', { allOrNone: 'maybe', records: [] });
-    expect(badFlag.json).toEqual([{ errorCode: 'JSON_PARSER_ERROR', message: 'allOrNone must be true or false, got "maybe"', fields: ['allOrNone'] }]);
+    expect(badFlag.json).toEqual([
+      {
+        errorCode: 'JSON_PARSER_ERROR',
+        message: 'allOrNone must be true or false, got "maybe"',
+        fields: ['allOrNone'],
+      },
+    ]);
     expect(batches).toHaveLength(0);
   });
 
   it('retrieves many records by GET and POST, null where an id does not resolve', async () => {
-    const ids = [rest.org.store.idFor('Contact', 4), rest.org.store.idFor('Contact', 5000), rest.org.store.idFor('Lead', 1)];
-    const viaJsforce = (await rest.conn.sobject('Contact').retrieve(ids, { fields: ['Id', 'LastName'] })) as unknown as (Record<string, unknown> | null)[];
+    const ids = [
+      rest.org.store.idFor('Contact', 4),
+      rest.org.store.idFor('Contact', 5000),
+      rest.org.store.idFor('Lead', 1),
+    ];
+    const viaJsforce = (await rest.conn
+      .sobject('Contact')
+      .retrieve(ids, { fields: ['Id', 'LastName'] })) as unknown as (Record<string, unknown> | null)[];
     expect(viaJsforce).toHaveLength(3);
     expect(viaJsforce[0]).toEqual({
       attributes: { type: 'Contact', url: `/services/data/v${API_VERSION}/sobjects/Contact/${ids[0]}` },
@@ -159,7 +186,9 @@ describe('emulator REST: sObject Collections', () => {
     const [first, second] = created.map((r) => r.id as string);
     batches.length = 0;
 
-    const atomic = (await rest.conn.sobject('Lead').destroy([first, 'bogus-id'], { allOrNone: true })) as SaveResultBody[];
+    const atomic = (await rest.conn
+      .sobject('Lead')
+      .destroy([first, 'bogus-id'], { allOrNone: true })) as SaveResultBody[];
     expect(atomic.map((r) => r.errors[0].statusCode)).toEqual(['ALL_OR_NONE_OPERATION_ROLLED_BACK', 'MALFORMED_ID']);
     expect(rest.org.store.get('Lead', first)).toBeDefined();
 

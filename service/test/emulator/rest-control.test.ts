@@ -19,7 +19,9 @@ describe('emulator REST: control endpoints', () => {
     const none = await h.request('GET', '/__emulator/state');
     expect(none.status).toBe(401);
     const conn = await h.connect();
-    const accessToken = await h.request('GET', '/__emulator/state', { headers: { authorization: `Bearer ${conn.accessToken}` } });
+    const accessToken = await h.request('GET', '/__emulator/state', {
+      headers: { authorization: `Bearer ${conn.accessToken}` },
+    });
     expect(accessToken.status).toBe(401);
   });
 
@@ -28,7 +30,11 @@ describe('emulator REST: control endpoints', () => {
     expect(created.status).toBe(201);
     const { id } = created.json() as { id: string };
     expect(h.org.store.get('Contact', id)?.CreatedById).toBe(h.org.adminUser.userId);
-    expect(batches[0]).toMatchObject({ sobject: 'Contact', operation: 'create', actor: { userId: h.org.adminUser.userId, integration: false } });
+    expect(batches[0]).toMatchObject({
+      sobject: 'Contact',
+      operation: 'create',
+      actor: { userId: h.org.adminUser.userId, integration: false },
+    });
 
     expect((await h.control('PATCH', `/ui/Contact/${id}`, { Title: 'Edited' })).status).toBe(204);
     expect(h.org.store.get('Contact', id)?.Title).toBe('Edited');
@@ -41,7 +47,11 @@ describe('emulator REST: control endpoints', () => {
   });
 
   it('creates Person Accounts through the UI route', async () => {
-    const created = await h.control('POST', '/ui/Account', { FirstName: 'Pat', LastName: 'Person', PersonEmail: 'pat@example.org' });
+    const created = await h.control('POST', '/ui/Account', {
+      FirstName: 'Pat',
+      LastName: 'Person',
+      PersonEmail: 'pat@example.org',
+    });
     const { id } = created.json() as { id: string };
     expect(h.org.store.get('Account', id)).toMatchObject({ IsPersonAccount: true, Name: 'Pat Person' });
   });
@@ -49,7 +59,9 @@ describe('emulator REST: control endpoints', () => {
   it('reports bad UI edits with the field and Salesforce error code', async () => {
     const res = await h.control('POST', '/ui/Lead', { LastName: 'No Company' });
     expect(res.status).toBe(400);
-    expect(res.json()).toEqual([{ message: 'Required fields are missing: [Company]', errorCode: 'REQUIRED_FIELD_MISSING', fields: ['Company'] }]);
+    expect(res.json()).toEqual([
+      { message: 'Required fields are missing: [Company]', errorCode: 'REQUIRED_FIELD_MISSING', fields: ['Company'] },
+    ]);
     expect((await h.control('PATCH', `/ui/Lead/${h.org.store.idFor('Lead', 999)}`, { Title: 'x' })).status).toBe(404);
     expect((await h.control('POST', '/ui/Gizmo', { Name: 'x' })).status).toBe(404);
   });
@@ -96,7 +108,11 @@ describe('emulator REST: control endpoints', () => {
     expect(state).toMatchObject({
       organizationId: h.org.organizationId,
       personAccounts: true,
-      counts: { Contact: h.org.store.count('Contact'), Lead: h.org.store.count('Lead'), Account: h.org.store.count('Account') },
+      counts: {
+        Contact: h.org.store.count('Contact'),
+        Lead: h.org.store.count('Lead'),
+        Account: h.org.store.count('Account'),
+      },
       apiUsage: { used: before, limit: 100_000 },
       faults: { errorRate: 0, failNextRequests: 0 },
     });

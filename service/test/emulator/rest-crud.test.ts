@@ -5,7 +5,9 @@ describe('emulator REST: single-record CRUD', () => {
   const { batches } = rest;
 
   it('creates, reads, updates and deletes a Contact as the API user', async () => {
-    const created = await rest.conn.sobject('Contact').create({ FirstName: 'Ada', LastName: 'Lovelace', MobilePhone: '+44 20 7946 0000' });
+    const created = await rest.conn
+      .sobject('Contact')
+      .create({ FirstName: 'Ada', LastName: 'Lovelace', MobilePhone: '+44 20 7946 0000' });
     expect(created).toEqual({ id: expect.stringMatching(/^003[A-Za-z0-9]{15}$/), success: true, errors: [] });
     const id = created.id as string;
     expect(batches).toHaveLength(1);
@@ -23,7 +25,9 @@ describe('emulator REST: single-record CRUD', () => {
 
     const updated = await rest.conn.sobject('Contact').update({ Id: id, Email: 'ada@example.com' });
     expect(updated).toEqual({ id, success: true, errors: [] });
-    const some = await rest.conn.request<Record<string, unknown>>(`/services/data/v${API_VERSION}/sobjects/Contact/${id}?fields=Email,LastModifiedById`);
+    const some = await rest.conn.request<Record<string, unknown>>(
+      `/services/data/v${API_VERSION}/sobjects/Contact/${id}?fields=Email,LastModifiedById`,
+    );
     expect(some).toEqual({
       attributes: { type: 'Contact', url: `/services/data/v${API_VERSION}/sobjects/Contact/${id}` },
       Email: 'ada@example.com',
@@ -51,7 +55,11 @@ describe('emulator REST: single-record CRUD', () => {
   it('reports validation errors with errorCode and fields', async () => {
     const err = await rejectionOf(rest.conn.sobject('Contact').create({ FirstName: 'No Last Name' }));
     expect(err.errorCode).toBe('REQUIRED_FIELD_MISSING');
-    expect(err.data).toEqual({ message: 'Required fields are missing: [LastName]', errorCode: 'REQUIRED_FIELD_MISSING', fields: ['LastName'] });
+    expect(err.data).toEqual({
+      message: 'Required fields are missing: [LastName]',
+      errorCode: 'REQUIRED_FIELD_MISSING',
+      fields: ['LastName'],
+    });
 
     const unknownField = await rejectionOf(rest.conn.sobject('Contact').create({ LastName: 'X', Shoe__c: 'big' }));
     expect(unknownField.errorCode).toBe('INVALID_FIELD');
@@ -62,7 +70,9 @@ describe('emulator REST: single-record CRUD', () => {
   it('answers 404 NOT_FOUND for unknown records, objects and routes', async () => {
     const unknownId = rest.org.store.idFor('Contact', 9999);
     expect((await rejectionOf(rest.conn.sobject('Contact').retrieve(unknownId))).errorCode).toBe('NOT_FOUND');
-    expect((await rejectionOf(rest.conn.sobject('Contact').update({ Id: unknownId, Title: 'x' }))).errorCode).toBe('NOT_FOUND');
+    expect((await rejectionOf(rest.conn.sobject('Contact').update({ Id: unknownId, Title: 'x' }))).errorCode).toBe(
+      'NOT_FOUND',
+    );
     expect((await rejectionOf(rest.conn.sobject('Contact').destroy(unknownId))).errorCode).toBe('NOT_FOUND');
     expect((await rejectionOf(rest.conn.sobject('Contact').retrieve('garbage'))).errorCode).toBe('NOT_FOUND');
     expect((await rejectionOf(rest.conn.sobject('Widget__c').create({ Name: 'w' }))).errorCode).toBe('NOT_FOUND');
@@ -93,6 +103,8 @@ describe('emulator REST: single-record CRUD', () => {
     expect((broken.json() as { errorCode: string }[])[0].errorCode).toBe('JSON_PARSER_ERROR');
     const array = await rest.api('POST', '/sobjects/Contact', '[]');
     expect(array.status).toBe(400);
-    expect(array.json()).toEqual([{ errorCode: 'JSON_PARSER_ERROR', message: 'The request body must be a JSON object of Contact fields' }]);
+    expect(array.json()).toEqual([
+      { errorCode: 'JSON_PARSER_ERROR', message: 'The request body must be a JSON object of Contact fields' },
+    ]);
   });
 });

@@ -13,7 +13,8 @@ interface DescribedField {
   picklistValues: { value: string; label: string; active: boolean; defaultValue: boolean }[];
 }
 
-const fieldNamed = (fields: DescribedField[], name: string): DescribedField | undefined => fields.find((f) => f.name === name);
+const fieldNamed = (fields: DescribedField[], name: string): DescribedField | undefined =>
+  fields.find((f) => f.name === name);
 
 describe('emulator REST: describe and limits', () => {
   describe('in an org with Person Accounts', () => {
@@ -57,10 +58,26 @@ describe('emulator REST: describe and limits', () => {
       const contact = await conn.describe('Contact');
       expect(contact).toMatchObject({ name: 'Contact', keyPrefix: '003', createable: true, deletable: true });
       const fields = contact.fields as unknown as DescribedField[];
-      expect(fieldNamed(fields, 'Id')).toMatchObject({ type: 'id', createable: false, updateable: false, nillable: false, length: 18 });
-      expect(fieldNamed(fields, 'MobilePhone')).toMatchObject({ type: 'phone', length: 40, createable: true, updateable: true, nillable: true });
+      expect(fieldNamed(fields, 'Id')).toMatchObject({
+        type: 'id',
+        createable: false,
+        updateable: false,
+        nillable: false,
+        length: 18,
+      });
+      expect(fieldNamed(fields, 'MobilePhone')).toMatchObject({
+        type: 'phone',
+        length: 40,
+        createable: true,
+        updateable: true,
+        nillable: true,
+      });
       expect(fieldNamed(fields, 'LastName')).toMatchObject({ type: 'string', length: 80, nillable: false });
-      expect(fieldNamed(fields, 'AccountId')).toMatchObject({ type: 'reference', referenceTo: ['Account'], relationshipName: 'Account' });
+      expect(fieldNamed(fields, 'AccountId')).toMatchObject({
+        type: 'reference',
+        referenceTo: ['Account'],
+        relationshipName: 'Account',
+      });
       expect(fieldNamed(fields, 'CallType')).toBeUndefined();
     });
 
@@ -84,7 +101,16 @@ describe('emulator REST: describe and limits', () => {
     it('includes the Person Account fields on Account', async () => {
       const account = await conn.describe('Account');
       const names = account.fields.map((f) => f.name);
-      expect(names).toEqual(expect.arrayContaining(['IsPersonAccount', 'PersonEmail', 'PersonMobilePhone', 'PersonContactId', 'FirstName', 'LastName']));
+      expect(names).toEqual(
+        expect.arrayContaining([
+          'IsPersonAccount',
+          'PersonEmail',
+          'PersonMobilePhone',
+          'PersonContactId',
+          'FirstName',
+          'LastName',
+        ]),
+      );
     });
 
     it('resolves object names case-insensitively and 404s unknown ones', async () => {
@@ -99,7 +125,9 @@ describe('emulator REST: describe and limits', () => {
       const resources = await conn.request<Record<string, string>>(`/services/data/v${API_VERSION}/`);
       expect(resources.sobjects).toBe(`/services/data/v${API_VERSION}/sobjects`);
       expect(resources.limits).toBe(`/services/data/v${API_VERSION}/limits`);
-      const basic = await conn.request<{ objectDescribe: { name: string } }>(`/services/data/v${API_VERSION}/sobjects/Lead`);
+      const basic = await conn.request<{ objectDescribe: { name: string } }>(
+        `/services/data/v${API_VERSION}/sobjects/Lead`,
+      );
       expect(basic.objectDescribe.name).toBe('Lead');
     });
 
@@ -125,7 +153,13 @@ describe('emulator REST: describe and limits', () => {
       const account = await conn.describe('Account');
       const names = account.fields.map((f) => f.name);
       expect(names).toEqual(expect.arrayContaining(['Id', 'Name', 'Phone']));
-      for (const personField of ['IsPersonAccount', 'PersonEmail', 'PersonMobilePhone', 'PersonContactId', 'LastName']) {
+      for (const personField of [
+        'IsPersonAccount',
+        'PersonEmail',
+        'PersonMobilePhone',
+        'PersonContactId',
+        'LastName',
+      ]) {
         expect(names).not.toContain(personField);
       }
     });

@@ -83,15 +83,28 @@ describe('emulator REST: API metering and fault injection', () => {
   it('injects UNABLE_TO_LOCK_ROW per record on collections, writing nothing', async () => {
     const before = h.org.store.count('Contact');
     await h.control('PUT', '/faults', { failNextRequests: 1, errorKinds: ['UNABLE_TO_LOCK_ROW'] });
-    const created = (await conn.sobject('Contact').create([{ LastName: 'Locked 1' }, { LastName: 'Locked 2' }])) as SaveResultBody[];
+    const created = (await conn
+      .sobject('Contact')
+      .create([{ LastName: 'Locked 1' }, { LastName: 'Locked 2' }])) as SaveResultBody[];
     expect(created).toHaveLength(2);
     for (const result of created) {
-      expect(result).toEqual({ success: false, errors: [{ statusCode: 'UNABLE_TO_LOCK_ROW', message: expect.stringContaining('unable to obtain exclusive access'), fields: [] }] });
+      expect(result).toEqual({
+        success: false,
+        errors: [
+          {
+            statusCode: 'UNABLE_TO_LOCK_ROW',
+            message: expect.stringContaining('unable to obtain exclusive access'),
+            fields: [],
+          },
+        ],
+      });
     }
     expect(h.org.store.count('Contact')).toBe(before);
 
     await h.control('PUT', '/faults', { failNextRequests: 1 });
-    const updated = (await conn.sobject('Contact').update([{ Id: someContactId(), Title: 'Locked' }])) as SaveResultBody[];
+    const updated = (await conn
+      .sobject('Contact')
+      .update([{ Id: someContactId(), Title: 'Locked' }])) as SaveResultBody[];
     expect(updated[0].errors[0].message).toContain(someContactId());
     expect(h.org.store.get('Contact', someContactId())?.Title).not.toBe('Locked');
   });
@@ -104,7 +117,10 @@ describe('emulator REST: API metering and fault injection', () => {
   });
 
   it('takes the error kinds in turn for failNextRequests, then serves normally', async () => {
-    await h.control('PUT', '/faults', { failNextRequests: 2, errorKinds: ['REQUEST_LIMIT_EXCEEDED', 'UNABLE_TO_LOCK_ROW'] });
+    await h.control('PUT', '/faults', {
+      failNextRequests: 2,
+      errorKinds: ['REQUEST_LIMIT_EXCEEDED', 'UNABLE_TO_LOCK_ROW'],
+    });
     const codes: string[] = [];
     for (let i = 0; i < 2; i++) {
       codes.push((await rejectionOf(conn.sobject('Contact').create({ LastName: `Turn ${i}` }))).errorCode ?? '');
@@ -116,7 +132,9 @@ describe('emulator REST: API metering and fault injection', () => {
   it('fails every request at errorRate 1 and none at 0', async () => {
     await h.control('PUT', '/faults', { errorRate: 1, errorKinds: ['REQUEST_LIMIT_EXCEEDED'] });
     for (let i = 0; i < 3; i++) {
-      expect((await rejectionOf(conn.sobject('Contact').create({ LastName: 'Rate' }))).errorCode).toBe('REQUEST_LIMIT_EXCEEDED');
+      expect((await rejectionOf(conn.sobject('Contact').create({ LastName: 'Rate' }))).errorCode).toBe(
+        'REQUEST_LIMIT_EXCEEDED',
+      );
     }
     await h.control('PUT', '/faults', { errorRate: 0 });
     expect((await conn.sobject('Contact').create({ LastName: 'Rate zero' })).success).toBe(true);

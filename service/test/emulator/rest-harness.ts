@@ -58,7 +58,10 @@ export interface RestHarnessOptions {
   routers?: (org: EmulatedOrg) => Router[];
 }
 
-export async function startRestHarness(options: EmulatedOrgOptions = {}, harness: RestHarnessOptions = {}): Promise<RestHarness> {
+export async function startRestHarness(
+  options: EmulatedOrgOptions = {},
+  harness: RestHarnessOptions = {},
+): Promise<RestHarness> {
   const certificate = await loadOrCreateCertificate(TEST_CERT_DIR);
   trustCertificate(certificate.certPem);
   const org = new EmulatedOrg({ seed: SMALL_SEED, ...options });
@@ -174,8 +177,13 @@ export interface QueryHarness {
   close(): Promise<void>;
 }
 
-export async function startQueryHarness(orgOptions: EmulatedOrgOptions = {}, bulkOptions: BulkOptions = {}): Promise<QueryHarness> {
-  const harness = await startRestHarness(orgOptions, { routers: (org) => [queryRouter(org), bulkRouter(org, bulkOptions)] });
+export async function startQueryHarness(
+  orgOptions: EmulatedOrgOptions = {},
+  bulkOptions: BulkOptions = {},
+): Promise<QueryHarness> {
+  const harness = await startRestHarness(orgOptions, {
+    routers: (org) => [queryRouter(org), bulkRouter(org, bulkOptions)],
+  });
   const conn = await harness.connect();
   return {
     org: harness.org,

@@ -40,7 +40,15 @@ describe('emulator TLS certificate', () => {
     const soon = await generate([{ name: 'commonName', value: 'localhost' }], {
       notBeforeDate: new Date(Date.now() - 3600_000),
       notAfterDate: new Date(Date.now() + 3600_000),
-      extensions: [{ name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }] }],
+      extensions: [
+        {
+          name: 'subjectAltName',
+          altNames: [
+            { type: 2, value: 'localhost' },
+            { type: 7, ip: '127.0.0.1' },
+          ],
+        },
+      ],
     });
     await fs.writeFile(path.join(dir, 'emulator-cert.pem'), soon.cert);
     await fs.writeFile(path.join(dir, 'emulator-key.pem'), soon.private);

@@ -11,10 +11,24 @@ describe('emulator SOQL engine', () => {
   const org = new EmulatedOrg({ seed: EMPTY_SEED, personAccounts: true });
   const actor = org.adminUser;
   const [acme, globex] = org.store
-    .insert('Account', [{ Name: 'Acme', OwnerId: actor.userId }, { Name: 'Globex', OwnerId: actor.userId }], actor)
+    .insert(
+      'Account',
+      [
+        { Name: 'Acme', OwnerId: actor.userId },
+        { Name: 'Globex', OwnerId: actor.userId },
+      ],
+      actor,
+    )
     .map((r) => r.id as string);
   const people: Array<Record<string, unknown>> = [
-    { FirstName: 'Ada', LastName: 'Lovelace', Title: 'CEO', Email: 'ada@acme.test', AccountId: acme, Phone: '+1 415 555 0100' },
+    {
+      FirstName: 'Ada',
+      LastName: 'Lovelace',
+      Title: 'CEO',
+      Email: 'ada@acme.test',
+      AccountId: acme,
+      Phone: '+1 415 555 0100',
+    },
     { FirstName: 'Grace', LastName: 'Hopper', Title: 'CTO', Email: null, AccountId: globex },
     { FirstName: 'Alan', LastName: 'Turing', Title: null, Email: 'alan@turing.test' },
     { FirstName: 'Conan', LastName: "O'Brien", Title: 'Head of IT', Email: 'conan@acme.test', AccountId: acme },
@@ -104,7 +118,11 @@ describe('emulator SOQL engine', () => {
     it('parentheses decide grouping', () => {
       // (CEO or CTO) and no email: only Hopper; CEO or (CTO and no email): Lovelace, Hopper, Müller.
       expect(lastNames("WHERE (Title = 'CEO' OR Title = 'CTO') AND Email = null")).toEqual(['Hopper']);
-      expect(lastNames("WHERE Title = 'CEO' OR (Title = 'CTO' AND Email = null)")).toEqual(['Lovelace', 'Hopper', 'Müller']);
+      expect(lastNames("WHERE Title = 'CEO' OR (Title = 'CTO' AND Email = null)")).toEqual([
+        'Lovelace',
+        'Hopper',
+        'Müller',
+      ]);
       expect(lastNames("WHERE ((Title = 'CEO') AND (AccountId != null)) OR (((LastName = 'Turing')))")).toEqual([
         'Lovelace',
         'Turing',
@@ -129,7 +147,9 @@ describe('emulator SOQL engine', () => {
       const err = failure("SELECT Id FROM Contact WHERE Title = 'CEO' AND Email = null OR LastName = 'x'");
       expect(err.errorCode).toBe('MALFORMED_QUERY');
       expect(err.message).toContain("unexpected token: 'OR'");
-      expect(failure("SELECT Id FROM Contact WHERE Title = 'a' OR Title = 'b' AND Email = null").errorCode).toBe('MALFORMED_QUERY');
+      expect(failure("SELECT Id FROM Contact WHERE Title = 'a' OR Title = 'b' AND Email = null").errorCode).toBe(
+        'MALFORMED_QUERY',
+      );
     });
   });
 
@@ -141,7 +161,10 @@ describe('emulator SOQL engine', () => {
     });
 
     it('shapes REST records with nested parents, canonical names and +0000 datetimes', () => {
-      const query = compileSoql('select id, lastname, ACCOUNT.NAME, account.owner.name, createddate from contact where lastname in (\'Lovelace\', \'Turing\') order by lastname', { personAccounts: true });
+      const query = compileSoql(
+        "select id, lastname, ACCOUNT.NAME, account.owner.name, createddate from contact where lastname in ('Lovelace', 'Turing') order by lastname",
+        { personAccounts: true },
+      );
       const results = new QueryResults(org.store, query, false);
       const shape = restRecordShaper(org.store, query, '62.0');
       const [lovelace, turing] = [results.next(), results.next()].map((r) => shape(r as SfRecord, results.parents));
@@ -153,7 +176,10 @@ describe('emulator SOQL engine', () => {
         Account: {
           attributes: { type: 'Account', url: `/services/data/v62.0/sobjects/Account/${acme}` },
           Name: 'Acme',
-          Owner: { attributes: { type: 'User', url: expect.stringContaining('/sobjects/User/005') }, Name: 'Avery Admin' },
+          Owner: {
+            attributes: { type: 'User', url: expect.stringContaining('/sobjects/User/005') },
+            Name: 'Avery Admin',
+          },
         },
         CreatedDate: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+0000$/),
       });
@@ -187,8 +213,12 @@ describe('emulator SOQL engine', () => {
         "value of filter criterion for field 'CreatedDate' must be of type dateTime and should not be enclosed in quotes",
       );
       expect(failure('SELECT Id FROM Contact WHERE CreatedDate > 2024-01-01').errorCode).toBe('INVALID_FIELD');
-      expect(failure('SELECT Id FROM Contact WHERE CreatedDate > 2024-01-01T00:00:00').errorCode).toBe('MALFORMED_QUERY');
-      expect(failure('SELECT Id FROM Contact WHERE CreatedDate > 2024-02-30T00:00:00Z').errorCode).toBe('MALFORMED_QUERY');
+      expect(failure('SELECT Id FROM Contact WHERE CreatedDate > 2024-01-01T00:00:00').errorCode).toBe(
+        'MALFORMED_QUERY',
+      );
+      expect(failure('SELECT Id FROM Contact WHERE CreatedDate > 2024-02-30T00:00:00Z').errorCode).toBe(
+        'MALFORMED_QUERY',
+      );
     });
   });
 
@@ -238,14 +268,20 @@ describe('emulator SOQL engine', () => {
     });
 
     it('totals and seeks agree with the rows', () => {
-      const query = compileSoql("SELECT Id FROM Contact WHERE Email != null ORDER BY LastName DESC LIMIT 3 OFFSET 1", { personAccounts: true });
+      const query = compileSoql('SELECT Id FROM Contact WHERE Email != null ORDER BY LastName DESC LIMIT 3 OFFSET 1', {
+        personAccounts: true,
+      });
       const results = new QueryResults(org.store, query, false);
       expect(results.total()).toBe(3);
       const first = results.next();
       results.next();
       results.seek(0);
       expect(results.next()).toBe(first);
-      const unordered = new QueryResults(org.store, compileSoql('SELECT Id FROM Contact WHERE Title != null', { personAccounts: true }), false);
+      const unordered = new QueryResults(
+        org.store,
+        compileSoql('SELECT Id FROM Contact WHERE Title != null', { personAccounts: true }),
+        false,
+      );
       expect(unordered.total()).toBe(5);
       unordered.seek(3);
       expect(unordered.next()?.LastName).toBe('Müller');
@@ -263,8 +299,10 @@ describe('emulator SOQL engine', () => {
     const [doomed] = org.store.insert('Contact', [{ LastName: 'Doomed' }], actor).map((r) => r.id as string);
     org.store.delete('Contact', [doomed], actor);
     expect(run("SELECT Id FROM Contact WHERE LastName = 'Doomed'")).toEqual([]);
-    expect(run("SELECT Id, IsDeleted FROM Contact WHERE LastName = 'Doomed'", true)).toMatchObject([{ Id: doomed, IsDeleted: true }]);
-    expect(run("SELECT Id FROM Contact WHERE IsDeleted = true", true).map((r) => r.Id)).toEqual([doomed]);
+    expect(run("SELECT Id, IsDeleted FROM Contact WHERE LastName = 'Doomed'", true)).toMatchObject([
+      { Id: doomed, IsDeleted: true },
+    ]);
+    expect(run('SELECT Id FROM Contact WHERE IsDeleted = true', true).map((r) => r.Id)).toEqual([doomed]);
   });
 
   describe('errors name the problem like Salesforce', () => {
@@ -278,7 +316,11 @@ describe('emulator SOQL engine', () => {
       ['SELECT Id FROM Contact WHERE (LastName = null', 'MALFORMED_QUERY', "expecting ')'"],
       ['SELECT Id FROM Contact LIMIT x', 'MALFORMED_QUERY', 'LIMIT must be a non-negative integer'],
       ['SELECT Id FROM Contact GROUP BY LastName', 'MALFORMED_QUERY', 'GROUP is not supported'],
-      ['SELECT Id, (SELECT Id FROM Contacts) FROM Account', 'MALFORMED_QUERY', 'relationship subqueries are not supported'],
+      [
+        'SELECT Id, (SELECT Id FROM Contacts) FROM Account',
+        'MALFORMED_QUERY',
+        'relationship subqueries are not supported',
+      ],
       ['SELECT Id FROM Contact WHERE LastName = :name', 'MALFORMED_QUERY', 'bind variables'],
       ['SELECT Id, Id FROM Contact', 'MALFORMED_QUERY', 'duplicate field selected: Id'],
       ['SELECT Id FROM Foo__c', 'INVALID_TYPE', "sObject type 'Foo__c' is not supported"],
@@ -287,8 +329,16 @@ describe('emulator SOQL engine', () => {
       ['SELECT Account.Nickname FROM Contact', 'INVALID_FIELD', "No such column 'Nickname' on entity 'Account'"],
       ["SELECT Id FROM Contact WHERE Description = 'x'", 'INVALID_FIELD', "field 'Description' can not be filtered"],
       ['SELECT Id FROM Contact ORDER BY Description', 'INVALID_FIELD', "field 'Description' can not be sorted"],
-      ['SELECT Id FROM Contact WHERE Phone = 5', 'INVALID_FIELD', "field 'Phone' must be of type string and should be enclosed in quotes"],
-      ["SELECT Id FROM Contact WHERE IsDeleted = 'false'", 'INVALID_FIELD', 'must be of type boolean and should not be enclosed in quotes'],
+      [
+        'SELECT Id FROM Contact WHERE Phone = 5',
+        'INVALID_FIELD',
+        "field 'Phone' must be of type string and should be enclosed in quotes",
+      ],
+      [
+        "SELECT Id FROM Contact WHERE IsDeleted = 'false'",
+        'INVALID_FIELD',
+        'must be of type boolean and should not be enclosed in quotes',
+      ],
       ["SELECT Id FROM Contact WHERE AccountId = 'nope'", 'INVALID_QUERY_FILTER_OPERATOR', 'invalid ID field: nope'],
       ["SELECT Id FROM Contact WHERE Id LIKE '003%'", 'INVALID_FIELD', 'LIKE is only valid on string fields'],
       ['SELECT Id FROM Contact WHERE LastName < null', 'MALFORMED_QUERY', 'null can only be compared with = or !='],
@@ -296,7 +346,9 @@ describe('emulator SOQL engine', () => {
     ])('%s → %s', (soql, code, text) => {
       if (code === null) {
         expect(() => compileSoql(soql, { personAccounts: true })).not.toThrow();
-        expect(() => compileSoql(soql, { personAccounts: false })).toThrow("No such column 'IsPersonAccount' on entity 'Account'");
+        expect(() => compileSoql(soql, { personAccounts: false })).toThrow(
+          "No such column 'IsPersonAccount' on entity 'Account'",
+        );
         return;
       }
       const err = failure(soql);
@@ -314,8 +366,8 @@ describe('emulator SOQL engine', () => {
   });
 
   it('keywords and field names are case-insensitive; WITH SECURITY_ENFORCED is accepted', () => {
-    expect(run("select ID, lastNAME from CONTACT where LASTNAME = 'turing' with security_enforced limit 5")).toMatchObject([
-      { LastName: 'Turing' },
-    ]);
+    expect(
+      run("select ID, lastNAME from CONTACT where LASTNAME = 'turing' with security_enforced limit 5"),
+    ).toMatchObject([{ LastName: 'Turing' }]);
   });
 });

@@ -8,7 +8,9 @@ const runQuery = (conn: Connection, soql: string): Promise<unknown> => Promise.r
 describe('emulator REST query endpoints (jsforce)', () => {
   let h: QueryHarness;
   beforeAll(async () => {
-    h = await startQueryHarness({ seed: { contacts: 4500, leads: 30, businessAccounts: 7, personAccounts: 3, users: 3 } });
+    h = await startQueryHarness({
+      seed: { contacts: 4500, leads: 30, businessAccounts: 7, personAccounts: 3, users: 3 },
+    });
   });
   afterAll(async () => {
     await h.close();
@@ -19,7 +21,9 @@ describe('emulator REST query endpoints (jsforce)', () => {
     expect(first).toMatchObject({ totalSize: 4500, done: false });
     expect(first.records).toHaveLength(2000);
     // The platform sends a root-relative URL (jsforce makes it absolute).
-    const raw = JSON.parse((await h.request('GET', `query?q=${encodeURIComponent('SELECT Id FROM Contact')}`)).text) as { nextRecordsUrl: string };
+    const raw = JSON.parse(
+      (await h.request('GET', `query?q=${encodeURIComponent('SELECT Id FROM Contact')}`)).text,
+    ) as { nextRecordsUrl: string };
     expect(raw.nextRecordsUrl).toMatch(new RegExp(`^/services/data/v${API_VERSION}/query/01g[0-9A-Za-z]{15}-2000$`));
     const second = await h.conn.queryMore<JsforceRecord>(first.nextRecordsUrl as string);
     expect(second).toMatchObject({ totalSize: 4500, done: false });
@@ -34,10 +38,13 @@ describe('emulator REST query endpoints (jsforce)', () => {
   });
 
   it('autoFetch follows every page, and ORDER BY holds across pages', async () => {
-    const result = await h.conn.query<JsforceRecord>('SELECT Id, LastName, FirstName FROM Contact ORDER BY LastName DESC, Id', {
-      autoFetch: true,
-      maxFetch: 10_000,
-    });
+    const result = await h.conn.query<JsforceRecord>(
+      'SELECT Id, LastName, FirstName FROM Contact ORDER BY LastName DESC, Id',
+      {
+        autoFetch: true,
+        maxFetch: 10_000,
+      },
+    );
     expect(result.records).toHaveLength(4500);
     const names = result.records.map((r) => String(r.LastName).toUpperCase());
     expect(names).toEqual([...names].sort().reverse());
@@ -58,16 +65,27 @@ describe('emulator REST query endpoints (jsforce)', () => {
   });
 
   it('returns relationship fields nested, null when there is no parent', async () => {
-    const [withAccount] = (await h.conn.query<JsforceRecord>('SELECT Id, Account.Name, Account.Owner.Name FROM Contact LIMIT 1')).records;
+    const [withAccount] = (
+      await h.conn.query<JsforceRecord>('SELECT Id, Account.Name, Account.Owner.Name FROM Contact LIMIT 1')
+    ).records;
     expect(withAccount.Account).toEqual({
-      attributes: { type: 'Account', url: expect.stringMatching(new RegExp(`^/services/data/v${API_VERSION}/sobjects/Account/001`)) },
+      attributes: {
+        type: 'Account',
+        url: expect.stringMatching(new RegExp(`^/services/data/v${API_VERSION}/sobjects/Account/001`)),
+      },
       Name: expect.any(String),
       Owner: { attributes: { type: 'User', url: expect.any(String) }, Name: 'Avery Admin' },
     });
     const created = await h.conn.sobject('Contact').create({ LastName: 'Orphan' });
-    const orphan = await h.conn.query<JsforceRecord>(`SELECT Id, Account.Name FROM Contact WHERE Id = '${String(created.id)}'`);
+    const orphan = await h.conn.query<JsforceRecord>(
+      `SELECT Id, Account.Name FROM Contact WHERE Id = '${String(created.id)}'`,
+    );
     expect(orphan.records).toEqual([
-      { attributes: { type: 'Contact', url: `/services/data/v${API_VERSION}/sobjects/Contact/${String(created.id)}` }, Id: created.id, Account: null },
+      {
+        attributes: { type: 'Contact', url: `/services/data/v${API_VERSION}/sobjects/Contact/${String(created.id)}` },
+        Id: created.id,
+        Account: null,
+      },
     ]);
   });
 
@@ -92,7 +110,9 @@ describe('emulator REST query endpoints (jsforce)', () => {
   });
 
   it('reports MALFORMED_QUERY, INVALID_FIELD and INVALID_TYPE as Salesforce does', async () => {
-    const malformed = await rejectionOf(runQuery(h.conn, "SELECT Id FROM Contact WHERE LastName = 'a' AND Email = null OR Title = 'x'"));
+    const malformed = await rejectionOf(
+      runQuery(h.conn, "SELECT Id FROM Contact WHERE LastName = 'a' AND Email = null OR Title = 'x'"),
+    );
     expect(malformed.errorCode).toBe('MALFORMED_QUERY');
     expect(malformed.message).toContain("unexpected token: 'OR'");
     const invalidField = await rejectionOf(runQuery(h.conn, 'SELECT Id, Shoe_Size__c FROM Contact'));
@@ -102,7 +122,9 @@ describe('emulator REST query endpoints (jsforce)', () => {
     expect(invalidType.errorCode).toBe('INVALID_TYPE');
     const raw = await h.request('GET', `query?q=${encodeURIComponent('SELECT Id FROM Opportunity')}`);
     expect(raw.status).toBe(400);
-    expect(JSON.parse(raw.text)).toEqual([{ errorCode: 'INVALID_TYPE', message: expect.stringContaining("sObject type 'Opportunity' is not supported") }]);
+    expect(JSON.parse(raw.text)).toEqual([
+      { errorCode: 'INVALID_TYPE', message: expect.stringContaining("sObject type 'Opportunity' is not supported") },
+    ]);
     const empty = await h.request('GET', 'query');
     expect(empty.status).toBe(400);
     expect(JSON.parse(empty.text)).toMatchObject([{ errorCode: 'MALFORMED_QUERY' }]);
@@ -111,12 +133,15 @@ describe('emulator REST query endpoints (jsforce)', () => {
   it('rejects unknown and expired locators with INVALID_QUERY_LOCATOR, keeping at most 50 cursors', async () => {
     const unknown = await h.request('GET', 'query/01g000000000000AAA-2000');
     expect(unknown.status).toBe(400);
-    expect(JSON.parse(unknown.text)).toEqual([{ errorCode: 'INVALID_QUERY_LOCATOR', message: 'invalid query locator' }]);
+    expect(JSON.parse(unknown.text)).toEqual([
+      { errorCode: 'INVALID_QUERY_LOCATOR', message: 'invalid query locator' },
+    ]);
 
     const first = await h.conn.query('SELECT Id FROM Contact');
     const small = { headers: { 'Sforce-Query-Options': 'batchSize=200' } };
     const openCursors = async (count: number): Promise<void> => {
-      for (let i = 0; i < count; i++) await h.request('GET', `query?q=${encodeURIComponent('SELECT Id FROM Contact')}`, small);
+      for (let i = 0; i < count; i++)
+        await h.request('GET', `query?q=${encodeURIComponent('SELECT Id FROM Contact')}`, small);
     };
     await openCursors(49);
     // 50 open: the first is still there, and using it makes it the most recently used.

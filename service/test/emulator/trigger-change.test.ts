@@ -81,12 +81,21 @@ describe('buildChangeEvents', () => {
   test('an update that changes no mapped field publishes nothing; one that does carries only its records', () => {
     const org = newOrg();
     const [c0, c1] = [org.store.idFor('Contact', 0), org.store.idFor('Contact', 1)];
-    expect(eventsOf(org, () => org.store.update('Contact', [{ Id: c0, Department: 'Sales' }], org.adminUser))).toEqual([]);
+    expect(eventsOf(org, () => org.store.update('Contact', [{ Id: c0, Department: 'Sales' }], org.adminUser))).toEqual(
+      [],
+    );
     const phone = org.store.get('Contact', c1)!.Phone;
     expect(eventsOf(org, () => org.store.update('Contact', [{ Id: c1, Phone: phone }], org.adminUser))).toEqual([]);
 
     const events = eventsOf(org, () =>
-      org.store.update('Contact', [{ Id: c0, Department: 'Support' }, { Id: c1, Title: 'Chief Listener' }], org.adminUser),
+      org.store.update(
+        'Contact',
+        [
+          { Id: c0, Department: 'Support' },
+          { Id: c1, Title: 'Chief Listener' },
+        ],
+        org.adminUser,
+      ),
     );
     expect(events).toHaveLength(1);
     expect(events[0].Record_Count__c).toBe(1);
@@ -98,7 +107,9 @@ describe('buildChangeEvents', () => {
     const contactId = org.store.idFor('Contact', 0);
     const currentName = org.store.resolvePath('Contact', org.store.get('Contact', contactId)!, 'Account.Name');
     const [namesake] = org.store.insert('Account', [{ Name: currentName }], org.adminUser);
-    const events = eventsOf(org, () => org.store.update('Contact', [{ Id: contactId, AccountId: namesake.id }], org.adminUser));
+    const events = eventsOf(org, () =>
+      org.store.update('Contact', [{ Id: contactId, AccountId: namesake.id }], org.adminUser),
+    );
     expect(recordsOf(events)).toEqual([expect.objectContaining({ Id: contactId, 'Account.Name': currentName })]);
   });
 
@@ -117,10 +128,19 @@ describe('buildChangeEvents', () => {
     const business = org.store.idFor('Account', 0);
     const person = org.store.idFor('Account', SMALL_SEED.businessAccounts);
     expect(org.store.get('Account', person)!.IsPersonAccount).toBe(true);
-    expect(eventsOf(org, () => org.store.update('Account', [{ Id: business, Phone: '555 0101' }], org.adminUser))).toEqual([]);
+    expect(
+      eventsOf(org, () => org.store.update('Account', [{ Id: business, Phone: '555 0101' }], org.adminUser)),
+    ).toEqual([]);
 
     const events = eventsOf(org, () =>
-      org.store.update('Account', [{ Id: business, Phone: '555 0102' }, { Id: person, PersonEmail: 'grace@example.org' }], org.adminUser),
+      org.store.update(
+        'Account',
+        [
+          { Id: business, Phone: '555 0102' },
+          { Id: person, PersonEmail: 'grace@example.org' },
+        ],
+        org.adminUser,
+      ),
     );
     expect(events).toHaveLength(1);
     expect(events[0].Object_Name__c).toBe('Account');
@@ -131,7 +151,9 @@ describe('buildChangeEvents', () => {
 
   test('without Person Accounts, Account changes publish nothing', () => {
     const org = newOrg(false);
-    const events = eventsOf(org, () => org.store.update('Account', [{ Id: org.store.idFor('Account', 0), Phone: '555 0103' }], org.adminUser));
+    const events = eventsOf(org, () =>
+      org.store.update('Account', [{ Id: org.store.idFor('Account', 0), Phone: '555 0103' }], org.adminUser),
+    );
     expect(events).toEqual([]);
   });
 
@@ -191,14 +213,28 @@ describe('installChangeTrigger', () => {
     const uninstall = installChangeTrigger(org);
     expect(() => installChangeTrigger(org)).toThrow('already installed');
 
-    org.store.insert('Contact', Array.from({ length: 250 }, (_, i) => ({ LastName: `T${i}` })), org.adminUser);
+    org.store.insert(
+      'Contact',
+      Array.from({ length: 250 }, (_, i) => ({ LastName: `T${i}` })),
+      org.adminUser,
+    );
     const events = bus.retained(CHANGE_EVENT_TOPIC);
     expect(events).toHaveLength(2);
     // One publish call: consecutive replay ids.
     expect(events[1].replay).toBe(events[0].replay + 1n);
     expect(events.map((e) => decodeStoredEvent(e))).toEqual([
-      expect.objectContaining({ CreatedById: org.adminUser.userId, Record_Count__c: 200, Chunk_Sequence__c: 1, Chunk_Count__c: 2 }),
-      expect.objectContaining({ CreatedById: org.adminUser.userId, Record_Count__c: 50, Chunk_Sequence__c: 2, Chunk_Count__c: 2 }),
+      expect.objectContaining({
+        CreatedById: org.adminUser.userId,
+        Record_Count__c: 200,
+        Chunk_Sequence__c: 1,
+        Chunk_Count__c: 2,
+      }),
+      expect.objectContaining({
+        CreatedById: org.adminUser.userId,
+        Record_Count__c: 50,
+        Chunk_Sequence__c: 2,
+        Chunk_Count__c: 2,
+      }),
     ]);
 
     org.store.update('Contact', [{ Id: org.store.idFor('Contact', 0), Phone: '555 0199' }], org.integrationUser);
@@ -218,7 +254,11 @@ describe('installChangeTrigger', () => {
     });
     const uninstall = installChangeTrigger(org, { onError: (error) => failures.push(error) });
     try {
-      const [result] = org.store.update('Contact', [{ Id: org.store.idFor('Contact', 0), Phone: '555 0197' }], org.adminUser);
+      const [result] = org.store.update(
+        'Contact',
+        [{ Id: org.store.idFor('Contact', 0), Phone: '555 0197' }],
+        org.adminUser,
+      );
       expect(result.success).toBe(true);
       expect(failures).toEqual([new Error('bus down')]);
     } finally {

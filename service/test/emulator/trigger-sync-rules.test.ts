@@ -1,7 +1,12 @@
 import { EmulatedOrg } from '../../emulator/org/org';
 import type { DmlBatch } from '../../emulator/org/store';
 import * as eventBus from '../../emulator/pubsub/eventBus';
-import { CHANGE_EVENT_TOPIC, buildChangeEvents, installChangeTrigger, type ChangeEventFields } from '../../emulator/triggers/changeTrigger';
+import {
+  CHANGE_EVENT_TOPIC,
+  buildChangeEvents,
+  installChangeTrigger,
+  type ChangeEventFields,
+} from '../../emulator/triggers/changeTrigger';
 import { DEFAULT_MAPPED_FIELDS } from '../../emulator/triggers/mappedFields';
 
 /**
@@ -46,12 +51,20 @@ function updateSync(org: EmulatedOrg, id: string, fields: Record<string, unknown
 }
 
 function createSync(org: EmulatedOrg, fields: Record<string, unknown>): string {
-  const [result] = org.store.insert('Switchboard_Sync__c', [{ Name: 'Second sync', Status__c: 'Active', ...fields }], org.adminUser);
+  const [result] = org.store.insert(
+    'Switchboard_Sync__c',
+    [{ Name: 'Second sync', Status__c: 'Active', ...fields }],
+    org.adminUser,
+  );
   expect(result.errors).toEqual([]);
   return result.id as string;
 }
 
-function addMappings(org: EmulatedOrg, syncId: string, rows: Array<[object: string, field: string, telephony: string, direction: string]>): void {
+function addMappings(
+  org: EmulatedOrg,
+  syncId: string,
+  rows: Array<[object: string, field: string, telephony: string, direction: string]>,
+): void {
   const results = org.store.insert(
     'Switchboard_Field_Mapping__c',
     rows.map(([object, field, telephony, direction]) => ({
@@ -66,8 +79,10 @@ function addMappings(org: EmulatedOrg, syncId: string, rows: Array<[object: stri
   expect(results.flatMap((r) => r.errors)).toEqual([]);
 }
 
-const touchContact = (org: EmulatedOrg, index = 0, fields: Record<string, unknown> = { Title: `Title ${Date.now()}` }) => () =>
-  org.store.update('Contact', [{ Id: org.store.idFor('Contact', index), ...fields }], org.adminUser);
+const touchContact =
+  (org: EmulatedOrg, index = 0, fields: Record<string, unknown> = { Title: `Title ${Date.now()}` }) =>
+  () =>
+    org.store.update('Contact', [{ Id: org.store.idFor('Contact', index), ...fields }], org.adminUser);
 
 describe('which syncs publish', () => {
   test('the seeded Default sync publishes with its id; an org without a sync publishes nothing', () => {
@@ -102,16 +117,24 @@ describe('which syncs publish', () => {
     const org = newOrg();
     updateSync(org, defaultSyncId(org), { Sync_Leads__c: false, Sync_Person_Accounts__c: false });
     const lead = org.store.idFor('Lead', 0);
-    expect(run(org, () => org.store.update('Lead', [{ Id: lead, Title: 'Buyer 2' }], org.adminUser)).events).toEqual([]);
+    expect(run(org, () => org.store.update('Lead', [{ Id: lead, Title: 'Buyer 2' }], org.adminUser)).events).toEqual(
+      [],
+    );
     const person = org.store.idFor('Account', SEED.businessAccounts);
-    expect(run(org, () => org.store.update('Account', [{ Id: person, PersonEmail: 'p@example.org' }], org.adminUser)).events).toEqual([]);
+    expect(
+      run(org, () => org.store.update('Account', [{ Id: person, PersonEmail: 'p@example.org' }], org.adminUser)).events,
+    ).toEqual([]);
     expect(run(org, touchContact(org)).events).toHaveLength(1);
   });
 
   test("the integration user's writes publish nothing, whatever the syncs", () => {
     const org = newOrg();
     createSync(org, {});
-    expect(run(org, () => org.store.update('Contact', [{ Id: org.store.idFor('Contact', 0), Title: 'X' }], org.integrationUser)).events).toEqual([]);
+    expect(
+      run(org, () =>
+        org.store.update('Contact', [{ Id: org.store.idFor('Contact', 0), Title: 'X' }], org.integrationUser),
+      ).events,
+    ).toEqual([]);
   });
 });
 
@@ -132,11 +155,23 @@ describe('mapped fields', () => {
       ['Contact', 'email', 'email', 'Both'],
     ]);
     const contact = org.store.idFor('Contact', 1);
-    const published = run(org, () => org.store.update('Contact', [{ Id: contact, Department: 'Support' }], org.adminUser));
-    expect(Object.keys(recordsOf(published.events)[0])).toEqual(['Id', 'SystemModstamp', 'Email', 'Phone', 'Department']);
+    const published = run(org, () =>
+      org.store.update('Contact', [{ Id: contact, Department: 'Support' }], org.adminUser),
+    );
+    expect(Object.keys(recordsOf(published.events)[0])).toEqual([
+      'Id',
+      'SystemModstamp',
+      'Email',
+      'Phone',
+      'Department',
+    ]);
     expect(recordsOf(published.events)[0]).toMatchObject({ Department: 'Support' });
     // Phone flows only to Salesforce, Title is not mapped: neither change is this sync's business.
-    expect(run(org, () => org.store.update('Contact', [{ Id: contact, Phone: '+1 212 555 0100', Title: 'CFO' }], org.adminUser)).events).toEqual([]);
+    expect(
+      run(org, () =>
+        org.store.update('Contact', [{ Id: contact, Phone: '+1 212 555 0100', Title: 'CFO' }], org.adminUser),
+      ).events,
+    ).toEqual([]);
   });
 
   test('a mapped field that does not exist is left out and reported; the rest still publish', () => {
@@ -147,14 +182,18 @@ describe('mapped fields', () => {
     ]);
     const outcome = run(org, () => org.store.insert('Contact', [{ LastName: 'Hopper' }], org.adminUser));
     expect(Object.keys(recordsOf(outcome.events)[0])).toEqual(['Id', 'SystemModstamp', 'LastName']);
-    expect(outcome.problems).toEqual([`sync ${defaultSyncId(org)}: mapped field Pager__c does not exist on Contact (or cannot be synced); it is left out`]);
+    expect(outcome.problems).toEqual([
+      `sync ${defaultSyncId(org)}: mapped field Pager__c does not exist on Contact (or cannot be synced); it is left out`,
+    ]);
   });
 
   test('a change of case is a change (the handler compares text case-sensitively)', () => {
     const org = newOrg();
     const contact = org.store.idFor('Contact', 0);
     org.store.update('Contact', [{ Id: contact, LastName: 'smith' }], org.adminUser);
-    expect(run(org, () => org.store.update('Contact', [{ Id: contact, LastName: 'Smith' }], org.adminUser)).events).toHaveLength(1);
+    expect(
+      run(org, () => org.store.update('Contact', [{ Id: contact, LastName: 'Smith' }], org.adminUser)).events,
+    ).toHaveLength(1);
   });
 });
 
@@ -168,7 +207,14 @@ describe('scope', () => {
   test('create and undelete publish only records in scope; delete is unscoped', () => {
     const org = scopedOrg("Title = 'CEO'");
     const created = run(org, () =>
-      org.store.insert('Contact', [{ LastName: 'In', Title: 'CEO' }, { LastName: 'Out', Title: 'Buyer' }], org.adminUser),
+      org.store.insert(
+        'Contact',
+        [
+          { LastName: 'In', Title: 'CEO' },
+          { LastName: 'Out', Title: 'Buyer' },
+        ],
+        org.adminUser,
+      ),
     );
     expect(recordsOf(created.events).map((r) => r.LastName)).toEqual(['In']);
     const outId = org.store.idFor('Contact', SEED.contacts + 1);
@@ -182,8 +228,12 @@ describe('scope', () => {
   test('an update that moves a record into scope publishes it, even through a field that is not mapped', () => {
     const org = scopedOrg("Department = 'Telephony'");
     const contact = org.store.idFor('Contact', 2);
-    expect(run(org, () => org.store.update('Contact', [{ Id: contact, Title: 'Head of Voice' }], org.adminUser)).events).toEqual([]);
-    const moved = run(org, () => org.store.update('Contact', [{ Id: contact, Department: 'Telephony' }], org.adminUser));
+    expect(
+      run(org, () => org.store.update('Contact', [{ Id: contact, Title: 'Head of Voice' }], org.adminUser)).events,
+    ).toEqual([]);
+    const moved = run(org, () =>
+      org.store.update('Contact', [{ Id: contact, Department: 'Telephony' }], org.adminUser),
+    );
     expect(recordsOf(moved.events)).toEqual([expect.objectContaining({ Id: contact, Title: 'Head of Voice' })]);
   });
 
@@ -203,7 +253,9 @@ describe('scope', () => {
     const second = createSync(org, { Sync_Contacts__c: true });
     const outcome = run(org, touchContact(org));
     expect(outcome.events.map((e) => e.Sync_Id__c)).toEqual([second]);
-    expect(outcome.problems).toEqual([expect.stringMatching(new RegExp(`^sync ${defaultSyncId(org)}: the Contact scope condition could not be run`))]);
+    expect(outcome.problems).toEqual([
+      expect.stringMatching(new RegExp(`^sync ${defaultSyncId(org)}: the Contact scope condition could not be run`)),
+    ]);
   });
 });
 
@@ -213,9 +265,17 @@ describe('several syncs', () => {
     const second = createSync(org, { Sync_Contacts__c: true });
     createSync(org, { Status__c: 'NotStarted' });
     const publish = jest.spyOn(eventBus, 'publishEvents');
-    const uninstall = installChangeTrigger(org, { onError: (error) => { throw error; } });
+    const uninstall = installChangeTrigger(org, {
+      onError: (error) => {
+        throw error;
+      },
+    });
     try {
-      org.store.insert('Contact', Array.from({ length: 250 }, (_, i) => ({ LastName: `Bulk ${i}` })), org.adminUser);
+      org.store.insert(
+        'Contact',
+        Array.from({ length: 250 }, (_, i) => ({ LastName: `Bulk ${i}` })),
+        org.adminUser,
+      );
       expect(publish).toHaveBeenCalledTimes(1);
       const events = publish.mock.calls[0][2] as ChangeEventFields[];
       expect(events.map((e) => [e.Sync_Id__c, e.Record_Count__c, e.Chunk_Sequence__c, e.Chunk_Count__c])).toEqual([

@@ -24,13 +24,21 @@ describe('emulator REST: upsert by external id', () => {
   };
 
   it('creates (201, created true) then updates (200, created false) one record by Error_Key__c', async () => {
-    const first = await raw('PATCH', `/sobjects/${ERRORS}/${KEY}/003A|Telephony|EXCLUDED_NO_PHONE`, { Error_Code__c: 'EXCLUDED_NO_PHONE' });
+    const first = await raw('PATCH', `/sobjects/${ERRORS}/${KEY}/003A|Telephony|EXCLUDED_NO_PHONE`, {
+      Error_Code__c: 'EXCLUDED_NO_PHONE',
+    });
     expect(first.status).toBe(201);
     expect(first.json).toEqual({ id: expect.stringMatching(/^a0C/), success: true, errors: [], created: true });
     const id = (first.json as { id: string }).id;
-    const second = await raw('PATCH', `/sobjects/${ERRORS}/${KEY}/003A|Telephony|EXCLUDED_NO_PHONE`, { Retry_Count__c: 2 });
+    const second = await raw('PATCH', `/sobjects/${ERRORS}/${KEY}/003A|Telephony|EXCLUDED_NO_PHONE`, {
+      Retry_Count__c: 2,
+    });
     expect(second).toEqual({ status: 200, json: { id, success: true, errors: [], created: false } });
-    expect(rest.org.store.get(ERRORS, id)).toMatchObject({ Error_Code__c: 'EXCLUDED_NO_PHONE', Retry_Count__c: 2, State__c: 'Failing' });
+    expect(rest.org.store.get(ERRORS, id)).toMatchObject({
+      Error_Code__c: 'EXCLUDED_NO_PHONE',
+      Retry_Count__c: 2,
+      State__c: 'Failing',
+    });
     expect(rest.batches.map((b) => b.operation)).toEqual(['create', 'update']);
   });
 
@@ -47,7 +55,12 @@ describe('emulator REST: upsert by external id', () => {
   it('refuses a field that is no external id with 404 NOT_FOUND, and a key in the body with 400', async () => {
     expect(await raw('PATCH', `/sobjects/${ERRORS}/Message__c/x`, {})).toEqual({
       status: 404,
-      json: [{ errorCode: 'NOT_FOUND', message: 'Provided external ID field does not exist or is not accessible: Message__c' }],
+      json: [
+        {
+          errorCode: 'NOT_FOUND',
+          message: 'Provided external ID field does not exist or is not accessible: Message__c',
+        },
+      ],
     });
     const inBody = await raw('PATCH', `/sobjects/${ERRORS}/${KEY}/body-key`, { Error_Key__c: 'body-key' });
     expect(inBody.status).toBe(400);
@@ -67,16 +80,20 @@ describe('emulator REST: upsert by external id', () => {
     )) as UpsertResult[];
     expect(results[0]).toMatchObject({ success: true, created: false });
     expect(results[1]).toMatchObject({ success: true, created: true });
-    expect(results[2]).toMatchObject({ success: false, errors: [{ statusCode: 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST' }] });
-    expect(rest.org.store.findByExternalId(ERRORS, KEY, 'bulk-0').map((id) => rest.org.store.get(ERRORS, id)?.Error_Code__c)).toEqual(['B']);
+    expect(results[2]).toMatchObject({
+      success: false,
+      errors: [{ statusCode: 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST' }],
+    });
+    expect(
+      rest.org.store.findByExternalId(ERRORS, KEY, 'bulk-0').map((id) => rest.org.store.get(ERRORS, id)?.Error_Code__c),
+    ).toEqual(['B']);
     expect(rest.batches.map((b) => `${b.operation}:${b.changes.length}`)).toEqual(['create:1', 'update:1']);
   });
 
   it('fails a value given twice in one call, and keeps keys case-sensitive as the field says', async () => {
-    const results = (await rest.conn.sobject(ERRORS).upsert(
-      [{ [KEY]: 'twice' }, { [KEY]: 'twice' }, { [KEY]: 'TWICE' }],
-      KEY,
-    )) as UpsertResult[];
+    const results = (await rest.conn
+      .sobject(ERRORS)
+      .upsert([{ [KEY]: 'twice' }, { [KEY]: 'twice' }, { [KEY]: 'TWICE' }], KEY)) as UpsertResult[];
     expect(results.map((r) => r.success)).toEqual([true, false, true]);
     expect(results[1].errors[0].statusCode).toBe('DUPLICATE_VALUE');
     expect(results[0].id).not.toBe(results[2].id);
@@ -87,7 +104,13 @@ describe('emulator REST: upsert by external id', () => {
     const [dup] = (await rest.conn.sobject(ERRORS).create([{ [KEY]: 'unique-a' }])) as UpsertResult[];
     expect(dup).toEqual({
       success: false,
-      errors: [{ statusCode: 'DUPLICATE_VALUE', message: `duplicate value found: ${KEY} duplicates value on record with id: ${a.id}`, fields: [] }],
+      errors: [
+        {
+          statusCode: 'DUPLICATE_VALUE',
+          message: `duplicate value found: ${KEY} duplicates value on record with id: ${a.id}`,
+          fields: [],
+        },
+      ],
     });
     const [b] = (await rest.conn.sobject(ERRORS).create([{ [KEY]: 'unique-b' }])) as UpsertResult[];
     const err = await rejectionOf(rest.conn.sobject(ERRORS).update({ Id: b.id as string, [KEY]: 'unique-a' }));
@@ -96,7 +119,12 @@ describe('emulator REST: upsert by external id', () => {
 
   it('describes Error_Key__c as a unique, case-sensitive external id', async () => {
     const describe = await rest.conn.sobject(ERRORS).describe();
-    expect(describe.fields.find((f) => f.name === KEY)).toMatchObject({ externalId: true, unique: true, caseSensitive: true, custom: true });
+    expect(describe.fields.find((f) => f.name === KEY)).toMatchObject({
+      externalId: true,
+      unique: true,
+      caseSensitive: true,
+      custom: true,
+    });
   });
 });
 
@@ -105,15 +133,26 @@ describe('emulator REST: the package fields on Contact, Lead and person accounts
 
   it('lists the record status fields, on Account with the __pc suffix', async () => {
     const names = async (sobject: string) => (await rest.conn.sobject(sobject).describe()).fields.map((f) => f.name);
-    expect(await names('Contact')).toEqual(expect.arrayContaining(['Switchboard_Sync_State__c', 'Switchboard_Directory_Id__c']));
-    expect(await names('Lead')).toEqual(expect.arrayContaining(['Switchboard_Last_Synced__c', 'Switchboard_Sync_Note__c']));
-    expect(await names('Account')).toEqual(expect.arrayContaining(['Switchboard_Sync_State__pc', 'Switchboard_Sync_Note__pc']));
+    expect(await names('Contact')).toEqual(
+      expect.arrayContaining(['Switchboard_Sync_State__c', 'Switchboard_Directory_Id__c']),
+    );
+    expect(await names('Lead')).toEqual(
+      expect.arrayContaining(['Switchboard_Last_Synced__c', 'Switchboard_Sync_Note__c']),
+    );
+    expect(await names('Account')).toEqual(
+      expect.arrayContaining(['Switchboard_Sync_State__pc', 'Switchboard_Sync_Note__pc']),
+    );
   });
 
   it('takes the restricted Sync State picklist values and refuses others', async () => {
     const id = rest.org.store.idFor('Contact', 0);
-    await rest.conn.sobject('Contact').update({ Id: id, Switchboard_Sync_State__c: 'Excluded', Switchboard_Sync_Note__c: 'No phone' });
-    expect(rest.org.store.get('Contact', id)).toMatchObject({ Switchboard_Sync_State__c: 'Excluded', Switchboard_Sync_Note__c: 'No phone' });
+    await rest.conn
+      .sobject('Contact')
+      .update({ Id: id, Switchboard_Sync_State__c: 'Excluded', Switchboard_Sync_Note__c: 'No phone' });
+    expect(rest.org.store.get('Contact', id)).toMatchObject({
+      Switchboard_Sync_State__c: 'Excluded',
+      Switchboard_Sync_Note__c: 'No phone',
+    });
     const err = await rejectionOf(rest.conn.sobject('Contact').update({ Id: id, Switchboard_Sync_State__c: 'Happy' }));
     expect(err.errorCode).toBe('INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST');
   });
@@ -124,18 +163,28 @@ describe('emulator REST: publishing a platform event', () => {
 
   it('POST /sobjects/Switchboard_Status__e: 201 OPERATION_ENQUEUED, on the bus as the calling user', async () => {
     const bus = eventBusOf(rest.org);
-    const result = (await rest.conn.sobject('Switchboard_Status__e').create({ Sync_Id__c: 'a0A000000000001AAA', Status__c: 'Active', Synced_Count__c: 3 })) as UpsertResult;
+    const result = (await rest.conn
+      .sobject('Switchboard_Status__e')
+      .create({ Sync_Id__c: 'a0A000000000001AAA', Status__c: 'Active', Synced_Count__c: 3 })) as UpsertResult;
     expect(result).toEqual({
       id: expect.stringMatching(/^e01/),
       success: true,
       errors: [{ statusCode: 'OPERATION_ENQUEUED', message: expect.stringMatching(/^[0-9a-f-]{36}$/), fields: [] }],
     });
     const [stored] = bus.retained('/event/Switchboard_Status__e');
-    expect(decodeStoredEvent(stored)).toMatchObject({ Status__c: 'Active', Synced_Count__c: 3, CreatedById: rest.org.integrationUser.userId });
+    expect(decodeStoredEvent(stored)).toMatchObject({
+      Status__c: 'Active',
+      Synced_Count__c: 3,
+      CreatedById: rest.org.integrationUser.userId,
+    });
   });
 
   it('refuses an unknown field and a too long text', async () => {
-    expect((await rejectionOf(rest.conn.sobject('Switchboard_Status__e').create({ Nope__c: 1 }))).errorCode).toBe('INVALID_FIELD');
-    expect((await rejectionOf(rest.conn.sobject('Switchboard_Status__e').create({ Message__c: 'x'.repeat(256) }))).errorCode).toBe('STRING_TOO_LONG');
+    expect((await rejectionOf(rest.conn.sobject('Switchboard_Status__e').create({ Nope__c: 1 }))).errorCode).toBe(
+      'INVALID_FIELD',
+    );
+    expect(
+      (await rejectionOf(rest.conn.sobject('Switchboard_Status__e').create({ Message__c: 'x'.repeat(256) }))).errorCode,
+    ).toBe('STRING_TOO_LONG');
   });
 });

@@ -17,12 +17,22 @@ describe('POST /api/v1/contacts', () => {
     const res = await request(harness.demoUrl)
       .post('/api/v1/contacts')
       .set(AUTH)
-      .send({ firstName: 'Grace', lastName: 'Hopper', company: 'Navy', phones: [{ kind: 'mobile', number: '(415) 555-2671' }] });
+      .send({
+        firstName: 'Grace',
+        lastName: 'Hopper',
+        company: 'Navy',
+        phones: [{ kind: 'mobile', number: '(415) 555-2671' }],
+      });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({
       queuedCreates: 1,
       excluded: [],
-      contact: { firstName: 'Grace', lastName: 'Hopper', source: 'telephony', phones: [{ kind: 'mobile', e164: '+14155552671' }] },
+      contact: {
+        firstName: 'Grace',
+        lastName: 'Hopper',
+        source: 'telephony',
+        phones: [{ kind: 'mobile', e164: '+14155552671' }],
+      },
     });
     const outbox = await listOutbox(harness.db, { limit: 10 });
     expect(outbox).toEqual([
@@ -42,12 +52,20 @@ describe('POST /api/v1/contacts', () => {
 
   it('keeps a contact Salesforce cannot take in the directory, excluded with the reason', async () => {
     await connect({ validity: { requireValidPhone: true, requireFirstName: true, requireLastName: true } });
-    const res = await request(harness.demoUrl).post('/api/v1/contacts').set(AUTH).send({ lastName: 'Nameless', phones: [{ kind: 'work', number: '+1 415 555 2671' }] });
+    const res = await request(harness.demoUrl)
+      .post('/api/v1/contacts')
+      .set(AUTH)
+      .send({ lastName: 'Nameless', phones: [{ kind: 'work', number: '+1 415 555 2671' }] });
     expect(res.status).toBe(201);
     expect(res.body.queuedCreates).toBe(0);
-    expect(res.body.excluded).toEqual([{ orgId: ORG_ID, code: 'EXCLUDED_NO_FIRST_NAME', reason: expect.stringContaining('first name') }]);
+    expect(res.body.excluded).toEqual([
+      { orgId: ORG_ID, code: 'EXCLUDED_NO_FIRST_NAME', reason: expect.stringContaining('first name') },
+    ]);
     expect(await listOutbox(harness.db, { limit: 10 })).toEqual([]);
-    expect(await getRecordHealth(harness.db, ORG_ID, 'telephony', res.body.contact.id)).toMatchObject({ state: 'excluded', code: 'EXCLUDED_NO_FIRST_NAME' });
+    expect(await getRecordHealth(harness.db, ORG_ID, 'telephony', res.body.contact.id)).toMatchObject({
+      state: 'excluded',
+      code: 'EXCLUDED_NO_FIRST_NAME',
+    });
     expect(harness.writeBacks).toEqual([]);
   });
 
@@ -64,7 +82,12 @@ describe('POST /api/v1/contacts', () => {
     ['an empty contact', {}, undefined, 'give at least one of'],
     ['an empty last name', { lastName: ' ' }, 'lastName', 'cannot be empty'],
     ['an unknown key', { lastName: 'X', version: 3 }, 'version', 'Unrecognized key'],
-    ['an invalid phone', { lastName: 'X', phones: [{ kind: 'work', number: '12' }] }, 'phones[0].number', 'is not a valid phone number'],
+    [
+      'an invalid phone',
+      { lastName: 'X', phones: [{ kind: 'work', number: '12' }] },
+      'phones[0].number',
+      'is not a valid phone number',
+    ],
   ])('refuses %s, naming the field', async (_label, body, field, message) => {
     const res = await request(harness.demoUrl).post('/api/v1/contacts').set(AUTH).send(body);
     expect(res.status).toBe(400);

@@ -30,7 +30,13 @@ describe('GET /api/v1/contacts', () => {
 
   it('searches by name and by phone digits', async () => {
     const ada = await harness.seed();
-    await harness.seed({ firstName: 'Grace', lastName: 'Hopper', email: 'grace@example.com', company: 'Navy', phones: [] });
+    await harness.seed({
+      firstName: 'Grace',
+      lastName: 'Hopper',
+      email: 'grace@example.com',
+      company: 'Navy',
+      phones: [],
+    });
     const byName = await request(harness.demoUrl).get('/api/v1/contacts').query({ search: 'lovelace' }).set(AUTH);
     expect(byName.status).toBe(200);
     expect(byName.body.contacts.map((c: DirectoryContact) => c.id)).toEqual([ada.id]);

@@ -13,7 +13,11 @@ describe('PATCH /api/v1/contacts/:id', () => {
     const res = await request(harness.demoUrl)
       .patch(`/api/v1/contacts/${ada.id}`)
       .set(AUTH)
-      .send({ title: 'Chief Analyst', phones: [{ kind: 'mobile', number: ' 415.555.2671 x42 ' }], version: ada.version });
+      .send({
+        title: 'Chief Analyst',
+        phones: [{ kind: 'mobile', number: ' 415.555.2671 x42 ' }],
+        version: ada.version,
+      });
     expect(res.status).toBe(200);
     expect(res.body.queuedWriteBacks).toBe(0);
     expect(res.body.contact).toMatchObject({
@@ -32,7 +36,16 @@ describe('PATCH /api/v1/contacts/:id', () => {
   it.each([
     ['a bad email', { email: 'nope' }, 'email'],
     ['an unknown key', { nickname: 'Countess' }, 'nickname'],
-    ['an invalid phone', { phones: [{ kind: 'work', number: '(415) 555-2671' }, { kind: 'home', number: '12' }] }, 'phones[1].number'],
+    [
+      'an invalid phone',
+      {
+        phones: [
+          { kind: 'work', number: '(415) 555-2671' },
+          { kind: 'home', number: '12' },
+        ],
+      },
+      'phones[1].number',
+    ],
   ])('refuses %s with the field and the record', async (_label, body, field) => {
     const ada = await harness.seed();
     const res = await request(harness.demoUrl).patch(`/api/v1/contacts/${ada.id}`).set(AUTH).send(body);
@@ -45,7 +58,10 @@ describe('PATCH /api/v1/contacts/:id', () => {
 
   it('refuses a body that is not an object, naming the record', async () => {
     const ada = await harness.seed();
-    const array = await request(harness.demoUrl).patch(`/api/v1/contacts/${ada.id}`).set(AUTH).send([{ title: 'x' }]);
+    const array = await request(harness.demoUrl)
+      .patch(`/api/v1/contacts/${ada.id}`)
+      .set(AUTH)
+      .send([{ title: 'x' }]);
     expect(array.status).toBe(400);
     expect(array.body.error).toMatchObject({ code: 'invalid_request', record: ada.id });
     expect(array.body.error.message).toContain('must be a JSON object');
@@ -121,7 +137,10 @@ describe('PATCH /api/v1/contacts/:id', () => {
     });
 
     it('queues nothing when only the company (owned by the Account) changes', async () => {
-      const res = await request(harness.demoUrl).patch(`/api/v1/contacts/${ada.id}`).set(AUTH).send({ company: 'Babbage & Co' });
+      const res = await request(harness.demoUrl)
+        .patch(`/api/v1/contacts/${ada.id}`)
+        .set(AUTH)
+        .send({ company: 'Babbage & Co' });
       expect(res.status).toBe(200);
       expect(res.body.queuedWriteBacks).toBe(0);
       expect(res.body.contact.company).toBe('Babbage & Co');

@@ -13,7 +13,9 @@ const modeOf = (file: string) => fs.statSync(file).mode & 0o777;
 
 describe('resolveApiToken', () => {
   it('uses the configured token and writes nothing', () => {
-    expect(resolveApiToken('configured-token-of-enough-length', tmp)).toEqual({ token: 'configured-token-of-enough-length' });
+    expect(resolveApiToken('configured-token-of-enough-length', tmp)).toEqual({
+      token: 'configured-token-of-enough-length',
+    });
     expect(fs.readdirSync(tmp)).toEqual([]);
   });
 

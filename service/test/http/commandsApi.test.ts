@@ -4,7 +4,8 @@ import { publishEvent } from '../../emulator/pubsub/eventBus';
 
 describe('commands from the service API (POST /api/v1/orgs/:orgId/commands)', () => {
   let stack: Stack;
-  const post = (body: unknown, org = 'primary', token?: string | null) => stack.api('POST', `/orgs/${org}/commands`, body, token);
+  const post = (body: unknown, org = 'primary', token?: string | null) =>
+    stack.api('POST', `/orgs/${org}/commands`, body, token);
   const runtime = () => stack.service.orgs[0];
 
   beforeAll(async () => {
@@ -30,7 +31,11 @@ describe('commands from the service API (POST /api/v1/orgs/:orgId/commands)', ()
     [{ command: 'reboot' }, 'command', /^command: must be one of startInitialSync, pause/],
     [{}, 'command', /^command: /],
     [{ command: 'syncRecords' }, 'recordIds', /^recordIds: is required for syncRecords/],
-    [{ command: 'syncRecords', recordIds: ['003 bad'] }, 'recordIds[0]', /^recordIds\[0\]: must be a 15- or 18-character Salesforce record id/],
+    [
+      { command: 'syncRecords', recordIds: ['003 bad'] },
+      'recordIds[0]',
+      /^recordIds\[0\]: must be a 15- or 18-character Salesforce record id/,
+    ],
     [{ command: 'pause', recordIds: ['003000000000001AAA'] }, 'recordIds', /^recordIds: is only taken by syncRecords/],
     [{ command: 'pause', force: true }, 'force', /^force: /],
   ])('rejects %j with 400 naming %s', async (body, field, message) => {
@@ -43,7 +48,11 @@ describe('commands from the service API (POST /api/v1/orgs/:orgId/commands)', ()
   it('pauses and resumes, and answers 409 when the state does not allow the command', async () => {
     const paused = await post({ command: 'pause' });
     expect(paused.status).toBe(200);
-    expect(paused.body).toEqual({ org: 'primary', command: 'pause', summary: 'paused: changes are kept in Salesforce and applied on resume' });
+    expect(paused.body).toEqual({
+      org: 'primary',
+      command: 'pause',
+      summary: 'paused: changes are kept in Salesforce and applied on resume',
+    });
     expect(runtime().status().paused).toBe(true);
     expect(runtime().subscriber.state).toBe('stopped');
 
@@ -68,7 +77,10 @@ describe('commands from the service API (POST /api/v1/orgs/:orgId/commands)', ()
       Requested_By__c: org.adminUser.userId,
       Request_Id__c: randomUUID(),
     });
-    const outcome = await eventually(() => (runtime().commands.outcome !== before ? runtime().commands.outcome : undefined), 'the Resume event');
+    const outcome = await eventually(
+      () => (runtime().commands.outcome !== before ? runtime().commands.outcome : undefined),
+      'the Resume event',
+    );
     expect(outcome).toBe('refused: resume refused: the sync is not paused');
   });
 
@@ -76,13 +88,23 @@ describe('commands from the service API (POST /api/v1/orgs/:orgId/commands)', ()
     const seeded = stack.emulator.org.store.idFor('Contact', 3);
     const res = await post({ command: 'syncRecords', recordIds: [seeded] });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ command: 'syncRecords', summary: 'synced 1 record(s)', result: { applied: 1, skipped: [] } });
-    expect((await linkedContact(stack, seeded))?.lastName).toBe(stack.emulator.org.store.get('Contact', seeded)?.LastName);
+    expect(res.body).toMatchObject({
+      command: 'syncRecords',
+      summary: 'synced 1 record(s)',
+      result: { applied: 1, skipped: [] },
+    });
+    expect((await linkedContact(stack, seeded))?.lastName).toBe(
+      stack.emulator.org.store.get('Contact', seeded)?.LastName,
+    );
   });
 
   it('reloads the settings on configurationChanged, and records every command in the audit log, refused ones too', async () => {
     const org = stack.emulator.org;
-    org.store.update('Switchboard_Sync__c', [{ Id: org.store.idFor('Switchboard_Sync__c', 0), Default_Country__c: 'FR' }], org.adminUser);
+    org.store.update(
+      'Switchboard_Sync__c',
+      [{ Id: org.store.idFor('Switchboard_Sync__c', 0), Default_Country__c: 'FR' }],
+      org.adminUser,
+    );
     const res = await post({ command: 'configurationChanged' });
     expect(res.body).toEqual({ org: 'primary', command: 'configurationChanged', summary: 'settings reloaded' });
     expect(runtime().settings.defaultCountry).toBe('FR');

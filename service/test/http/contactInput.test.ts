@@ -41,7 +41,10 @@ describe('contactPatchSchema', () => {
   });
 
   it('refuses an empty last name', () => {
-    expect(refusal({ lastName: '   ' })).toEqual({ field: 'lastName', message: 'cannot be empty: Salesforce requires a last name' });
+    expect(refusal({ lastName: '   ' })).toEqual({
+      field: 'lastName',
+      message: 'cannot be empty: Salesforce requires a last name',
+    });
   });
 
   it('refuses a bad email', () => {
@@ -49,7 +52,10 @@ describe('contactPatchSchema', () => {
   });
 
   it('refuses strings that are too long', () => {
-    expect(refusal({ firstName: 'x'.repeat(41) })).toEqual({ field: 'firstName', message: 'must be at most 40 characters' });
+    expect(refusal({ firstName: 'x'.repeat(41) })).toEqual({
+      field: 'firstName',
+      message: 'must be at most 40 characters',
+    });
     expect(refusal({ title: 'x'.repeat(129) }).field).toBe('title');
     expect(refusal({ phones: [{ kind: 'work', number: '1'.repeat(41) }] })).toEqual({
       field: 'phones[0].number',
@@ -67,7 +73,10 @@ describe('contactPatchSchema', () => {
       }),
     ).toEqual({ field: 'phones', message: 'can hold at most one number per kind' });
     expect(refusal({ phones: [{ kind: 'fax', number: '1' }] }).field).toBe('phones[0].kind');
-    expect(refusal({ phones: [{ kind: 'home', number: ' ' }] })).toEqual({ field: 'phones[0].number', message: 'cannot be empty' });
+    expect(refusal({ phones: [{ kind: 'home', number: ' ' }] })).toEqual({
+      field: 'phones[0].number',
+      message: 'cannot be empty',
+    });
   });
 
   it('refuses a version that is not a positive integer', () => {
@@ -78,7 +87,9 @@ describe('contactPatchSchema', () => {
 
 describe('patchToFields', () => {
   it('drops the version and normalizes phones', () => {
-    expect(patchToFields({ lastName: 'Byron', version: 2, phones: [{ kind: 'mobile', number: '(415) 555-2671 x7' }] }, 'US')).toEqual({
+    expect(
+      patchToFields({ lastName: 'Byron', version: 2, phones: [{ kind: 'mobile', number: '(415) 555-2671 x7' }] }, 'US'),
+    ).toEqual({
       fields: {
         lastName: 'Byron',
         phones: [{ kind: 'mobile', raw: '(415) 555-2671 x7', e164: '+14155552671', extension: '7' }],

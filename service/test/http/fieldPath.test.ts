@@ -13,7 +13,9 @@ describe('fieldPath', () => {
 
 describe('fromZod', () => {
   it('makes a 400 naming the field and the record', () => {
-    const result = z.object({ phones: z.array(z.object({ number: z.string() })) }).safeParse({ phones: [{ number: 5 }] });
+    const result = z
+      .object({ phones: z.array(z.object({ number: z.string() })) })
+      .safeParse({ phones: [{ number: 5 }] });
     if (result.success) throw new Error('expected a failure');
     const err = fromZod(result.error, 'rec-1');
     expect(err).toBeInstanceOf(ApiError);

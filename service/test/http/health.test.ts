@@ -79,7 +79,14 @@ describe('GET /api/v1/contacts/:id/health', () => {
     expect(res.body).toEqual({
       contactId: id,
       state: 'in_sync',
-      orgs: [{ orgId: ORG_ID, state: 'in_sync', records: [{ sobject: 'Contact', recordId: '003000000000001AAA' }], entries: [] }],
+      orgs: [
+        {
+          orgId: ORG_ID,
+          state: 'in_sync',
+          records: [{ sobject: 'Contact', recordId: '003000000000001AAA' }],
+          entries: [],
+        },
+      ],
     });
   });
 
@@ -131,7 +138,11 @@ describe('GET /api/v1/contacts/:id/health', () => {
 
 describe('GET /api/v1/orgs/:orgId/health', () => {
   beforeEach(async () => {
-    for (const [key, state] of [['003000000000001AAA', 'excluded'], ['003000000000002AAA', 'excluded'], ['003000000000003AAA', 'failing']] as const) {
+    for (const [key, state] of [
+      ['003000000000001AAA', 'excluded'],
+      ['003000000000002AAA', 'excluded'],
+      ['003000000000003AAA', 'failing'],
+    ] as const) {
       await setRecordHealth(db, {
         orgId: ORG_ID,
         side: 'salesforce',
@@ -149,11 +160,21 @@ describe('GET /api/v1/orgs/:orgId/health', () => {
     expect(res.status).toBe(200);
     expect(res.body.counts).toEqual({ excluded: 2, failing: 1, ignored: 0 });
     expect(res.body.entries).toHaveLength(1);
-    expect(res.body.entries[0]).toMatchObject({ state: 'excluded', code: 'EXCLUDED_NO_PHONE', reason: 'No valid phone number', recordId: expect.stringMatching(/^003/) });
+    expect(res.body.entries[0]).toMatchObject({
+      state: 'excluded',
+      code: 'EXCLUDED_NO_PHONE',
+      reason: 'No valid phone number',
+      recordId: expect.stringMatching(/^003/),
+    });
   });
 
   it('answers 400 naming the parameter for a bad state, a bad limit and an unknown parameter', async () => {
-    for (const [query, field] of [['state=broken', 'state'], ['limit=0', 'limit'], ['limit=abc', 'limit'], ['colour=red', 'colour']]) {
+    for (const [query, field] of [
+      ['state=broken', 'state'],
+      ['limit=0', 'limit'],
+      ['limit=abc', 'limit'],
+      ['colour=red', 'colour'],
+    ]) {
       const res = await request(url).get(`/api/v1/orgs/${ORG_ID}/health?${query}`).set(AUTH);
       expect(res.status).toBe(400);
       expect(res.body.error).toMatchObject({ code: 'invalid_request', field });

@@ -2,7 +2,9 @@ import { escapeHtml, html, SafeHtml } from '../../src/http/html';
 
 describe('escapeHtml', () => {
   it('escapes & < > " and \'', () => {
-    expect(escapeHtml(`<a href="x" title='y'>&amp;</a>`)).toBe('&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;amp;&lt;/a&gt;');
+    expect(escapeHtml(`<a href="x" title='y'>&amp;</a>`)).toBe(
+      '&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;amp;&lt;/a&gt;',
+    );
   });
 
   it('renders null and undefined as empty text and numbers as text', () => {
@@ -28,7 +30,11 @@ describe('html', () => {
 
   it('joins arrays, escaping plain items and keeping SafeHtml items', () => {
     const rows = ['a<b', 'c'].map((x) => html`<li>${x}</li>`);
-    expect(html`<ul>${rows}</ul>`.value).toBe('<ul><li>a&lt;b</li><li>c</li></ul>');
-    expect(html`${['<i>', html`<i>`]}`.value).toBe('&lt;i&gt;<i>');
+    expect(
+      html`<ul>
+        ${rows}
+      </ul>`.value,
+    ).toBe('<ul><li>a&lt;b</li><li>c</li></ul>');
+    expect(html`${['<i>', html`<i></i>`]}`.value).toBe('&lt;i&gt;<i>');
   });
 });

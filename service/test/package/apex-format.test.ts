@@ -18,10 +18,14 @@ interface CheckOutput {
 }
 
 function checkFormatting(files: readonly string[]): CheckOutput {
-  const run = spawnSync(process.execPath, [TSX_CLI, FORMAT_SCRIPT, '--check', '--json', ...files], { cwd: REPO_ROOT, encoding: 'utf8' });
+  const run = spawnSync(process.execPath, [TSX_CLI, FORMAT_SCRIPT, '--check', '--json', ...files], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+  });
   if (run.error) throw run.error;
   // Exit 0: all formatted; 1: some are not; anything else: the check itself failed.
-  if (run.status !== 0 && run.status !== 1) throw new Error(`format-apex.ts --check failed (exit ${run.status}): ${run.stderr}`);
+  if (run.status !== 0 && run.status !== 1)
+    throw new Error(`format-apex.ts --check failed (exit ${run.status}): ${run.stderr}`);
   return JSON.parse(run.stdout) as CheckOutput;
 }
 
@@ -44,7 +48,10 @@ describe('Apex formatting (prettier-plugin-apex)', () => {
     const scratch = tempDir('apex-format');
     try {
       const ugly = scratch.write('Ugly.cls', 'public with sharing class Ugly{public Integer n(){return 1;}}\n');
-      const tidy = scratch.write('Tidy.cls', 'public with sharing class Tidy {\n  public Integer n() {\n    return 1;\n  }\n}\n');
+      const tidy = scratch.write(
+        'Tidy.cls',
+        'public with sharing class Tidy {\n  public Integer n() {\n    return 1;\n  }\n}\n',
+      );
       expect(checkFormatting([ugly, tidy])).toEqual({ checked: 2, unformatted: [ugly] });
     } finally {
       scratch.cleanup();

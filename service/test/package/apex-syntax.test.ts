@@ -24,23 +24,37 @@ describe('the syntax checker itself', () => {
   test('reports a parser error and a lexer error in the same file, with file:line:col', () => {
     const file = scratch.write(
       'classes/Broken.cls',
-      ['public with sharing class Broken {', '  public void m() {', '    Integer x = 1', "    String s = 'bad \\q escape';", '  }', '}', ''].join('\n'),
+      [
+        'public with sharing class Broken {',
+        '  public void m() {',
+        '    Integer x = 1',
+        "    String s = 'bad \\q escape';",
+        '  }',
+        '}',
+        '',
+      ].join('\n'),
     );
     const problems = apexSyntaxProblems([file]);
     // The missing ';' after `1` is seen at the next token; the invalid escape is a lexer error.
     expect(problems).toEqual(
-      expect.arrayContaining([`${file}:4:5 missing ';' at 'String'`, expect.stringMatching(/Broken\.cls:4:16 token recognition error/)]),
+      expect.arrayContaining([
+        `${file}:4:5 missing ';' at 'String'`,
+        expect.stringMatching(/Broken\.cls:4:16 token recognition error/),
+      ]),
     );
     expect(problems.every((p) => p.startsWith(file))).toBe(true);
   });
 
   test('parses triggers with the trigger grammar and classes with the class grammar', () => {
-    const trigger = 'trigger T on Contact(after insert, after update) {\n  new SwitchboardChangeHandler(Contact.SObjectType).run();\n}\n';
+    const trigger =
+      'trigger T on Contact(after insert, after update) {\n  new SwitchboardChangeHandler(Contact.SObjectType).run();\n}\n';
     expect(parseApex(trigger, 'trigger').problems).toEqual([]);
     expect(parseApex(trigger, 'class').problems).not.toEqual([]);
   });
 
   test('a clean class has no problems, whatever the keyword case (Apex is case-insensitive)', () => {
-    expect(parseApex('PUBLIC WITH SHARING CLASS Fine { Public Integer n() { RETURN 1; } }', 'class').problems).toEqual([]);
+    expect(parseApex('PUBLIC WITH SHARING CLASS Fine { Public Integer n() { RETURN 1; } }', 'class').problems).toEqual(
+      [],
+    );
   });
 });

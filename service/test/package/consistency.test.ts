@@ -1,7 +1,14 @@
 import { customNamesIn, packageCustomNames } from '../../../scripts/package/apexCustomNames';
 import { eventUsageIn, parseApexFiles, type ParsedApexFile } from '../../../scripts/package/apexEventUsage';
 import { parseApex } from '../../../scripts/package/apexParse';
-import { defaultMappingRecords, objectFieldNames, picklistDefault, picklistValues, readField, SERVICE_DIRECTION } from '../../../scripts/package/packageModel';
+import {
+  defaultMappingRecords,
+  objectFieldNames,
+  picklistDefault,
+  picklistValues,
+  readField,
+  SERVICE_DIRECTION,
+} from '../../../scripts/package/packageModel';
 import { apexSourceFiles, displayPath } from '../../../scripts/package/paths';
 import { DEFAULT_MAPPINGS } from '../../src/sync/rules/fieldMap';
 import { TRANSFORMS } from '../../src/sync/rules/transforms';
@@ -34,7 +41,9 @@ describe('event fields set by the Apex = the event field files', () => {
     const defined = objectFieldNames(eventName);
     expect(defined.length).toBeGreaterThan(0);
     const canonical = new Map(defined.map((name) => [name.toLowerCase(), name]));
-    const unknown = usage.fieldsSet.filter((use) => !canonical.has(use.field.toLowerCase())).map((use) => `${use.file}:${use.line} sets ${use.field}`);
+    const unknown = usage.fieldsSet
+      .filter((use) => !canonical.has(use.field.toLowerCase()))
+      .map((use) => `${use.file}:${use.line} sets ${use.field}`);
     expect(unknown).toEqual([]);
     const set = sorted(usage.fieldsSet.map((use) => canonical.get(use.field.toLowerCase()) ?? use.field));
     expect(set).toEqual(defined);
@@ -99,7 +108,8 @@ describe('default mappings: custom metadata records = emulator = service', () =>
     const seen = new Set<string>();
     for (const r of records) {
       const where = `record ${r.name} (${displayPath(r.file)})`;
-      if (!(SYNCED_OBJECTS as readonly string[]).includes(r.sobject)) problems.push(`${where}: Salesforce_Object__c ${r.sobject}`);
+      if (!(SYNCED_OBJECTS as readonly string[]).includes(r.sobject))
+        problems.push(`${where}: Salesforce_Object__c ${r.sobject}`);
       if (!(r.direction in SERVICE_DIRECTION)) problems.push(`${where}: Direction__c ${r.direction}`);
       if (!transforms.includes(r.transform)) problems.push(`${where}: Transform__c ${r.transform}`);
       for (const key of [`field ${r.sobject}.${r.sfField}`, `order ${r.sobject} ${String(r.sortOrder)}`]) {
@@ -110,14 +120,23 @@ describe('default mappings: custom metadata records = emulator = service', () =>
     expect(problems).toEqual([]);
   });
 
-  test.each(SYNCED_OBJECTS)('%s: the mapped fields, in Sort_Order__c order, are the emulator trigger DEFAULT_MAPPED_FIELDS', (sobject) => {
-    const fromRecords = records.filter((r) => r.sobject === sobject).map((r) => r.sfField);
-    expect(fromRecords).toEqual(DEFAULT_MAPPED_FIELDS[sobject]);
-  });
+  test.each(SYNCED_OBJECTS)(
+    '%s: the mapped fields, in Sort_Order__c order, are the emulator trigger DEFAULT_MAPPED_FIELDS',
+    (sobject) => {
+      const fromRecords = records.filter((r) => r.sobject === sobject).map((r) => r.sfField);
+      expect(fromRecords).toEqual(DEFAULT_MAPPED_FIELDS[sobject]);
+    },
+  );
 
   test('every record maps the same Salesforce field to the same telephony field, in the same direction, as the service DEFAULT_MAPPINGS', () => {
-    const fromRecords = sorted(records.map((r) => `${r.sobject} ${r.sfField} -> ${r.telephonyField} (${SERVICE_DIRECTION[r.direction] ?? r.direction})`));
-    const fromService = sorted(DEFAULT_MAPPINGS.map((m) => `${m.sobject} ${m.sfField} -> ${m.telephonyField} (${m.direction})`));
+    const fromRecords = sorted(
+      records.map(
+        (r) => `${r.sobject} ${r.sfField} -> ${r.telephonyField} (${SERVICE_DIRECTION[r.direction] ?? r.direction})`,
+      ),
+    );
+    const fromService = sorted(
+      DEFAULT_MAPPINGS.map((m) => `${m.sobject} ${m.sfField} -> ${m.telephonyField} (${m.direction})`),
+    );
     expect(fromRecords).toEqual(fromService);
   });
 });
@@ -142,7 +161,8 @@ describe("the emulator's change events carry exactly the event's fields", () => 
     const contactId = org.store.idFor('Contact', 0);
     const events = eventsFor(org, () => {
       if (operation === 'create') org.store.insert('Contact', [{ LastName: 'Hopper' }], org.adminUser);
-      if (operation === 'update') org.store.update('Contact', [{ Id: contactId, Title: 'Rear Admiral' }], org.adminUser);
+      if (operation === 'update')
+        org.store.update('Contact', [{ Id: contactId, Title: 'Rear Admiral' }], org.adminUser);
       if (operation === 'delete') org.store.delete('Contact', [contactId], org.adminUser);
     });
     expect(events).toHaveLength(1);

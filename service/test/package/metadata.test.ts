@@ -53,7 +53,9 @@ describe('package metadata (source-deploy-retrieve)', () => {
       const listed = new Set(
         elementsOf(manifest.root, 'types').flatMap((types) => {
           const members = types.members;
-          return (Array.isArray(members) ? members : [members]).map((member) => `${textOf(types, 'name')}:${String(member)}`);
+          return (Array.isArray(members) ? members : [members]).map(
+            (member) => `${textOf(types, 'name')}:${String(member)}`,
+          );
         }),
       );
       const expected = pkg.componentSet
@@ -95,24 +97,48 @@ describe('the metadata checks catch what SDR lets through', () => {
 
   beforeAll(() => {
     const objects = 'force-app/main/default/objects';
-    scratch.write(`${objects}/Bad__e/Bad__e.object-meta.xml`, xml('CustomObject', '<eventType>StandardVolume</eventType><label>Bad</label>'));
-    scratch.write(`${objects}/Bad__e/fields/When__c.field-meta.xml`, xml('CustomField', '<fullName>When__c</fullName><type>Picklist</type>'));
+    scratch.write(
+      `${objects}/Bad__e/Bad__e.object-meta.xml`,
+      xml('CustomObject', '<eventType>StandardVolume</eventType><label>Bad</label>'),
+    );
+    scratch.write(
+      `${objects}/Bad__e/fields/When__c.field-meta.xml`,
+      xml('CustomField', '<fullName>When__c</fullName><type>Picklist</type>'),
+    );
     scratch.write(`${objects}/Thing__c/Thing__c.object-meta.xml`, xml('CustomObject', '<label>Thing</label>'));
-    scratch.write(`${objects}/Thing__c/fields/Broken__c.field-meta.xml`, '<CustomField><fullName>Broken__c</fullName>\n<type>Text</CustomField>\n');
-    scratch.write(`${objects}/Thing__c/fields/Wrong__c.field-meta.xml`, xml('CustomObject', '<fullName>Wrong__c</fullName>'));
+    scratch.write(
+      `${objects}/Thing__c/fields/Broken__c.field-meta.xml`,
+      '<CustomField><fullName>Broken__c</fullName>\n<type>Text</CustomField>\n',
+    );
+    scratch.write(
+      `${objects}/Thing__c/fields/Wrong__c.field-meta.xml`,
+      xml('CustomObject', '<fullName>Wrong__c</fullName>'),
+    );
     scratch.write(
       `${objects}/Thing__c/validationRules/Needs_Email.validationRule-meta.xml`,
-      xml('ValidationRule', '<fullName>Needs_Email</fullName><active>true</active><errorConditionFormula>ISBLANK(Account__r.PersonEmail)</errorConditionFormula><errorMessage>PersonEmail is required</errorMessage>'),
+      xml(
+        'ValidationRule',
+        '<fullName>Needs_Email</fullName><active>true</active><errorConditionFormula>ISBLANK(Account__r.PersonEmail)</errorConditionFormula><errorMessage>PersonEmail is required</errorMessage>',
+      ),
     );
     scratch.write(
       'force-app/main/default/customMetadata/Map.Person_Email.md-meta.xml',
-      xml('CustomMetadata', '<label>Person Email</label><values><field>Field__c</field><value>PersonEmail</value></values>'),
+      xml(
+        'CustomMetadata',
+        '<label>Person Email</label><values><field>Field__c</field><value>PersonEmail</value></values>',
+      ),
     );
     scratch.write('force-app/main/default/classes/NoMeta.cls', 'public with sharing class NoMeta {}\n');
     scratch.write('force-app/main/default/classes/Old.cls', 'public with sharing class Old {}\n');
-    scratch.write('force-app/main/default/classes/Old.cls-meta.xml', xml('ApexClass', '<apiVersion>58.0</apiVersion><status>Active</status>'));
+    scratch.write(
+      'force-app/main/default/classes/Old.cls-meta.xml',
+      xml('ApexClass', '<apiVersion>58.0</apiVersion><status>Active</status>'),
+    );
     scratch.write('force-app/main/default/classes/notes.txt', 'not metadata\n');
-    scratch.write(`${objects}/Orphan__c/fields/Lost__c.field-meta.xml`, xml('CustomField', '<fullName>Lost__c</fullName><type>Checkbox</type>'));
+    scratch.write(
+      `${objects}/Orphan__c/fields/Lost__c.field-meta.xml`,
+      xml('CustomField', '<fullName>Lost__c</fullName><type>Checkbox</type>'),
+    );
     pkg = resolvePackage(root);
   });
   afterAll(() => scratch.cleanup());
@@ -120,7 +146,9 @@ describe('the metadata checks catch what SDR lets through', () => {
   test('malformed XML and a root element of the wrong type', () => {
     const problems = componentXmlProblems(pkg.components).join('\n');
     expect(problems).toMatch(/Broken__c\.field-meta\.xml \(CustomField Thing__c\.Broken__c\): not well-formed XML/);
-    expect(problems).toMatch(/Wrong__c\.field-meta\.xml \(CustomField Thing__c\.Wrong__c\): root element <CustomObject>, expected <CustomField>/);
+    expect(problems).toMatch(
+      /Wrong__c\.field-meta\.xml \(CustomField Thing__c\.Wrong__c\): root element <CustomObject>, expected <CustomField>/,
+    );
   });
 
   test('a class without its -meta.xml, and one on another API version', () => {
@@ -136,14 +164,18 @@ describe('the metadata checks catch what SDR lets through', () => {
   });
 
   test('a custom object folder without its object file', () => {
-    expect(objectFolderProblems(root)).toEqual([expect.stringMatching(/objects\/Orphan__c: custom object folder without Orphan__c\.object-meta\.xml$/)]);
+    expect(objectFolderProblems(root)).toEqual([
+      expect.stringMatching(/objects\/Orphan__c: custom object folder without Orphan__c\.object-meta\.xml$/),
+    ]);
   });
 
   test('an unknown *-meta.xml fails resolution, naming the file (SDR does not skip it)', () => {
     const odd = tempDir('metadata-unknown');
     try {
       odd.write('force-app/main/default/oddities/Foo.oddity-meta.xml', xml('Oddity', ''));
-      expect(() => resolvePackage(path.join(odd.dir, 'force-app'))).toThrow(/Foo\.oddity-meta\.xml: Could not infer a metadata type/);
+      expect(() => resolvePackage(path.join(odd.dir, 'force-app'))).toThrow(
+        /Foo\.oddity-meta\.xml: Could not infer a metadata type/,
+      );
     } finally {
       odd.cleanup();
     }
@@ -158,6 +190,10 @@ describe('the metadata checks catch what SDR lets through', () => {
 
   test('a Person Account field in a formula is a reference; in prose or a custom metadata value it is not', () => {
     const hits = personAccountReferences(root);
-    expect(hits).toEqual([expect.stringMatching(/Needs_Email\.validationRule-meta\.xml: <ValidationRule\/errorConditionFormula> PersonEmail$/)]);
+    expect(hits).toEqual([
+      expect.stringMatching(
+        /Needs_Email\.validationRule-meta\.xml: <ValidationRule\/errorConditionFormula> PersonEmail$/,
+      ),
+    ]);
   });
 });

@@ -11,10 +11,14 @@ import { tempDir } from './tmpFiles';
 
 const java = checkJava();
 if (!java.ok) {
-  console.warn(`PMD checks SKIPPED: ${java.reason}. Install Java 11+ (17 recommended) to run the Code Analyzer PMD rules.`);
+  console.warn(
+    `PMD checks SKIPPED: ${java.reason}. Install Java 11+ (17 recommended) to run the Code Analyzer PMD rules.`,
+  );
 }
 const describeWithJava = java.ok ? describe : describe.skip;
-const title = java.ok ? 'PMD Recommended rules (Code Analyzer PMD engine)' : `PMD Recommended rules SKIPPED: ${java.reason}`;
+const title = java.ok
+  ? 'PMD Recommended rules (Code Analyzer PMD engine)'
+  : `PMD Recommended rules SKIPPED: ${java.reason}`;
 
 describeWithJava(title, () => {
   const scratch = tempDir('pmd-sample');
@@ -26,16 +30,33 @@ describeWithJava(title, () => {
     // No sharing keyword while it queries: ApexSharingViolations; the query also lacks user mode.
     scratch.write(
       'classes/NoSharing.cls',
-      ['/**', ' * Sample with known violations.', ' */', 'public class NoSharing {', '  /**', '   * @return contacts', '   */', '  public static List<Contact> all() {', '    return [SELECT Id FROM Contact LIMIT 10];', '  }', '}', ''].join('\n'),
+      [
+        '/**',
+        ' * Sample with known violations.',
+        ' */',
+        'public class NoSharing {',
+        '  /**',
+        '   * @return contacts',
+        '   */',
+        '  public static List<Contact> all() {',
+        '    return [SELECT Id FROM Contact LIMIT 10];',
+        '  }',
+        '}',
+        '',
+      ].join('\n'),
     );
     run = await runPmd([FORCE_APP, sampleDir]);
-    console.info(`PMD run: ${run.rules.length} Recommended rules, ${run.targetedFiles.filter((f) => /\.(cls|trigger)$/.test(f)).length} Apex files, ${run.millis} ms (engine ${run.engineVersion}, Java ${java.ok ? java.version : '?'})`);
+    console.info(
+      `PMD run: ${run.rules.length} Recommended rules, ${run.targetedFiles.filter((f) => /\.(cls|trigger)$/.test(f)).length} Apex files, ${run.millis} ms (engine ${run.engineVersion}, Java ${java.ok ? java.version : '?'})`,
+    );
   }, 60_000);
   afterAll(() => scratch.cleanup());
 
   test('selects the Recommended Apex rules and runs without engine errors', () => {
     expect(run.errors).toEqual([]);
-    expect(run.rules).toEqual(expect.arrayContaining(['ApexSharingViolations', 'ApexCRUDViolation', 'ApexDoc', 'OperationWithLimitsInLoop']));
+    expect(run.rules).toEqual(
+      expect.arrayContaining(['ApexSharingViolations', 'ApexCRUDViolation', 'ApexDoc', 'OperationWithLimitsInLoop']),
+    );
   });
 
   test('scans every class and trigger of the package', () => {
@@ -50,7 +71,13 @@ describeWithJava(title, () => {
   test('a class without a sharing keyword is reported (the checker sees violations)', () => {
     const sample = run.violations.filter((v) => inSample(v.file));
     expect(sample).toEqual(
-      expect.arrayContaining([expect.objectContaining({ rule: 'ApexSharingViolations', file: path.join(sampleDir, 'NoSharing.cls'), line: 4 })]),
+      expect.arrayContaining([
+        expect.objectContaining({
+          rule: 'ApexSharingViolations',
+          file: path.join(sampleDir, 'NoSharing.cls'),
+          line: 4,
+        }),
+      ]),
     );
     expect(sample.map((v) => v.rule)).toContain('ApexCRUDViolation');
   });

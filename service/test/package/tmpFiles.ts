@@ -3,7 +3,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 /** A scratch folder for a test's throwaway files, removed with `cleanup()`. */
-export function tempDir(prefix: string): { dir: string; write: (relative: string, text: string) => string; cleanup: () => void } {
+export function tempDir(prefix: string): {
+  dir: string;
+  write: (relative: string, text: string) => string;
+  cleanup: () => void;
+} {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `switchboard-${prefix}-`));
   return {
     dir,

@@ -1,5 +1,13 @@
 import pino from 'pino';
-import { eventually, linkedContact, linkedQuietContacts, startStack, uiCreate, updateSyncRecord, type Stack } from '../support/harness';
+import {
+  eventually,
+  linkedContact,
+  linkedQuietContacts,
+  startStack,
+  uiCreate,
+  updateSyncRecord,
+  type Stack,
+} from '../support/harness';
 import { startService, type RunningService } from '../../src/service';
 import { openDatabase } from '../../src/store/db';
 import { Leadership } from '../../src/store/state/leadership';
@@ -69,10 +77,12 @@ onPostgres('subscriber election: two service instances on one Postgres (needs DA
       body: JSON.stringify({ command: 'pause' }),
     });
     expect(res.status).toBe(409);
-    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/another service instance runs this org's subscribers/);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(
+      /another service instance runs this org's subscribers/,
+    );
   });
 
-  it('a pause on the leader holds the follower\'s write-back and reconcile too, until resume', async () => {
+  it("a pause on the leader holds the follower's write-back and reconcile too, until resume", async () => {
     const [leader, follower] = [stack.service.orgs[0], second.orgs[0]];
     const id = uiCreate(stack, 'Contact', { LastName: 'Paused', Title: 'Before', Phone: '+1 415 555 0302' });
     const contact = await eventually(() => linkedContact(stack, id), 'the change applied by the leader');
@@ -88,45 +98,69 @@ onPostgres('subscriber election: two service instances on one Postgres (needs DA
     expect(stack.emulator.org.store.get('Contact', id)?.Title).toBe('Before');
 
     await leader.resume();
-    await eventually(() => stack.emulator.org.store.get('Contact', id)?.Title === 'During the pause', 'the held write-back sent after resume');
+    await eventually(
+      () => stack.emulator.org.store.get('Contact', id)?.Title === 'During the pause',
+      'the held write-back sent after resume',
+    );
   });
 
   it('a mass deletion held on the follower pauses the leader too, which reports why to the org', async () => {
     const [leader, follower] = [stack.service.orgs[0], second.orgs[0]];
     await updateSyncRecord(stack, { Propagate_Deletes_To_Salesforce__c: true });
     // The leader reloaded ("configuration changed" reaches it alone); the follower follows by itself.
-    await eventually(() => follower.settings.policy.propagateDeletes.toSalesforce || undefined, 'the follower to reload the settings');
-    const recordIds = await linkedQuietContacts(stack, { count: 8, firstName: 'Follower', lastName: 'Deleted', firstPhone: 4000 });
+    await eventually(
+      () => follower.settings.policy.propagateDeletes.toSalesforce || undefined,
+      'the follower to reload the settings',
+    );
+    const recordIds = await linkedQuietContacts(stack, {
+      count: 8,
+      firstName: 'Follower',
+      lastName: 'Deleted',
+      firstPhone: 4000,
+    });
     // Only the follower's worker drains the outbox, so the guard trips there.
     await leader.writeBack.stop();
     for (const recordId of recordIds) {
       const contact = await linkedContact(stack, recordId);
-      const res = await fetch(`${second.url}/api/v1/contacts/${contact!.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${second.apiToken}` } });
+      const res = await fetch(`${second.url}/api/v1/contacts/${contact!.id}`, {
+        method: 'DELETE',
+        headers: { authorization: `Bearer ${second.apiToken}` },
+      });
       expect(res.status).toBe(200);
     }
     await eventually(() => follower.status().paused || undefined, 'the follower to hold the deletes and pause');
     await eventually(() => leader.status().paused || undefined, 'the leader to follow the pause');
     expect(leader.status().held?.deletes).toBe(recordIds.length);
-    const sync = () => stack.emulator.org.store.get('Switchboard_Sync__c', stack.emulator.org.store.idFor('Switchboard_Sync__c', 0));
+    const sync = () =>
+      stack.emulator.org.store.get('Switchboard_Sync__c', stack.emulator.org.store.idFor('Switchboard_Sync__c', 0));
     await eventually(() => (sync()?.Status__c === 'Paused' ? true : undefined), 'Paused in the org');
     expect(String(sync()?.Last_Error__c)).toContain('mass deletion held: contacts deleted in the directory');
     expect(recordIds.every((id) => stack.emulator.org.store.get('Contact', id) !== undefined)).toBe(true);
 
     await leader.resume();
     await eventually(() => (follower.status().paused ? undefined : true), 'the follower to follow the resume');
-    await eventually(() => recordIds.every((id) => stack.emulator.org.store.get('Contact', id) === undefined) || undefined, 'the approved deletes sent');
+    await eventually(
+      () => recordIds.every((id) => stack.emulator.org.store.get('Contact', id) === undefined) || undefined,
+      'the approved deletes sent',
+    );
     await updateSyncRecord(stack, { Propagate_Deletes_To_Salesforce__c: false });
   });
 
-  it('hands over when the leader\'s database session dies: exactly one instance leads again', async () => {
+  it("hands over when the leader's database session dies: exactly one instance leads again", async () => {
     const { rows } = await stack.db.query<{ pid: number }>(
       // The election's two-key lock: classid is Switchboard's namespace ("SWB1"), objsubid 2 marks two int4 keys.
       "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND classid = 1398227505 AND objsubid = 2 AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
     );
     expect(rows).toHaveLength(1);
     await stack.db.query('SELECT pg_terminate_backend($1)', [rows[0].pid]);
-    await eventually(() => stack.service.orgs[0].status().role === 'follower' || second.orgs[0].status().role === 'follower', 'the old session to be noticed');
-    const [leader] = await eventually(() => (leaders().length === 1 && leaders()[0].orgs[0].subscriber.live ? leaders() : undefined), 'one new leader');
+    await eventually(
+      () => stack.service.orgs[0].status().role === 'follower' || second.orgs[0].status().role === 'follower',
+      'the old session to be noticed',
+    );
+    const [leader] = await eventually(
+      () => (leaders().length === 1 && leaders()[0].orgs[0].subscriber.live ? leaders() : undefined),
+      'one new leader',
+    );
     const other = instances().find((s) => s !== leader) as RunningService;
     expect(other.orgs[0].status().role).toBe('follower');
     expect(other.orgs[0].subscriber.live).toBe(false);
@@ -139,7 +173,10 @@ onPostgres('subscriber election: two service instances on one Postgres (needs DA
     const other = instances().find((s) => s !== leader) as RunningService;
     await leader.close();
     const id = uiCreate(stack, 'Contact', { LastName: 'While Handing Over', Phone: '+1 415 555 0303' });
-    await eventually(() => other.orgs[0].status().role === 'leader' && other.orgs[0].subscriber.live, 'the follower to take over');
+    await eventually(
+      () => other.orgs[0].status().role === 'leader' && other.orgs[0].subscriber.live,
+      'the follower to take over',
+    );
     await eventually(() => linkedContact(stack, id), 'the change made during the handover');
   });
 });

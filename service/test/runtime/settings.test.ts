@@ -14,14 +14,14 @@ describe('sync settings read from the org', () => {
     await stack?.close();
   });
 
-  it('runs the org\'s sync record with the shipped default mappings', () => {
+  it("runs the org's sync record with the shipped default mappings", () => {
     const status = stack.service.orgs[0].status();
     expect(status.sync).toEqual({ id: defaultSyncId(stack), name: 'Default sync', status: 'Active' });
     expect(status.settingsProblems).toEqual([]);
     expect(stack.service.orgs[0].settings.mappings.filter((m) => m.sobject === 'Contact')).toHaveLength(9);
   });
 
-  it('honours the default phone country and the sync\'s own mapping rows after a reload', async () => {
+  it("honours the default phone country and the sync's own mapping rows after a reload", async () => {
     const org = stack.emulator.org;
     const admin = org.adminUser;
     org.store.update('Switchboard_Sync__c', [{ Id: defaultSyncId(stack), Default_Country__c: 'DE' }], admin);
@@ -42,9 +42,17 @@ describe('sync settings read from the org', () => {
 
     const runtime = stack.service.orgs[0];
     expect(runtime.settings.defaultCountry).toBe('DE');
-    expect(runtime.settings.mappings.filter((m) => m.sobject === 'Contact').map((m) => m.sfField)).toEqual(['LastName', 'Phone']);
+    expect(runtime.settings.mappings.filter((m) => m.sobject === 'Contact').map((m) => m.sfField)).toEqual([
+      'LastName',
+      'Phone',
+    ]);
 
-    const id = uiCreate(stack, 'Contact', { FirstName: 'Konrad', LastName: 'Zuse', Title: 'Inventor', Phone: '030 1234567' });
+    const id = uiCreate(stack, 'Contact', {
+      FirstName: 'Konrad',
+      LastName: 'Zuse',
+      Title: 'Inventor',
+      Phone: '030 1234567',
+    });
     const contact = await eventually(() => linkedContact(stack, id), 'the contact under the new settings');
     expect(contact).toMatchObject({ lastName: 'Zuse', firstName: null, title: null });
     expect(contact.phones).toEqual([{ kind: 'work', raw: '030 1234567', e164: '+49301234567', extension: null }]);
@@ -54,13 +62,24 @@ describe('sync settings read from the org', () => {
     const org = stack.emulator.org;
     const [bad] = org.store.insert(
       'Switchboard_Field_Mapping__c',
-      [{ Sync__c: defaultSyncId(stack), Salesforce_Object__c: 'Contact', Salesforce_Field__c: 'Title', Telephony_Field__c: 'custom.jobTitle', Direction__c: 'Both', Transform__c: 'None' }],
+      [
+        {
+          Sync__c: defaultSyncId(stack),
+          Salesforce_Object__c: 'Contact',
+          Salesforce_Field__c: 'Title',
+          Telephony_Field__c: 'custom.jobTitle',
+          Direction__c: 'Both',
+          Transform__c: 'None',
+        },
+      ],
       org.adminUser,
     );
     expect(bad.success).toBe(true);
     await stack.service.orgs[0].reloadSettings();
     const status = stack.service.orgs[0].status();
-    expect(status.settingsProblems).toEqual([expect.objectContaining({ recordId: bad.id, field: 'Telephony_Field__c' })]);
+    expect(status.settingsProblems).toEqual([
+      expect.objectContaining({ recordId: bad.id, field: 'Telephony_Field__c' }),
+    ]);
     expect(stack.service.orgs[0].settings.mappings.map((m) => m.sfField)).toEqual(['LastName', 'Phone']);
   });
 });

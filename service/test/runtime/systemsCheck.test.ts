@@ -53,9 +53,17 @@ describe('systems check', () => {
       'users count',
       'internal extensions',
     ]);
-    expect(checkNamed(result.checks, 'topic access')?.detail).toBe('/event/Switchboard_Change__e: can subscribe; /event/Switchboard_Command__e: can subscribe');
-    expect(checkNamed(result.checks, 'object and field permissions')?.detail).toMatch(/^Contact: 9 mapped fields, 8 written to Salesforce; Lead: 7 mapped fields, 7 written/);
-    expect(result.figures).toMatchObject({ contacts: store.count('Contact'), leads: store.count('Lead'), users: store.count('User') });
+    expect(checkNamed(result.checks, 'topic access')?.detail).toBe(
+      '/event/Switchboard_Change__e: can subscribe; /event/Switchboard_Command__e: can subscribe',
+    );
+    expect(checkNamed(result.checks, 'object and field permissions')?.detail).toMatch(
+      /^Contact: 9 mapped fields, 8 written to Salesforce; Lead: 7 mapped fields, 7 written/,
+    );
+    expect(result.figures).toMatchObject({
+      contacts: store.count('Contact'),
+      leads: store.count('Lead'),
+      users: store.count('User'),
+    });
     expect(result.figures.apiRequestsMax).toBeGreaterThan(result.figures.apiRequestsUsed);
   });
 
@@ -64,7 +72,9 @@ describe('systems check', () => {
     const users = await internalExtensions(stack);
     const integration = stack.service.orgs[0].session.current?.userId;
     expect(integration).toBeDefined();
-    expect([...users.keys()].sort()).toEqual([stack.emulator.org.store.idFor('User', 1), stack.emulator.org.store.idFor('User', 2)].sort());
+    expect([...users.keys()].sort()).toEqual(
+      [stack.emulator.org.store.idFor('User', 1), stack.emulator.org.store.idFor('User', 2)].sort(),
+    );
     expect(users.has(integration as string)).toBe(false);
     expect(users.get(admin)).toMatchObject({
       source: 'internal',
@@ -81,26 +91,54 @@ describe('systems check', () => {
     const before = await internalExtensions(stack);
     org.store.update('User', [{ Id: admin, Phone: '+44 20 7946 0000', Extension: null }], org.adminUser);
     org.store.update('User', [{ Id: leaving, IsActive: false }], org.adminUser);
-    const [joined] = org.store.insert('User', [{ Username: 'new.hire@example.com', LastName: 'Hire', FirstName: 'New', Email: 'new.hire@example.com', Extension: '4711', IsActive: true }], org.adminUser);
+    const [joined] = org.store.insert(
+      'User',
+      [
+        {
+          Username: 'new.hire@example.com',
+          LastName: 'Hire',
+          FirstName: 'New',
+          Email: 'new.hire@example.com',
+          Extension: '4711',
+          IsActive: true,
+        },
+      ],
+      org.adminUser,
+    );
     expect(joined.success).toBe(true);
 
     const result = await systemsCheck(stack);
-    expect(checkNamed(result.checks, 'internal extensions')?.detail).toBe('2 users with a phone or extension: 1 added, 1 updated, 1 removed');
+    expect(checkNamed(result.checks, 'internal extensions')?.detail).toBe(
+      '2 users with a phone or extension: 1 added, 1 updated, 1 removed',
+    );
     const after = await internalExtensions(stack);
     expect([...after.keys()].sort()).toEqual([admin, joined.id as string].sort());
     expect(after.get(admin)?.id).toBe(before.get(admin)?.id);
-    expect(after.get(admin)?.phones).toEqual([{ kind: 'work', raw: '+44 20 7946 0000', e164: '+442079460000', extension: null }]);
-    expect(after.get(joined.id as string)?.phones).toEqual([{ kind: 'work', raw: '4711', e164: null, extension: '4711' }]);
+    expect(after.get(admin)?.phones).toEqual([
+      { kind: 'work', raw: '+44 20 7946 0000', e164: '+442079460000', extension: null },
+    ]);
+    expect(after.get(joined.id as string)?.phones).toEqual([
+      { kind: 'work', raw: '4711', e164: null, extension: '4711' },
+    ]);
     expect(await getContact(stack.db, before.get(leaving)?.id as string)).toBeNull();
 
     const again = await systemsCheck(stack);
-    expect(checkNamed(again.checks, 'internal extensions')?.detail).toBe('2 users with a phone or extension: 0 added, 0 updated, 0 removed');
+    expect(checkNamed(again.checks, 'internal extensions')?.detail).toBe(
+      '2 users with a phone or extension: 0 added, 0 updated, 0 removed',
+    );
   });
 
   it('reports a mapping to a missing or read-only field as a settings problem naming it, skips it, and keeps the rest working', async () => {
     const org = stack.emulator.org;
     const syncId = org.store.idFor('Switchboard_Sync__c', 0);
-    const row = (field: string) => ({ Sync__c: syncId, Salesforce_Object__c: 'Contact', Salesforce_Field__c: field, Telephony_Field__c: 'title', Direction__c: 'Both', Transform__c: 'None' });
+    const row = (field: string) => ({
+      Sync__c: syncId,
+      Salesforce_Object__c: 'Contact',
+      Salesforce_Field__c: field,
+      Telephony_Field__c: 'title',
+      Direction__c: 'Both',
+      Transform__c: 'None',
+    });
     const results = org.store.insert(
       'Switchboard_Field_Mapping__c',
       [
@@ -118,10 +156,20 @@ describe('systems check', () => {
     const status = stack.service.orgs[0].status();
     expect(status.settingsError).toBeNull();
     expect(status.settingsProblems).toEqual([
-      { recordId: missing, field: 'Salesforce_Field__c', message: expect.stringMatching(/^Contact\.Nonexistent__c: no such field/) },
-      { recordId: readOnly, field: 'Salesforce_Field__c', message: expect.stringMatching(/^Contact\.Name: the integration user cannot create or update it/) },
+      {
+        recordId: missing,
+        field: 'Salesforce_Field__c',
+        message: expect.stringMatching(/^Contact\.Nonexistent__c: no such field/),
+      },
+      {
+        recordId: readOnly,
+        field: 'Salesforce_Field__c',
+        message: expect.stringMatching(/^Contact\.Name: the integration user cannot create or update it/),
+      },
     ]);
-    expect(stack.service.orgs[0].settings.mappings.filter((m) => m.sobject === 'Contact').map((m) => m.sfField)).toEqual(['LastName', 'Phone']);
+    expect(
+      stack.service.orgs[0].settings.mappings.filter((m) => m.sobject === 'Contact').map((m) => m.sfField),
+    ).toEqual(['LastName', 'Phone']);
 
     const id = uiCreate(stack, 'Contact', { FirstName: 'Alan', LastName: 'Turing', Phone: '+44 161 496 0000' });
     const contact = await eventually(() => linkedContact(stack, id), 'the contact under the remaining mappings');
@@ -131,7 +179,9 @@ describe('systems check', () => {
     expect(result.ok).toBe(false);
     const permissions = checkNamed(result.checks, 'object and field permissions');
     expect(permissions?.ok).toBe(false);
-    expect(permissions?.detail).toMatch(/Contact\.Nonexistent__c: no such field.*; Contact\.Name: the integration user cannot create or update it/);
+    expect(permissions?.detail).toMatch(
+      /Contact\.Nonexistent__c: no such field.*; Contact\.Name: the integration user cannot create or update it/,
+    );
     expect(checkNamed(result.checks, 'settings')?.ok).toBe(true);
   });
 });

@@ -3,8 +3,17 @@ import { classifySaveError } from '../../src/salesforce/saveErrors';
 describe('classifySaveError', () => {
   it('reads a per-record collections error with its fields', () => {
     expect(
-      classifySaveError({ statusCode: 'FIELD_CUSTOM_VALIDATION_EXCEPTION', message: 'Phone is required', fields: ['Phone'] }),
-    ).toEqual({ code: 'FIELD_CUSTOM_VALIDATION_EXCEPTION', message: 'Phone is required', fields: ['Phone'], transient: false });
+      classifySaveError({
+        statusCode: 'FIELD_CUSTOM_VALIDATION_EXCEPTION',
+        message: 'Phone is required',
+        fields: ['Phone'],
+      }),
+    ).toEqual({
+      code: 'FIELD_CUSTOM_VALIDATION_EXCEPTION',
+      message: 'Phone is required',
+      fields: ['Phone'],
+      transient: false,
+    });
   });
 
   it('marks a row lock as transient', () => {
@@ -34,13 +43,28 @@ describe('classifySaveError', () => {
 
   it('reads a socket error code as transient', () => {
     const err = Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
-    expect(classifySaveError(err)).toEqual({ code: 'ECONNRESET', message: 'read ECONNRESET', fields: [], transient: true });
+    expect(classifySaveError(err)).toEqual({
+      code: 'ECONNRESET',
+      message: 'read ECONNRESET',
+      fields: [],
+      transient: true,
+    });
   });
 
   it('calls anything else UNKNOWN and permanent', () => {
     // A plain Error's name is "Error", which is no Salesforce code.
-    expect(classifySaveError(new Error('weird'))).toEqual({ code: 'UNKNOWN', message: 'weird', fields: [], transient: false });
-    expect(classifySaveError('text only')).toEqual({ code: 'UNKNOWN', message: 'text only', fields: [], transient: false });
+    expect(classifySaveError(new Error('weird'))).toEqual({
+      code: 'UNKNOWN',
+      message: 'weird',
+      fields: [],
+      transient: false,
+    });
+    expect(classifySaveError('text only')).toEqual({
+      code: 'UNKNOWN',
+      message: 'text only',
+      fields: [],
+      transient: false,
+    });
     expect(classifySaveError({})).toEqual({ code: 'UNKNOWN', message: 'UNKNOWN', fields: [], transient: false });
   });
 });

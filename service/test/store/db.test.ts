@@ -30,7 +30,9 @@ describeEachBackend(
         await tx.query("INSERT INTO t VALUES (7, 'seven'), (8, 'eight')");
         expect((await tx.query<{ note: string }>(text, [7])).rows).toEqual([{ note: 'seven' }]);
         expect((await tx.query<{ note: string }>(text, [8])).rows).toEqual([{ note: 'eight' }]);
-        const { rows } = await tx.query<{ name: string }>(`SELECT name FROM pg_prepared_statements WHERE statement = '${text}'`);
+        const { rows } = await tx.query<{ name: string }>(
+          `SELECT name FROM pg_prepared_statements WHERE statement = '${text}'`,
+        );
         expect(rows).toEqual([{ name: preparedStatementName(text) }]);
       });
       // Without parameters: a simple query, which may hold several statements.
@@ -81,10 +83,12 @@ describeEachBackend(
     it('keeps concurrent transactions apart', async () => {
       await Promise.all(
         Array.from({ length: 5 }, (_, i) =>
-          getDb().transaction(async (tx) => {
-            await tx.query('INSERT INTO t VALUES ($1, $2)', [i, `n${i}`]);
-            if (i % 2 === 1) throw new Error(`fail ${i}`);
-          }).catch(() => undefined),
+          getDb()
+            .transaction(async (tx) => {
+              await tx.query('INSERT INTO t VALUES ($1, $2)', [i, `n${i}`]);
+              if (i % 2 === 1) throw new Error(`fail ${i}`);
+            })
+            .catch(() => undefined),
         ),
       );
       const { rows } = await getDb().query<{ id: number }>('SELECT id FROM t ORDER BY id');
@@ -96,11 +100,17 @@ describeEachBackend(
 
 describe('prepared statements switched off (DATABASE_PREPARED_STATEMENTS=false)', () => {
   it('sends statements with parameters unnamed, as a pooler in transaction mode needs', async () => {
-    const db = await openDatabase(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL, preparedStatements: false } : { preparedStatements: false });
+    const db = await openDatabase(
+      process.env.DATABASE_URL
+        ? { databaseUrl: process.env.DATABASE_URL, preparedStatements: false }
+        : { preparedStatements: false },
+    );
     try {
       await db.transaction(async (tx) => {
         expect((await tx.query<{ n: number }>('SELECT $1::int + 1 AS n', [41])).rows).toEqual([{ n: 42 }]);
-        expect((await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_prepared_statements')).rows).toEqual([{ n: 0 }]);
+        expect((await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_prepared_statements')).rows).toEqual([
+          { n: 0 },
+        ]);
       });
       expect((await db.query<{ n: number }>('SELECT $1::int AS n', [7])).rows).toEqual([{ n: 7 }]);
     } finally {

@@ -42,7 +42,9 @@ describeEachBackend(
 
       const second = await migrate(getDb());
       expect(second.applied).toEqual([]);
-      const { rows } = await getDb().query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
+      const { rows } = await getDb().query<{ version: number }>(
+        'SELECT version FROM schema_migrations ORDER BY version',
+      );
       expect(rows.map((r) => r.version)).toEqual(MIGRATIONS.map((m) => m.version));
     });
 
@@ -52,7 +54,10 @@ describeEachBackend(
     });
 
     it('rolls back a failing migration and names it', async () => {
-      const broken = [...MIGRATIONS, { version: 999, name: 'broken', sql: 'CREATE TABLE half_done (id int); SELECT no_such_fn();' }];
+      const broken = [
+        ...MIGRATIONS,
+        { version: 999, name: 'broken', sql: 'CREATE TABLE half_done (id int); SELECT no_such_fn();' },
+      ];
       await expect(migrate(getDb(), undefined, broken)).rejects.toThrow(/Migration 999_broken failed: .*no_such_fn/);
       expect(await tables()).not.toContain('half_done');
       const { rows } = await getDb().query('SELECT 1 FROM schema_migrations WHERE version = 999');
@@ -72,7 +77,10 @@ describeEachBackend(
         await getDb().query('CREATE SCHEMA race');
         const url = new URL(backend.databaseUrl);
         url.searchParams.set('options', '-c search_path=race');
-        const [a, b] = await Promise.all([openDatabase({ databaseUrl: url.toString() }), openDatabase({ databaseUrl: url.toString() })]);
+        const [a, b] = await Promise.all([
+          openDatabase({ databaseUrl: url.toString() }),
+          openDatabase({ databaseUrl: url.toString() }),
+        ]);
         try {
           const results = await Promise.all([migrate(a), migrate(b)]);
           const all = results.flatMap((r) => r.applied);

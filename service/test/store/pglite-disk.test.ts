@@ -40,7 +40,9 @@ describe('on-disk PGlite', () => {
     async () => {
       const first = await openDatabase({ dataDir });
       try {
-        await expect(openDatabase({ dataDir })).rejects.toThrow(/The embedded database in .* is in use: this process already has it open/);
+        await expect(openDatabase({ dataDir })).rejects.toThrow(
+          /The embedded database in .* is in use: this process already has it open/,
+        );
       } finally {
         await first.close();
       }

@@ -21,7 +21,12 @@ export function seedOrg(q: Queryable, id: string = ORG_ID): Promise<OrgRow> {
   return upsertOrg(q, { id, name: `Org ${id}`, loginUrl: 'https://login.example.com' });
 }
 
-export function phone(kind: PhoneKind, e164: string | null, raw?: string, extension: string | null = null): DirectoryPhone {
+export function phone(
+  kind: PhoneKind,
+  e164: string | null,
+  raw?: string,
+  extension: string | null = null,
+): DirectoryPhone {
   return { kind, raw: raw ?? e164 ?? 'n/a', e164, extension };
 }
 

@@ -16,7 +16,11 @@ import type { SeedCounts } from '../../emulator/org/seed';
 export const SMALL_SEED: SeedCounts = { contacts: 12, leads: 4, businessAccounts: 3, personAccounts: 3, users: 3 };
 
 /** Polls until `check` returns a value other than undefined/false, or fails with the last reason. */
-export async function eventually<T>(check: () => Promise<T | undefined | false> | T | undefined | false, what: string, timeoutMs = 20_000): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  what: string,
+  timeoutMs = 20_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {
@@ -97,7 +101,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const orgs: StackOrg[] = emulators.map((e, i) => ({ id: i === 0 ? 'primary' : `org${i + 1}`, emulator: e }));
   const usePostgres = options.backend !== 'pglite' && process.env.DATABASE_URL;
   const scratch = usePostgres ? await freshDatabase(process.env.DATABASE_URL as string) : undefined;
-  const db = scratch ? await openDatabase({ databaseUrl: scratch.url }) : await openDatabase({ dataDir: join(dir, 'data') });
+  const db = scratch
+    ? await openDatabase({ databaseUrl: scratch.url })
+    : await openDatabase({ dataDir: join(dir, 'data') });
   const jwt = options.authFlow === 'jwt';
   const orgConfig = (e: EmulatorHandle, orgName: string): SalesforceConfig => ({
     loginUrl: e.loginUrl,
@@ -123,7 +129,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     writeback: { batchSize: 200, intervalMs: 200 },
     salesforce: orgConfig(emulator, 'Test org'),
   };
-  if (orgs.length > 1) config.orgs = orgs.slice(1).map((o, i) => ({ id: o.id, ...orgConfig(o.emulator, `Test org ${i + 2}`) }));
+  if (orgs.length > 1)
+    config.orgs = orgs.slice(1).map((o, i) => ({ id: o.id, ...orgConfig(o.emulator, `Test org ${i + 2}`) }));
   options.beforeService?.(emulator);
   const launch = () =>
     startService(config, {
@@ -187,7 +194,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 }
 
 export async function waitSubscribed(stack: Stack): Promise<void> {
-  await eventually(() => stack.service.orgs.every((o) => o.subscriber.live && o.commands.subscriber.live), 'the subscribers to be live');
+  await eventually(
+    () => stack.service.orgs.every((o) => o.subscriber.live && o.commands.subscriber.live),
+    'the subscribers to be live',
+  );
 }
 
 /** A database of its own for one test file, on the real server DATABASE_URL points at. */
@@ -217,13 +227,24 @@ export function runtimeOf(stack: Stack, org = 0): OrgRuntime {
 }
 
 /** Edits as "a person in the Salesforce UI" of org `org`: the admin user, so the emulated trigger publishes. */
-export function uiUpdate(stack: Stack, sobject: 'Contact' | 'Lead' | 'Account', id: string, fields: Record<string, unknown>, org = 0): void {
+export function uiUpdate(
+  stack: Stack,
+  sobject: 'Contact' | 'Lead' | 'Account',
+  id: string,
+  fields: Record<string, unknown>,
+  org = 0,
+): void {
   const { store, adminUser } = stack.emulators[org].org;
   const [result] = store.update(sobject, [{ Id: id, ...fields }], adminUser);
   if (!result.success) throw new Error(`update failed: ${JSON.stringify(result.errors)}`);
 }
 
-export function uiCreate(stack: Stack, sobject: 'Contact' | 'Lead' | 'Account', fields: Record<string, unknown>, org = 0): string {
+export function uiCreate(
+  stack: Stack,
+  sobject: 'Contact' | 'Lead' | 'Account',
+  fields: Record<string, unknown>,
+  org = 0,
+): string {
   const { store, adminUser } = stack.emulators[org].org;
   const [result] = store.insert(sobject, [fields], adminUser);
   if (!result.success || !result.id) throw new Error(`create failed: ${JSON.stringify(result.errors)}`);
@@ -231,7 +252,10 @@ export function uiCreate(stack: Stack, sobject: 'Contact' | 'Lead' | 'Account', 
 }
 
 type SyncedSObject = 'Contact' | 'Lead' | 'Account';
-const checked = (what: string, results: Array<{ success: boolean; id?: string | null; errors?: unknown }>): string[] => {
+const checked = (
+  what: string,
+  results: Array<{ success: boolean; id?: string | null; errors?: unknown }>,
+): string[] => {
   const bad = results.find((r) => !r.success);
   if (bad) throw new Error(`${what} failed: ${JSON.stringify(bad.errors)}`);
   return results.map((r) => String(r.id));
@@ -249,19 +273,29 @@ export function quietCreate(stack: Stack, sobject: SyncedSObject, rows: Array<Re
  * `count` Contacts made without events (`${firstName}`, `${lastName} i`, phones +1 415 555 from `firstPhone` on),
  * then linked by a reconcile of the first org: a known set of linked records for a test. Returns their ids.
  */
-export async function linkedQuietContacts(stack: Stack, options: { count: number; firstName: string; lastName: string; firstPhone: number }): Promise<string[]> {
+export async function linkedQuietContacts(
+  stack: Stack,
+  options: { count: number; firstName: string; lastName: string; firstPhone: number },
+): Promise<string[]> {
   const { count, firstName, lastName, firstPhone } = options;
   const ids = quietCreate(
     stack,
     'Contact',
-    Array.from({ length: count }, (_, i) => ({ FirstName: firstName, LastName: `${lastName} ${i}`, Phone: `+1 415 555 ${String(firstPhone + i)}` })),
+    Array.from({ length: count }, (_, i) => ({
+      FirstName: firstName,
+      LastName: `${lastName} ${i}`,
+      Phone: `+1 415 555 ${String(firstPhone + i)}`,
+    })),
   );
   await stack.service.orgs[0].runReconcileNow();
   return ids;
 }
 
 export function quietUpdate(stack: Stack, sobject: SyncedSObject, id: string, fields: Record<string, unknown>): void {
-  checked('update', stack.emulator.org.store.update(sobject, [{ Id: id, ...fields }], stack.emulator.org.integrationUser));
+  checked(
+    'update',
+    stack.emulator.org.store.update(sobject, [{ Id: id, ...fields }], stack.emulator.org.integrationUser),
+  );
 }
 
 export function quietDelete(stack: Stack, sobject: SyncedSObject, ids: string[]): void {
@@ -271,7 +305,14 @@ export function quietDelete(stack: Stack, sobject: SyncedSObject, ids: string[])
 /** Changes the org's seeded sync record (as the admin in the setup wizard) and reloads the service's settings. */
 export async function updateSyncRecord(stack: Stack, fields: Record<string, unknown>): Promise<void> {
   const org = stack.emulator.org;
-  checked('sync record update', org.store.update('Switchboard_Sync__c', [{ Id: org.store.idFor('Switchboard_Sync__c', 0), ...fields }], org.adminUser));
+  checked(
+    'sync record update',
+    org.store.update(
+      'Switchboard_Sync__c',
+      [{ Id: org.store.idFor('Switchboard_Sync__c', 0), ...fields }],
+      org.adminUser,
+    ),
+  );
   await stack.service.orgs[0].reloadSettings();
 }
 
@@ -295,6 +336,9 @@ let markers = 0;
  */
 export async function flushEvents(stack: Stack): Promise<void> {
   const n = markers++;
-  const marker = uiCreate(stack, 'Contact', { LastName: `Marker ${n}`, Phone: `+1 206 555 ${String(1000 + (n % 9000)).padStart(4, '0')}` });
+  const marker = uiCreate(stack, 'Contact', {
+    LastName: `Marker ${n}`,
+    Phone: `+1 206 555 ${String(1000 + (n % 9000)).padStart(4, '0')}`,
+  });
   await eventually(() => linkedContact(stack, marker), 'the marker record');
 }

@@ -1,4 +1,14 @@
-import { eventually, flushEvents, linkedContact, linkedContactId, startStack, uiCreate, uiUpdate, updateSyncRecord, type Stack } from '../support/harness';
+import {
+  eventually,
+  flushEvents,
+  linkedContact,
+  linkedContactId,
+  startStack,
+  uiCreate,
+  uiUpdate,
+  updateSyncRecord,
+  type Stack,
+} from '../support/harness';
 import { countContacts, getContact } from '../../src/directory/contacts';
 import { listOutbox } from '../../src/store/outbox/outbox';
 import { findLinkByRecord } from '../../src/store/state/links';
@@ -9,7 +19,8 @@ let numbers = 0;
 const nextNumber = () => `+1 312 555 ${String(400 + numbers++).padStart(4, '0')}`;
 
 const sfContact = (stack: Stack, id: string) => stack.emulator.org.store.get('Contact', id);
-const outboxOf = async (stack: Stack, recordId: string) => (await listOutbox(stack.db, { orgId: ORG, limit: 200 })).filter((o) => o.recordId === recordId);
+const outboxOf = async (stack: Stack, recordId: string) =>
+  (await listOutbox(stack.db, { orgId: ORG, limit: 200 })).filter((o) => o.recordId === recordId);
 
 describe('direction gates, per sync and per mapped field', () => {
   let stack: Stack;
@@ -30,7 +41,10 @@ describe('direction gates, per sync and per mapped field', () => {
     const id = uiCreate(stack, 'Contact', { LastName: 'Both', Phone: nextNumber() });
     const contactId = await linkedContactId(stack, id);
     uiUpdate(stack, 'Contact', id, { Title: 'From Salesforce' });
-    await eventually(async () => (await getContact(stack.db, contactId))?.title === 'From Salesforce' || undefined, 'the Salesforce change');
+    await eventually(
+      async () => (await getContact(stack.db, contactId))?.title === 'From Salesforce' || undefined,
+      'the Salesforce change',
+    );
     const res = await stack.api('PATCH', `/contacts/${contactId}`, { title: 'From the directory' });
     expect(res.body.queuedWriteBacks).toBe(1);
     await eventually(() => sfContact(stack, id)?.Title === 'From the directory' || undefined, 'the write-back');
@@ -41,7 +55,10 @@ describe('direction gates, per sync and per mapped field', () => {
     const contactId = await linkedContactId(stack, id);
     await updateSyncRecord(stack, { Direction__c: 'ToTelephony' });
     uiUpdate(stack, 'Contact', id, { Title: 'Still arrives' });
-    await eventually(async () => (await getContact(stack.db, contactId))?.title === 'Still arrives' || undefined, 'the Salesforce change');
+    await eventually(
+      async () => (await getContact(stack.db, contactId))?.title === 'Still arrives' || undefined,
+      'the Salesforce change',
+    );
     const res = await stack.api('PATCH', `/contacts/${contactId}`, { title: 'Stays here' });
     expect(res.status).toBe(200);
     expect(res.body.queuedWriteBacks).toBe(0);
@@ -62,7 +79,10 @@ describe('direction gates, per sync and per mapped field', () => {
     expect(await getContact(stack.db, contactId)).toMatchObject({ title: 'Old', firstName: null });
     expect(await countContacts(stack.db)).toBe(before);
     expect(await findLinkByRecord(stack.db, ORG, unlinked)).toBeNull();
-    expect((await findLinkByRecord(stack.db, ORG, id))?.sfValues).toMatchObject({ Title: 'Changed in Salesforce', FirstName: 'Sf' });
+    expect((await findLinkByRecord(stack.db, ORG, id))?.sfValues).toMatchObject({
+      Title: 'Changed in Salesforce',
+      FirstName: 'Sf',
+    });
 
     // The directory edit sends its title; the first name it did not touch is not sent back over Salesforce's.
     const res = await stack.api('PATCH', `/contacts/${contactId}`, { title: 'Directory decides' });
@@ -72,7 +92,7 @@ describe('direction gates, per sync and per mapped field', () => {
     expect(sfContact(stack, id)?.FirstName).toBe('Sf');
   });
 
-  it('honours each mapped field\'s own direction both ways', async () => {
+  it("honours each mapped field's own direction both ways", async () => {
     const org = stack.emulator.org;
     const syncId = org.store.idFor('Switchboard_Sync__c', 0);
     const rows = [
@@ -80,11 +100,23 @@ describe('direction gates, per sync and per mapped field', () => {
       ['Phone', 'phone.work', 'Both'],
       ['Title', 'title', 'ToTelephony'],
       ['Email', 'email', 'ToSalesforce'],
-    ].map(([field, telephonyField, direction]) => ({ Sync__c: syncId, Salesforce_Object__c: 'Contact', Salesforce_Field__c: field, Telephony_Field__c: telephonyField, Direction__c: direction, Transform__c: 'None' }));
+    ].map(([field, telephonyField, direction]) => ({
+      Sync__c: syncId,
+      Salesforce_Object__c: 'Contact',
+      Salesforce_Field__c: field,
+      Telephony_Field__c: telephonyField,
+      Direction__c: direction,
+      Transform__c: 'None',
+    }));
     const inserted = org.store.insert('Switchboard_Field_Mapping__c', rows, org.adminUser);
     try {
       await stack.service.orgs[0].reloadSettings();
-      const id = uiCreate(stack, 'Contact', { LastName: 'PerField', Title: 'Inbound', Email: 'never.inbound@example.com', Phone: nextNumber() });
+      const id = uiCreate(stack, 'Contact', {
+        LastName: 'PerField',
+        Title: 'Inbound',
+        Email: 'never.inbound@example.com',
+        Phone: nextNumber(),
+      });
       const contact = await eventually(() => linkedContact(stack, id), 'the contact');
       expect(contact).toMatchObject({ title: 'Inbound', email: null });
 
@@ -92,10 +124,17 @@ describe('direction gates, per sync and per mapped field', () => {
       expect(titleOnly.body.queuedWriteBacks).toBe(0);
       const email = await stack.api('PATCH', `/contacts/${contact.id}`, { email: 'outbound@example.com' });
       expect(email.body.queuedWriteBacks).toBe(1);
-      await eventually(() => sfContact(stack, id)?.Email === 'outbound@example.com' || undefined, 'the email write-back');
+      await eventually(
+        () => sfContact(stack, id)?.Email === 'outbound@example.com' || undefined,
+        'the email write-back',
+      );
       expect(sfContact(stack, id)?.Title).toBe('Inbound');
     } finally {
-      org.store.delete('Switchboard_Field_Mapping__c', inserted.map((r) => String(r.id)), org.adminUser);
+      org.store.delete(
+        'Switchboard_Field_Mapping__c',
+        inserted.map((r) => String(r.id)),
+        org.adminUser,
+      );
       await stack.service.orgs[0].reloadSettings();
     }
   });

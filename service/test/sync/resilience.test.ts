@@ -25,7 +25,11 @@ describe('write-back and subscription under failure', () => {
     Object.assign(org.faults, { errorKinds: ['UNABLE_TO_LOCK_ROW'], failNextRequests: 1 });
     const res = await stack.api('PATCH', `/contacts/${contactId}`, { firstName: 'Hedy' });
     expect(res.status).toBe(200);
-    await eventually(() => org.store.get('Contact', id)?.FirstName === 'Hedy' || undefined, 'the retried write-back', 30_000);
+    await eventually(
+      () => org.store.get('Contact', id)?.FirstName === 'Hedy' || undefined,
+      'the retried write-back',
+      30_000,
+    );
     // Salesforce has the value a moment before the worker's settle transaction commits.
     const row = await eventually(async () => {
       const found = (await listOutbox(stack.db, { orgId: ORG, limit: 50 })).find((r) => r.recordId === id);
@@ -45,7 +49,10 @@ describe('write-back and subscription under failure', () => {
     expect((await stack.api('PATCH', `/contacts/${goneContact}`, { title: 'Ghost' })).status).toBe(200);
     expect((await stack.api('PATCH', `/contacts/${fineContact}`, { title: 'Alive' })).status).toBe(200);
 
-    await eventually(() => stack.emulator.org.store.get('Contact', fine)?.Title === 'Alive' || undefined, 'the good write-back');
+    await eventually(
+      () => stack.emulator.org.store.get('Contact', fine)?.Title === 'Alive' || undefined,
+      'the good write-back',
+    );
     const parked = await eventually(async () => {
       const rows = await listOutbox(stack.db, { orgId: ORG, state: 'failed', limit: 50 });
       return rows.find((r) => r.recordId === gone);
@@ -62,7 +69,10 @@ describe('write-back and subscription under failure', () => {
     const contactId = await linkedContactId(stack, id);
     stack.emulator.org.expireAllTokens();
     expect((await stack.api('PATCH', `/contacts/${contactId}`, { firstName: 'Claude' })).status).toBe(200);
-    await eventually(() => stack.emulator.org.store.get('Contact', id)?.FirstName === 'Claude' || undefined, 'the write-back after re-sign-in');
+    await eventually(
+      () => stack.emulator.org.store.get('Contact', id)?.FirstName === 'Claude' || undefined,
+      'the write-back after re-sign-in',
+    );
   });
 
   it('falls back to a fresh subscription and reconciles when the stored replay id has expired', async () => {
@@ -75,12 +85,23 @@ describe('write-back and subscription under failure', () => {
     bus.expireThrough(TOPIC, bus.latest(TOPIC));
     await stack.startServiceAgain();
     // The change made in the gap came in no event we could replay: the reconcile the expiry starts brings it …
-    await eventually(async () => (await getContact(stack.db, contactId))?.firstName === 'John' || undefined, 'the reconcile after the expiry');
-    await eventually(() => (stack.service.orgs[0].status().reconcile.lastRunAt && !stack.service.orgs[0].status().needsReconcile) || undefined, 'the reconcile to finish');
+    await eventually(
+      async () => (await getContact(stack.db, contactId))?.firstName === 'John' || undefined,
+      'the reconcile after the expiry',
+    );
+    await eventually(
+      () =>
+        (stack.service.orgs[0].status().reconcile.lastRunAt && !stack.service.orgs[0].status().needsReconcile) ||
+        undefined,
+      'the reconcile to finish',
+    );
     // … and the stream is live again from the newest event, once the server has taken the new subscription.
     await eventually(() => stack.service.orgs[0].subscriber.live, 'the fresh subscription to be live');
     uiUpdate(stack, 'Contact', id, { Title: 'AI pioneer' });
-    await eventually(async () => (await getContact(stack.db, contactId))?.title === 'AI pioneer' || undefined, 'a change after the fallback');
+    await eventually(
+      async () => (await getContact(stack.db, contactId))?.title === 'AI pioneer' || undefined,
+      'a change after the fallback',
+    );
   });
 });
 
@@ -102,7 +123,9 @@ describe('JWT bearer sign-in on the embedded PGlite database', () => {
     const contact = await getContact(stack.db, contactId);
     expect(contact).toMatchObject({ lastName: 'Hamilton', company: 'MIT' });
     expect(contact?.phones).toEqual([{ kind: 'mobile', raw: '(617) 555-0106', e164: '+16175550106', extension: null }]);
-    expect((await stack.api('PATCH', `/contacts/${contactId}`, { firstName: 'Margaret', company: 'Draper Lab' })).status).toBe(200);
+    expect(
+      (await stack.api('PATCH', `/contacts/${contactId}`, { firstName: 'Margaret', company: 'Draper Lab' })).status,
+    ).toBe(200);
     await eventually(() => {
       const lead = stack.emulator.org.store.get('Lead', id);
       return lead?.FirstName === 'Margaret' && lead.Company === 'Draper Lab' ? lead : undefined;

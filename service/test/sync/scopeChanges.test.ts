@@ -1,4 +1,13 @@
-import { linkedContact, linkedContactId, quietCreate, startStack, uiCreate, uiUpdate, updateSyncRecord, type Stack } from '../support/harness';
+import {
+  linkedContact,
+  linkedContactId,
+  quietCreate,
+  startStack,
+  uiCreate,
+  uiUpdate,
+  updateSyncRecord,
+  type Stack,
+} from '../support/harness';
 import { getContact } from '../../src/directory/contacts';
 import { listAudit } from '../../src/store/audit';
 
@@ -16,7 +25,11 @@ describe('scope filter in the reconcile', () => {
   });
 
   it('sweeps the whole object once when the scope changes, taking out records it now leaves out', async () => {
-    const research = uiCreate(stack, 'Contact', { LastName: 'Hamming', Department: 'Research', Phone: '+1 908 555 0150' });
+    const research = uiCreate(stack, 'Contact', {
+      LastName: 'Hamming',
+      Department: 'Research',
+      Phone: '+1 908 555 0150',
+    });
     const contactId = await linkedContactId(stack, research);
     await updateSyncRecord(stack, { Contact_Scope__c: "Department = 'Sales'" });
     const result = await runtime().runReconcileNow();
@@ -49,11 +62,19 @@ describe('scope filter in the reconcile', () => {
     await linkedContactId(stack, lead);
     const result = await runtime().runReconcileNow();
     expect(result.problems).toEqual([
-      { recordId: syncId(), field: 'Contact_Scope__c', message: expect.stringMatching(/^Salesforce refused the condition: No such column 'Nonexistent__c' on entity 'Contact'/) },
+      {
+        recordId: syncId(),
+        field: 'Contact_Scope__c',
+        message: expect.stringMatching(
+          /^Salesforce refused the condition: No such column 'Nonexistent__c' on entity 'Contact'/,
+        ),
+      },
     ]);
     expect(result.perObject.Contact).toBeUndefined();
     expect(result.perObject.Lead?.checked).toBeGreaterThan(0);
-    expect(runtime().status().settingsProblems).toContainEqual(expect.objectContaining({ recordId: syncId(), field: 'Contact_Scope__c' }));
+    expect(runtime().status().settingsProblems).toContainEqual(
+      expect.objectContaining({ recordId: syncId(), field: 'Contact_Scope__c' }),
+    );
   });
 
   it('reports a scope the service will not run as a settings problem as soon as it is read', async () => {

@@ -43,7 +43,12 @@ describe('first vertical slice: one contact, both directions, through the org em
       OtherPhone: 'ask reception',
     });
     const contact = await eventually(() => linkedContact(stack, id), 'the new contact');
-    expect(contact).toMatchObject({ firstName: 'Grace', lastName: 'Hopper', email: 'grace@navy.example.com', source: 'salesforce' });
+    expect(contact).toMatchObject({
+      firstName: 'Grace',
+      lastName: 'Hopper',
+      email: 'grace@navy.example.com',
+      source: 'salesforce',
+    });
     expect(contact.company).toBe(stack.emulator.org.store.get('Account', accountId)?.Name);
     expect(contact.phones).toEqual([
       { kind: 'work', raw: '(415) 555-2671', e164: '+14155552671', extension: null },
@@ -73,22 +78,34 @@ describe('first vertical slice: one contact, both directions, through the org em
     });
     expect(res.status).toBe(200);
     expect(res.body.queuedWriteBacks).toBe(1);
-    expect(res.body.contact.phones).toEqual([{ kind: 'mobile', raw: '+44 7911 123456', e164: '+447911123456', extension: null }]);
+    expect(res.body.contact.phones).toEqual([
+      { kind: 'mobile', raw: '+44 7911 123456', e164: '+447911123456', extension: null },
+    ]);
 
     const record = await eventually(() => {
       const r = stack.emulator.org.store.get('Contact', id);
       return r?.Title === 'Codebreaker' ? r : undefined;
     }, 'the write-back');
-    expect(record).toMatchObject({ Title: 'Codebreaker', MobilePhone: '+44 7911 123456', Phone: null, FirstName: 'Alan' });
+    expect(record).toMatchObject({
+      Title: 'Codebreaker',
+      MobilePhone: '+44 7911 123456',
+      Phone: null,
+      FirstName: 'Alan',
+    });
     expect(record.LastModifiedById).toBe(stack.emulator.org.integrationUser.userId);
-    await eventually(async () => (await outboxStats(stack.db, ORG)).done === 1 || undefined, 'the outbox row to settle');
+    await eventually(
+      async () => (await outboxStats(stack.db, ORG)).done === 1 || undefined,
+      'the outbox row to settle',
+    );
 
     // Echo layer 1: the integration user's write published no change event at all.
     expect(bus.retained(TOPIC).length).toBe(eventsBefore);
     await flushEvents(stack);
     const after = await getContact(stack.db, contact.id);
     expect(after?.version).toBe(res.body.contact.version);
-    const fromSalesforce = (await listAudit(stack.db, { contactId: contact.id, limit: 50 })).filter((a) => a.origin === 'salesforce');
+    const fromSalesforce = (await listAudit(stack.db, { contactId: contact.id, limit: 50 })).filter(
+      (a) => a.origin === 'salesforce',
+    );
     expect(fromSalesforce.map((a) => a.action)).toEqual(['create']);
   });
 
@@ -136,7 +153,12 @@ describe('first vertical slice: one contact, both directions, through the org em
     const bus = eventBusOf(stack.emulator.org);
     const retained = bus.retained(TOPIC);
     const last = retained[retained.length - 1];
-    const raw = { id: last.event.id, schemaId: last.event.schemaId, replayId: Number(last.replay), payload: decodeStoredEvent(last) };
+    const raw = {
+      id: last.event.id,
+      schemaId: last.event.schemaId,
+      replayId: Number(last.replay),
+      payload: decodeStoredEvent(last),
+    };
     expect(JSON.parse(String(raw.payload.Payload__c))[0].Id).toBe(id);
     const again = await org.handleEvent(raw);
     expect(again?.duplicate).toBe(true);
@@ -149,16 +171,32 @@ describe('first vertical slice: one contact, both directions, through the org em
   it('applies a burst of events in one transaction, passing an unreadable one, and keeps the last replay id', async () => {
     const org = stack.service.orgs[0];
     await org.pause();
-    const ids = [0, 1, 2].map((i) => uiCreate(stack, 'Contact', { FirstName: 'Burst', LastName: `Event ${i}`, Phone: `+1 908 555 01${i}0` }));
+    const ids = [0, 1, 2].map((i) =>
+      uiCreate(stack, 'Contact', { FirstName: 'Burst', LastName: `Event ${i}`, Phone: `+1 908 555 01${i}0` }),
+    );
     const retained = eventBusOf(stack.emulator.org).retained(TOPIC).slice(-3);
-    const raws = retained.map((r) => ({ id: r.event.id, schemaId: r.event.schemaId, replayId: Number(r.replay), payload: decodeStoredEvent(r) }));
+    const raws = retained.map((r) => ({
+      id: r.event.id,
+      schemaId: r.event.schemaId,
+      replayId: Number(r.replay),
+      payload: decodeStoredEvent(r),
+    }));
     const unreadable = { ...raws[0], id: 'unreadable-1', payload: { ...raws[0].payload, Payload__c: 'not json' } };
 
     const results = await org.handleEvents([raws[0], unreadable, raws[1], raws[2]]);
-    expect(results.map((r) => (r === null ? null : r.outcomes.map((o) => o.outcome)))).toEqual([['created'], null, ['created'], ['created']]);
+    expect(results.map((r) => (r === null ? null : r.outcomes.map((o) => o.outcome)))).toEqual([
+      ['created'],
+      null,
+      ['created'],
+      ['created'],
+    ]);
     for (const id of ids) expect(await linkedContact(stack, id)).toMatchObject({ firstName: 'Burst' });
     expect(replayIdFromBytes((await getReplayId(stack.db, 'primary', TOPIC))!)).toBe(raws[2].replayId);
-    expect((await listAudit(stack.db, { limit: 20 })).some((e) => e.action === 'rejected' && (e.rule ?? '').includes('Payload__c'))).toBe(true);
+    expect(
+      (await listAudit(stack.db, { limit: 20 })).some(
+        (e) => e.action === 'rejected' && (e.rule ?? '').includes('Payload__c'),
+      ),
+    ).toBe(true);
     await org.resume();
   });
 

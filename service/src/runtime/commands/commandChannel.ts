@@ -57,7 +57,9 @@ export class CommandChannel {
 
   async handle(raw: RawPubSubEvent): Promise<string> {
     const { orgId, logger } = this.options;
-    const outcome = await this.options.desk.fromEvent(raw, (tx) => saveReplayId(tx, orgId, this.topic, replayIdToBytes(raw.replayId)));
+    const outcome = await this.options.desk.fromEvent(raw, (tx) =>
+      saveReplayId(tx, orgId, this.topic, replayIdToBytes(raw.replayId)),
+    );
     this.lastOutcome = outcome;
     logger.info({ eventId: raw.id, outcome }, 'command handled');
     return outcome;

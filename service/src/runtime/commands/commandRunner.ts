@@ -8,12 +8,16 @@ import { ReconcileUnavailableError } from '../../sync/reconcile/reconcileSchedul
 export interface CommandTarget {
   currentSyncId(): string | null;
   /** The state a command is checked against (paused, initial sync, election role, sync configured). */
-  status(): Pick<OrgStatus, 'paused' | 'role' | 'sync' | 'held'> & { initialSync: Pick<OrgStatus['initialSync'], 'state'> };
+  status(): Pick<OrgStatus, 'paused' | 'role' | 'sync' | 'held'> & {
+    initialSync: Pick<OrgStatus['initialSync'], 'state'>;
+  };
   reloadSettings(): Promise<void>;
   pause(): Promise<void>;
   resume(): Promise<void>;
   restartInitialSync(): Promise<void>;
-  syncRecords(recordIds: string[]): Promise<{ applied: number; retried: number; skipped: Array<{ recordId: string; reason: string }> }>;
+  syncRecords(
+    recordIds: string[],
+  ): Promise<{ applied: number; retried: number; skipped: Array<{ recordId: string; reason: string }> }>;
   forget(revert: boolean): Promise<ForgetResult>;
   systemsCheck(): Promise<SystemsCheckResult>;
   /** The scheduled reconcile, run at once (absent until the reconcile is wired in). */
@@ -72,14 +76,21 @@ export class CommandRefusedError extends Error {
 }
 
 /** Commands that act on the subscribers, which only the elected instance runs. */
-const LEADER_ONLY: ReadonlySet<Command> = new Set(['startInitialSync', 'pause', 'resume', 'delete', 'deleteAndRevert', 'discardHeldDeletes']);
+const LEADER_ONLY: ReadonlySet<Command> = new Set([
+  'startInitialSync',
+  'pause',
+  'resume',
+  'delete',
+  'deleteAndRevert',
+  'discardHeldDeletes',
+]);
 /** Commands that need a sync record in the org and a running sync. */
 const NEEDS_ACTIVE_SYNC: ReadonlySet<Command> = new Set(['startInitialSync', 'syncRecords', 'reconcile']);
 
 function refusal(target: CommandTarget, command: Command): string | null {
   const state = target.status();
   if (LEADER_ONLY.has(command) && state.role !== 'leader') {
-    return 'another service instance runs this org\'s subscribers; send the command from Salesforce or to that instance';
+    return "another service instance runs this org's subscribers; send the command from Salesforce or to that instance";
   }
   if (NEEDS_ACTIVE_SYNC.has(command)) {
     if (!state.sync) return 'the org has no Switchboard sync configured';
@@ -87,13 +98,18 @@ function refusal(target: CommandTarget, command: Command): string | null {
   }
   if (command === 'pause' && state.paused) return 'the sync is already paused';
   if (command === 'resume' && !state.paused) return 'the sync is not paused';
-  if (command === 'startInitialSync' && state.initialSync.state === 'running') return 'an initial sync is already running';
+  if (command === 'startInitialSync' && state.initialSync.state === 'running')
+    return 'an initial sync is already running';
   if (command === 'discardHeldDeletes' && !state.held) return 'no deletes are held';
   return null;
 }
 
 /** Runs one command, from the package's command event or the service's API: both paths share this. */
-export async function runCommand(target: CommandTarget, request: CommandRequest, logger: Logger): Promise<CommandOutcome> {
+export async function runCommand(
+  target: CommandTarget,
+  request: CommandRequest,
+  logger: Logger,
+): Promise<CommandOutcome> {
   const { command } = request;
   const refused = refusal(target, command);
   if (refused) throw new CommandRefusedError(command, refused);
@@ -119,11 +135,19 @@ export async function runCommand(target: CommandTarget, request: CommandRequest,
     }
     case 'delete': {
       const result = await target.forget(false);
-      return { command, summary: `sync deleted: ${result.linksRemoved} links forgotten, contacts kept on both sides`, result };
+      return {
+        command,
+        summary: `sync deleted: ${result.linksRemoved} links forgotten, contacts kept on both sides`,
+        result,
+      };
     }
     case 'deleteAndRevert': {
       const result = await target.forget(true);
-      return { command, summary: `sync deleted and reverted: ${result.contactsRemoved} Salesforce-born contacts removed from the directory`, result };
+      return {
+        command,
+        summary: `sync deleted and reverted: ${result.contactsRemoved} Salesforce-born contacts removed from the directory`,
+        result,
+      };
     }
     case 'systemsCheck': {
       const result = await target.systemsCheck();
@@ -141,9 +165,14 @@ export async function runCommand(target: CommandTarget, request: CommandRequest,
       }
     }
     case 'discardHeldDeletes': {
-      if (!target.discardHeldDeletes) throw new CommandRefusedError(command, 'this service version cannot hold deletes');
+      if (!target.discardHeldDeletes)
+        throw new CommandRefusedError(command, 'this service version cannot hold deletes');
       const discarded = await target.discardHeldDeletes();
-      return { command, summary: `${discarded} held delete(s) discarded; the contacts stay in the directory`, result: { discarded } };
+      return {
+        command,
+        summary: `${discarded} held delete(s) discarded; the contacts stay in the directory`,
+        result: { discarded },
+      };
     }
   }
 }
@@ -163,7 +192,16 @@ export async function runCommandEvent(target: CommandTarget, event: CommandEvent
     return `ignored: for sync ${event.syncId}, this connection runs ${ours}`;
   }
   try {
-    const outcome = await runCommand(target, { command: commandOf(event.command), recordIds: event.recordIds, requestedBy: event.requestedBy, requestId: event.requestId }, logger);
+    const outcome = await runCommand(
+      target,
+      {
+        command: commandOf(event.command),
+        recordIds: event.recordIds,
+        requestedBy: event.requestedBy,
+        requestId: event.requestId,
+      },
+      logger,
+    );
     return outcome.summary;
   } catch (err) {
     if (err instanceof CommandRefusedError) return `refused: ${err.message}`;

@@ -35,7 +35,11 @@ export async function honourIgnoredErrors(options: IgnoredErrorsOptions): Promis
       recordIds: marked.filter((h) => h.side === 'salesforce').map((h) => h.key),
     });
     for (const health of marked) {
-      const writes = parked.filter((p) => (health.side === 'telephony' ? p.operation === 'create' && p.contactId === health.key : p.recordId === health.key));
+      const writes = parked.filter((p) =>
+        health.side === 'telephony'
+          ? p.operation === 'create' && p.contactId === health.key
+          : p.recordId === health.key,
+      );
       await recordAudit(tx, {
         orgId,
         contactId: health.contactId ?? writes[0]?.contactId ?? null,
@@ -47,7 +51,11 @@ export async function honourIgnoredErrors(options: IgnoredErrorsOptions): Promis
         after: null,
       });
     }
-    if (marked.length > 0) logger.info({ entries: marked.length, writes: parked.length }, 'sync errors ignored in the org: their retries stopped');
+    if (marked.length > 0)
+      logger.info(
+        { entries: marked.length, writes: parked.length },
+        'sync errors ignored in the org: their retries stopped',
+      );
     return marked.length;
   });
 }

@@ -13,7 +13,13 @@ import {
   type SentError,
   type SentErrorMark,
 } from '../../store/state/reportedStatus';
-import { errorKeyOf, upsertSyncErrors, type SyncErrorRecord, type SyncErrorSide, type SyncErrorUpsert } from '../../salesforce/status/syncErrorWriter';
+import {
+  errorKeyOf,
+  upsertSyncErrors,
+  type SyncErrorRecord,
+  type SyncErrorSide,
+  type SyncErrorUpsert,
+} from '../../salesforce/status/syncErrorWriter';
 import type { RecordStatusWriter } from '../../salesforce/status/recordStatusWriter';
 import { stableHash } from '../../sync/rules/hash';
 
@@ -37,7 +43,10 @@ function errorRecordOf(health: RecordHealth, syncId: string): SyncErrorRecord {
   const side = sideOf(health);
   // Telephony-side entries are keyed by the directory contact id (a uuid); Record_Id__c holds 36 characters.
   const recordId = health.recordId ?? health.key;
-  const message = health.side === 'telephony' && health.recordId === null ? `Directory entry ${health.key}: ${health.reason}` : health.reason;
+  const message =
+    health.side === 'telephony' && health.recordId === null
+      ? `Directory entry ${health.key}: ${health.reason}`
+      : health.reason;
   return {
     errorKey: errorKeyOf(recordId, side, health.code),
     syncId,
@@ -77,7 +86,14 @@ export async function sendSyncErrors(options: ErrorMirrorOptions): Promise<void>
   const unchanged: SentErrorMark[] = [];
   for (const { health, sentKey, sentHash } of pending) {
     const record = errorRecordOf(health, syncId);
-    const mark: SentErrorMark = { side: health.side, key: health.key, errorKey: record.errorKey, syncId, hash: contentHash(record), healthUpdatedAt: health.updatedAt };
+    const mark: SentErrorMark = {
+      side: health.side,
+      key: health.key,
+      errorKey: record.errorKey,
+      syncId,
+      hash: contentHash(record),
+      healthUpdatedAt: health.updatedAt,
+    };
     if (sentKey === record.errorKey && sentHash === mark.hash) {
       unchanged.push(mark);
       continue;
@@ -88,14 +104,25 @@ export async function sendSyncErrors(options: ErrorMirrorOptions): Promise<void>
     }
     batch.push({ record: sentKey === record.errorKey ? record : { ...record, state: 'Failing' }, settles: { mark } });
   }
-  for (const entry of cleared) batch.push({ record: { errorKey: entry.errorKey, state: 'Resolved' }, settles: { forget: entry } });
-  const outcomes = batch.length === 0 ? [] : await upsertSyncErrors(conn, namespace, batch.map((b) => b.record));
+  for (const entry of cleared)
+    batch.push({ record: { errorKey: entry.errorKey, state: 'Resolved' }, settles: { forget: entry } });
+  const outcomes =
+    batch.length === 0
+      ? []
+      : await upsertSyncErrors(
+          conn,
+          namespace,
+          batch.map((b) => b.record),
+        );
   const marks = [...unchanged];
   const forgotten: SentError[] = [];
   for (let i = 0; i < batch.length; i++) {
     const outcome = outcomes[i];
     if (!outcome.ok) {
-      logger.warn({ errorKey: batch[i].record.errorKey, code: outcome.error.code, reason: outcome.error.message }, 'sync error record not saved');
+      logger.warn(
+        { errorKey: batch[i].record.errorKey, code: outcome.error.code, reason: outcome.error.message },
+        'sync error record not saved',
+      );
       // A transient failure is tried again next flush; a permanent one would fail the same way forever.
       if (outcome.error.transient) continue;
     }
@@ -124,7 +151,10 @@ export async function sendRecordStatuses(options: RecordMirrorOptions): Promise<
   for (let i = 0; i < pending.length; i++) {
     const outcome = outcomes[i];
     if (outcome.kind === 'failed') {
-      logger.warn({ recordId: pending[i].recordId, code: outcome.error.code, reason: outcome.error.message }, 'record status fields not written');
+      logger.warn(
+        { recordId: pending[i].recordId, code: outcome.error.code, reason: outcome.error.message },
+        'record status fields not written',
+      );
       if (outcome.error.transient) continue;
     }
     // Written, not supported by the object, or refused for good (deleted record): not to be sent again.

@@ -3,7 +3,12 @@ import type { OrgConnection } from '../../salesforce/session';
 import type { Database } from '../../store/types';
 import { countRecordHealth } from '../../store/state/recordHealth';
 import { syncCounts } from '../../store/state/reportedStatus';
-import { publishSyncStatusEvent, writeSyncStatus, type ReportedSyncStatus, type SyncStatusUpdate } from '../../salesforce/status/syncStatusWriter';
+import {
+  publishSyncStatusEvent,
+  writeSyncStatus,
+  type ReportedSyncStatus,
+  type SyncStatusUpdate,
+} from '../../salesforce/status/syncStatusWriter';
 import { RecordStatusWriter } from '../../salesforce/status/recordStatusWriter';
 import { canonicalJson } from '../../sync/rules/hash';
 import { sendRecordStatuses, sendSyncErrors } from './statusMirror';
@@ -122,9 +127,11 @@ export class StatusReporter {
    */
   flush(lastError?: string | null): Promise<void> {
     if (lastError !== undefined) this.reportedError = lastError;
-    this.running = this.running.then(() => this.flushOnce()).catch((err: unknown) => {
-      this.options.logger.error({ err }, 'status flush failed');
-    });
+    this.running = this.running
+      .then(() => this.flushOnce())
+      .catch((err: unknown) => {
+        this.options.logger.error({ err }, 'status flush failed');
+      });
     return this.running;
   }
 
@@ -137,7 +144,9 @@ export class StatusReporter {
     // thousands of error rows per flush — and would slow it down, so they wait for its end.
     const loading = source.initialSync().state === 'running';
     if (!loading) await this.refreshCounts();
-    await this.sendSyncStatus(syncId).catch((err: unknown) => logger.error({ err }, 'could not report the sync status to the org'));
+    await this.sendSyncStatus(syncId).catch((err: unknown) =>
+      logger.error({ err }, 'could not report the sync status to the org'),
+    );
     if (loading) return;
     const limit = this.options.maxRecordsPerFlush ?? 2000;
     const { db, orgId, conn, namespace } = this.options;
@@ -147,9 +156,13 @@ export class StatusReporter {
     await this.honourIgnored(syncId);
     // Paused means no writes to the org's records; the fields catch up on resume.
     if (source.paused()) return;
-    await sendRecordStatuses({ db, orgId, writer: this.records, logger, limit: this.options.maxRecordStatusesPerFlush ?? 20_000 }).catch((err: unknown) =>
-      logger.error({ err }, 'could not write the record status fields'),
-    );
+    await sendRecordStatuses({
+      db,
+      orgId,
+      writer: this.records,
+      logger,
+      limit: this.options.maxRecordStatusesPerFlush ?? 20_000,
+    }).catch((err: unknown) => logger.error({ err }, 'could not write the record status fields'));
   }
 
   /** Throttled: the org is asked at most once per ignoredCheckMs. */
@@ -179,14 +192,19 @@ export class StatusReporter {
     if (initial.state === 'running') return 'InitialSync';
     if (initial.state === 'failed' || source.broken()) return 'Error';
     const recorded = source.recordedStatus();
-    if (initial.state === 'pending' && (recorded === null || recorded === 'NotStarted' || recorded === 'Deleting')) return undefined;
+    if (initial.state === 'pending' && (recorded === null || recorded === 'NotStarted' || recorded === 'Deleting'))
+      return undefined;
     return 'Active';
   }
 
   private snapshot(): SyncStatusUpdate {
     const { source } = this.options;
     const initial = source.initialSync();
-    const lastSyncAt = [source.lastSyncAt(), initial.finishedAt].filter((t): t is string => t !== null).sort().pop() ?? null;
+    const lastSyncAt =
+      [source.lastSyncAt(), initial.finishedAt]
+        .filter((t): t is string => t !== null)
+        .sort()
+        .pop() ?? null;
     const update: SyncStatusUpdate = {
       syncedCount: this.linked,
       excludedCount: this.counts.excluded,
@@ -198,7 +216,8 @@ export class StatusReporter {
     if (lastSyncAt) update.lastSyncTime = new Date(lastSyncAt);
     if (initial.startedAt) {
       const done = initial.done ?? initial.records;
-      const seconds = ((initial.finishedAt ? Date.parse(initial.finishedAt) : Date.now()) - Date.parse(initial.startedAt)) / 1000;
+      const seconds =
+        ((initial.finishedAt ? Date.parse(initial.finishedAt) : Date.now()) - Date.parse(initial.startedAt)) / 1000;
       update.initialSyncDone = done;
       update.initialSyncTotal = initial.total ?? (initial.state === 'done' ? done : null);
       update.initialSyncRate = initial.ratePerSecond ?? (seconds > 0 ? done / seconds : null);
@@ -211,7 +230,12 @@ export class StatusReporter {
     const update = this.snapshot();
     const status = this.derivedStatus();
     const { status: _written, ...rest } = update;
-    const key = canonicalJson({ ...rest, status: status ?? null, syncId, lastSyncTime: update.lastSyncTime?.toISOString() ?? null });
+    const key = canonicalJson({
+      ...rest,
+      status: status ?? null,
+      syncId,
+      lastSyncTime: update.lastSyncTime?.toISOString() ?? null,
+    });
     const changed = key !== this.lastSent;
     const heartbeatDue = Date.now() - this.lastHeartbeat >= (this.options.heartbeatMs ?? 60_000);
     if (!changed && !heartbeatDue) return;

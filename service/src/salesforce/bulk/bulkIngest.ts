@@ -64,7 +64,10 @@ export async function runBulkIngest(
   try {
     await job.close();
   } catch (err) {
-    throw new BulkIngestJobError(job.id, `Bulk API ${operation} job ${job.id} for ${sobject}: closing it failed (${(err as Error).message}); it may run anyway`);
+    throw new BulkIngestJobError(
+      job.id,
+      `Bulk API ${operation} job ${job.id} for ${sobject}: closing it failed (${(err as Error).message}); it may run anyway`,
+    );
   }
   const end = await waitForEnd(job, sobject, operation, options);
   const successful = (await job.getSuccessfulResults()) as unknown as ResultRow[];
@@ -73,7 +76,9 @@ export async function runBulkIngest(
   if (end.state === 'JobComplete') return outcomes;
   // A failed or aborted job keeps what it wrote; the rows it never reached were not written.
   const reason = `Bulk API job ${job.id} ${end.state === 'Failed' ? 'failed' : 'was aborted'}: ${end.errorMessage ?? 'no reason given'}`;
-  return outcomes.map((o) => (o.error?.code === UNPROCESSED ? { ...o, error: { ...o.error, code: 'BULK_JOB_FAILED', message: reason } } : o));
+  return outcomes.map((o) =>
+    o.error?.code === UNPROCESSED ? { ...o, error: { ...o.error, code: 'BULK_JOB_FAILED', message: reason } } : o,
+  );
 }
 
 type IngestJob = ReturnType<Connection['bulk2']['createJob']>;
@@ -96,7 +101,10 @@ async function waitForEnd(
       lastError = (err as Error).message;
     }
     if (Date.now() > deadline) {
-      throw new BulkIngestJobError(job.id, `Bulk API ${operation} job ${job.id} for ${sobject} did not finish in time (${lastError}); check it in Setup → Bulk Data Load Jobs`);
+      throw new BulkIngestJobError(
+        job.id,
+        `Bulk API ${operation} job ${job.id} for ${sobject} did not finish in time (${lastError}); check it in Setup → Bulk Data Load Jobs`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, options.pollIntervalMs ?? 1000));
   }
@@ -113,7 +121,7 @@ export function matchResults(
   const idColumn = header.indexOf('Id');
   const keyOfInput = (row: string[]) => (operation === 'insert' ? row.join('\u0000') : row[idColumn]);
   const keyOfResult = (row: ResultRow) =>
-    operation === 'insert' ? header.map((column) => row[column] ?? '').join('\u0000') : row.Id ?? row.sf__Id ?? '';
+    operation === 'insert' ? header.map((column) => row[column] ?? '').join('\u0000') : (row.Id ?? row.sf__Id ?? '');
   const waiting = new Map<string, number[]>();
   cells.forEach((row, index) => {
     const key = keyOfInput(row);
@@ -127,7 +135,8 @@ export function matchResults(
     if (index !== undefined) outcomes[index] = outcome;
   };
   for (const row of successful) settle(row, { success: true, id: row.sf__Id || null, error: null });
-  for (const row of failed) settle(row, { success: false, id: row.sf__Id || null, error: parseBulkError(row.sf__Error ?? '') });
+  for (const row of failed)
+    settle(row, { success: false, id: row.sf__Id || null, error: parseBulkError(row.sf__Error ?? '') });
   return [...outcomes].map(
     (outcome) =>
       outcome ?? {
@@ -146,7 +155,13 @@ export function parseBulkError(text: string): SaveErrorInfo {
   if (first < 0) return classifySaveError({ errorCode: 'UNKNOWN', message: trimmed || 'no reason given' });
   const code = trimmed.slice(0, first);
   const message = last > first ? trimmed.slice(first + 1, last) : trimmed.slice(first + 1);
-  const fields = last > first ? trimmed.slice(last + 1).split(',').filter(Boolean) : [];
+  const fields =
+    last > first
+      ? trimmed
+          .slice(last + 1)
+          .split(',')
+          .filter(Boolean)
+      : [];
   return classifySaveError({ statusCode: code, message, fields });
 }
 

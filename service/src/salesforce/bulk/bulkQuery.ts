@@ -65,7 +65,13 @@ export async function runQueryJob(session: OrgSession, soql: string, options: Bu
   const job = await session.conn.request<JobInfo>({
     method: 'POST',
     url: base,
-    body: JSON.stringify({ operation: 'query', query: soql, contentType: 'CSV', columnDelimiter: 'COMMA', lineEnding: 'LF' }),
+    body: JSON.stringify({
+      operation: 'query',
+      query: soql,
+      contentType: 'CSV',
+      columnDelimiter: 'COMMA',
+      lineEnding: 'LF',
+    }),
     headers: { 'content-type': 'application/json' },
   });
   await waitForCompletion(session, `${base}/${job.id}`, options);
@@ -78,12 +84,21 @@ export async function runQueryJob(session: OrgSession, soql: string, options: Bu
  * buffers every page and breaks on large results, so only the job calls go through jsforce (which also
  * re-signs-in on an expired session).
  */
-export async function* resultPages(session: OrgSession, jobId: string, options: BulkPagesOptions): AsyncGenerator<ResultsPage> {
+export async function* resultPages(
+  session: OrgSession,
+  jobId: string,
+  options: BulkPagesOptions,
+): AsyncGenerator<ResultsPage> {
   let locator: string | null = options.from ?? '';
   while (locator !== null) {
     const params = new URLSearchParams({ maxRecords: String(options.maxRecordsPerPage ?? 50_000) });
     if (locator) params.set('locator', locator);
-    const res = await getResultsPage(session, jobId, `${jobsUrl(options.apiVersion)}/${jobId}/results?${params}`, options.signal);
+    const res = await getResultsPage(
+      session,
+      jobId,
+      `${jobsUrl(options.apiVersion)}/${jobId}/results?${params}`,
+      options.signal,
+    );
     const next = res.headers['sforce-locator'];
     const rows: BulkRow[] = [];
     // Each page starts with its own header row.
@@ -99,7 +114,11 @@ export async function* resultPages(session: OrgSession, jobId: string, options: 
 }
 
 /** A whole query, streamed in batches of rows (for callers that need no checkpoint). */
-export async function* bulkQuery(session: OrgSession, soql: string, options: BulkQueryOptions): AsyncGenerator<BulkRow[]> {
+export async function* bulkQuery(
+  session: OrgSession,
+  soql: string,
+  options: BulkQueryOptions,
+): AsyncGenerator<BulkRow[]> {
   const jobId = await runQueryJob(session, soql, options);
   const batchSize = options.batchSize ?? 2000;
   for await (const page of resultPages(session, jobId, options)) {
@@ -115,16 +134,25 @@ async function waitForCompletion(session: OrgSession, url: string, options: Bulk
     const info = await session.conn.request<JobInfo>({ method: 'GET', url });
     if (info.state === 'JobComplete') return;
     if (info.state === 'Failed' || info.state === 'Aborted') {
-      throw new Error(`Bulk API query job ${info.id} ${info.state.toLowerCase()}: ${info.errorMessage ?? 'no reason given'}`);
+      throw new Error(
+        `Bulk API query job ${info.id} ${info.state.toLowerCase()}: ${info.errorMessage ?? 'no reason given'}`,
+      );
     }
-    if (Date.now() > deadline) throw new Error(`Bulk API query job ${info.id} did not complete in time (state ${info.state})`);
+    if (Date.now() > deadline)
+      throw new Error(`Bulk API query job ${info.id} did not complete in time (state ${info.state})`);
     await new Promise((resolve) => setTimeout(resolve, delay));
     delay = Math.min(delay * 2, 5000);
   }
 }
 
 /** GET one results page with the session's token; one new sign-in when the token has expired. */
-async function getResultsPage(session: OrgSession, jobId: string, path: string, signal: AbortSignal | undefined, retried = false): Promise<IncomingMessage> {
+async function getResultsPage(
+  session: OrgSession,
+  jobId: string,
+  path: string,
+  signal: AbortSignal | undefined,
+  retried = false,
+): Promise<IncomingMessage> {
   const info = session.current ?? (await session.signIn());
   const url = new URL(path, info.instanceUrl);
   const res = await new Promise<IncomingMessage>((resolve, reject) => {
@@ -144,7 +172,8 @@ async function getResultsPage(session: OrgSession, jobId: string, path: string, 
     const body = await readAll(res);
     const message = `Bulk API results ${url.pathname} answered ${res.statusCode}: ${body.slice(0, 500)}`;
     // 404: the job is gone (deleted, or its results expired); 400 INVALIDLOCATOR: the locator is not the job's.
-    if (res.statusCode === 404 || (res.statusCode === 400 && body.includes('INVALIDLOCATOR'))) throw new BulkResultsGoneError(jobId, message);
+    if (res.statusCode === 404 || (res.statusCode === 400 && body.includes('INVALIDLOCATOR')))
+      throw new BulkResultsGoneError(jobId, message);
     throw new Error(message);
   }
   return res;

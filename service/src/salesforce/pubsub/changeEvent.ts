@@ -101,4 +101,3 @@ export function decodeChangeEvent(raw: RawPubSubEvent, namespace: string): Chang
     chunkCount: numberOrNull(fields.Chunk_Count__c),
   };
 }
-

@@ -25,12 +25,15 @@ export interface CommandEvent {
 }
 
 export class CommandEventError extends Error {
-  constructor(eventId: string, readonly field: string, message: string) {
+  constructor(
+    eventId: string,
+    readonly field: string,
+    message: string,
+  ) {
     super(`command event ${eventId}: ${field} ${message}`);
     this.name = 'CommandEventError';
   }
 }
-
 
 /** Reads a Switchboard_Command__e published by the package (Flow actions, LWC buttons). */
 export function decodeCommandEvent(raw: RawPubSubEvent, namespace: string): CommandEvent {
@@ -38,7 +41,11 @@ export function decodeCommandEvent(raw: RawPubSubEvent, namespace: string): Comm
   for (const [key, value] of Object.entries(raw.payload)) fields[stripNamespace(namespace, key)] = value;
   const command = fields.Command__c;
   if (typeof command !== 'string' || !(COMMANDS as readonly string[]).includes(command)) {
-    throw new CommandEventError(raw.id, 'Command__c', `must be one of ${COMMANDS.join(', ')} (got ${JSON.stringify(command)})`);
+    throw new CommandEventError(
+      raw.id,
+      'Command__c',
+      `must be one of ${COMMANDS.join(', ')} (got ${JSON.stringify(command)})`,
+    );
   }
   let recordIds: string[] = [];
   if (typeof fields.Record_Ids__c === 'string' && fields.Record_Ids__c.trim() !== '') {

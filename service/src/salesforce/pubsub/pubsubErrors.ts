@@ -1,10 +1,5 @@
 /** What the subscriber does next depends on which of these a Pub/Sub failure is. */
-export type PubSubFailureKind =
-  | 'replay-expired'
-  | 'auth'
-  | 'allocation-exhausted'
-  | 'topic-missing'
-  | 'transient';
+export type PubSubFailureKind = 'replay-expired' | 'auth' | 'allocation-exhausted' | 'topic-missing' | 'transient';
 
 export interface PubSubFailure {
   kind: PubSubFailureKind;
@@ -37,7 +32,7 @@ export function classifyPubSubError(err: unknown): PubSubFailure {
   }
   const message =
     (typeof e.details === 'string' && e.details) || (typeof e.message === 'string' && e.message) || String(err);
-  const code = errorCode?.startsWith(PREFIX) ? errorCode.slice(PREFIX.length) : errorCode ?? '';
+  const code = errorCode?.startsWith(PREFIX) ? errorCode.slice(PREFIX.length) : (errorCode ?? '');
   const kind: PubSubFailureKind = code.startsWith('subscription.fetch.replayid')
     ? 'replay-expired'
     : code.startsWith('service.auth') || grpcCode === UNAUTHENTICATED

@@ -126,12 +126,16 @@ export class ChangeSubscriber extends EventEmitter {
       this.client = client;
       const replayId = await this.options.loadReplayId();
       this.clientGeneration = generation;
-      const callback = (_info: unknown, type: string, data?: unknown) => this.onCallback(generation, type as CallbackType, data);
+      const callback = (_info: unknown, type: string, data?: unknown) =>
+        this.onCallback(generation, type as CallbackType, data);
       this.batchDone = false;
       if (replayId === null) client.subscribe(topic, callback, this.batchSize);
       else client.subscribeFromReplayId(topic, callback, this.batchSize, replayId);
       this.setState('subscribed');
-      logger.info({ topic, replayId }, replayId === null ? 'subscribed from the newest event' : 'resubscribed after the stored replay id');
+      logger.info(
+        { topic, replayId },
+        replayId === null ? 'subscribed from the newest event' : 'resubscribed after the stored replay id',
+      );
     } catch (err) {
       this.fail(generation, err);
     }
@@ -161,7 +165,10 @@ export class ChangeSubscriber extends EventEmitter {
         return;
       case 'error':
         if (isEventParseError(data)) {
-          this.options.logger.error({ err: data, replayId: data.replayId }, 'a change event could not be decoded; skipped');
+          this.options.logger.error(
+            { err: data, replayId: data.replayId },
+            'a change event could not be decoded; skipped',
+          );
           this.emit('rejected', data);
           return;
         }
@@ -224,7 +231,10 @@ export class ChangeSubscriber extends EventEmitter {
     if (this.stateValue === 'stopped') return;
     try {
       if (failure.kind === 'replay-expired') {
-        logger.warn({ reason: failure.message }, 'stored replay id is past retention: reconciling, then subscribing from the newest event');
+        logger.warn(
+          { reason: failure.message },
+          'stored replay id is past retention: reconciling, then subscribing from the newest event',
+        );
         await this.options.onReplayExpired();
       }
       if (failure.kind === 'auth') await this.options.session.signIn();

@@ -23,7 +23,11 @@ interface TopicInfo {
   canPublish: boolean;
 }
 
-type GetTopic = (request: { topicName: string }, options: { deadline: number }, callback: (err: grpc.ServiceError | null, info?: TopicInfo) => void) => void;
+type GetTopic = (
+  request: { topicName: string },
+  options: { deadline: number },
+  callback: (err: grpc.ServiceError | null, info?: TopicInfo) => void,
+) => void;
 interface PubSubStub extends grpc.Client {
   GetTopic: GetTopic;
 }
@@ -32,9 +36,16 @@ type PubSubConstructor = new (address: string, credentials: grpc.ChannelCredenti
 let constructorCache: PubSubConstructor | undefined;
 function pubSubClientConstructor(): PubSubConstructor {
   if (!constructorCache) {
-    const definition = protoLoader.loadSync(PROTO_PATH, { keepCase: false, longs: String, enums: String, defaults: true });
+    const definition = protoLoader.loadSync(PROTO_PATH, {
+      keepCase: false,
+      longs: String,
+      enums: String,
+      defaults: true,
+    });
     // loadPackageDefinition returns an untyped namespace tree; the service is the one the proto declares.
-    const tree = grpc.loadPackageDefinition(definition) as unknown as { eventbus: { v1: { PubSub: PubSubConstructor } } };
+    const tree = grpc.loadPackageDefinition(definition) as unknown as {
+      eventbus: { v1: { PubSub: PubSubConstructor } };
+    };
     constructorCache = tree.eventbus.v1.PubSub;
   }
   return constructorCache;
@@ -57,14 +68,18 @@ export async function checkTopicAccess(
     callback(null, metadata);
   });
   const Client = pubSubClientConstructor();
-  const client = new Client(endpoint, grpc.credentials.combineChannelCredentials(grpc.credentials.createSsl(roots), callCredentials));
+  const client = new Client(
+    endpoint,
+    grpc.credentials.combineChannelCredentials(grpc.credentials.createSsl(roots), callCredentials),
+  );
   try {
     return await Promise.all(
       topics.map(
         (topicName) =>
           new Promise<TopicAccess>((resolve, reject) => {
             client.GetTopic({ topicName }, { deadline: Date.now() + timeoutMs }, (err, info) => {
-              if (err || !info) reject(new Error(`GetTopic ${topicName}: ${err?.details || err?.message || 'no answer'}`));
+              if (err || !info)
+                reject(new Error(`GetTopic ${topicName}: ${err?.details || err?.message || 'no answer'}`));
               else resolve({ topicName, canSubscribe: info.canSubscribe, canPublish: info.canPublish });
             });
           }),

@@ -11,7 +11,12 @@ import type { RecordStatus } from '../../model/recordStatus';
  * The package's record status fields on Contact and Lead. A person account carries the Contact fields
  * with the `__pc` suffix, and only in orgs with Person Accounts.
  */
-export const RECORD_STATUS_FIELDS = ['Switchboard_Sync_State__c', 'Switchboard_Directory_Id__c', 'Switchboard_Last_Synced__c', 'Switchboard_Sync_Note__c'];
+export const RECORD_STATUS_FIELDS = [
+  'Switchboard_Sync_State__c',
+  'Switchboard_Directory_Id__c',
+  'Switchboard_Last_Synced__c',
+  'Switchboard_Sync_Note__c',
+];
 
 /** Whether a field of an incoming change is one Switchboard writes itself, so it is never synced. */
 export function isRecordStatusField(namespace: string, field: string): boolean {
@@ -82,7 +87,12 @@ export class RecordStatusWriter {
       id: status.recordId,
       [field('Switchboard_Sync_State__c')]: status.state,
       [field('Switchboard_Directory_Id__c')]: status.directoryId,
-      [field('Switchboard_Sync_Note__c')]: status.note === null ? null : status.note.length > NOTE_LENGTH ? `${status.note.slice(0, NOTE_LENGTH - 1)}…` : status.note,
+      [field('Switchboard_Sync_Note__c')]:
+        status.note === null
+          ? null
+          : status.note.length > NOTE_LENGTH
+            ? `${status.note.slice(0, NOTE_LENGTH - 1)}…`
+            : status.note,
     };
     if (status.syncedAt) record[field('Switchboard_Last_Synced__c')] = status.syncedAt;
     return record;
@@ -109,7 +119,11 @@ export class RecordStatusWriter {
     return outcomes;
   }
 
-  private async writeCollections(writable: number[], statuses: RecordStatus[], outcomes: RecordStatusOutcome[]): Promise<void> {
+  private async writeCollections(
+    writable: number[],
+    statuses: RecordStatus[],
+    outcomes: RecordStatusOutcome[],
+  ): Promise<void> {
     for (let start = 0; start < writable.length; start += COLLECTION_LIMIT) {
       const chunk = writable.slice(start, start + COLLECTION_LIMIT);
       const results = (await this.conn.request({
@@ -120,7 +134,9 @@ export class RecordStatusWriter {
       })) as RawSaveResult[];
       chunk.forEach((index, i) => {
         const result = results[i];
-        outcomes[index] = result?.success ? { kind: 'written' } : { kind: 'failed', error: classifySaveError((result?.errors ?? [])[0] ?? {}) };
+        outcomes[index] = result?.success
+          ? { kind: 'written' }
+          : { kind: 'failed', error: classifySaveError((result?.errors ?? [])[0] ?? {}) };
       });
     }
   }
@@ -129,7 +145,12 @@ export class RecordStatusWriter {
    * One update job for one object. A job whose end was not seen leaves every row failed as transient:
    * writing the same status again is harmless, so the next flush simply sends them again.
    */
-  private async writeBulk(sobject: string, indexes: number[], statuses: RecordStatus[], outcomes: RecordStatusOutcome[]): Promise<void> {
+  private async writeBulk(
+    sobject: string,
+    indexes: number[],
+    statuses: RecordStatus[],
+    outcomes: RecordStatusOutcome[],
+  ): Promise<void> {
     const rows = indexes.map((i) => {
       const { attributes: _type, id, ...fields } = this.toRecord(statuses[i]);
       return { Id: id, ...fields } as Record<string, SfValue>;
@@ -138,7 +159,9 @@ export class RecordStatusWriter {
       const results = await runBulkIngest(this.conn, sobject, 'update', rows, this.bulkOptions);
       indexes.forEach((index, i) => {
         const result = results[i];
-        outcomes[index] = result.success ? { kind: 'written' } : { kind: 'failed', error: result.error ?? classifySaveError({}) };
+        outcomes[index] = result.success
+          ? { kind: 'written' }
+          : { kind: 'failed', error: result.error ?? classifySaveError({}) };
       });
     } catch (err) {
       if (!(err instanceof BulkIngestJobError)) throw err;

@@ -52,7 +52,8 @@ export function errorKeyOf(recordKey: string, side: SyncErrorSide, code: string)
 
 function toFields(namespace: string, error: SyncErrorUpsert): Record<string, unknown> {
   const n = (name: string) => namespaced(namespace, name);
-  if (!('code' in error)) return { [n('Error_Key__c')]: error.errorKey, [n('State__c')]: 'Resolved', [n('Next_Retry__c')]: null };
+  if (!('code' in error))
+    return { [n('Error_Key__c')]: error.errorKey, [n('State__c')]: 'Resolved', [n('Next_Retry__c')]: null };
   const fields: Record<string, unknown> = {
     [n('Error_Key__c')]: error.errorKey,
     [n('Sync__c')]: error.syncId,
@@ -78,18 +79,25 @@ interface RawUpsertResult {
  * Upserts sync error records by Error_Key__c through sObject Collections (one call per 200, allOrNone
  * off: each record stands alone). Returns one outcome per record, in order; a failed call throws.
  */
-export async function upsertSyncErrors(conn: Connection, namespace: string, errors: SyncErrorUpsert[]): Promise<UpsertOutcome[]> {
+export async function upsertSyncErrors(
+  conn: Connection,
+  namespace: string,
+  errors: SyncErrorUpsert[],
+): Promise<UpsertOutcome[]> {
   const object = namespaced(namespace, 'Switchboard_Sync_Error__c');
   const keyField = namespaced(namespace, 'Error_Key__c');
   const outcomes: UpsertOutcome[] = [];
   for (let start = 0; start < errors.length; start += COLLECTION_LIMIT) {
     const chunk = errors.slice(start, start + COLLECTION_LIMIT).map((e) => toFields(namespace, e));
     // jsforce sends an array to PATCH /composite/sobjects/<object>/<field> (API 46.0+).
-    const results = (await conn.sobject(object).upsert(chunk as Array<Record<string, string>>, keyField, { allOrNone: false })) as
-      | RawUpsertResult
-      | RawUpsertResult[];
+    const results = (await conn
+      .sobject(object)
+      .upsert(chunk as Array<Record<string, string>>, keyField, { allOrNone: false })) as
+      RawUpsertResult | RawUpsertResult[];
     for (const result of Array.isArray(results) ? results : [results]) {
-      outcomes.push(result.success ? { ok: true } : { ok: false, error: classifySaveError((result.errors ?? [])[0] ?? {}) });
+      outcomes.push(
+        result.success ? { ok: true } : { ok: false, error: classifySaveError((result.errors ?? [])[0] ?? {}) },
+      );
     }
   }
   return outcomes;

@@ -36,7 +36,10 @@ function statusFields(n: (name: string) => string, update: SyncStatusUpdate): Re
     if (value !== undefined) fields[n(name)] = value;
   };
   put('Status__c', update.status);
-  put('Last_Sync_Time__c', update.lastSyncTime === undefined ? undefined : (update.lastSyncTime?.toISOString() ?? null));
+  put(
+    'Last_Sync_Time__c',
+    update.lastSyncTime === undefined ? undefined : (update.lastSyncTime?.toISOString() ?? null),
+  );
   put('Service_Heartbeat__c', update.heartbeat?.toISOString());
   put('Synced_Count__c', update.syncedCount);
   put('Excluded_Count__c', update.excludedCount);
@@ -59,10 +62,16 @@ function failure(what: string, errors: unknown[] | undefined): Error {
  * Writes the service's view of a sync back to its Switchboard_Sync__c record (the integration user holds
  * the permission to edit the status fields). One sObject update per call.
  */
-export async function writeSyncStatus(conn: Connection, namespace: string, syncId: string, update: SyncStatusUpdate): Promise<void> {
+export async function writeSyncStatus(
+  conn: Connection,
+  namespace: string,
+  syncId: string,
+  update: SyncStatusUpdate,
+): Promise<void> {
   const n = (name: string) => namespaced(namespace, name);
   const record: Record<string, unknown> = { Id: syncId, ...statusFields(n, update) };
-  if (update.lastError !== undefined) record[n('Last_Error__c')] = update.lastError === null ? null : truncate(update.lastError, LAST_ERROR_LENGTH);
+  if (update.lastError !== undefined)
+    record[n('Last_Error__c')] = update.lastError === null ? null : truncate(update.lastError, LAST_ERROR_LENGTH);
   const result = await conn.sobject(n('Switchboard_Sync__c')).update(record as { Id: string });
   if (!result.success) throw failure(`could not update sync ${syncId}`, result.errors);
 }

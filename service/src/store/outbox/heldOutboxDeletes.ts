@@ -27,7 +27,10 @@ export async function holdUnapprovedDeletes(q: Queryable, orgId: string, reason:
 }
 
 /** Held deletes waiting for an admin, and the newest reason. */
-export async function heldOutboxDeletes(q: Queryable, orgId: string): Promise<{ deletes: number; reason: string | null }> {
+export async function heldOutboxDeletes(
+  q: Queryable,
+  orgId: string,
+): Promise<{ deletes: number; reason: string | null }> {
   const { rows } = await q.query<{ n: number; reason: string | null }>(
     `SELECT count(*)::int AS n,
             (SELECT held_reason FROM outbox WHERE org_id = $1 AND state = 'held' ORDER BY updated_at DESC, id DESC LIMIT 1) AS reason
@@ -41,7 +44,11 @@ export async function heldOutboxDeletes(q: Queryable, orgId: string): Promise<{ 
  * The admin's decision on held deletes: approved ones are queued again and never judged again; discarded
  * ones are removed (returned, for the audit log).
  */
-export async function decideHeldOutboxDeletes(q: Queryable, orgId: string, approve: boolean): Promise<Array<{ recordId: string | null; sobject: string; contactId: string | null }>> {
+export async function decideHeldOutboxDeletes(
+  q: Queryable,
+  orgId: string,
+  approve: boolean,
+): Promise<Array<{ recordId: string | null; sobject: string; contactId: string | null }>> {
   const { rows } = await q.query<{ record_id: string | null; sobject: string; contact_id: string | null }>(
     approve
       ? `UPDATE outbox SET state = 'pending', approved_at = now(), next_attempt_at = now(), updated_at = now()

@@ -1,6 +1,14 @@
 import type { Queryable } from '../types';
 import { isUuid, requirePositiveInteger } from '../values';
-import { byOutboxId, checkOutboxIds, OUTBOX_COLUMNS, toOutboxItem, type OutboxDbRow, type OutboxItem, type OutboxState } from './outboxItem';
+import {
+  byOutboxId,
+  checkOutboxIds,
+  OUTBOX_COLUMNS,
+  toOutboxItem,
+  type OutboxDbRow,
+  type OutboxItem,
+  type OutboxState,
+} from './outboxItem';
 
 /**
  * The outbox as the dashboard and admins see it: counts and lists, and the actions that put rows back in
@@ -75,7 +83,11 @@ export async function retryWritesNow(q: Queryable, orgId: string, recordIds: str
  * (with the error they last met) instead. A create is found by its directory contact, the rest by the
  * Salesforce record; a write never tried yet (a new edit) stays queued. Returns the parked rows.
  */
-export async function parkRetries(q: Queryable, orgId: string, targets: { contactIds: string[]; recordIds: string[] }): Promise<OutboxItem[]> {
+export async function parkRetries(
+  q: Queryable,
+  orgId: string,
+  targets: { contactIds: string[]; recordIds: string[] },
+): Promise<OutboxItem[]> {
   if (targets.contactIds.length === 0 && targets.recordIds.length === 0) return [];
   const { rows } = await q.query<OutboxDbRow>(
     `UPDATE outbox SET state = 'failed', lease_until = NULL, updated_at = now()

@@ -21,7 +21,11 @@ export async function pendingOutboxForContact(q: Queryable, contactId: string): 
  * Payloads still on their way to one Salesforce record (pending or being sent), oldest first. An event
  * carrying exactly these values is the echo of our own write, even before the write-back has settled.
  */
-export async function inflightPayloadsForRecord(q: Queryable, orgId: string, recordId: string): Promise<Array<Record<string, unknown>>> {
+export async function inflightPayloadsForRecord(
+  q: Queryable,
+  orgId: string,
+  recordId: string,
+): Promise<Array<Record<string, unknown>>> {
   const { rows } = await q.query<{ payload: Record<string, unknown> }>(
     `SELECT payload FROM outbox WHERE org_id = $1 AND record_id = $2 AND state IN ('pending', 'processing') ORDER BY id`,
     [orgId, recordId],
@@ -41,7 +45,12 @@ export async function activeCreateFor(q: Queryable, orgId: string, contactId: st
 }
 
 /** A waiting create takes the contact's latest values; false when it is already being sent. */
-export async function refreshPendingCreate(q: Queryable, id: string, payload: Record<string, unknown>, payloadHash: string): Promise<boolean> {
+export async function refreshPendingCreate(
+  q: Queryable,
+  id: string,
+  payload: Record<string, unknown>,
+  payloadHash: string,
+): Promise<boolean> {
   checkOutboxId('id', id);
   const { rowCount } = await q.query(
     `UPDATE outbox SET payload = $2::jsonb, payload_hash = $3, updated_at = now()
@@ -87,7 +96,12 @@ export async function trimPendingUpdates(
   for (const row of rows) {
     const payload = Object.fromEntries(Object.entries(row.payload).filter(([field]) => !fields.includes(field)));
     if (Object.keys(payload).length === 0) await q.query('DELETE FROM outbox WHERE id = $1', [row.id]);
-    else await q.query('UPDATE outbox SET payload = $2::jsonb, payload_hash = $3, updated_at = now() WHERE id = $1', [row.id, jsonParam(payload), rehash(payload)]);
+    else
+      await q.query('UPDATE outbox SET payload = $2::jsonb, payload_hash = $3, updated_at = now() WHERE id = $1', [
+        row.id,
+        jsonParam(payload),
+        rehash(payload),
+      ]);
   }
   return rows.length;
 }

@@ -21,10 +21,18 @@ import {
 function checkNewItem(item: NewOutboxItem): void {
   const record = item.recordId ?? item.contactId ?? undefined;
   if (!OUTBOX_OPERATIONS.includes(item.operation)) {
-    throw new StoreInputError('operation', `expects one of ${OUTBOX_OPERATIONS.join(', ')}, got "${String(item.operation)}"`, record);
+    throw new StoreInputError(
+      'operation',
+      `expects one of ${OUTBOX_OPERATIONS.join(', ')}, got "${String(item.operation)}"`,
+      record,
+    );
   }
   if (item.contactId !== null && !isUuid(item.contactId)) {
-    throw new StoreInputError('contactId', `expects a contact id (uuid) or null, got "${String(item.contactId)}"`, record);
+    throw new StoreInputError(
+      'contactId',
+      `expects a contact id (uuid) or null, got "${String(item.contactId)}"`,
+      record,
+    );
   }
   if (item.linkId !== null && !isBigintId(item.linkId)) {
     throw new StoreInputError('linkId', `expects a link id or null, got "${String(item.linkId)}"`, record);
@@ -43,7 +51,16 @@ export async function enqueueOutbox(q: Queryable, item: NewOutboxItem): Promise<
   const { rows } = await q.query<OutboxDbRow>(
     `INSERT INTO outbox (org_id, contact_id, link_id, sobject, record_id, operation, payload, payload_hash)
      VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8) RETURNING ${OUTBOX_COLUMNS}`,
-    [item.orgId, item.contactId, item.linkId, item.sobject, item.recordId, item.operation, jsonParam(item.payload), item.payloadHash],
+    [
+      item.orgId,
+      item.contactId,
+      item.linkId,
+      item.sobject,
+      item.recordId,
+      item.operation,
+      jsonParam(item.payload),
+      item.payloadHash,
+    ],
   );
   return toOutboxItem(rows[0] as OutboxDbRow);
 }
@@ -144,7 +161,12 @@ export interface OutboxBacklog {
 
 export async function outboxBacklog(q: Queryable, orgId: string, cap: number): Promise<OutboxBacklog> {
   const limit = requirePositiveInteger('cap', cap);
-  const { rows } = await q.query<{ due: number; oldest_wait_ms: number | null; newest_wait_ms: number | null; abandoned: boolean }>(
+  const { rows } = await q.query<{
+    due: number;
+    oldest_wait_ms: number | null;
+    newest_wait_ms: number | null;
+    abandoned: boolean;
+  }>(
     `SELECT count(*)::int AS due,
        (extract(epoch FROM now() - min(d.next_attempt_at)) * 1000)::float8 AS oldest_wait_ms,
        (extract(epoch FROM now() - max(d.next_attempt_at)) * 1000)::float8 AS newest_wait_ms,

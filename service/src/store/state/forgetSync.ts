@@ -15,7 +15,9 @@ export interface ForgetResult {
 export async function forgetSync(db: Database, orgId: string, revert: boolean): Promise<ForgetResult> {
   return db.transaction(async (tx) => {
     // Counted first: a reverted contact takes its links with it (ON DELETE CASCADE).
-    const { rows: counted } = await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM links WHERE org_id = $1', [orgId]);
+    const { rows: counted } = await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM links WHERE org_id = $1', [
+      orgId,
+    ]);
     const linksRemoved = counted[0]?.n ?? 0;
     let contactsRemoved = 0;
     if (revert) {
@@ -36,7 +38,9 @@ export async function forgetSync(db: Database, orgId: string, revert: boolean): 
     await tx.query(`DELETE FROM reconcile_watermarks WHERE org_id = $1`, [orgId]);
     await tx.query(`DELETE FROM held_deletes WHERE org_id = $1`, [orgId]);
     await tx.query(`DELETE FROM outbox WHERE org_id = $1 AND state IN ('pending', 'processing', 'failed')`, [orgId]);
-    await tx.query(`UPDATE org_connections SET settings = settings - 'initialSync', updated_at = now() WHERE id = $1`, [orgId]);
+    await tx.query(`UPDATE org_connections SET settings = settings - 'initialSync', updated_at = now() WHERE id = $1`, [
+      orgId,
+    ]);
     const result = { linksRemoved, contactsRemoved };
     await recordAudit(tx, {
       orgId,

@@ -34,7 +34,8 @@ interface CheckpointDbRow {
   finished_at: Date | null;
 }
 
-const COLUMNS = 'sobject, state, soql, job_id, next_locator, last_record_id, pages_done, rows_done, total, started_at, finished_at';
+const COLUMNS =
+  'sobject, state, soql, job_id, next_locator, last_record_id, pages_done, rows_done, total, started_at, finished_at';
 
 function toCheckpoint(row: CheckpointDbRow): ObjectCheckpoint {
   return {
@@ -54,12 +55,21 @@ function toCheckpoint(row: CheckpointDbRow): ObjectCheckpoint {
 }
 
 export async function loadCheckpoints(q: Queryable, orgId: string): Promise<Map<string, ObjectCheckpoint>> {
-  const { rows } = await q.query<CheckpointDbRow>(`SELECT ${COLUMNS} FROM initial_sync_progress WHERE org_id = $1 ORDER BY started_at, sobject`, [orgId]);
+  const { rows } = await q.query<CheckpointDbRow>(
+    `SELECT ${COLUMNS} FROM initial_sync_progress WHERE org_id = $1 ORDER BY started_at, sobject`,
+    [orgId],
+  );
   return new Map(rows.map((row) => [row.sobject, toCheckpoint(row)]));
 }
 
 /** Starts (or starts over) one object: counters reset, no job yet. */
-export async function beginObject(q: Queryable, orgId: string, sobject: string, soql: string, total: number): Promise<ObjectCheckpoint> {
+export async function beginObject(
+  q: Queryable,
+  orgId: string,
+  sobject: string,
+  soql: string,
+  total: number,
+): Promise<ObjectCheckpoint> {
   const { rows } = await q.query<CheckpointDbRow>(
     `INSERT INTO initial_sync_progress (org_id, sobject, state, soql, total)
      VALUES ($1, $2, 'running', $3, $4)

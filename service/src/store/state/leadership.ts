@@ -62,9 +62,11 @@ export class Leadership {
   }
 
   private tick(): Promise<void> {
-    this.running = this.running.then(() => this.attempt()).catch((err: unknown) => {
-      this.options.logger.warn({ err }, 'subscriber election: could not reach the database; retrying');
-    });
+    this.running = this.running
+      .then(() => this.attempt())
+      .catch((err: unknown) => {
+        this.options.logger.warn({ err }, 'subscriber election: could not reach the database; retrying');
+      });
     return this.running.then(() => this.schedule());
   }
 
@@ -91,7 +93,10 @@ export class Leadership {
       session.onClose((error) => void this.lost(session, error));
       this.session = session;
     }
-    const { rows } = await this.session.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1::int, hashtext($2)) AS locked', [LOCK_NAMESPACE, orgId]);
+    const { rows } = await this.session.query<{ locked: boolean }>(
+      'SELECT pg_try_advisory_lock($1::int, hashtext($2)) AS locked',
+      [LOCK_NAMESPACE, orgId],
+    );
     if (rows[0]?.locked && !this.stopped) {
       logger.info({ org: orgId }, 'subscriber election: this instance runs the subscribers');
       await this.become('leader');
@@ -102,7 +107,10 @@ export class Leadership {
     if (this.session !== session) return;
     this.session = undefined;
     if (this.roleValue !== 'leader' || this.stopped) return;
-    this.options.logger.warn({ err: error, org: this.options.orgId }, 'subscriber election: lost the lock with its connection; following');
+    this.options.logger.warn(
+      { err: error, org: this.options.orgId },
+      'subscriber election: lost the lock with its connection; following',
+    );
     await this.become('follower');
   }
 

@@ -69,7 +69,8 @@ interface LinkDbRow {
   updated_at: Date;
 }
 
-const COLUMNS = 'id, org_id, contact_id, sobject, record_id, sf_hash, telephony_hash, sf_modstamp, sf_values, role, created_at, updated_at';
+const COLUMNS =
+  'id, org_id, contact_id, sobject, record_id, sf_hash, telephony_hash, sf_modstamp, sf_values, role, created_at, updated_at';
 
 /** Patchable keys, their columns and how a value is passed (jsonb goes as JSON text). */
 const PATCH_COLUMNS = {
@@ -105,7 +106,11 @@ function checkValues(value: LinkValues | null | undefined, recordId: string): vo
   }
   for (const [field, v] of Object.entries(value)) {
     if (v !== null && !['string', 'number', 'boolean'].includes(typeof v)) {
-      throw new StoreInputError(`sfValues.${field}`, `expects a string, number, boolean or null, got ${typeof v}`, recordId);
+      throw new StoreInputError(
+        `sfValues.${field}`,
+        `expects a string, number, boolean or null, got ${typeof v}`,
+        recordId,
+      );
     }
   }
 }
@@ -123,13 +128,18 @@ function checkModstamp(value: string | null | undefined, recordId: string): void
 }
 
 export async function findLinkByRecord(q: Queryable, orgId: string, recordId: string): Promise<Link | null> {
-  const { rows } = await q.query<LinkDbRow>(`SELECT ${COLUMNS} FROM links WHERE org_id = $1 AND record_id = $2`, [orgId, recordId]);
+  const { rows } = await q.query<LinkDbRow>(`SELECT ${COLUMNS} FROM links WHERE org_id = $1 AND record_id = $2`, [
+    orgId,
+    recordId,
+  ]);
   return rows[0] ? toLink(rows[0]) : null;
 }
 
 export async function findLinksByContact(q: Queryable, contactId: string): Promise<Link[]> {
   if (!isUuid(contactId)) return [];
-  const { rows } = await q.query<LinkDbRow>(`SELECT ${COLUMNS} FROM links WHERE contact_id = $1 ORDER BY id`, [contactId]);
+  const { rows } = await q.query<LinkDbRow>(`SELECT ${COLUMNS} FROM links WHERE contact_id = $1 ORDER BY id`, [
+    contactId,
+  ]);
   return rows.map(toLink);
 }
 
@@ -160,7 +170,11 @@ export async function contactsLinkedIn(q: Queryable, orgId: string, contactIds: 
  */
 export async function createLink(q: Queryable, link: NewLink): Promise<Link> {
   if (!isUuid(link.contactId)) {
-    throw new StoreInputError('contactId', `expects a contact id (uuid), got "${String(link.contactId)}"`, link.recordId);
+    throw new StoreInputError(
+      'contactId',
+      `expects a contact id (uuid), got "${String(link.contactId)}"`,
+      link.recordId,
+    );
   }
   checkModstamp(link.sfModstamp, link.recordId);
   checkValues(link.sfValues, link.recordId);
@@ -189,7 +203,10 @@ export async function createLink(q: Queryable, link: NewLink): Promise<Link> {
 export async function updateLink(q: Queryable, linkId: string, patch: LinkPatch): Promise<void> {
   if (!isBigintId(linkId)) throw new StoreInputError('linkId', `expects a link id, got "${String(linkId)}"`);
   if (patch.contactId !== undefined && !isUuid(patch.contactId)) {
-    throw new StoreInputError('contactId', `expects a contact id (uuid), got "${String(patch.contactId)}" (link ${linkId})`);
+    throw new StoreInputError(
+      'contactId',
+      `expects a contact id (uuid), got "${String(patch.contactId)}" (link ${linkId})`,
+    );
   }
   checkModstamp(patch.sfModstamp, `link ${linkId}`);
   checkValues(patch.sfValues, `link ${linkId}`);
@@ -221,15 +238,19 @@ export async function countLinks(q: Queryable, orgId: string): Promise<number> {
 /** The ones of `recordIds` already linked in the org. */
 export async function linkedRecordIds(q: Queryable, orgId: string, recordIds: string[]): Promise<Set<string>> {
   if (recordIds.length === 0) return new Set();
-  const { rows } = await q.query<{ record_id: string }>('SELECT record_id FROM links WHERE org_id = $1 AND record_id = ANY($2::text[])', [
-    orgId,
-    recordIds,
-  ]);
+  const { rows } = await q.query<{ record_id: string }>(
+    'SELECT record_id FROM links WHERE org_id = $1 AND record_id = ANY($2::text[])',
+    [orgId, recordIds],
+  );
   return new Set(rows.map((r) => r.record_id));
 }
 
 /** The linked contact of each of `recordIds` the org links (the others are absent), in one query. */
-export async function linkedContactsByRecord(q: Queryable, orgId: string, recordIds: string[]): Promise<Map<string, string>> {
+export async function linkedContactsByRecord(
+  q: Queryable,
+  orgId: string,
+  recordIds: string[],
+): Promise<Map<string, string>> {
   if (recordIds.length === 0) return new Map();
   const { rows } = await q.query<{ record_id: string; contact_id: string }>(
     'SELECT record_id, contact_id FROM links WHERE org_id = $1 AND record_id = ANY($2::text[])',

@@ -86,7 +86,11 @@ export async function listOrgs(q: Queryable): Promise<OrgRow[]> {
 }
 
 /** Merges keys into the org's settings (a null value removes the key). */
-export async function updateOrgSettings(q: Queryable, id: string, patch: Record<string, unknown>): Promise<OrgRow | null> {
+export async function updateOrgSettings(
+  q: Queryable,
+  id: string,
+  patch: Record<string, unknown>,
+): Promise<OrgRow | null> {
   const removed = Object.keys(patch).filter((key) => patch[key] === null);
   const merged = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== null && value !== undefined));
   const { rows } = await q.query<OrgDbRow>(
@@ -123,13 +127,19 @@ export async function orgPause(q: Queryable, id: string): Promise<OrgPause | nul
 }
 
 /** What every instance of the service follows for an org: the pause, and how often its settings were reloaded by the leader. */
-export async function sharedOrgState(q: Queryable, id: string): Promise<{ pause: OrgPause | null; settingsVersion: number }> {
+export async function sharedOrgState(
+  q: Queryable,
+  id: string,
+): Promise<{ pause: OrgPause | null; settingsVersion: number }> {
   const { rows } = await q.query<{ paused_at: Date | null; pause_reason: string | null; settings_version: number }>(
     'SELECT paused_at, pause_reason, settings_version FROM org_connections WHERE id = $1',
     [id],
   );
   const row = rows[0];
-  return { pause: row?.paused_at ? { since: iso(row.paused_at), reason: row.pause_reason } : null, settingsVersion: row?.settings_version ?? 0 };
+  return {
+    pause: row?.paused_at ? { since: iso(row.paused_at), reason: row.pause_reason } : null,
+    settingsVersion: row?.settings_version ?? 0,
+  };
 }
 
 /** The leader reloaded the org's settings: the other instances reload too when they see the new count. */

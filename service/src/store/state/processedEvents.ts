@@ -2,7 +2,10 @@ import type { Queryable } from '../types';
 
 /** Whether an event was handled already (a redelivered command is skipped before it runs). */
 export async function isEventProcessed(q: Queryable, orgId: string, eventId: string): Promise<boolean> {
-  const { rows } = await q.query<{ one: number }>('SELECT 1 AS one FROM processed_events WHERE org_id = $1 AND event_id = $2', [orgId, eventId]);
+  const { rows } = await q.query<{ one: number }>(
+    'SELECT 1 AS one FROM processed_events WHERE org_id = $1 AND event_id = $2',
+    [orgId, eventId],
+  );
   return rows.length > 0;
 }
 

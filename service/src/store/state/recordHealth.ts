@@ -48,7 +48,8 @@ export interface HealthDbRow {
   updated_at: Date;
 }
 
-export const HEALTH_COLUMNS = 'org_id, side, key, sobject, record_id, contact_id, state, code, reason, attempts, next_retry_at, ignored_at, since, updated_at';
+export const HEALTH_COLUMNS =
+  'org_id, side, key, sobject, record_id, contact_id, state, code, reason, attempts, next_retry_at, ignored_at, since, updated_at';
 
 export function toHealth(row: HealthDbRow): RecordHealth {
   return {
@@ -118,28 +119,47 @@ export async function setRecordHealth(q: Queryable, input: HealthInput): Promise
 
 /** The record is in sync again (re-evaluated and passed, or written). Returns whether an entry was removed. */
 export async function clearRecordHealth(q: Queryable, orgId: string, side: HealthSide, key: string): Promise<boolean> {
-  const { rowCount } = await q.query('DELETE FROM record_health WHERE org_id = $1 AND side = $2 AND key = $3', [orgId, side, key]);
+  const { rowCount } = await q.query('DELETE FROM record_health WHERE org_id = $1 AND side = $2 AND key = $3', [
+    orgId,
+    side,
+    key,
+  ]);
   return (rowCount ?? 0) > 0;
 }
 
 /** Writes that went through: their 'failing' entries go; an exclusion (a different reason) stays. */
 export async function clearFailingHealth(q: Queryable, orgId: string, side: HealthSide, keys: string[]): Promise<void> {
   if (keys.length === 0) return;
-  await q.query(`DELETE FROM record_health WHERE org_id = $1 AND side = $2 AND key = ANY($3::text[]) AND state = 'failing'`, [orgId, side, keys]);
+  await q.query(
+    `DELETE FROM record_health WHERE org_id = $1 AND side = $2 AND key = ANY($3::text[]) AND state = 'failing'`,
+    [orgId, side, keys],
+  );
 }
 
 /** A record passed the validity rules again: its exclusion goes; a 'failing' entry (a write-back's) stays. */
-export async function clearExcludedHealth(q: Queryable, orgId: string, side: HealthSide, key: string): Promise<boolean> {
-  const { rowCount } = await q.query(`DELETE FROM record_health WHERE org_id = $1 AND side = $2 AND key = $3 AND state = 'excluded'`, [orgId, side, key]);
+export async function clearExcludedHealth(
+  q: Queryable,
+  orgId: string,
+  side: HealthSide,
+  key: string,
+): Promise<boolean> {
+  const { rowCount } = await q.query(
+    `DELETE FROM record_health WHERE org_id = $1 AND side = $2 AND key = $3 AND state = 'excluded'`,
+    [orgId, side, key],
+  );
   return (rowCount ?? 0) > 0;
 }
 
-export async function getRecordHealth(q: Queryable, orgId: string, side: HealthSide, key: string): Promise<RecordHealth | null> {
-  const { rows } = await q.query<HealthDbRow>(`SELECT ${HEALTH_COLUMNS} FROM record_health WHERE org_id = $1 AND side = $2 AND key = $3`, [
-    orgId,
-    side,
-    key,
-  ]);
+export async function getRecordHealth(
+  q: Queryable,
+  orgId: string,
+  side: HealthSide,
+  key: string,
+): Promise<RecordHealth | null> {
+  const { rows } = await q.query<HealthDbRow>(
+    `SELECT ${HEALTH_COLUMNS} FROM record_health WHERE org_id = $1 AND side = $2 AND key = $3`,
+    [orgId, side, key],
+  );
   return rows[0] ? toHealth(rows[0]) : null;
 }
 
@@ -185,13 +205,19 @@ export async function countRecordHealth(q: Queryable, orgId: string): Promise<He
  * An admin ignored these failing entries' errors: they are marked (retries stop) and returned; entries
  * no longer failing, or already marked, are left as they are.
  */
-export async function markHealthIgnored(q: Queryable, orgId: string, entries: Array<{ side: HealthSide; key: string }>): Promise<RecordHealth[]> {
+export async function markHealthIgnored(
+  q: Queryable,
+  orgId: string,
+  entries: Array<{ side: HealthSide; key: string }>,
+): Promise<RecordHealth[]> {
   if (entries.length === 0) return [];
   const { rows } = await q.query<HealthDbRow>(
     `UPDATE record_health h SET ignored_at = now(), next_retry_at = NULL, updated_at = now()
        FROM unnest($2::text[], $3::text[]) AS e(side, key)
       WHERE h.org_id = $1 AND h.side = e.side AND h.key = e.key AND h.state = 'failing' AND h.ignored_at IS NULL
-      RETURNING ${HEALTH_COLUMNS.split(', ').map((c) => `h.${c}`).join(', ')}`,
+      RETURNING ${HEALTH_COLUMNS.split(', ')
+        .map((c) => `h.${c}`)
+        .join(', ')}`,
     [orgId, entries.map((e) => e.side), entries.map((e) => e.key)],
   );
   return rows.map(toHealth);
@@ -225,6 +251,12 @@ export async function insertExclusionsBulk(q: Queryable, orgId: string, exclusio
     `INSERT INTO record_health (org_id, side, key, sobject, record_id, state, code, reason)
      SELECT $1, 'salesforce', record_id, sobject, record_id, 'excluded', code, reason
      FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS t(sobject, record_id, code, reason)`,
-    [orgId, exclusions.map((e) => e.sobject), exclusions.map((e) => e.recordId), exclusions.map((e) => e.code), exclusions.map((e) => e.reason)],
+    [
+      orgId,
+      exclusions.map((e) => e.sobject),
+      exclusions.map((e) => e.recordId),
+      exclusions.map((e) => e.code),
+      exclusions.map((e) => e.reason),
+    ],
   );
 }

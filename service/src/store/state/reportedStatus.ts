@@ -18,7 +18,12 @@ export interface PendingError {
 }
 
 /** Health entries of the org not yet (or no longer) mirrored as they are, oldest change first. */
-export async function pendingErrors(q: Queryable, orgId: string, syncId: string, limit: number): Promise<PendingError[]> {
+export async function pendingErrors(
+  q: Queryable,
+  orgId: string,
+  syncId: string,
+  limit: number,
+): Promise<PendingError[]> {
   const { rows } = await q.query<HealthDbRow & { sent_key: string | null; sent_hash: string | null }>(
     `SELECT h.*, s.error_key AS sent_key, s.sent_hash
        FROM (SELECT ${HEALTH_COLUMNS} FROM record_health WHERE org_id = $1) h
@@ -99,7 +104,11 @@ export async function markErrorsSent(q: Queryable, orgId: string, marks: SentErr
 }
 
 /** These errors were resolved in the org (or their health entries came back under other keys). */
-export async function forgetSentErrors(q: Queryable, orgId: string, entries: Array<{ side: HealthSide; key: string }>): Promise<void> {
+export async function forgetSentErrors(
+  q: Queryable,
+  orgId: string,
+  entries: Array<{ side: HealthSide; key: string }>,
+): Promise<void> {
   if (entries.length === 0) return;
   await q.query(
     `DELETE FROM sync_errors_sent s USING unnest($2::text[], $3::text[]) AS e(side, key)
@@ -167,7 +176,8 @@ export async function pendingRecordStatuses(q: Queryable, orgId: string, limit: 
 /** Records what the records' status fields now say, in two statements; a record back to Not synced needs no entry. */
 export async function markRecordStatusesSent(q: Queryable, orgId: string, statuses: RecordStatus[]): Promise<void> {
   const gone = statuses.filter((s) => s.state === 'NotSynced').map((s) => s.recordId);
-  if (gone.length > 0) await q.query('DELETE FROM record_status_sent WHERE org_id = $1 AND record_id = ANY($2::text[])', [orgId, gone]);
+  if (gone.length > 0)
+    await q.query('DELETE FROM record_status_sent WHERE org_id = $1 AND record_id = ANY($2::text[])', [orgId, gone]);
   // One row per record: the last status given for it wins, as it would have one by one.
   const latest = new Map<string, RecordStatus>();
   for (const status of statuses) if (status.state !== 'NotSynced') latest.set(status.recordId, status);
@@ -178,7 +188,14 @@ export async function markRecordStatusesSent(q: Queryable, orgId: string, status
      SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
      ON CONFLICT (org_id, record_id) DO UPDATE SET sobject = EXCLUDED.sobject, state = EXCLUDED.state,
        directory_id = EXCLUDED.directory_id, note = EXCLUDED.note, sent_at = now()`,
-    [orgId, rows.map((r) => r.recordId), rows.map((r) => r.sobject), rows.map((r) => r.state), rows.map((r) => r.directoryId), rows.map((r) => r.note)],
+    [
+      orgId,
+      rows.map((r) => r.recordId),
+      rows.map((r) => r.sobject),
+      rows.map((r) => r.state),
+      rows.map((r) => r.directoryId),
+      rows.map((r) => r.note),
+    ],
   );
 }
 

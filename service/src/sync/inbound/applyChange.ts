@@ -46,7 +46,16 @@ export async function applyChangeEvents(
     const results: Array<ApplyResult | null> = [];
     for (const item of delivered) {
       if ('rejected' in item) {
-        await recordAudit(tx, { orgId: settings.orgId, contactId: null, recordId: null, origin: 'salesforce', action: 'rejected', rule: item.rejected, before: null, after: null });
+        await recordAudit(tx, {
+          orgId: settings.orgId,
+          contactId: null,
+          recordId: null,
+          origin: 'salesforce',
+          action: 'rejected',
+          rule: item.rejected,
+          before: null,
+          after: null,
+        });
         results.push(null);
       } else {
         results.push(await applyEventInTransaction(tx, settings, item.event));
@@ -58,12 +67,21 @@ export async function applyChangeEvents(
 }
 
 /** One change event (see applyChangeEvents), in its own transaction. */
-export async function applyChangeEvent(db: Database, settings: OrgSyncSettings, topic: string, event: ChangeEvent): Promise<ApplyResult> {
+export async function applyChangeEvent(
+  db: Database,
+  settings: OrgSyncSettings,
+  topic: string,
+  event: ChangeEvent,
+): Promise<ApplyResult> {
   const [result] = await applyChangeEvents(db, settings, topic, [{ event, replayId: event.replayId }]);
   return result as ApplyResult;
 }
 
-async function applyEventInTransaction(tx: Queryable, settings: OrgSyncSettings, event: ChangeEvent): Promise<ApplyResult> {
+async function applyEventInTransaction(
+  tx: Queryable,
+  settings: OrgSyncSettings,
+  event: ChangeEvent,
+): Promise<ApplyResult> {
   const result: ApplyResult = { duplicate: false, outcomes: [], rejected: event.rejected.length };
   if (!(await markEventProcessed(tx, settings.orgId, event.eventId))) return { ...result, duplicate: true };
   for (const bad of event.rejected) {
@@ -80,11 +98,18 @@ async function applyEventInTransaction(tx: Queryable, settings: OrgSyncSettings,
   }
   const rule = `${event.objectName} ${event.operation} event ${event.eventId}`;
   if (event.operation === 'delete') {
-    const gone = event.records.map((record) => ({ recordId: record.id, sobject: event.objectName, cause: 'deleted' as const }));
+    const gone = event.records.map((record) => ({
+      recordId: record.id,
+      sobject: event.objectName,
+      cause: 'deleted' as const,
+    }));
     result.outcomes.push(...(await applySalesforceDeletes(tx, settings, gone, 'event', rule)).outcomes);
   } else {
     for (const record of event.records) {
-      result.outcomes.push({ recordId: record.id, ...(await applyUpsert(tx, settings, event.objectName, record, rule)) });
+      result.outcomes.push({
+        recordId: record.id,
+        ...(await applyUpsert(tx, settings, event.objectName, record, rule)),
+      });
     }
   }
   return result;
@@ -114,7 +139,14 @@ export async function applyUpsert(
   if (settings.policy.direction === 'toSalesforce') return applyWithoutDirectoryWrites(ctx, link);
 
   const { validity } = settings.policy;
-  const verdict = checkValidity({ rules: validity, mappings: settings.mappings, sobject: objectName, defaultCountry: settings.defaultCountry, values, fields });
+  const verdict = checkValidity({
+    rules: validity,
+    mappings: settings.mappings,
+    sobject: objectName,
+    defaultCountry: settings.defaultCountry,
+    values,
+    fields,
+  });
   if (!verdict.ok) return excludeRecord(ctx, link, verdict);
   if (link) {
     if (ctx.sfHash === link.sfHash || (await isEchoOfOwnWrite(tx, settings.orgId, record.id, values, ctx.sfHash))) {
@@ -133,10 +165,17 @@ export async function applyUpsert(
  * to (so the contact is not pushed to Salesforce as a duplicate), and when telephony wins conflicts the
  * directory's values are queued to it; with no match nothing is created.
  */
-async function applyWithoutDirectoryWrites(ctx: ApplyContext, link: Link | null): Promise<{ outcome: RecordOutcome; contactId: string | null }> {
+async function applyWithoutDirectoryWrites(
+  ctx: ApplyContext,
+  link: Link | null,
+): Promise<{ outcome: RecordOutcome; contactId: string | null }> {
   if (!link) return joinOrCreate(ctx);
   if (ctx.sfHash !== link.sfHash) {
-    await updateLink(ctx.tx, link.id, { sfValues: ctx.values, sfHash: ctx.sfHash, sfModstamp: ctx.record.systemModstamp ?? link.sfModstamp });
+    await updateLink(ctx.tx, link.id, {
+      sfValues: ctx.values,
+      sfHash: ctx.sfHash,
+      sfModstamp: ctx.record.systemModstamp ?? link.sfModstamp,
+    });
   }
   return { outcome: 'skipped', contactId: link.contactId };
 }

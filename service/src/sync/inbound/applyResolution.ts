@@ -38,7 +38,9 @@ export interface Commit {
 }
 
 /** The directory fields each Salesforce field of the object feeds, for mappings that flow to telephony. */
-export function incomingTelephonyFields(ctx: Pick<ApplyContext, 'settings' | 'objectName' | 'values'>): Map<TelephonyField, string[]> {
+export function incomingTelephonyFields(
+  ctx: Pick<ApplyContext, 'settings' | 'objectName' | 'values'>,
+): Map<TelephonyField, string[]> {
   const out = new Map<TelephonyField, string[]>();
   for (const m of mappingsFor(ctx.settings.mappings, ctx.objectName)) {
     if (m.direction === 'toSalesforce' || !(m.sfField in ctx.values)) continue;
@@ -60,7 +62,10 @@ function sfFieldsOf(ctx: ApplyContext, telephonyFields: TelephonyField[]): strin
  * write-backs of fields Salesforce settled are trimmed, and the audit log gets the change and, field by
  * field, every conflict with the loser's value.
  */
-export async function commitResolution(ctx: ApplyContext, commit: Commit): Promise<{ after: DirectoryContact; changed: boolean; link: Link }> {
+export async function commitResolution(
+  ctx: ApplyContext,
+  commit: Commit,
+): Promise<{ after: DirectoryContact; changed: boolean; link: Link }> {
   const { tx, settings, record } = ctx;
   const { direction, conflictWinner } = settings.policy;
   const applies = direction !== 'toSalesforce';
@@ -91,7 +96,12 @@ export async function commitResolution(ctx: ApplyContext, commit: Commit): Promi
     });
   } else {
     const { existing, role } = commit.link;
-    const patch = { ...linkValues, contactId: after.id, role: role ?? existing.role, sfModstamp: record.systemModstamp ?? existing.sfModstamp };
+    const patch = {
+      ...linkValues,
+      contactId: after.id,
+      role: role ?? existing.role,
+      sfModstamp: record.systemModstamp ?? existing.sfModstamp,
+    };
     await updateLink(tx, existing.id, patch);
     link = { ...existing, ...patch };
   }
@@ -105,10 +115,22 @@ export async function commitResolution(ctx: ApplyContext, commit: Commit): Promi
     });
     queued = Object.keys(payload);
     if (queued.length > 0) {
-      await queueRecordUpdate(tx, { orgId: settings.orgId, linkId: link.id, sobject: ctx.objectName, recordId: record.id }, after.id, payload);
+      await queueRecordUpdate(
+        tx,
+        { orgId: settings.orgId, linkId: link.id, sobject: ctx.objectName, recordId: record.id },
+        after.id,
+        payload,
+      );
     }
   }
-  if (applies) await trimPendingUpdates(tx, settings.orgId, record.id, sfFieldsOf(ctx, commit.resolution.settledBySalesforce), stableHash);
+  if (applies)
+    await trimPendingUpdates(
+      tx,
+      settings.orgId,
+      record.id,
+      sfFieldsOf(ctx, commit.resolution.settledBySalesforce),
+      stableHash,
+    );
 
   const created = 'create' in commit.link;
   const roleChanged = !created && 'role' in commit.link && commit.link.role !== undefined;
@@ -126,11 +148,16 @@ export async function commitResolution(ctx: ApplyContext, commit: Commit): Promi
   }
   const { conflicts } = commit.resolution;
   if (conflicts.length > 0) {
-    const kind = commit.kind === 'a' ? 'kind a: the record matched a contact it was not linked to' : 'kind b: changed on both sides since the last sync';
+    const kind =
+      commit.kind === 'a'
+        ? 'kind a: the record matched a contact it was not linked to'
+        : 'kind b: changed on both sides since the last sync';
     const fieldNames = conflicts.map((c) => `${c.field} (${sfFieldsOf(ctx, [c.field]).join(', ')})`).join(', ');
     const effects = [
       conflictWinner === 'salesforce' && !applies ? 'not applied: the sync runs telephony → Salesforce only' : '',
-      conflictWinner === 'telephony' && direction === 'toTelephony' ? 'not written back: the sync runs Salesforce → telephony only' : '',
+      conflictWinner === 'telephony' && direction === 'toTelephony'
+        ? 'not written back: the sync runs Salesforce → telephony only'
+        : '',
       queued.length > 0 ? `directory values queued to Salesforce (${queued.join(', ')})` : '',
     ].filter(Boolean);
     await recordAudit(tx, {

@@ -15,10 +15,19 @@ export interface ContactChoice extends ContactPick<Link> {
  * pickContact). Two queries, whatever the number of candidates; call inside the transaction that will
  * write the join, so the contacts and links read are the ones it changes.
  */
-export async function chooseContact(tx: Queryable, orgId: string, fields: ContactFields, matchKeys: SyncPolicy['matchKeys']): Promise<ContactChoice | null> {
+export async function chooseContact(
+  tx: Queryable,
+  orgId: string,
+  fields: ContactFields,
+  matchKeys: SyncPolicy['matchKeys'],
+): Promise<ContactChoice | null> {
   const matched = await findContactsByKeys(tx, matchKeysOf(fields, matchKeys));
   if (matched.length === 0) return null;
-  const links = await findOrgLinksByContacts(tx, orgId, matched.map((m) => m.contactId));
+  const links = await findOrgLinksByContacts(
+    tx,
+    orgId,
+    matched.map((m) => m.contactId),
+  );
   const pick = pickContact(matched, links);
   return pick && { ...pick, matched };
 }

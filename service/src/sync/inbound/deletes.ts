@@ -2,7 +2,13 @@ import type { Database, Queryable } from '../../store/types';
 import type { SyncPolicy, OrgSyncSettings } from '../rules/context';
 import { deleteContact, getContact } from '../../directory/contacts';
 import type { DirectoryContact } from '../../directory/model';
-import { countLinks, deleteLink, findLinkByRecord, findLinksByContact, linkedContactsByRecord } from '../../store/state/links';
+import {
+  countLinks,
+  deleteLink,
+  findLinkByRecord,
+  findLinksByContact,
+  linkedContactsByRecord,
+} from '../../store/state/links';
 import { countRecentSalesforceDeletes, recordAudit, type AuditOrigin } from '../../store/audit';
 import { contactView } from '../rules/contactView';
 import { promoteNextPrimary } from './promotion';
@@ -38,10 +44,15 @@ export async function applySalesforceDeletes(
   origin: HeldDelete['origin'],
   rule: string,
 ): Promise<DeleteRunResult> {
-  const linked = await linkedContactsByRecord(tx, settings.orgId, candidates.map((c) => c.recordId));
+  const linked = await linkedContactsByRecord(
+    tx,
+    settings.orgId,
+    candidates.map((c) => c.recordId),
+  );
   const toRemove = candidates.filter((c) => linked.has(c.recordId));
   const result: DeleteRunResult = { outcomes: [], held: null };
-  for (const c of candidates) if (!linked.has(c.recordId)) result.outcomes.push({ recordId: c.recordId, outcome: 'missing', contactId: null });
+  for (const c of candidates)
+    if (!linked.has(c.recordId)) result.outcomes.push({ recordId: c.recordId, outcome: 'missing', contactId: null });
   if (toRemove.length === 0) return result;
 
   if (deletesPropagate(settings.policy)) {
@@ -53,7 +64,11 @@ export async function applySalesforceDeletes(
       alreadyHeld: (await heldSummary(tx, settings.orgId))?.deletes ?? 0,
     });
     if (decision.hold && decision.reason) {
-      await holdDeletes(tx, settings.orgId, toRemove.map((c) => ({ ...c, origin, reason: decision.reason as string })));
+      await holdDeletes(
+        tx,
+        settings.orgId,
+        toRemove.map((c) => ({ ...c, origin, reason: decision.reason as string })),
+      );
       await recordAudit(tx, {
         orgId: settings.orgId,
         contactId: null,
@@ -64,12 +79,17 @@ export async function applySalesforceDeletes(
         before: null,
         after: { held: toRemove.map((c) => c.recordId) },
       });
-      for (const c of toRemove) result.outcomes.push({ recordId: c.recordId, outcome: 'held', contactId: linked.get(c.recordId) ?? null });
+      for (const c of toRemove)
+        result.outcomes.push({ recordId: c.recordId, outcome: 'held', contactId: linked.get(c.recordId) ?? null });
       result.held = await heldSummary(tx, settings.orgId);
       return result;
     }
   }
-  for (const c of toRemove) result.outcomes.push({ recordId: c.recordId, ...(await applySalesforceDelete(tx, settings, c, rule, 'salesforce')) });
+  for (const c of toRemove)
+    result.outcomes.push({
+      recordId: c.recordId,
+      ...(await applySalesforceDelete(tx, settings, c, rule, 'salesforce')),
+    });
   return result;
 }
 
@@ -120,7 +140,12 @@ const CAUSE_TEXT: Record<DeleteCandidate['cause'], string> = {
  * Why a gone record's directory contact stays, or null when it goes with it. An excluded record's
  * contact leaves whatever the delete propagation says: the rules keep it out of the directory.
  */
-function keptBecause(policy: SyncPolicy, contact: DirectoryContact | null, otherLinks: number, cause: DeleteCandidate['cause']): string | null {
+function keptBecause(
+  policy: SyncPolicy,
+  contact: DirectoryContact | null,
+  otherLinks: number,
+  cause: DeleteCandidate['cause'],
+): string | null {
   if (contact === null) return 'the directory contact was already gone';
   if (policy.direction === 'toSalesforce') return 'contact kept: the sync runs telephony → Salesforce only';
   if (cause !== 'excluded' && !deletesPropagate(policy)) return 'contact kept: deletes do not propagate to telephony';
@@ -145,8 +170,19 @@ export async function decideHeldDeletes(db: Database, settings: OrgSyncSettings,
       for (const h of held) {
         const rule = approve ? 'held delete approved by an admin' : 'held delete discarded by an admin';
         // An exclusion whose entry is gone meanwhile (the sync was deleted and set up again) is not applied.
-        if (h.cause === 'excluded' && (await getRecordHealth(tx, settings.orgId, 'salesforce', h.recordId))?.state !== 'excluded') continue;
-        await applySalesforceDelete(tx, settings, h, rule, 'system', approve ? undefined : 'contact kept: the admin discarded the delete');
+        if (
+          h.cause === 'excluded' &&
+          (await getRecordHealth(tx, settings.orgId, 'salesforce', h.recordId))?.state !== 'excluded'
+        )
+          continue;
+        await applySalesforceDelete(
+          tx,
+          settings,
+          h,
+          rule,
+          'system',
+          approve ? undefined : 'contact kept: the admin discarded the delete',
+        );
       }
       return held.length;
     });

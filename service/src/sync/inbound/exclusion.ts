@@ -40,7 +40,16 @@ export async function excludeRecord(
   const rule = `${ctx.rule}: ${ctx.objectName} ${record.id} excluded (${verdict.code}): ${verdict.reason}`;
   if (!link) {
     if (previous?.state !== 'excluded' || previous.reason !== verdict.reason) {
-      await recordAudit(tx, { orgId: settings.orgId, contactId: null, recordId: record.id, origin: 'salesforce', action: 'excluded', rule, before: null, after: null });
+      await recordAudit(tx, {
+        orgId: settings.orgId,
+        contactId: null,
+        recordId: record.id,
+        origin: 'salesforce',
+        action: 'excluded',
+        rule,
+        before: null,
+        after: null,
+      });
     }
     return { outcome: 'excluded', contactId: null };
   }
@@ -82,7 +91,9 @@ async function holdRemoval(ctx: ApplyContext, rule: string): Promise<boolean> {
     alreadyHeld: (await heldSummary(tx, settings.orgId))?.deletes ?? 0,
   });
   if (!decision.hold || !decision.reason) return false;
-  await holdDeletes(tx, settings.orgId, [{ recordId: record.id, sobject: objectName, cause: 'excluded', origin: 'event', reason: decision.reason }]);
+  await holdDeletes(tx, settings.orgId, [
+    { recordId: record.id, sobject: objectName, cause: 'excluded', origin: 'event', reason: decision.reason },
+  ]);
   await recordAudit(tx, {
     orgId: settings.orgId,
     contactId: null,

@@ -17,12 +17,21 @@ import type { RecordOutcome } from './recordOutcome';
  * unless it now outranks the primary (a more recent edit of the same object), then it takes over and joins
  * its values like a match would (kind a).
  */
-export async function applyLinked(ctx: ApplyContext, link: Link): Promise<{ outcome: RecordOutcome; contactId: string }> {
+export async function applyLinked(
+  ctx: ApplyContext,
+  link: Link,
+): Promise<{ outcome: RecordOutcome; contactId: string }> {
   const { tx, settings, record } = ctx;
   const contact = await getContact(tx, link.contactId);
   if (!contact) return recreate(ctx, link);
   if (link.role === 'primary') {
-    const { changed } = await commitResolution(ctx, { contact, link: { existing: link }, resolution: resolveChange(changeInput(ctx, contact, link)), kind: 'b', note: '' });
+    const { changed } = await commitResolution(ctx, {
+      contact,
+      link: { existing: link },
+      resolution: resolveChange(changeInput(ctx, contact, link)),
+      kind: 'b',
+      note: '',
+    });
     return { outcome: changed ? 'updated' : 'unchanged', contactId: contact.id };
   }
   const primary = (await findOrgLinksByContacts(tx, settings.orgId, [contact.id])).find((l) => l.role === 'primary');
@@ -33,9 +42,21 @@ export async function applyLinked(ctx: ApplyContext, link: Link): Promise<{ outc
   }
   if (primary) await updateLink(tx, primary.id, { role: 'secondary' });
   const telephonyFields = [...incomingTelephonyFields(ctx).keys()];
-  const resolution = resolveJoin(flatten(contact, telephonyFields), flatten(ctx.fields, telephonyFields), settings.policy.conflictWinner);
-  const why = primary ? describeChoice(rankCandidates([me, toCandidate(primary)])) : 'the org had no primary record for this contact';
-  const { changed } = await commitResolution(ctx, { contact, link: { existing: link, role: 'primary' }, resolution, kind: 'a', note: `becomes the primary record: ${why}` });
+  const resolution = resolveJoin(
+    flatten(contact, telephonyFields),
+    flatten(ctx.fields, telephonyFields),
+    settings.policy.conflictWinner,
+  );
+  const why = primary
+    ? describeChoice(rankCandidates([me, toCandidate(primary)]))
+    : 'the org had no primary record for this contact';
+  const { changed } = await commitResolution(ctx, {
+    contact,
+    link: { existing: link, role: 'primary' },
+    resolution,
+    kind: 'a',
+    note: `becomes the primary record: ${why}`,
+  });
   return { outcome: changed ? 'updated' : 'unchanged', contactId: contact.id };
 }
 
@@ -81,6 +102,15 @@ async function recreate(ctx: ApplyContext, link: Link): Promise<{ outcome: Recor
     sfModstamp: record.systemModstamp ?? link.sfModstamp,
     telephonyHash: stableHash(contactView(after)),
   });
-  await recordAudit(tx, { orgId: settings.orgId, contactId: after.id, recordId: record.id, origin: 'salesforce', action: 'create', rule: ctx.rule, before: null, after: contactView(after) });
+  await recordAudit(tx, {
+    orgId: settings.orgId,
+    contactId: after.id,
+    recordId: record.id,
+    origin: 'salesforce',
+    action: 'create',
+    rule: ctx.rule,
+    before: null,
+    after: contactView(after),
+  });
   return { outcome: 'created', contactId: after.id };
 }

@@ -15,7 +15,12 @@ import type { OrgSyncSettings } from '../rules/context';
  * join the contact by the rules of a join (conflict kind a). Nothing happens while a primary remains or
  * when no record of the org is left. Returns the promoted link.
  */
-export async function promoteNextPrimary(tx: Queryable, settings: OrgSyncSettings, contactId: string, rule: string): Promise<Link | null> {
+export async function promoteNextPrimary(
+  tx: Queryable,
+  settings: OrgSyncSettings,
+  contactId: string,
+  rule: string,
+): Promise<Link | null> {
   const orgLinks = await findOrgLinksByContacts(tx, settings.orgId, [contactId]);
   if (orgLinks.length === 0 || orgLinks.some((l) => l.role === 'primary')) return null;
   const ranked = rankCandidates(orgLinks.map((link) => ({ ...toCandidate(link), link })));
@@ -34,8 +39,19 @@ export async function promoteNextPrimary(tx: Queryable, settings: OrgSyncSetting
     rule,
   };
   const telephonyFields = [...incomingTelephonyFields(ctx).keys()];
-  const resolution = resolveJoin(flatten(contact, telephonyFields), flatten(ctx.fields, telephonyFields), settings.policy.conflictWinner);
-  const why = ranked.length > 1 ? describeChoice(ranked) : `${next.sobject} ${next.recordId} is the only record of the org left`;
-  const { link } = await commitResolution(ctx, { contact, link: { existing: next, role: 'primary' }, resolution, kind: 'a', note: `the primary record went; ${why}` });
+  const resolution = resolveJoin(
+    flatten(contact, telephonyFields),
+    flatten(ctx.fields, telephonyFields),
+    settings.policy.conflictWinner,
+  );
+  const why =
+    ranked.length > 1 ? describeChoice(ranked) : `${next.sobject} ${next.recordId} is the only record of the org left`;
+  const { link } = await commitResolution(ctx, {
+    contact,
+    link: { existing: next, role: 'primary' },
+    resolution,
+    kind: 'a',
+    note: `the primary record went; ${why}`,
+  });
   return link;
 }

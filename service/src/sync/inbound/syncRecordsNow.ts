@@ -29,7 +29,8 @@ export async function syncRecordsNow(
   for (const id of recordIds) {
     const sobject = isSalesforceId(id) ? KEY_PREFIX[id.slice(0, 3)] : undefined;
     if (!sobject) skipped.push({ recordId: id, reason: 'not a Contact, Lead or Person Account id' });
-    else if (!settings.objects.includes(sobject)) skipped.push({ recordId: id, reason: `${sobject} is not synced by this sync` });
+    else if (!settings.objects.includes(sobject))
+      skipped.push({ recordId: id, reason: `${sobject} is not synced by this sync` });
     else byObject.set(sobject, [...(byObject.get(sobject) ?? []), id]);
   }
   let applied = 0;
@@ -49,7 +50,9 @@ export async function syncRecordsNow(
         applied++;
       }
     });
-    for (const id of ids) if (!found.has(id.slice(0, 15))) skipped.push({ recordId: id, reason: 'not found, deleted, or not visible to the integration user' });
+    for (const id of ids)
+      if (!found.has(id.slice(0, 15)))
+        skipped.push({ recordId: id, reason: 'not found, deleted, or not visible to the integration user' });
   }
   return { applied, retried, skipped };
 }

@@ -34,7 +34,16 @@ export async function joinOrCreate(ctx: ApplyContext): Promise<{ outcome: Record
       sfModstamp: record.systemModstamp ?? undefined,
       telephonyHash: stableHash(contactView(after)),
     });
-    await recordAudit(tx, { orgId: settings.orgId, contactId: after.id, recordId: record.id, origin: 'salesforce', action: 'create', rule: ctx.rule, before: null, after: contactView(after) });
+    await recordAudit(tx, {
+      orgId: settings.orgId,
+      contactId: after.id,
+      recordId: record.id,
+      origin: 'salesforce',
+      action: 'create',
+      rule: ctx.rule,
+      before: null,
+      after: contactView(after),
+    });
     return { outcome: 'created', contactId: after.id };
   }
 
@@ -69,7 +78,11 @@ export async function joinOrCreate(ctx: ApplyContext): Promise<{ outcome: Record
   }
   if (primary) await updateLink(tx, primary.id, { role: 'secondary' });
   const telephonyFields = [...incomingTelephonyFields(ctx).keys()];
-  const resolution = resolveJoin(flatten(contact, telephonyFields), flatten(ctx.fields, telephonyFields), settings.policy.conflictWinner);
+  const resolution = resolveJoin(
+    flatten(contact, telephonyFields),
+    flatten(ctx.fields, telephonyFields),
+    settings.policy.conflictWinner,
+  );
   await commitResolution(ctx, { contact, link: { create: 'primary' }, resolution, kind: 'a', note });
   return { outcome: 'linked', contactId: contact.id };
 }

@@ -5,7 +5,12 @@ import { deleteContact, insertContact, updateContact } from '../../directory/con
 import { recordAudit } from '../../store/audit';
 import type { OrgConnection } from '../../salesforce/session';
 import { queryActiveStandardUsers, type UserRow } from '../../salesforce/queries/users';
-import { forgetInternalUser, knownInternalUsers, saveInternalUser, updateInternalUserHash } from '../../store/state/internalUsers';
+import {
+  forgetInternalUser,
+  knownInternalUsers,
+  saveInternalUser,
+  updateInternalUserHash,
+} from '../../store/state/internalUsers';
 import { toDirectoryPhone } from '../rules/phones';
 import { stableHash } from '../rules/hash';
 
@@ -33,7 +38,14 @@ export function userToContact(user: UserRow, defaultCountry: CountryCode): Conta
   const mobile = text(user.MobilePhone);
   if (mobile) phones.push(toDirectoryPhone('mobile', mobile, defaultCountry));
   if (phones.length === 0) return null;
-  return { firstName: text(user.FirstName), lastName: text(user.LastName), company: null, title: text(user.Title), email: text(user.Email), phones };
+  return {
+    firstName: text(user.FirstName),
+    lastName: text(user.LastName),
+    company: null,
+    title: text(user.Title),
+    email: text(user.Email),
+    phones,
+  };
 }
 
 /**

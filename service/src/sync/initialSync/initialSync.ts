@@ -8,9 +8,21 @@ import { selectSoql, type RecordSelection } from '../../salesforce/queries/soql'
 import type { SyncedObject } from '../../model/records';
 import { mappingsFor } from '../rules/fieldMap';
 import { scopeWhere } from '../rules/scope';
-import { beginObject, finishObject, loadCheckpoints, savePage, useJob, type ObjectCheckpoint } from '../../store/state/initialSyncCheckpoint';
+import {
+  beginObject,
+  finishObject,
+  loadCheckpoints,
+  savePage,
+  useJob,
+  type ObjectCheckpoint,
+} from '../../store/state/initialSyncCheckpoint';
 import { applySnapshotPage, prepareRowsInSlices, type PageOutcome, type SnapshotRow } from './initialSyncPage';
-import { pendingInitialSync, ProgressTracker, statusFromCheckpoints, type InitialSyncStatus } from './initialSyncStatus';
+import {
+  pendingInitialSync,
+  ProgressTracker,
+  statusFromCheckpoints,
+  type InitialSyncStatus,
+} from './initialSyncStatus';
 import { queueTelephonyOnlyContacts } from './telephonyOnlyPush';
 import { refreshLoadedTableStatistics, statisticsDueAfterPage } from '../../store/plannerStatistics';
 import type { OrgSyncSettings } from '../rules/context';
@@ -70,11 +82,19 @@ export async function runInitialSync(
 ): Promise<InitialSyncResult> {
   const started = Date.now();
   const checkpoints = await loadCheckpoints(db, settings.orgId);
-  const run: Run = { db, session, settings, logger, options, tracker: new ProgressTracker(settings.objects, checkpoints) };
+  const run: Run = {
+    db,
+    session,
+    settings,
+    logger,
+    options,
+    tracker: new ProgressTracker(settings.objects, checkpoints),
+  };
   const result: InitialSyncResult = { perObject: {}, records: 0, pushed: { queued: 0, excluded: 0 }, ms: 0 };
   // Every object is counted before the first is loaded, so the total (and the ETA) covers the whole run.
   const planned: Array<[SyncedObject, ObjectCheckpoint | null]> = [];
-  for (const objectName of settings.objects) planned.push([objectName, await planObject(run, objectName, checkpoints.get(objectName))]);
+  for (const objectName of settings.objects)
+    planned.push([objectName, await planObject(run, objectName, checkpoints.get(objectName))]);
   for (const [objectName, checkpoint] of planned) {
     options.signal?.throwIfAborted();
     const applied = checkpoint && checkpoint.state !== 'done' ? await loadObject(run, objectName, checkpoint) : 0;
@@ -82,7 +102,8 @@ export async function runInitialSync(
     result.records += applied;
   }
   result.pushed = await queueTelephonyOnlyContacts(db, settings, options.signal);
-  if (result.pushed.queued + result.pushed.excluded > 0) logger.info(result.pushed, 'initial sync queued telephony-only contacts for Salesforce');
+  if (result.pushed.queued + result.pushed.excluded > 0)
+    logger.info(result.pushed, 'initial sync queued telephony-only contacts for Salesforce');
   result.ms = Date.now() - started;
   return result;
 }
@@ -91,7 +112,12 @@ export async function runInitialSync(
  * What a starting service shows before any run: the saved outcome of a completed initial sync, or else the
  * progress its checkpoints hold (an interrupted one resumes from there).
  */
-export async function storedInitialSyncStatus(db: Database, orgId: string, objects: SyncedObject[], saved: unknown): Promise<InitialSyncStatus> {
+export async function storedInitialSyncStatus(
+  db: Database,
+  orgId: string,
+  objects: SyncedObject[],
+  saved: unknown,
+): Promise<InitialSyncStatus> {
   if (typeof saved === 'object' && saved !== null && (saved as { state?: unknown }).state === 'done') {
     // Saved by an earlier version, it may lack the progress fields.
     return { ...pendingInitialSync(), ...(saved as Partial<InitialSyncStatus>) };
@@ -104,7 +130,11 @@ export async function storedInitialSyncStatus(db: Database, orgId: string, objec
  * is none or it belongs to another query (mappings or scope changed since: rows loaded under the old
  * query lack fields, so the object starts over). null when the org does not have the object.
  */
-async function planObject(run: Run, objectName: SyncedObject, stored: ObjectCheckpoint | undefined): Promise<ObjectCheckpoint | null> {
+async function planObject(
+  run: Run,
+  objectName: SyncedObject,
+  stored: ObjectCheckpoint | undefined,
+): Promise<ObjectCheckpoint | null> {
   const { db, session, settings, logger, tracker } = run;
   const soql = await snapshotQuery(session, settings, objectName);
   if (!soql) {
@@ -114,7 +144,10 @@ async function planObject(run: Run, objectName: SyncedObject, stored: ObjectChec
   }
   let checkpoint = stored;
   if (!checkpoint || checkpoint.soql !== soql) {
-    const total = await countRecords(session.conn, { sobject: objectName, condition: scopeWhere(settings.policy, objectName) });
+    const total = await countRecords(session.conn, {
+      sobject: objectName,
+      condition: scopeWhere(settings.policy, objectName),
+    });
     checkpoint = await beginObject(db, settings.orgId, objectName, soql, total);
   }
   if (checkpoint.state === 'done') tracker.finish(objectName);
@@ -128,9 +161,18 @@ async function loadObject(run: Run, objectName: SyncedObject, checkpoint: Object
   const { db, session, settings, logger, tracker, options } = run;
   const soql = checkpoint.soql;
   tracker.start(objectName);
-  if (checkpoint.pagesDone > 0) logger.info({ object: objectName, pages: checkpoint.pagesDone, records: checkpoint.rowsDone }, 'initial sync resumes');
+  if (checkpoint.pagesDone > 0)
+    logger.info(
+      { object: objectName, pages: checkpoint.pagesDone, records: checkpoint.rowsDone },
+      'initial sync resumes',
+    );
 
-  const position = { jobId: checkpoint.jobId, locator: checkpoint.nextLocator, lastRecordId: checkpoint.lastRecordId, pages: checkpoint.pagesDone };
+  const position = {
+    jobId: checkpoint.jobId,
+    locator: checkpoint.nextLocator,
+    lastRecordId: checkpoint.lastRecordId,
+    pages: checkpoint.pagesDone,
+  };
   let applied = 0;
   // Where the time goes, for the log: waiting for Salesforce's pages vs writing them, and within the
   // writes, the lookups, the set-based statements and the per-record rules.
@@ -138,12 +180,19 @@ async function loadObject(run: Run, objectName: SyncedObject, checkpoint: Object
   for (let attempt = 1; ; attempt++) {
     try {
       if (!position.jobId) {
-        const query = position.lastRecordId ? selectSoql({ ...snapshot(settings, objectName), idAfter: checkpointId(position.lastRecordId) }) : soql;
+        const query = position.lastRecordId
+          ? selectSoql({ ...snapshot(settings, objectName), idAfter: checkpointId(position.lastRecordId) })
+          : soql;
         position.jobId = await runQueryJob(session, query, { apiVersion: options.apiVersion, signal: options.signal });
         position.locator = null;
         await useJob(db, settings.orgId, objectName, position.jobId);
       }
-      const pages = resultPages(session, position.jobId, { apiVersion: options.apiVersion, maxRecordsPerPage: options.pageSize ?? DEFAULT_PAGE_SIZE, from: position.locator, signal: options.signal });
+      const pages = resultPages(session, position.jobId, {
+        apiVersion: options.apiVersion,
+        maxRecordsPerPage: options.pageSize ?? DEFAULT_PAGE_SIZE,
+        from: position.locator,
+        signal: options.signal,
+      });
       let waited = Date.now();
       for await (const { page, rows } of prepared(pages, settings, objectName)) {
         const writing = Date.now();
@@ -160,14 +209,18 @@ async function loadObject(run: Run, objectName: SyncedObject, checkpoint: Object
         tracker.page(objectName, rows.length);
         if (statisticsDueAfterPage(position.pages)) await refreshLoadedTableStatistics(db);
         options.onProgress?.(tracker.snapshot());
-        if (outcome.perRecord > rows.length / 2) logger.debug({ object: objectName, ...outcome }, 'initial sync page mostly took the per-record rules');
+        if (outcome.perRecord > rows.length / 2)
+          logger.debug({ object: objectName, ...outcome }, 'initial sync page mostly took the per-record rules');
         if (page.nextLocator !== null) options.signal?.throwIfAborted();
         waited = Date.now();
       }
       break;
     } catch (err) {
       if (!(err instanceof BulkResultsGoneError) || attempt >= 2) throw err;
-      logger.warn({ object: objectName, job: position.jobId, lastRecordId: position.lastRecordId, reason: err.message }, 'the query job results are gone; querying again after the last record applied');
+      logger.warn(
+        { object: objectName, job: position.jobId, lastRecordId: position.lastRecordId, reason: err.message },
+        'the query job results are gone; querying again after the last record applied',
+      );
       position.jobId = null;
     }
   }
@@ -189,7 +242,11 @@ async function* prepared(
   objectName: SyncedObject,
 ): AsyncGenerator<{ page: ResultsPage; rows: SnapshotRow[] }> {
   const pull = () =>
-    pages.next().then(async (next) => (next.done ? null : { page: next.value, rows: await prepareRowsInSlices(settings, objectName, next.value.rows) }));
+    pages
+      .next()
+      .then(async (next) =>
+        next.done ? null : { page: next.value, rows: await prepareRowsInSlices(settings, objectName, next.value.rows) },
+      );
   let ahead = pull();
   try {
     for (;;) {
@@ -207,19 +264,38 @@ async function* prepared(
 }
 
 /** One page and its checkpoint in one transaction; again when a change event linked one of its records meanwhile. */
-async function writePage(run: Run, objectName: SyncedObject, page: ResultsPage, rows: SnapshotRow[], pageNumber: number): Promise<PageOutcome> {
+async function writePage(
+  run: Run,
+  objectName: SyncedObject,
+  page: ResultsPage,
+  rows: SnapshotRow[],
+  pageNumber: number,
+): Promise<PageOutcome> {
   const { db, settings } = run;
   for (let attempt = 1; ; attempt++) {
     try {
       return await db.transaction(async (tx) => {
-        const outcome = await applySnapshotPage(tx, settings, objectName, rows, `initial sync ${objectName} page ${pageNumber}`);
-        await savePage(tx, settings.orgId, objectName, { nextLocator: page.nextLocator, lastRecordId: rows[rows.length - 1]?.record.id ?? null, rows: rows.length });
+        const outcome = await applySnapshotPage(
+          tx,
+          settings,
+          objectName,
+          rows,
+          `initial sync ${objectName} page ${pageNumber}`,
+        );
+        await savePage(tx, settings.orgId, objectName, {
+          nextLocator: page.nextLocator,
+          lastRecordId: rows[rows.length - 1]?.record.id ?? null,
+          rows: rows.length,
+        });
         if (page.nextLocator === null) await finishObject(tx, settings.orgId, objectName);
         return outcome;
       });
     } catch (err) {
       if (!isUniqueViolation(err) || attempt >= PAGE_ATTEMPTS) throw err;
-      run.logger.debug({ object: objectName, page: pageNumber }, 'a record of the page was linked meanwhile; writing the page again');
+      run.logger.debug(
+        { object: objectName, page: pageNumber },
+        'a record of the page was linked meanwhile; writing the page again',
+      );
     }
   }
 }
@@ -235,13 +311,18 @@ function snapshot(settings: OrgSyncSettings, objectName: SyncedObject): RecordSe
 }
 
 /** The SOQL for one object's snapshot, or null when the org lacks the object (Person Accounts off). */
-async function snapshotQuery(session: OrgSession, settings: OrgSyncSettings, objectName: SyncedObject): Promise<string | null> {
+async function snapshotQuery(
+  session: OrgSession,
+  settings: OrgSyncSettings,
+  objectName: SyncedObject,
+): Promise<string | null> {
   if (objectName === 'Account' && !(await hasPersonAccounts(session.conn))) return null;
   return selectSoql(snapshot(settings, objectName));
 }
 
 /** The last record id of our own checkpoint, checked before a query resumes after it. */
 function checkpointId(recordId: string): string {
-  if (!isSalesforceId(recordId)) throw new Error(`initial sync checkpoint: "${recordId}" is not a Salesforce record id`);
+  if (!isSalesforceId(recordId))
+    throw new Error(`initial sync checkpoint: "${recordId}" is not a Salesforce record id`);
   return recordId;
 }

@@ -47,10 +47,25 @@ export function prepareRows(settings: OrgSyncSettings, objectName: SyncedObject,
     const record = toChangeRecord(row);
     const values = mappedSfValues(mappings, objectName, record.values);
     const fields = sfToDirectory(mappings, objectName, values, defaultCountry);
-    const verdict = checkValidity({ rules: policy.validity, mappings, sobject: objectName, defaultCountry, values, fields });
+    const verdict = checkValidity({
+      rules: policy.validity,
+      mappings,
+      sobject: objectName,
+      defaultCountry,
+      values,
+      fields,
+    });
     const { e164s, email } = matchKeysOf(fields, policy.matchKeys);
     const keys = email ? [...e164s, `@${email.trim().toLowerCase()}`] : e164s;
-    return { record, values, sfHash: stableHash(values), fields, verdict, keys, telephonyHash: stableHash(viewOf(fields)) };
+    return {
+      record,
+      values,
+      sfHash: stableHash(values),
+      fields,
+      verdict,
+      keys,
+      telephonyHash: stableHash(viewOf(fields)),
+    };
   });
 }
 
@@ -59,7 +74,12 @@ export function prepareRows(settings: OrgSyncSettings, objectName: SyncedObject,
  * while the current one is written: run in one go, its half second of mapping kept the database's
  * answers to the current page waiting, so the two took turns instead of working side by side.
  */
-export async function prepareRowsInSlices(settings: OrgSyncSettings, objectName: SyncedObject, rows: BulkRow[], sliceSize = 250): Promise<SnapshotRow[]> {
+export async function prepareRowsInSlices(
+  settings: OrgSyncSettings,
+  objectName: SyncedObject,
+  rows: BulkRow[],
+  sliceSize = 250,
+): Promise<SnapshotRow[]> {
   const prepared: SnapshotRow[] = [];
   for (let start = 0; start < rows.length; start += sliceSize) {
     if (start > 0) await new Promise<void>((resolve) => setImmediate(resolve));
@@ -99,7 +119,10 @@ export async function applySnapshotPage(
   // Salesforce → telephony values may not be applied at all: every row takes the per-record rules.
   const batchable = settings.policy.direction !== 'toSalesforce';
   const fresh = rows.filter((r) => batchable && !linked.has(r.record.id) && !withHealth.has(r.record.id));
-  const taken = await takenKeysOf(tx, fresh.filter((r) => r.verdict.ok));
+  const taken = await takenKeysOf(
+    tx,
+    fresh.filter((r) => r.verdict.ok),
+  );
   const lookup = clock.lap();
 
   const contacts: NewBulkContact[] = [];
@@ -115,7 +138,12 @@ export async function applySnapshotPage(
     if (!freshIds.has(row.record.id)) {
       perRecord.add(row);
     } else if (!row.verdict.ok) {
-      exclusions.push({ sobject: objectName, recordId: row.record.id, code: row.verdict.code, reason: row.verdict.reason });
+      exclusions.push({
+        sobject: objectName,
+        recordId: row.record.id,
+        code: row.verdict.code,
+        reason: row.verdict.reason,
+      });
     } else if (clash) {
       joins.add(row);
     } else {
@@ -139,15 +167,42 @@ export async function applySnapshotPage(
   await insertContactsBulk(tx, contacts, 'salesforce');
   await insertLinksBulk(tx, orgId, links);
   await insertExclusionsBulk(tx, orgId, exclusions);
-  await summarise(tx, orgId, 'create', `${label}: ${links.length} new contacts and links in one batch (no match by the match keys)`, links);
-  await summarise(tx, orgId, 'excluded', `${label}: ${exclusions.length} records excluded by the validity rules (reasons in record health)`, exclusions);
+  await summarise(
+    tx,
+    orgId,
+    'create',
+    `${label}: ${links.length} new contacts and links in one batch (no match by the match keys)`,
+    links,
+  );
+  await summarise(
+    tx,
+    orgId,
+    'excluded',
+    `${label}: ${exclusions.length} records excluded by the validity rules (reasons in record health)`,
+    exclusions,
+  );
   const batch = clock.lap();
   // In page order: a join may match a contact an earlier row of the page created or changed.
   for (const row of rows) {
-    if (joins.has(row)) await joinOrCreate({ tx, settings, objectName, record: row.record, values: row.values, sfHash: row.sfHash, fields: row.fields, rule: label });
+    if (joins.has(row))
+      await joinOrCreate({
+        tx,
+        settings,
+        objectName,
+        record: row.record,
+        values: row.values,
+        sfHash: row.sfHash,
+        fields: row.fields,
+        rule: label,
+      });
     else if (perRecord.has(row)) await applyUpsert(tx, settings, objectName, row.record, label);
   }
-  return { created: links.length, excluded: exclusions.length, perRecord: perRecord.size + joins.size, ms: { lookup, batch, perRecord: clock.lap() } };
+  return {
+    created: links.length,
+    excluded: exclusions.length,
+    perRecord: perRecord.size + joins.size,
+    ms: { lookup, batch, perRecord: clock.lap() },
+  };
 }
 
 function stopwatch(): { lap(): number } {
@@ -175,7 +230,13 @@ async function takenKeysOf(tx: Queryable, rows: SnapshotRow[]): Promise<Set<stri
   return new Set([...taken.e164s, ...[...taken.emails].map((email) => `@${email}`)]);
 }
 
-async function summarise(tx: Queryable, orgId: string, action: string, rule: string, rows: Array<{ recordId: string }>): Promise<void> {
+async function summarise(
+  tx: Queryable,
+  orgId: string,
+  action: string,
+  rule: string,
+  rows: Array<{ recordId: string }>,
+): Promise<void> {
   if (rows.length === 0) return;
   await recordAudit(tx, {
     orgId,

@@ -31,7 +31,18 @@ export interface InitialSyncStatus {
 }
 
 export function pendingInitialSync(): InitialSyncStatus {
-  return { state: 'pending', records: 0, done: 0, total: null, ratePerSecond: null, etaSeconds: null, objects: [], startedAt: null, finishedAt: null, error: null };
+  return {
+    state: 'pending',
+    records: 0,
+    done: 0,
+    total: null,
+    ratePerSecond: null,
+    etaSeconds: null,
+    objects: [],
+    startedAt: null,
+    finishedAt: null,
+    error: null,
+  };
 }
 
 /**
@@ -46,7 +57,9 @@ export class ProgressTracker {
   constructor(objects: SyncedObject[], checkpoints: Map<string, ObjectCheckpoint>) {
     this.objects = objects.map((sobject) => {
       const cp = checkpoints.get(sobject);
-      return cp ? { sobject, state: cp.state, done: cp.rowsDone, total: cp.total, pages: cp.pagesDone } : { sobject, state: 'pending', done: 0, total: null, pages: 0 };
+      return cp
+        ? { sobject, state: cp.state, done: cp.rowsDone, total: cp.total, pages: cp.pagesDone }
+        : { sobject, state: 'pending', done: 0, total: null, pages: 0 };
     });
   }
 
@@ -74,7 +87,9 @@ export class ProgressTracker {
 
   snapshot(): Pick<InitialSyncStatus, 'records' | 'done' | 'total' | 'ratePerSecond' | 'etaSeconds' | 'objects'> {
     const done = this.objects.reduce((sum, o) => sum + o.done, 0);
-    const total = this.objects.every((o) => o.total !== null) ? this.objects.reduce((sum, o) => sum + (o.total ?? 0), 0) : null;
+    const total = this.objects.every((o) => o.total !== null)
+      ? this.objects.reduce((sum, o) => sum + (o.total ?? 0), 0)
+      : null;
     const seconds = (performance.now() - this.started) / 1000;
     const rate = this.appliedThisRun > 0 && seconds > 0 ? this.appliedThisRun / seconds : null;
     // Records may appear during the snapshot, so done can pass the count taken before it.
@@ -97,8 +112,17 @@ export class ProgressTracker {
 }
 
 /** What a restarted service shows before it resumes: the stored per-object progress, no rate yet. */
-export function statusFromCheckpoints(objects: SyncedObject[], checkpoints: Map<string, ObjectCheckpoint>): InitialSyncStatus {
+export function statusFromCheckpoints(
+  objects: SyncedObject[],
+  checkpoints: Map<string, ObjectCheckpoint>,
+): InitialSyncStatus {
   const progress = new ProgressTracker(objects, checkpoints).snapshot();
   const first = [...checkpoints.values()][0];
-  return { ...pendingInitialSync(), ...progress, ratePerSecond: null, etaSeconds: null, startedAt: first?.startedAt ?? null };
+  return {
+    ...pendingInitialSync(),
+    ...progress,
+    ratePerSecond: null,
+    etaSeconds: null,
+    startedAt: first?.startedAt ?? null,
+  };
 }

@@ -21,7 +21,11 @@ export interface PushResult {
  * and one left from a deleted sync was matched by the snapshot if its record still exists. Safe to run
  * again (a resumed initial sync does): what was queued is skipped.
  */
-export async function queueTelephonyOnlyContacts(db: Database, settings: OrgSyncSettings, signal?: AbortSignal): Promise<PushResult> {
+export async function queueTelephonyOnlyContacts(
+  db: Database,
+  settings: OrgSyncSettings,
+  signal?: AbortSignal,
+): Promise<PushResult> {
   const result: PushResult = { queued: 0, excluded: 0 };
   if (!writesToSalesforce(settings)) return result;
   let after: string | null = null;

@@ -53,7 +53,11 @@ export class ApiBudget {
   constructor(private readonly options: ApiBudgetOptions) {
     this.pauseAtPercent = options.pauseAtPercent ?? 90;
     this.resumeBelowPercent = options.resumeBelowPercent ?? 75;
-    if (!(this.resumeBelowPercent > 0 && this.resumeBelowPercent <= this.pauseAtPercent && this.pauseAtPercent <= 100)) {
+    if (!(
+      this.resumeBelowPercent > 0 &&
+      this.resumeBelowPercent <= this.pauseAtPercent &&
+      this.pauseAtPercent <= 100
+    )) {
       throw new Error(
         `API budget thresholds: resumeBelowPercent (${this.resumeBelowPercent}) must be above 0 and at most pauseAtPercent (${this.pauseAtPercent}), which is at most 100`,
       );

@@ -11,6 +11,11 @@ export interface UpdateTarget {
 }
 
 /** Queues an update of `payload` to one linked record, in the caller's transaction. */
-export async function queueRecordUpdate(tx: Queryable, target: UpdateTarget, contactId: string, payload: Record<string, unknown>): Promise<void> {
+export async function queueRecordUpdate(
+  tx: Queryable,
+  target: UpdateTarget,
+  contactId: string,
+  payload: Record<string, unknown>,
+): Promise<void> {
   await enqueueOutbox(tx, { ...target, contactId, operation: 'update', payload, payloadHash: stableHash(payload) });
 }

@@ -14,7 +14,6 @@ import type { OrgSyncSettings, SyncPolicy } from '../rules/context';
 import { checkValidity, type ExclusionCode } from '../rules/validity';
 import { writeBackPayload } from './writeBackPayload';
 
-
 /** Why a directory contact is not created in an org: a code for machines and a sentence for people. */
 export interface CreateExclusion {
   code: ExclusionCode;
@@ -41,7 +40,10 @@ export function createExclusion(
   contact: CreatableContact,
 ): CreateExclusion | null {
   if (!contact.lastName?.trim()) {
-    return { code: 'EXCLUDED_NO_LAST_NAME', reason: `Salesforce requires a last name to create a ${sobject}; this contact has none` };
+    return {
+      code: 'EXCLUDED_NO_LAST_NAME',
+      reason: `Salesforce requires a last name to create a ${sobject}; this contact has none`,
+    };
   }
   const kinds = new Set(
     mappingsFor(settings.mappings, sobject)
@@ -60,7 +62,11 @@ export function createExclusion(
 }
 
 /** The field values a new record is created with: the mapped values the contact has (empty ones left out). */
-export function createValues(settings: OrgSyncSettings, sobject: SyncedObject, contact: CreatableContact): Record<string, SfValue> {
+export function createValues(
+  settings: OrgSyncSettings,
+  sobject: SyncedObject,
+  contact: CreatableContact,
+): Record<string, SfValue> {
   return writeBackPayload(sobject, directoryToSf(settings.mappings, sobject, contact), { operation: 'create' });
 }
 
@@ -71,7 +77,11 @@ export type CreateVerdict = 'queued' | 'excluded' | 'skipped';
  * Runs inside the caller's transaction (the API's insert, the initial sync's push of telephony-only
  * contacts), so the contact and its create commit together.
  */
-export async function queueCreate(tx: Queryable, settings: OrgSyncSettings, contact: DirectoryContact): Promise<CreateVerdict> {
+export async function queueCreate(
+  tx: Queryable,
+  settings: OrgSyncSettings,
+  contact: DirectoryContact,
+): Promise<CreateVerdict> {
   if (!writesToSalesforce(settings)) return 'skipped';
   const sobject = settings.policy.defaultObject;
   const exclusion = createExclusion(settings.policy, settings, sobject, contact);
@@ -94,7 +104,13 @@ export async function queueCreate(tx: Queryable, settings: OrgSyncSettings, cont
   return 'queued';
 }
 
-async function exclude(tx: Queryable, settings: OrgSyncSettings, contact: DirectoryContact, sobject: SyncedObject, exclusion: CreateExclusion): Promise<void> {
+async function exclude(
+  tx: Queryable,
+  settings: OrgSyncSettings,
+  contact: DirectoryContact,
+  sobject: SyncedObject,
+  exclusion: CreateExclusion,
+): Promise<void> {
   const known = await getRecordHealth(tx, settings.orgId, 'telephony', contact.id);
   await setRecordHealth(tx, {
     orgId: settings.orgId,
@@ -128,7 +144,11 @@ export interface TelephonyCreateResult {
 }
 
 /** A contact created on the telephony side: the directory row and one create per org, in one transaction. */
-export async function createContactFromTelephony(db: Database, orgs: OrgSyncSettings[], fields: ContactFields): Promise<TelephonyCreateResult> {
+export async function createContactFromTelephony(
+  db: Database,
+  orgs: OrgSyncSettings[],
+  fields: ContactFields,
+): Promise<TelephonyCreateResult> {
   return db.transaction(async (tx) => {
     const contact = await insertContact(tx, fields, 'telephony');
     const result: TelephonyCreateResult = { contact, queuedIn: [], excludedIn: [] };
@@ -207,9 +227,15 @@ export type CreatedOutcome = 'linked' | 'orphan';
  * while the create was on its way is queued as an update. A contact deleted meanwhile leaves an orphan
  * record: deleted in turn when the sync propagates deletes to Salesforce, otherwise kept and audited.
  */
-export async function linkCreatedRecord(tx: Queryable, settings: OrgSyncSettings, created: CreatedRecord): Promise<CreatedOutcome> {
+export async function linkCreatedRecord(
+  tx: Queryable,
+  settings: OrgSyncSettings,
+  created: CreatedRecord,
+): Promise<CreatedOutcome> {
   // Locked: the contact cannot be deleted between this read and the link insert.
-  const contact = (await lockContactAgainstDelete(tx, created.contactId)) ? await getContact(tx, created.contactId) : null;
+  const contact = (await lockContactAgainstDelete(tx, created.contactId))
+    ? await getContact(tx, created.contactId)
+    : null;
   if (!contact) {
     const propagate = writesToSalesforce(settings) && settings.policy.propagateDeletes.toSalesforce;
     if (propagate) {
@@ -238,7 +264,10 @@ export async function linkCreatedRecord(tx: Queryable, settings: OrgSyncSettings
   }
   const mapped = directoryToSf(settings.mappings, created.sobject, contact);
   // Every mapped field: the ones not sent are empty in the new record.
-  const sfValues: Record<string, SfValue> = { ...Object.fromEntries(Object.keys(mapped).map((f) => [f, null])), ...created.sent };
+  const sfValues: Record<string, SfValue> = {
+    ...Object.fromEntries(Object.keys(mapped).map((f) => [f, null])),
+    ...created.sent,
+  };
   const link = await createLink(tx, {
     orgId: created.orgId,
     contactId: contact.id,
@@ -250,7 +279,12 @@ export async function linkCreatedRecord(tx: Queryable, settings: OrgSyncSettings
   });
   const later = writeBackPayload(created.sobject, mapped, { operation: 'update', known: sfValues });
   if (Object.keys(later).length > 0) {
-    await queueRecordUpdate(tx, { orgId: created.orgId, linkId: link.id, sobject: created.sobject, recordId: created.recordId }, contact.id, later);
+    await queueRecordUpdate(
+      tx,
+      { orgId: created.orgId, linkId: link.id, sobject: created.sobject, recordId: created.recordId },
+      contact.id,
+      later,
+    );
   }
   await recordAudit(tx, {
     orgId: created.orgId,

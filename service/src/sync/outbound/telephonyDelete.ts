@@ -26,17 +26,29 @@ export interface TelephonyDeleteResult {
  * to Salesforce (and its direction lets telephony changes through), otherwise just unlinked. The outbox
  * row keeps the record id, since the link is gone by the time the worker sends it.
  */
-export async function deleteContactFromTelephony(db: Database, settingsOf: SettingsLookup, contactId: string): Promise<TelephonyDeleteResult | null> {
+export async function deleteContactFromTelephony(
+  db: Database,
+  settingsOf: SettingsLookup,
+  contactId: string,
+): Promise<TelephonyDeleteResult | null> {
   return db.transaction(async (tx) => {
     const contact = await getContact(tx, contactId);
     if (!contact) return null;
     const result: TelephonyDeleteResult = { contact, deleting: [], unlinked: [], withdrawnCreates: 0 };
     for (const link of await findLinksByContact(tx, contactId)) {
       const settings = settingsOf(link.orgId);
-      const propagate = settings !== undefined && writesToSalesforce(settings) && settings.policy.propagateDeletes.toSalesforce;
+      const propagate =
+        settings !== undefined && writesToSalesforce(settings) && settings.policy.propagateDeletes.toSalesforce;
       const target = { orgId: link.orgId, sobject: link.sobject, recordId: link.recordId };
       if (propagate) {
-        await enqueueOutbox(tx, { ...target, contactId, linkId: link.id, operation: 'delete', payload: {}, payloadHash: stableHash({}) });
+        await enqueueOutbox(tx, {
+          ...target,
+          contactId,
+          linkId: link.id,
+          operation: 'delete',
+          payload: {},
+          payloadHash: stableHash({}),
+        });
         result.deleting.push(target);
       } else {
         // Nothing will be written to this record any more: a failure reported for it is moot.

@@ -1,5 +1,10 @@
 import type { Database } from '../../store/types';
-import { countUnapprovedDeletes, decideHeldOutboxDeletes, heldOutboxDeletes, holdUnapprovedDeletes } from '../../store/outbox/heldOutboxDeletes';
+import {
+  countUnapprovedDeletes,
+  decideHeldOutboxDeletes,
+  heldOutboxDeletes,
+  holdUnapprovedDeletes,
+} from '../../store/outbox/heldOutboxDeletes';
 import { countRecentDeletesSentToSalesforce, recordAudit } from '../../store/audit';
 import { countLinks } from '../../store/state/links';
 import { heldSummary } from '../../store/state/heldDeletes';
@@ -37,7 +42,16 @@ export async function guardQueuedDeletes(db: Database, settings: OrgSyncSettings
     });
     if (!decision.hold || !decision.reason) return null;
     const ids = await holdUnapprovedDeletes(tx, orgId, decision.reason);
-    await recordAudit(tx, { orgId, contactId: null, recordId: null, origin: 'telephony', action: 'deletes-held', rule: decision.reason, before: null, after: { deletes: ids.length } });
+    await recordAudit(tx, {
+      orgId,
+      contactId: null,
+      recordId: null,
+      origin: 'telephony',
+      action: 'deletes-held',
+      rule: decision.reason,
+      before: null,
+      after: { deletes: ids.length },
+    });
     return { ids, reason: decision.reason };
   });
 }

@@ -60,7 +60,12 @@ export async function editContactFromTelephony(
         known: link.sfValues ?? {},
       });
       if (Object.keys(changed).length === 0) continue;
-      await queueRecordUpdate(tx, { orgId: link.orgId, linkId: link.id, sobject: link.sobject, recordId: link.recordId }, contactId, changed);
+      await queueRecordUpdate(
+        tx,
+        { orgId: link.orgId, linkId: link.id, sobject: link.sobject, recordId: link.recordId },
+        contactId,
+        changed,
+      );
       queued++;
     }
     await recordAudit(tx, {
@@ -76,4 +81,3 @@ export async function editContactFromTelephony(
     return { contact: after, queuedWriteBacks: queued };
   });
 }
-

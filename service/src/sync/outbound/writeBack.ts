@@ -1,11 +1,25 @@
 import type { Logger } from 'pino';
 import type { Database } from '../../store/types';
-import { claimOutboxBatch, extendOutboxLease, outboxBacklog, releaseOutbox, type OutboxItem, type OutboxOperation } from '../../store/outbox/outbox';
+import {
+  claimOutboxBatch,
+  extendOutboxLease,
+  outboxBacklog,
+  releaseOutbox,
+  type OutboxItem,
+  type OutboxOperation,
+} from '../../store/outbox/outbox';
 import type { SfValue } from '../../model/records';
 import type { IngestOperation } from '../../salesforce/bulk/bulkIngest';
 import type { OrgSyncSettings } from '../rules/context';
 import type { ApiBudget, ApiBudgetStatus } from './apiBudget';
-import { bulkRow, INGEST_OPERATION, outboxIdsOf, planRounds, type PendingWrite, type WriteRound } from './writeBackPlan';
+import {
+  bulkRow,
+  INGEST_OPERATION,
+  outboxIdsOf,
+  planRounds,
+  type PendingWrite,
+  type WriteRound,
+} from './writeBackPlan';
 import { callError, unknownError, WriteBackSettler, type SettleTally } from './writeBackSettle';
 import type { SaveOutcome } from '../../salesforce/saveErrors';
 
@@ -210,17 +224,35 @@ export class WriteBackWorker {
       }
     } catch (err) {
       const info = callError(err, round.operation);
-      logger.warn({ sobject: round.sobject, operation: round.operation, records: writes.length, code: info.code }, 'write-back call failed');
+      logger.warn(
+        { sobject: round.sobject, operation: round.operation, records: writes.length, code: info.code },
+        'write-back call failed',
+      );
       await this.settler.settle(writes, () => ({ id: null, success: false, errors: [info] }), result);
       return;
     }
-    await this.settler.settle(writes, (i) => outcomes[i] ?? { id: null, success: false, errors: [unknownError()] }, result);
+    await this.settler.settle(
+      writes,
+      (i) => outcomes[i] ?? { id: null, success: false, errors: [unknownError()] },
+      result,
+    );
   }
 
   private collectionsCall(operation: OutboxOperation, sobject: string, writes: PendingWrite[]): Promise<SaveOutcome[]> {
     const { records } = this.options;
-    if (operation === 'create') return records.create(sobject, writes.map((w) => w.payload));
-    if (operation === 'delete') return records.delete(sobject, writes.map((w) => w.recordId as string));
-    return records.update(sobject, writes.map((w) => ({ Id: w.recordId as string, ...w.payload })));
+    if (operation === 'create')
+      return records.create(
+        sobject,
+        writes.map((w) => w.payload),
+      );
+    if (operation === 'delete')
+      return records.delete(
+        sobject,
+        writes.map((w) => w.recordId as string),
+      );
+    return records.update(
+      sobject,
+      writes.map((w) => ({ Id: w.recordId as string, ...w.payload })),
+    );
   }
 }

@@ -37,7 +37,11 @@ export interface PlanOptions {
 const OPERATION_ORDER: OutboxOperation[] = ['create', 'update', 'delete'];
 
 /** The Bulk API 2.0 name of each outbox operation. */
-export const INGEST_OPERATION: Record<OutboxOperation, IngestOperation> = { create: 'insert', update: 'update', delete: 'delete' };
+export const INGEST_OPERATION: Record<OutboxOperation, IngestOperation> = {
+  create: 'insert',
+  update: 'update',
+  delete: 'delete',
+};
 
 /** Creates, then updates, then deletes; per object; one bulk job or chunks of ≤200. */
 export function planRounds(items: OutboxItem[], options: PlanOptions): WriteRound[] {
@@ -67,7 +71,8 @@ function coalesce(items: OutboxItem[]): PendingWrite[] {
   const byRecord = new Map<string, PendingWrite>();
   for (const item of items) {
     const payload = item.payload as Record<string, SfValue>;
-    const key = item.operation === 'create' || !item.recordId ? null : `${item.operation}:${item.sobject}:${item.recordId}`;
+    const key =
+      item.operation === 'create' || !item.recordId ? null : `${item.operation}:${item.sobject}:${item.recordId}`;
     const existing = key ? byRecord.get(key) : undefined;
     if (existing) {
       existing.payload = { ...existing.payload, ...payload };

@@ -52,13 +52,26 @@ export class WriteBackSettler {
   /** A matching record arrived from Salesforce and got linked while the create waited: creating it too would duplicate it. */
   async dropCreatesAlreadyLinked(writes: PendingWrite[], tally: SettleTally): Promise<PendingWrite[]> {
     const { db, orgId } = this.options;
-    const linked = await contactsLinkedIn(db, orgId, writes.map((w) => w.contactId).filter((id): id is string => id !== null));
+    const linked = await contactsLinkedIn(
+      db,
+      orgId,
+      writes.map((w) => w.contactId).filter((id): id is string => id !== null),
+    );
     if (linked.size === 0) return writes;
     const dropped = writes.filter((w) => w.contactId !== null && linked.has(w.contactId));
     await db.transaction(async (tx) => {
       for (const write of dropped) {
-        await completeOutbox(tx, write.items.map((i) => i.id));
-        await auditWrite(tx, orgId, write, 'create-skipped', `not created: the contact was linked to a ${write.sobject === 'Lead' ? 'Lead' : 'record'} of this org meanwhile`);
+        await completeOutbox(
+          tx,
+          write.items.map((i) => i.id),
+        );
+        await auditWrite(
+          tx,
+          orgId,
+          write,
+          'create-skipped',
+          `not created: the contact was linked to a ${write.sobject === 'Lead' ? 'Lead' : 'record'} of this org meanwhile`,
+        );
       }
     });
     tally.written += dropped.length;
@@ -85,8 +98,16 @@ export class WriteBackSettler {
             if (key) written[healthSide].push(key);
           }
         } catch (err) {
-          logger.error({ err, recordId: write.recordId, contactId: write.contactId }, 'could not record a write-back outcome');
-          const info: SaveErrorInfo = { code: 'SETTLE_FAILED', message: `the outcome could not be recorded: ${(err as Error).message}`, fields: [], transient: false };
+          logger.error(
+            { err, recordId: write.recordId, contactId: write.contactId },
+            'could not record a write-back outcome',
+          );
+          const info: SaveErrorInfo = {
+            code: 'SETTLE_FAILED',
+            message: `the outcome could not be recorded: ${(err as Error).message}`,
+            fields: [],
+            transient: false,
+          };
           await this.fail(tx, write, info, tally);
         }
       }
@@ -97,7 +118,12 @@ export class WriteBackSettler {
   }
 
   /** Records one outcome; true when the write went through (its row is completed with the batch). */
-  private async settleOne(tx: Queryable, write: PendingWrite, outcome: SaveOutcome, tally: SettleTally): Promise<boolean> {
+  private async settleOne(
+    tx: Queryable,
+    write: PendingWrite,
+    outcome: SaveOutcome,
+    tally: SettleTally,
+  ): Promise<boolean> {
     const error = outcome.errors[0] ?? unknownError();
     const gone = write.operation === 'delete' && !outcome.success && ALREADY_DELETED.has(error.code);
     if (!outcome.success && !gone) {
@@ -120,9 +146,23 @@ export class WriteBackSettler {
         const sfValues = { ...(link.sfValues ?? {}), ...write.payload };
         await updateLink(tx, link.id, { sfValues, sfHash: stableHash(sfValues) });
       }
-      await auditWrite(tx, orgId, write, 'written-back', `${write.sobject} updated in Salesforce (${Object.keys(write.payload).join(', ')})`);
+      await auditWrite(
+        tx,
+        orgId,
+        write,
+        'written-back',
+        `${write.sobject} updated in Salesforce (${Object.keys(write.payload).join(', ')})`,
+      );
     } else {
-      await auditWrite(tx, orgId, write, 'deleted-in-salesforce', gone ? `${write.sobject} was already deleted in Salesforce (${error.code})` : `${write.sobject} deleted in Salesforce`);
+      await auditWrite(
+        tx,
+        orgId,
+        write,
+        'deleted-in-salesforce',
+        gone
+          ? `${write.sobject} was already deleted in Salesforce (${error.code})`
+          : `${write.sobject} deleted in Salesforce`,
+      );
     }
     tally.written++;
     return true;
@@ -160,7 +200,13 @@ export class WriteBackSettler {
       });
     }
     if (park) {
-      await auditWrite(tx, orgId, write, 'write-back-failed', `${error.code}: ${error.message}${ignored ? ' (ignored by an admin: not retried)' : ''}`);
+      await auditWrite(
+        tx,
+        orgId,
+        write,
+        'write-back-failed',
+        `${error.code}: ${error.message}${ignored ? ' (ignored by an admin: not retried)' : ''}`,
+      );
       tally.failed++;
     } else {
       tally.retried++;
@@ -191,7 +237,8 @@ function auditWrite(tx: Queryable, orgId: string, write: PendingWrite, action: s
  * every record twice, so it is parked for an admin to check the job; updates and deletes are safe to repeat.
  */
 export function callError(err: unknown, operation: OutboxOperation): SaveErrorInfo {
-  if (err instanceof BulkIngestJobError) return { code: err.code, message: err.message, fields: [], transient: operation !== 'create' };
+  if (err instanceof BulkIngestJobError)
+    return { code: err.code, message: err.message, fields: [], transient: operation !== 'create' };
   return classifySaveError(err);
 }
 

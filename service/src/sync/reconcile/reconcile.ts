@@ -54,7 +54,12 @@ const later = (a: string | null, b: string | null): string | null => (a === null
  * paused longer misses hard-purged ones; a scope on a parent's field (Account.Type) changes no child
  * SystemModstamp, so a record that leaves the scope that way is found at the next scope-change sweep.
  */
-export async function runReconcile(db: Database, session: OrgSession, settings: OrgSyncSettings, options: ReconcileOptions): Promise<ReconcileResult> {
+export async function runReconcile(
+  db: Database,
+  session: OrgSession,
+  settings: OrgSyncSettings,
+  options: ReconcileOptions,
+): Promise<ReconcileResult> {
   const started = Date.now();
   if (!session.current) await session.signIn();
   const marks = await getWatermarks(db, settings.orgId);
@@ -79,13 +84,22 @@ export async function runReconcile(db: Database, session: OrgSession, settings: 
     if (objectName === 'Account' && !(await hasPersonAccounts(session.conn))) continue;
     const scopeHash = stableHash(settings.policy.scope[objectName] ?? null);
     const mark = marks.get(objectName);
-    const since = !mark ? options.initialSyncStartedAt : mark.scopeHash === scopeHash ? later(mark.at, options.initialSyncStartedAt) : null;
+    const since = !mark
+      ? options.initialSyncStartedAt
+      : mark.scopeHash === scopeHash
+        ? later(mark.at, options.initialSyncStartedAt)
+        : null;
     const done = await reconcileSalesforceObject(db, session, settings, objectName, since);
     if (done.problem) {
       result.problems.push(done.problem);
       continue;
     }
-    result.perObject[objectName] = { checked: done.checked, repaired: done.repaired, excluded: done.excluded, gone: done.gone.length };
+    result.perObject[objectName] = {
+      checked: done.checked,
+      repaired: done.repaired,
+      excluded: done.excluded,
+      gone: done.gone.length,
+    };
     result.checked += done.checked;
     result.repaired += done.repaired;
     result.excluded += done.excluded;
@@ -129,7 +143,12 @@ export function counts(result: ReconcileCounts): ReconcileCounts {
 }
 
 export function summary(result: ReconcileResult): string {
-  const parts = [`checked ${result.checked}`, `repaired ${result.repaired}`, `deleted ${result.deleted}`, `excluded ${result.excluded}`];
+  const parts = [
+    `checked ${result.checked}`,
+    `repaired ${result.repaired}`,
+    `deleted ${result.deleted}`,
+    `excluded ${result.excluded}`,
+  ];
   if (result.held > 0) parts.push(`held ${result.held} deletes`);
   if (result.problems.length > 0) parts.push(`skipped ${result.problems.map((p) => p.field).join(', ')}`);
   return `reconcile: ${parts.join(', ')}`;

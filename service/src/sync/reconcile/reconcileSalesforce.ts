@@ -2,7 +2,12 @@ import type { Database } from '../../store/types';
 import { linkedRecordIds } from '../../store/state/links';
 import type { DeleteCandidate, SfChangeRecord, SyncedObject } from '../../model/records';
 import type { OrgConnection, OrgSession } from '../../salesforce/session';
-import { bulkRecordPages, conditionRefusal, queryErrorOf, queryRecordPages } from '../../salesforce/queries/recordQueries';
+import {
+  bulkRecordPages,
+  conditionRefusal,
+  queryErrorOf,
+  queryRecordPages,
+} from '../../salesforce/queries/recordQueries';
 import type { RecordSelection } from '../../salesforce/queries/soql';
 import type { OrgSyncSettings } from '../rules/context';
 import type { SettingsProblem } from '../rules/syncSettings';
@@ -50,7 +55,15 @@ export async function reconcileSalesforceObject(
   since: string | null,
 ): Promise<ObjectReconcileResult> {
   const conn = session.conn;
-  const result: ObjectReconcileResult = { objectName, checked: 0, repaired: 0, excluded: 0, gone: [], newest: null, problem: null };
+  const result: ObjectReconcileResult = {
+    objectName,
+    checked: 0,
+    repaired: 0,
+    excluded: 0,
+    gone: [],
+    newest: null,
+    problem: null,
+  };
   const modifiedAfter = since ? new Date(Date.parse(since) - WATERMARK_OVERLAP_MS) : undefined;
   const fields = ['Id', 'SystemModstamp', ...mappingsFor(settings.mappings, objectName).map((m) => m.sfField)];
   const seen = (stamp: unknown) => {
@@ -73,7 +86,8 @@ export async function reconcileSalesforceObject(
     }
     const gone = { sobject: objectName, fields: ['Id', 'SystemModstamp'], modifiedAfter };
     const outside = outOfScopeWhere(settings.policy, objectName);
-    if (outside) await collectGone(db, conn, settings.orgId, { ...gone, condition: outside }, 'out-of-scope', result, seen);
+    if (outside)
+      await collectGone(db, conn, settings.orgId, { ...gone, condition: outside }, 'out-of-scope', result, seen);
     await collectGone(db, conn, settings.orgId, { ...gone, deleted: true }, 'deleted', result, seen);
   } catch (err) {
     const problem = await scopeProblemOf(err, conn, settings, objectName);
@@ -97,7 +111,12 @@ async function collectGone(
     result.checked += rows.length;
     for (const row of rows) seen(row.SystemModstamp);
     // Only linked records matter; keeping just those holds memory to the deletes, not the whole sweep.
-    for (const recordId of await linkedRecordIds(db, orgId, rows.map((r) => String(r.Id)))) result.gone.push({ recordId, sobject: selection.sobject, cause });
+    for (const recordId of await linkedRecordIds(
+      db,
+      orgId,
+      rows.map((r) => String(r.Id)),
+    ))
+      result.gone.push({ recordId, sobject: selection.sobject, cause });
   }
 }
 
@@ -105,8 +124,14 @@ async function collectGone(
  * The records of a query as change records: a full sweep through Bulk API 2.0 (one job, instead of a REST
  * call per 2,000 records), a delta since a watermark through REST (no job to create and poll).
  */
-async function* changedRecords(session: OrgSession, selection: RecordSelection & { fields: string[] }, full: boolean): AsyncGenerator<SfChangeRecord[]> {
-  const pages = full ? bulkRecordPages(session, selection, { batchSize: 2000 }) : queryRecordPages(session.conn, selection);
+async function* changedRecords(
+  session: OrgSession,
+  selection: RecordSelection & { fields: string[] },
+  full: boolean,
+): AsyncGenerator<SfChangeRecord[]> {
+  const pages = full
+    ? bulkRecordPages(session, selection, { batchSize: 2000 })
+    : queryRecordPages(session.conn, selection);
   for await (const rows of pages) yield rows.map((row) => toChangeRecord(row, selection.fields));
 }
 
@@ -115,13 +140,25 @@ async function* changedRecords(session: OrgSession, selection: RecordSelection &
  * check fails with ScopeError; for an org error the scope alone is tried, so a bad mapped field is not
  * blamed on the scope.
  */
-async function scopeProblemOf(err: unknown, conn: OrgConnection, settings: OrgSyncSettings, objectName: SyncedObject): Promise<SettingsProblem | null> {
+async function scopeProblemOf(
+  err: unknown,
+  conn: OrgConnection,
+  settings: OrgSyncSettings,
+  objectName: SyncedObject,
+): Promise<SettingsProblem | null> {
   const recordId = settings.syncId ?? settings.orgId;
   if (err instanceof ScopeError) return { recordId, field: err.field, message: err.reason };
   const { code, refusedQuery } = queryErrorOf(err);
   const scope = settings.policy.scope[objectName];
   if (!scope || !refusedQuery) return null;
-  const refusal = await conditionRefusal(conn, { sobject: objectName, condition: scopeWhere(settings.policy, objectName) });
+  const refusal = await conditionRefusal(conn, {
+    sobject: objectName,
+    condition: scopeWhere(settings.policy, objectName),
+  });
   if (!refusal) return null;
-  return { recordId, field: SCOPE_FIELDS[objectName], message: `Salesforce refused the condition: ${refusal.reason ?? code}` };
+  return {
+    recordId,
+    field: SCOPE_FIELDS[objectName],
+    message: `Salesforce refused the condition: ${refusal.reason ?? code}`,
+  };
 }

@@ -104,7 +104,9 @@ export class ReconcileScheduler {
       throw new ReconcileUnavailableError('reconcile not started: another service instance is reconciling this org');
     }
     const renew = setInterval(() => {
-      claimReconcileLease(db, orgId, this.owner, LEASE_MS).catch((err: unknown) => logger.warn({ err }, 'could not renew the reconcile lease'));
+      claimReconcileLease(db, orgId, this.owner, LEASE_MS).catch((err: unknown) =>
+        logger.warn({ err }, 'could not renew the reconcile lease'),
+      );
     }, LEASE_MS / 4);
     renew.unref();
     try {
@@ -122,7 +124,9 @@ export class ReconcileScheduler {
     } finally {
       this.lastRunAt = new Date().toISOString();
       clearInterval(renew);
-      await releaseReconcileLease(db, orgId, this.owner).catch((err: unknown) => logger.warn({ err }, 'could not release the reconcile lease'));
+      await releaseReconcileLease(db, orgId, this.owner).catch((err: unknown) =>
+        logger.warn({ err }, 'could not release the reconcile lease'),
+      );
     }
   }
 
@@ -130,7 +134,10 @@ export class ReconcileScheduler {
     this.disarm();
     if (!this.expression) return;
     // unref: a pending tick must not keep a stopping process alive.
-    this.task = createTask(this.expression, () => this.onTick(), { name: `reconcile-${this.options.orgId}`, unref: true });
+    this.task = createTask(this.expression, () => this.onTick(), {
+      name: `reconcile-${this.options.orgId}`,
+      unref: true,
+    });
     void this.task.start();
   }
 
@@ -143,7 +150,8 @@ export class ReconcileScheduler {
   private onTick(): void {
     if (this.current) return;
     this.runNow('schedule').catch((err: unknown) => {
-      if (err instanceof ReconcileUnavailableError) this.options.logger.info({ reason: err.message }, 'scheduled reconcile skipped');
+      if (err instanceof ReconcileUnavailableError)
+        this.options.logger.info({ reason: err.message }, 'scheduled reconcile skipped');
     });
   }
 }

@@ -32,7 +32,11 @@ export interface TelephonyReconcileResult {
  * "repairing" it would copy the primary's name and email into someone else's record. A lost write-back to a
  * secondary is therefore not repaired here; its primary's is.
  */
-export async function reconcileTelephony(db: Database, settings: OrgSyncSettings, since: string | null): Promise<TelephonyReconcileResult> {
+export async function reconcileTelephony(
+  db: Database,
+  settings: OrgSyncSettings,
+  since: string | null,
+): Promise<TelephonyReconcileResult> {
   const result: TelephonyReconcileResult = { checked: 0, repaired: 0, newest: null };
   if (settings.policy.direction === 'toTelephony') return result;
   let after = changedLinksFrom(since ? new Date(Date.parse(since) - WATERMARK_OVERLAP_MS).toISOString() : null);
@@ -40,7 +44,14 @@ export async function reconcileTelephony(db: Database, settings: OrgSyncSettings
     const rows = await changedPrimaryLinks(db, settings.orgId, after, PAGE);
     // A contact the link saw as it is (the common case: after an initial sync, every contact of it) is
     // passed over on the page's two reads; only the others are looked at again in a transaction.
-    const contacts = new Map((await getContacts(db, rows.map((r) => r.contactId))).map((c) => [c.id, c]));
+    const contacts = new Map(
+      (
+        await getContacts(
+          db,
+          rows.map((r) => r.contactId),
+        )
+      ).map((c) => [c.id, c]),
+    );
     for (const row of rows) {
       result.checked++;
       const contact = contacts.get(row.contactId);
@@ -68,14 +79,22 @@ async function queueMissingWriteBack(db: Database, settings: OrgSyncSettings, re
     // Every mapping read as if it flowed to telephony: a field that only flows to Salesforce has a directory
     // shape too, and it is exactly such a field whose write-back may have been lost.
     const readBoth = settings.mappings.map((m) => ({ ...m, direction: 'both' as const }));
-    const asSalesforceHasIt = { ...contactView(contact), ...sfToDirectory(readBoth, link.sobject, link.sfValues, settings.defaultCountry) };
+    const asSalesforceHasIt = {
+      ...contactView(contact),
+      ...sfToDirectory(readBoth, link.sobject, link.sfValues, settings.defaultCountry),
+    };
     const changed = writeBackPayload(link.sobject, directoryToSf(settings.mappings, link.sobject, contact), {
       operation: 'update',
       previous: directoryToSf(settings.mappings, link.sobject, asSalesforceHasIt),
       known: link.sfValues,
     });
     if (Object.keys(changed).length === 0) return false;
-    await queueRecordUpdate(tx, { orgId: settings.orgId, linkId: link.id, sobject: link.sobject, recordId: link.recordId }, contact.id, changed);
+    await queueRecordUpdate(
+      tx,
+      { orgId: settings.orgId, linkId: link.id, sobject: link.sobject, recordId: link.recordId },
+      contact.id,
+      changed,
+    );
     await recordAudit(tx, {
       orgId: settings.orgId,
       contactId: contact.id,

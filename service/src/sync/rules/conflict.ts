@@ -65,7 +65,13 @@ function emptyResolution(): Resolution {
   return { toDirectory: {}, toSalesforce: [], settledBySalesforce: [], conflicts: [] };
 }
 
-function decide(resolution: Resolution, field: TelephonyField, directory: FieldValue, salesforce: FieldValue, winner: Side): void {
+function decide(
+  resolution: Resolution,
+  field: TelephonyField,
+  directory: FieldValue,
+  salesforce: FieldValue,
+  winner: Side,
+): void {
   resolution.conflicts.push({ field, winner, salesforce, telephony: directory });
   if (winner === 'salesforce') takeSalesforce(resolution, field, salesforce);
   else resolution.toSalesforce.push(field);
@@ -152,7 +158,10 @@ export function toContactFields(currentPhones: DirectoryPhone[], flat: FlatField
 }
 
 /** The audit's before (the loser's value) and after (the winner's value), field by field. */
-export function conflictAudit(conflicts: FieldConflict[]): { before: Record<string, string | null>; after: Record<string, string | null> } {
+export function conflictAudit(conflicts: FieldConflict[]): {
+  before: Record<string, string | null>;
+  after: Record<string, string | null>;
+} {
   const before: Record<string, string | null> = {};
   const after: Record<string, string | null> = {};
   for (const c of conflicts) {

@@ -48,6 +48,26 @@ export type SettingsLookup = (orgId: string) => OrgSyncSettings | undefined;
 
 /** Copies the policy part out of a parsed sync record. */
 export function policyOf(sync: SyncSettings): SyncPolicy {
-  const { direction, conflictWinner, defaultObject, validity, matchKeys, scope, schedule, propagateDeletes, massDeleteThresholdPercent } = sync;
-  return { direction, conflictWinner, defaultObject, validity, matchKeys, scope, schedule, propagateDeletes, massDeleteThresholdPercent };
+  const {
+    direction,
+    conflictWinner,
+    defaultObject,
+    validity,
+    matchKeys,
+    scope,
+    schedule,
+    propagateDeletes,
+    massDeleteThresholdPercent,
+  } = sync;
+  return {
+    direction,
+    conflictWinner,
+    defaultObject,
+    validity,
+    matchKeys,
+    scope,
+    schedule,
+    propagateDeletes,
+    massDeleteThresholdPercent,
+  };
 }

@@ -91,7 +91,11 @@ export function sfToDirectory(
       phonesSeen = true;
       if (value) phones.push(toDirectoryPhone(mapping.telephonyField.slice(6) as PhoneKind, value, defaultCountry));
     } else {
-      fields[mapping.telephonyField as Exclude<TelephonyField, `phone.${PhoneKind}`>] = toTelephony(value, specOf(mapping), defaultCountry);
+      fields[mapping.telephonyField as Exclude<TelephonyField, `phone.${PhoneKind}`>] = toTelephony(
+        value,
+        specOf(mapping),
+        defaultCountry,
+      );
     }
   }
   if (phonesSeen) fields.phones = sortPhones(phones);
@@ -110,14 +114,21 @@ export function directoryToSf(
       const kind = mapping.telephonyField.slice(6) as PhoneKind;
       out[mapping.sfField] = contact.phones.find((p) => p.kind === kind)?.raw ?? null;
     } else {
-      out[mapping.sfField] = toSalesforce(contact[mapping.telephonyField as Exclude<TelephonyField, `phone.${PhoneKind}`>] ?? null, specOf(mapping));
+      out[mapping.sfField] = toSalesforce(
+        contact[mapping.telephonyField as Exclude<TelephonyField, `phone.${PhoneKind}`>] ?? null,
+        specOf(mapping),
+      );
     }
   }
   return out;
 }
 
 /** The mapped subset of a Salesforce record's values, in a fixed key order (what hashes are taken of). */
-export function mappedSfValues(mappings: FieldMapping[], sobject: SyncedObject, values: Record<string, SfValue>): Record<string, SfValue> {
+export function mappedSfValues(
+  mappings: FieldMapping[],
+  sobject: SyncedObject,
+  values: Record<string, SfValue>,
+): Record<string, SfValue> {
   const out: Record<string, SfValue> = {};
   for (const mapping of mappingsFor(mappings, sobject)) {
     if (mapping.sfField in values) out[mapping.sfField] = values[mapping.sfField] ?? null;

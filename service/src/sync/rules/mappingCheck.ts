@@ -60,7 +60,11 @@ export async function checkMappings<M extends CheckedMapping>(
       fields = await fieldsOf(sobject);
     } catch (err) {
       const error = `cannot describe ${sobject}: ${(err as Error).message}`;
-      result.problems.push({ recordId: syncId, field: sobject, message: `${error}; its ${own.length} mapping(s) are skipped` });
+      result.problems.push({
+        recordId: syncId,
+        field: sobject,
+        message: `${error}; its ${own.length} mapping(s) are skipped`,
+      });
       result.perObject.push({ sobject, mapped: 0, writable: 0, error });
       continue;
     }
@@ -93,14 +97,19 @@ async function mappingProblem(
   if (second !== undefined) {
     const reference = [...fields.values()].find((f) => f.relationshipName?.toLowerCase() === first.toLowerCase());
     const target = reference?.referenceTo?.[0];
-    if (!target) return `${label}: ${mapping.sobject} has no relationship ${first} the integration user can see; mapping skipped`;
+    if (!target)
+      return `${label}: ${mapping.sobject} has no relationship ${first} the integration user can see; mapping skipped`;
     const targetFields = await fieldsOf(target).catch(() => new Map<string, DescribedField>());
-    return targetFields.has(second.toLowerCase()) ? null : `${label}: ${target} has no field ${second} the integration user can see; mapping skipped`;
+    return targetFields.has(second.toLowerCase())
+      ? null
+      : `${label}: ${target} has no field ${second} the integration user can see; mapping skipped`;
   }
   const field = fields.get(first.toLowerCase());
   if (!field) return `${label}: no such field, or the integration user cannot see it; mapping skipped`;
   if (writesToSalesforce(mapping) && !(field.createable && field.updateable)) {
-    const missing = [field.createable ? null : 'create', field.updateable ? null : 'update'].filter(Boolean).join(' or ');
+    const missing = [field.createable ? null : 'create', field.updateable ? null : 'update']
+      .filter(Boolean)
+      .join(' or ');
     return `${label}: the integration user cannot ${missing} it, but the mapping writes to Salesforce; mapping skipped (make it ToTelephony or grant field access)`;
   }
   return null;

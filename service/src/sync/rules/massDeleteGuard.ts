@@ -50,7 +50,9 @@ export function decideMassDelete(input: GuardInput): GuardDecision {
   const telephony = input.side === 'telephony';
   if (incoming === 0) return { hold: false, reason: null };
   if (alreadyHeld > 0) {
-    const what = telephony ? 'deletes are held for an admin\'s approval (mass-deletion guard), directory deletes included' : 'Salesforce deletes are held for an admin\'s approval (mass-deletion guard)';
+    const what = telephony
+      ? "deletes are held for an admin's approval (mass-deletion guard), directory deletes included"
+      : "Salesforce deletes are held for an admin's approval (mass-deletion guard)";
     return { hold: true, reason: `${alreadyHeld + incoming} ${what}` };
   }
   const deletes = recent + incoming;

@@ -22,7 +22,11 @@ const timeOf = (modstamp: string | null) => (modstamp ? Date.parse(modstamp) : N
 
 /** Negative when `a` ranks before `b`. */
 export function compareCandidates(a: CandidateRecord, b: CandidateRecord): number {
-  return priorityOf(a.sobject) - priorityOf(b.sobject) || timeOf(b.modstamp) - timeOf(a.modstamp) || (a.recordId < b.recordId ? -1 : a.recordId > b.recordId ? 1 : 0);
+  return (
+    priorityOf(a.sobject) - priorityOf(b.sobject) ||
+    timeOf(b.modstamp) - timeOf(a.modstamp) ||
+    (a.recordId < b.recordId ? -1 : a.recordId > b.recordId ? 1 : 0)
+  );
 }
 
 export function rankCandidates<T extends CandidateRecord>(records: T[]): T[] {
@@ -30,14 +34,16 @@ export function rankCandidates<T extends CandidateRecord>(records: T[]): T[] {
 }
 
 const sobjectLabel = (sobject: string) => (sobject === 'Account' ? 'Person Account' : sobject);
-const describeRecord = (r: CandidateRecord) => `${sobjectLabel(r.sobject)} ${r.recordId} (modified ${r.modstamp ?? 'unknown'})`;
+const describeRecord = (r: CandidateRecord) =>
+  `${sobjectLabel(r.sobject)} ${r.recordId} (modified ${r.modstamp ?? 'unknown'})`;
 
 /** Why the first of the ranked records won over the second, in words for the audit log. */
 export function whyFirst(winner: CandidateRecord, runnerUp: CandidateRecord): string {
   if (priorityOf(winner.sobject) !== priorityOf(runnerUp.sobject)) {
     return `${sobjectLabel(winner.sobject)} outranks ${sobjectLabel(runnerUp.sobject)}`;
   }
-  if (timeOf(winner.modstamp) !== timeOf(runnerUp.modstamp)) return `both ${sobjectLabel(winner.sobject)}, ${winner.recordId} modified more recently`;
+  if (timeOf(winner.modstamp) !== timeOf(runnerUp.modstamp))
+    return `both ${sobjectLabel(winner.sobject)}, ${winner.recordId} modified more recently`;
   return `same object and time, ${winner.recordId} has the lower id`;
 }
 
@@ -49,7 +55,10 @@ export function describeChoice(ranked: CandidateRecord[]): string {
 }
 
 /** The keys a record is matched by, per the sync's match-key setting. */
-export function matchKeysOf(fields: ContactFields, matchKeys: SyncPolicy['matchKeys']): { e164s: string[]; email: string | null } {
+export function matchKeysOf(
+  fields: ContactFields,
+  matchKeys: SyncPolicy['matchKeys'],
+): { e164s: string[]; email: string | null } {
   return {
     e164s: matchKeys === 'email' ? [] : e164sOf(fields.phones ?? []),
     email: matchKeys === 'phone' ? null : (fields.email ?? null),
@@ -93,7 +102,12 @@ export function pickContact<L extends RankedLink>(matched: MatchedContact[], lin
   const keyCount = (m: MatchedContact) => Number(m.byPhone) + Number(m.byEmail);
   const free = matched
     .filter((m) => linksOf(m.contactId).length === 0)
-    .sort((a, b) => keyCount(b) - keyCount(a) || Date.parse(b.updatedAt) - Date.parse(a.updatedAt) || (a.contactId < b.contactId ? -1 : 1));
+    .sort(
+      (a, b) =>
+        keyCount(b) - keyCount(a) ||
+        Date.parse(b.updatedAt) - Date.parse(a.updatedAt) ||
+        (a.contactId < b.contactId ? -1 : 1),
+    );
   let chosen = free[0];
   if (!chosen) {
     const byPrimary = matched.map((m) => ({ match: m, primary: primaryOf(linksOf(m.contactId)) }));

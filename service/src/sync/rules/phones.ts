@@ -5,7 +5,10 @@ import type { DirectoryPhone, PhoneKind } from '../../directory/model';
  * E.164 with the full ("max") metadata: the small bundle calls many impossible numbers valid. A value
  * that is no valid number keeps its raw text and gets no E.164, so it is shown but never matched.
  */
-export function normalizePhone(raw: string, defaultCountry: CountryCode): { e164: string | null; extension: string | null } {
+export function normalizePhone(
+  raw: string,
+  defaultCountry: CountryCode,
+): { e164: string | null; extension: string | null } {
   const parsed = parsePhoneNumberFromString(raw, defaultCountry);
   if (!parsed || !parsed.isValid()) return { e164: null, extension: null };
   return { e164: parsed.number, extension: parsed.ext ?? null };

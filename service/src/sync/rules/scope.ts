@@ -20,7 +20,8 @@ export const SCOPE_FIELDS: Record<SyncedObject, string> = {
 };
 
 /** Clauses that would turn a condition into something other than a condition. */
-const FORBIDDEN = /\b(SELECT|FROM|LIMIT|OFFSET|ORDER\s+BY|GROUP\s+BY|HAVING|FOR\s+(UPDATE|VIEW|REFERENCE)|WITH|ALL\s+ROWS|UPDATE\s+TRACKING|USING\s+SCOPE)\b/i;
+const FORBIDDEN =
+  /\b(SELECT|FROM|LIMIT|OFFSET|ORDER\s+BY|GROUP\s+BY|HAVING|FOR\s+(UPDATE|VIEW|REFERENCE)|WITH|ALL\s+ROWS|UPDATE\s+TRACKING|USING\s+SCOPE)\b/i;
 
 /**
  * Checks that an admin's scope is one boolean condition — quotes closed, parentheses balanced, no

@@ -50,8 +50,22 @@ export const SCHEDULES: Record<string, string> = {
 };
 
 const STATUSES: SyncStatus[] = ['NotStarted', 'InitialSync', 'Active', 'Paused', 'Error', 'Deleting'];
-const TEL_FIELDS = ['firstName', 'lastName', 'company', 'title', 'email', 'phone.work', 'phone.mobile', 'phone.home', 'phone.other'];
-const DIRECTIONS: Record<string, MappingDirection> = { Both: 'both', ToTelephony: 'toTelephony', ToSalesforce: 'toSalesforce' };
+const TEL_FIELDS = [
+  'firstName',
+  'lastName',
+  'company',
+  'title',
+  'email',
+  'phone.work',
+  'phone.mobile',
+  'phone.home',
+  'phone.other',
+];
+const DIRECTIONS: Record<string, MappingDirection> = {
+  Both: 'both',
+  ToTelephony: 'toTelephony',
+  ToSalesforce: 'toSalesforce',
+};
 
 type Row = Record<string, unknown>;
 
@@ -100,7 +114,8 @@ export function parseSyncSettings(
   if (flag('Sync_Contacts__c', true)) objects.push('Contact');
   if (flag('Sync_Leads__c', false)) objects.push('Lead');
   if (flag('Sync_Person_Accounts__c', false)) objects.push('Account');
-  if (objects.length === 0) problem('Sync_Contacts__c', 'no object is selected: choose Contacts, Leads or Person Accounts');
+  if (objects.length === 0)
+    problem('Sync_Contacts__c', 'no object is selected: choose Contacts, Leads or Person Accounts');
 
   const country = (text('Default_Country__c') ?? 'US').toUpperCase();
   let defaultCountry: CountryCode = 'US';
@@ -112,7 +127,11 @@ export function parseSyncSettings(
   if (frequency === 'Custom') {
     const cron = text('Custom_Schedule__c');
     if (cron && isValidCron(cron)) schedule = cron;
-    else problem('Custom_Schedule__c', cron ? `"${cron}" is not a valid cron expression` : 'is required when Frequency is Custom');
+    else
+      problem(
+        'Custom_Schedule__c',
+        cron ? `"${cron}" is not a valid cron expression` : 'is required when Frequency is Custom',
+      );
   } else if (frequency in SCHEDULES) {
     schedule = SCHEDULES[frequency];
   } else {
@@ -121,7 +140,8 @@ export function parseSyncSettings(
 
   const threshold = Number(get(record, 'Mass_Delete_Threshold__c') ?? 10);
   const massDeleteThresholdPercent = Number.isFinite(threshold) && threshold >= 1 && threshold <= 100 ? threshold : 10;
-  if (massDeleteThresholdPercent !== threshold) problem('Mass_Delete_Threshold__c', `must be between 1 and 100 (got ${String(threshold)})`);
+  if (massDeleteThresholdPercent !== threshold)
+    problem('Mass_Delete_Threshold__c', `must be between 1 and 100 (got ${String(threshold)})`);
 
   const scope: Partial<Record<SyncedObject, string>> = {};
   const contactScope = text('Contact_Scope__c');
@@ -140,8 +160,16 @@ export function parseSyncSettings(
     syncId,
     name: text('Name') ?? syncId,
     status,
-    direction: choice('Direction__c', { Both: 'both', ToTelephony: 'toTelephony', ToSalesforce: 'toSalesforce' } as const, 'both'),
-    conflictWinner: choice('Conflict_Winner__c', { Salesforce: 'salesforce', Telephony: 'telephony' } as const, 'salesforce'),
+    direction: choice(
+      'Direction__c',
+      { Both: 'both', ToTelephony: 'toTelephony', ToSalesforce: 'toSalesforce' } as const,
+      'both',
+    ),
+    conflictWinner: choice(
+      'Conflict_Winner__c',
+      { Salesforce: 'salesforce', Telephony: 'telephony' } as const,
+      'salesforce',
+    ),
     objects,
     defaultObject: choice('Default_Object__c', { Contact: 'Contact', Lead: 'Lead' } as const, 'Contact'),
     validity: {
@@ -205,7 +233,11 @@ function parseMapping(
       if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
       picklistMap = Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, String(v)]));
     } catch (err) {
-      problem('Picklist_Map__c', `must be a JSON object of Salesforce value → telephony value (${(err as Error).message})`, id);
+      problem(
+        'Picklist_Map__c',
+        `must be a JSON object of Salesforce value → telephony value (${(err as Error).message})`,
+        id,
+      );
       return null;
     }
   }

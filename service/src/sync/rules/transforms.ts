@@ -15,7 +15,9 @@ type Text = string | null;
 
 /** Title case that keeps the separators people use in names: "o'brien-smith" → "O'Brien-Smith". */
 function titleCase(value: string): string {
-  return value.toLocaleLowerCase().replace(/(^|[\s'\-.])(\p{L})/gu, (_m, sep: string, letter: string) => sep + letter.toLocaleUpperCase());
+  return value
+    .toLocaleLowerCase()
+    .replace(/(^|[\s'\-.])(\p{L})/gu, (_m, sep: string, letter: string) => sep + letter.toLocaleUpperCase());
 }
 
 /**

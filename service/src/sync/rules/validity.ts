@@ -58,13 +58,15 @@ function list(items: string[]): string {
 
 function phoneReason(input: ValidityInput): string {
   const fields = sourceFields(input, (t) => t.startsWith('phone.'));
-  if (fields.length === 0) return `no phone field of ${input.sobject} is mapped to the directory, and a valid phone is required`;
+  if (fields.length === 0)
+    return `no phone field of ${input.sobject} is mapped to the directory, and a valid phone is required`;
   const verb = fields.length === 1 ? 'is not a valid number' : 'are not valid numbers';
   return `${list(fields.map((f) => describe(f, input.values[f])))} ${verb} for ${input.defaultCountry}`;
 }
 
 function nameReason(input: ValidityInput, telephonyField: TelephonyField, what: string): string {
   const fields = sourceFields(input, (t) => t === telephonyField);
-  if (fields.length === 0) return `no field of ${input.sobject} is mapped to ${telephonyField}, and ${what} is required`;
+  if (fields.length === 0)
+    return `no field of ${input.sobject} is mapped to ${telephonyField}, and ${what} is required`;
   return `${list(fields.map((f) => describe(f, input.values[f])))} ${fields.length === 1 ? 'is' : 'are'} empty, and ${what} is required`;
 }

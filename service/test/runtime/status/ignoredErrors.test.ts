@@ -17,8 +17,11 @@ describe('sync errors an admin ignores in the org', () => {
     return id ? org().store.get('Switchboard_Sync_Error__c', id) : undefined;
   };
   const updatesOf = async (recordId: string): Promise<OutboxItem[]> =>
-    (await listOutbox(stack.db, { limit: 1000 })).filter((r) => r.recordId === recordId && r.operation === 'update').reverse();
-  const lockNextRequest = () => Object.assign(org().faults, { errorKinds: ['UNABLE_TO_LOCK_ROW'], failNextRequests: 1 });
+    (await listOutbox(stack.db, { limit: 1000 }))
+      .filter((r) => r.recordId === recordId && r.operation === 'update')
+      .reverse();
+  const lockNextRequest = () =>
+    Object.assign(org().faults, { errorKinds: ['UNABLE_TO_LOCK_ROW'], failNextRequests: 1 });
 
   beforeAll(async () => {
     // Status flushes only when the test asks, and each asks the org what is ignored.
@@ -41,17 +44,34 @@ describe('sync errors an admin ignores in the org', () => {
     expect(await runtime.writeBack.drainOnce()).toMatchObject({ claimed: 1, retried: 1, failed: 0 });
     const [retrying] = await updatesOf(recordId);
     expect(retrying).toMatchObject({ state: 'pending', attempts: 1, lastErrorCode: 'UNABLE_TO_LOCK_ROW' });
-    expect(await getRecordHealth(stack.db, ORG, 'salesforce', recordId)).toMatchObject({ state: 'failing', ignoredAt: null, nextRetryAt: expect.any(String) });
+    expect(await getRecordHealth(stack.db, ORG, 'salesforce', recordId)).toMatchObject({
+      state: 'failing',
+      ignoredAt: null,
+      nextRetryAt: expect.any(String),
+    });
 
     await runtime.reporter.flush();
     const key = `${recordId}|Salesforce|UNABLE_TO_LOCK_ROW`;
     expect(errorRow(key)).toMatchObject({ Side__c: 'Salesforce', State__c: 'Failing', Retry_Count__c: 1 });
     expect(runtime.status().health).toMatchObject({ failing: 1, ignored: 0 });
 
-    org().store.update('Switchboard_Sync_Error__c', [{ Id: String(errorRow(key)?.Id), State__c: 'Ignored' }], org().adminUser);
+    org().store.update(
+      'Switchboard_Sync_Error__c',
+      [{ Id: String(errorRow(key)?.Id), State__c: 'Ignored' }],
+      org().adminUser,
+    );
     await runtime.reporter.flush();
-    expect(await getRecordHealth(stack.db, ORG, 'salesforce', recordId)).toMatchObject({ state: 'failing', ignoredAt: expect.any(String), nextRetryAt: null });
-    expect((await updatesOf(recordId))[0]).toMatchObject({ id: retrying.id, state: 'failed', attempts: 1, lastErrorCode: 'UNABLE_TO_LOCK_ROW' });
+    expect(await getRecordHealth(stack.db, ORG, 'salesforce', recordId)).toMatchObject({
+      state: 'failing',
+      ignoredAt: expect.any(String),
+      nextRetryAt: null,
+    });
+    expect((await updatesOf(recordId))[0]).toMatchObject({
+      id: retrying.id,
+      state: 'failed',
+      attempts: 1,
+      lastErrorCode: 'UNABLE_TO_LOCK_ROW',
+    });
     const [audit] = await listAudit(stack.db, { contactId, limit: 1 });
     expect(audit).toMatchObject({ action: 'retries-ignored', origin: 'system', recordId });
     expect(audit.rule).toContain('1 write(s) no longer retried');
@@ -59,7 +79,9 @@ describe('sync errors an admin ignores in the org', () => {
     await runtime.reporter.flush();
     // The refreshed row keeps the admin's state; the org counts it no longer as failing.
     expect(errorRow(key)).toMatchObject({ State__c: 'Ignored', Next_Retry__c: null });
-    expect(org().store.get('Switchboard_Sync__c', org().store.idFor('Switchboard_Sync__c', 0))).toMatchObject({ Failing_Count__c: 0 });
+    expect(org().store.get('Switchboard_Sync__c', org().store.idFor('Switchboard_Sync__c', 0))).toMatchObject({
+      Failing_Count__c: 0,
+    });
     expect(await runtime.writeBack.drainOnce()).toMatchObject({ claimed: 0 });
 
     // A new edit is tried once; meeting the ignored error again, it is parked at once, not retried.
@@ -69,7 +91,10 @@ describe('sync errors an admin ignores in the org', () => {
     const [again] = await updatesOf(recordId);
     expect(again).toMatchObject({ state: 'failed', attempts: 1, lastErrorCode: 'UNABLE_TO_LOCK_ROW' });
     const [parked] = await listAudit(stack.db, { contactId, limit: 1 });
-    expect(parked).toMatchObject({ action: 'write-back-failed', rule: expect.stringContaining('ignored by an admin: not retried') });
+    expect(parked).toMatchObject({
+      action: 'write-back-failed',
+      rule: expect.stringContaining('ignored by an admin: not retried'),
+    });
 
     // Retry now sends both parked edits; once written, the error is resolved in the org.
     expect(await runtime.syncRecords([recordId])).toMatchObject({ retried: 2 });

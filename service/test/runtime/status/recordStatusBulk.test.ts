@@ -12,7 +12,10 @@ describe('record status fields after a large initial sync', () => {
 
   beforeAll(async () => {
     stack = await startStack({
-      emulator: { seed: { contacts: CONTACTS, leads: 40, businessAccounts: 4, personAccounts: 0, users: 2 }, personAccounts: false },
+      emulator: {
+        seed: { contacts: CONTACTS, leads: 40, businessAccounts: 4, personAccounts: 0, users: 2 },
+        personAccounts: false,
+      },
       initialSync: true,
     });
     await stack.service.orgs[0].initialSyncSettled();
@@ -24,7 +27,9 @@ describe('record status fields after a large initial sync', () => {
 
   it('writes the Contacts by one Bulk API update job and the few Leads by Collections, in a few calls', async () => {
     const org = stack.emulator.org;
-    const linked = await stack.db.query<{ sobject: string; n: number }>(`SELECT sobject, count(*)::int AS n FROM links WHERE org_id = 'primary' GROUP BY sobject ORDER BY sobject`);
+    const linked = await stack.db.query<{ sobject: string; n: number }>(
+      `SELECT sobject, count(*)::int AS n FROM links WHERE org_id = 'primary' GROUP BY sobject ORDER BY sobject`,
+    );
     const count = Object.fromEntries(linked.rows.map((r) => [r.sobject, r.n]));
     expect(count.Contact).toBeGreaterThan(RECORD_STATUS_BULK_THRESHOLD);
     expect(count.Lead).toBeLessThanOrEqual(40);
@@ -35,14 +40,18 @@ describe('record status fields after a large initial sync', () => {
     const jobs = [...bulkJobsOf(org).ingestJobs.values()];
     expect(jobs.map((job) => [job.info.object, job.info.operation])).toEqual([['Contact', 'update']]);
     const inSync = (sobject: 'Contact' | 'Lead') =>
-      [...org.store.scan(sobject)].filter((r) => r.Switchboard_Sync_State__c === 'InSync' && typeof r.Switchboard_Directory_Id__c === 'string').length;
+      [...org.store.scan(sobject)].filter(
+        (r) => r.Switchboard_Sync_State__c === 'InSync' && typeof r.Switchboard_Directory_Id__c === 'string',
+      ).length;
     expect(inSync('Contact')).toBe(count.Contact);
     expect(inSync('Lead')).toBe(count.Lead);
 
     // Nothing is pending any more: the next flush writes no record.
     const jobsNow = bulkJobsOf(org).ingestJobs.size;
     const writes: string[] = [];
-    const off = org.store.onCommit((batch) => (batch.sobject === 'Contact' || batch.sobject === 'Lead') && writes.push(batch.operation));
+    const off = org.store.onCommit(
+      (batch) => (batch.sobject === 'Contact' || batch.sobject === 'Lead') && writes.push(batch.operation),
+    );
     await stack.service.orgs[0].reporter.flush();
     off();
     expect(writes).toEqual([]);

@@ -30,7 +30,13 @@ describe('status reporting to the org', () => {
 
   it('writes status, counters and heartbeat to the sync record, and follows pause and resume', async () => {
     await runtime().reporter.flush();
-    expect(syncRecord()).toMatchObject({ Status__c: 'Active', Synced_Count__c: 0, Excluded_Count__c: 0, Failing_Count__c: 0, Last_Error__c: null });
+    expect(syncRecord()).toMatchObject({
+      Status__c: 'Active',
+      Synced_Count__c: 0,
+      Excluded_Count__c: 0,
+      Failing_Count__c: 0,
+      Last_Error__c: null,
+    });
     expect(Date.now() - Date.parse(String(syncRecord()?.Service_Heartbeat__c))).toBeLessThan(60_000);
 
     await runtime().pause();
@@ -57,8 +63,16 @@ describe('status reporting to the org', () => {
     try {
       await eventually(() => subscriber.live, 'the status subscriber to be live');
       await runtime().pause();
-      const event = await eventually(() => received.find((e) => e.payload.Status__c === 'Paused'), 'a Paused status event');
-      expect(event.payload).toMatchObject({ Sync_Id__c: syncId(), Status__c: 'Paused', Synced_Count__c: 0, Excluded_Count__c: 0 });
+      const event = await eventually(
+        () => received.find((e) => e.payload.Status__c === 'Paused'),
+        'a Paused status event',
+      );
+      expect(event.payload).toMatchObject({
+        Sync_Id__c: syncId(),
+        Status__c: 'Paused',
+        Synced_Count__c: 0,
+        Excluded_Count__c: 0,
+      });
       await runtime().resume();
       await eventually(() => received.some((e) => e.payload.Status__c === 'Active'), 'an Active status event');
     } finally {
@@ -92,7 +106,10 @@ describe('status reporting to the org', () => {
       Message__c: 'No valid phone number',
       State__c: 'Failing',
     });
-    expect(org.store.get('Contact', recordId)).toMatchObject({ Switchboard_Sync_State__c: 'Excluded', Switchboard_Sync_Note__c: 'No valid phone number' });
+    expect(org.store.get('Contact', recordId)).toMatchObject({
+      Switchboard_Sync_State__c: 'Excluded',
+      Switchboard_Sync_Note__c: 'No valid phone number',
+    });
     expect(syncRecord()).toMatchObject({ Excluded_Count__c: 1 });
     expect(runtime().status().health.excluded).toBe(1);
     // The integration user's writes publish no change event (no sync loop).
@@ -101,7 +118,16 @@ describe('status reporting to the org', () => {
     // An admin's Ignored stays while the entry is only refreshed.
     const errorId = org.store.findByExternalId('Switchboard_Sync_Error__c', 'Error_Key__c', key)[0];
     org.store.update('Switchboard_Sync_Error__c', [{ Id: errorId, State__c: 'Ignored' }], org.adminUser);
-    await setRecordHealth(stack.db, { orgId, side: 'salesforce', key: recordId, sobject: 'Contact', recordId, state: 'excluded', code: 'EXCLUDED_NO_PHONE', reason: 'No valid phone number (re-checked)' });
+    await setRecordHealth(stack.db, {
+      orgId,
+      side: 'salesforce',
+      key: recordId,
+      sobject: 'Contact',
+      recordId,
+      state: 'excluded',
+      code: 'EXCLUDED_NO_PHONE',
+      reason: 'No valid phone number (re-checked)',
+    });
     await runtime().reporter.flush();
     expect(errorRow(key)).toMatchObject({ State__c: 'Ignored', Message__c: 'No valid phone number (re-checked)' });
 
@@ -118,7 +144,11 @@ describe('status reporting to the org', () => {
     const contactId = await linkedContactId(stack, recordId);
     await runtime().reporter.flush();
     const record = org.store.get('Contact', recordId);
-    expect(record).toMatchObject({ Switchboard_Sync_State__c: 'InSync', Switchboard_Directory_Id__c: contactId, Switchboard_Sync_Note__c: null });
+    expect(record).toMatchObject({
+      Switchboard_Sync_State__c: 'InSync',
+      Switchboard_Directory_Id__c: contactId,
+      Switchboard_Sync_Note__c: null,
+    });
     expect(record?.Switchboard_Last_Synced__c).toEqual(expect.any(String));
 
     const writes: string[] = [];

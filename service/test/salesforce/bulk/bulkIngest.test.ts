@@ -16,11 +16,22 @@ describe('Bulk API 2.0 ingest results matched back to the uploaded rows', () => 
         { sf__Id: '003B', sf__Created: 'true', FirstName: 'Alan', LastName: 'Turing' },
         { sf__Id: '003A', sf__Created: 'true', FirstName: 'Ada', LastName: 'Lovelace' },
       ],
-      [{ sf__Id: '', sf__Error: 'DUPLICATES_DETECTED:Use one of these records?: --', FirstName: '', LastName: 'Hopper' }],
+      [
+        {
+          sf__Id: '',
+          sf__Error: 'DUPLICATES_DETECTED:Use one of these records?: --',
+          FirstName: '',
+          LastName: 'Hopper',
+        },
+      ],
     );
     expect(outcomes).toEqual([
       { success: true, id: '003A', error: null },
-      { success: false, id: null, error: { code: 'DUPLICATES_DETECTED', message: 'Use one of these records?', fields: [], transient: false } },
+      {
+        success: false,
+        id: null,
+        error: { code: 'DUPLICATES_DETECTED', message: 'Use one of these records?', fields: [], transient: false },
+      },
       { success: true, id: '003B', error: null },
     ]);
   });
@@ -52,13 +63,19 @@ describe('Bulk API 2.0 ingest results matched back to the uploaded rows', () => 
       [{ sf__Id: '003A', sf__Error: 'ENTITY_IS_DELETED:entity is deleted: --', Id: '003A', Title: 'CEO' }],
     );
     expect(outcomes).toEqual([
-      { success: false, id: '003A', error: { code: 'ENTITY_IS_DELETED', message: 'entity is deleted', fields: [], transient: false } },
+      {
+        success: false,
+        id: '003A',
+        error: { code: 'ENTITY_IS_DELETED', message: 'entity is deleted', fields: [], transient: false },
+      },
       { success: true, id: '003B', error: null },
     ]);
   });
 
   it('reads sf__Error with its fields, and a transient code as transient', () => {
-    expect(parseBulkError('REQUIRED_FIELD_MISSING:Required fields are missing: [LastName]:LastName,Company --')).toEqual({
+    expect(
+      parseBulkError('REQUIRED_FIELD_MISSING:Required fields are missing: [LastName]:LastName,Company --'),
+    ).toEqual({
       code: 'REQUIRED_FIELD_MISSING',
       message: 'Required fields are missing: [LastName]',
       fields: ['LastName', 'Company'],

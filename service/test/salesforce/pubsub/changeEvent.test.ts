@@ -8,7 +8,9 @@ function rawEvent(payload: Record<string, unknown>, id = 'evt-1'): RawPubSubEven
   return { id, replayId: 42, payload };
 }
 
-function goodPayload(records: unknown[] = [{ Id: CONTACT_ID, SystemModstamp: '2024-05-01T10:00:00.000Z', FirstName: 'Ada' }]) {
+function goodPayload(
+  records: unknown[] = [{ Id: CONTACT_ID, SystemModstamp: '2024-05-01T10:00:00.000Z', FirstName: 'Ada' }],
+) {
   return {
     Object_Name__c: 'Contact',
     Operation__c: 'update',
@@ -48,7 +50,11 @@ describe('decodeChangeEvent', () => {
 
   it('defaults optional fields to null', () => {
     const event = decodeChangeEvent(
-      rawEvent({ Object_Name__c: 'Lead', Operation__c: 'delete', Payload__c: JSON.stringify([{ Id: '00Q000000000001' }]) }),
+      rawEvent({
+        Object_Name__c: 'Lead',
+        Operation__c: 'delete',
+        Payload__c: JSON.stringify([{ Id: '00Q000000000001' }]),
+      }),
       '',
     );
     expect(event.syncId).toBeNull();

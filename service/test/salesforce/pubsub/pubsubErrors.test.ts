@@ -37,7 +37,9 @@ describe('classifyPubSubError', () => {
   });
 
   it('lets the trailer win over the grpc status', () => {
-    expect(classifyPubSubError(grpcError(16, 'x', `${PREFIX}subscription.fetch.replayid.corrupted`)).kind).toBe('replay-expired');
+    expect(classifyPubSubError(grpcError(16, 'x', `${PREFIX}subscription.fetch.replayid.corrupted`)).kind).toBe(
+      'replay-expired',
+    );
   });
 
   it('treats anything else as transient, including non-errors and broken metadata', () => {

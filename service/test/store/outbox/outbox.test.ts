@@ -41,13 +41,17 @@ describeEachBackend('outbox', (getDb, backend) => {
 
   async function enqueueMany(n: number, overrides: Partial<NewOutboxItem> = {}) {
     const ids: string[] = [];
-    for (let i = 0; i < n; i++) ids.push((await enqueueOutbox(getDb(), item({ payloadHash: `h${i}`, ...overrides }))).id);
+    for (let i = 0; i < n; i++)
+      ids.push((await enqueueOutbox(getDb(), item({ payloadHash: `h${i}`, ...overrides }))).id);
     return ids;
   }
 
   it('enqueues a pending item with its payload', async () => {
     const contactId = randomUUID();
-    const queued = await enqueueOutbox(getDb(), item({ contactId, linkId: '7', recordId: '003A', operation: 'update', payload: { Title: 'CEO', Tags: ['a'] } }));
+    const queued = await enqueueOutbox(
+      getDb(),
+      item({ contactId, linkId: '7', recordId: '003A', operation: 'update', payload: { Title: 'CEO', Tags: ['a'] } }),
+    );
     expect(queued).toMatchObject({
       orgId: ORG_ID,
       contactId,
@@ -65,8 +69,12 @@ describeEachBackend('outbox', (getDb, backend) => {
   });
 
   it('rejects bad items naming the field', async () => {
-    await expect(enqueueOutbox(getDb(), item({ operation: 'upsert' as never }))).rejects.toThrow(/operation: expects one of create, update, delete/);
-    await expect(enqueueOutbox(getDb(), item({ operation: 'update', recordId: null }))).rejects.toThrow(/recordId: is required for update/);
+    await expect(enqueueOutbox(getDb(), item({ operation: 'upsert' as never }))).rejects.toThrow(
+      /operation: expects one of create, update, delete/,
+    );
+    await expect(enqueueOutbox(getDb(), item({ operation: 'update', recordId: null }))).rejects.toThrow(
+      /recordId: is required for update/,
+    );
     await expect(enqueueOutbox(getDb(), item({ contactId: 'c-1' }))).rejects.toThrow(/contactId: expects a contact id/);
     await expect(enqueueOutbox(getDb(), item({ payload: [] as never }))).rejects.toThrow(/payload: expects an object/);
     await expect(claimOutboxBatch(getDb(), { ...LEASE, limit: 0 })).rejects.toThrow(/limit: expects an integer/);
@@ -103,18 +111,34 @@ describeEachBackend('outbox', (getDb, backend) => {
     await claimOutboxBatch(getDb(), { ...LEASE, limit: 10 });
 
     await completeOutbox(getDb(), [a as string]);
-    await retryOutbox(getDb(), b as string, { code: 'UNABLE_TO_LOCK_ROW', message: 'row locked' }, new Date(Date.now() + 3_600_000));
+    await retryOutbox(
+      getDb(),
+      b as string,
+      { code: 'UNABLE_TO_LOCK_ROW', message: 'row locked' },
+      new Date(Date.now() + 3_600_000),
+    );
     await failOutbox(getDb(), c as string, { code: 'FIELD_CUSTOM_VALIDATION_EXCEPTION', message: 'Phone is invalid' });
     expect(await outboxStats(getDb(), ORG_ID)).toEqual({ pending: 1, processing: 0, failed: 1, done: 1, held: 0 });
 
     const [failed] = await listOutbox(getDb(), { state: 'failed', limit: 10 });
-    expect(failed).toMatchObject({ id: c, attempts: 1, lastErrorCode: 'FIELD_CUSTOM_VALIDATION_EXCEPTION', lastError: 'Phone is invalid', leaseUntil: null });
+    expect(failed).toMatchObject({
+      id: c,
+      attempts: 1,
+      lastErrorCode: 'FIELD_CUSTOM_VALIDATION_EXCEPTION',
+      lastError: 'Phone is invalid',
+      leaseUntil: null,
+    });
     const [retrying] = await listOutbox(getDb(), { state: 'pending', limit: 10 });
     expect(retrying).toMatchObject({ id: b, attempts: 1, lastErrorCode: 'UNABLE_TO_LOCK_ROW' });
 
     // Not due yet: nothing to claim. Once due, it comes back.
     expect(await claimOutboxBatch(getDb(), { ...LEASE, limit: 10 })).toEqual([]);
-    await retryOutbox(getDb(), b as string, { code: 'UNABLE_TO_LOCK_ROW', message: 'again' }, new Date(Date.now() - 1000));
+    await retryOutbox(
+      getDb(),
+      b as string,
+      { code: 'UNABLE_TO_LOCK_ROW', message: 'again' },
+      new Date(Date.now() - 1000),
+    );
     const due = await claimOutboxBatch(getDb(), { ...LEASE, limit: 10 });
     expect(due.map((i) => [i.id, i.attempts])).toEqual([[b, 2]]);
 
@@ -139,7 +163,12 @@ describeEachBackend('outbox', (getDb, backend) => {
     expect((await claimOutboxBatch(getDb(), { ...LEASE, limit: 10 })).map((i) => i.id)).toEqual([update.id]);
 
     // A retry that is not due yet holds the record's later changes back; a parked failure does not.
-    await retryOutbox(getDb(), recordUpdate.id, { code: 'UNABLE_TO_LOCK_ROW', message: 'busy' }, new Date(Date.now() + 3_600_000));
+    await retryOutbox(
+      getDb(),
+      recordUpdate.id,
+      { code: 'UNABLE_TO_LOCK_ROW', message: 'busy' },
+      new Date(Date.now() + 3_600_000),
+    );
     expect(await claimOutboxBatch(getDb(), { ...LEASE, limit: 10 })).toEqual([]);
     await failOutbox(getDb(), recordUpdate.id, { code: 'X', message: 'parked' });
     expect((await claimOutboxBatch(getDb(), { ...LEASE, limit: 10 })).map((i) => i.id)).toEqual([recordDelete.id]);
@@ -168,7 +197,10 @@ describeEachBackend('outbox', (getDb, backend) => {
         // Runs on a second connection while this transaction keeps the three rows locked. Without SKIP
         // LOCKED it would wait for this transaction, which waits for it: the timer turns that into a failure.
         claim = claimOutboxBatch(getDb(), { ...LEASE, limit: 10 });
-        return Promise.race([claim, new Promise<'blocked'>((resolve) => setTimeout(() => resolve('blocked'), 15_000).unref())]);
+        return Promise.race([
+          claim,
+          new Promise<'blocked'>((resolve) => setTimeout(() => resolve('blocked'), 15_000).unref()),
+        ]);
       });
       await claim;
       expect(outcome === 'blocked' ? outcome : outcome.map((i) => i.id)).toEqual(ids.slice(3));
@@ -177,7 +209,9 @@ describeEachBackend('outbox', (getDb, backend) => {
 
     it('gives concurrent claims disjoint items', async () => {
       const ids = await enqueueMany(40);
-      const batches = await Promise.all(Array.from({ length: 4 }, () => claimOutboxBatch(getDb(), { ...LEASE, limit: 15 })));
+      const batches = await Promise.all(
+        Array.from({ length: 4 }, () => claimOutboxBatch(getDb(), { ...LEASE, limit: 15 })),
+      );
       const rest = await claimOutboxBatch(getDb(), { ...LEASE, limit: 40 });
       const all = [...batches.flat(), ...rest].map((i) => i.id);
       expect(new Set(all).size).toBe(all.length);

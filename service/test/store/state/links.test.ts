@@ -53,21 +53,39 @@ describeEachBackend('links', (getDb) => {
 
   it('links one record of an org to one contact only', async () => {
     await createLink(getDb(), { orgId: ORG_ID, contactId, sobject: 'Contact', recordId: '003A' });
-    await expect(createLink(getDb(), { orgId: ORG_ID, contactId, sobject: 'Contact', recordId: '003A' })).rejects.toThrow(/duplicate key|unique/i);
+    await expect(
+      createLink(getDb(), { orgId: ORG_ID, contactId, sobject: 'Contact', recordId: '003A' }),
+    ).rejects.toThrow(/duplicate key|unique/i);
     const second = await createLink(getDb(), { orgId: ORG_ID, contactId, sobject: 'Lead', recordId: '00QB' });
     expect((await findLinksByContact(getDb(), contactId)).map((l) => l.recordId)).toEqual(['003A', second.recordId]);
   });
 
   it('updates only the given keys and can move a link to another contact', async () => {
-    const link = await createLink(getDb(), { orgId: ORG_ID, contactId, sobject: 'Contact', recordId: '003A', sfHash: 'a', telephonyHash: 'b' });
+    const link = await createLink(getDb(), {
+      orgId: ORG_ID,
+      contactId,
+      sobject: 'Contact',
+      recordId: '003A',
+      sfHash: 'a',
+      telephonyHash: 'b',
+    });
     await updateLink(getDb(), link.id, { telephonyHash: 'c' });
-    expect(await findLinkByRecord(getDb(), ORG_ID, '003A')).toMatchObject({ sfHash: 'a', telephonyHash: 'c', sfModstamp: null, sfValues: null });
+    expect(await findLinkByRecord(getDb(), ORG_ID, '003A')).toMatchObject({
+      sfHash: 'a',
+      telephonyHash: 'c',
+      sfModstamp: null,
+      sfValues: null,
+    });
 
     await updateLink(getDb(), link.id, { sfValues: { Title: 'CEO', Tags: null } });
     expect((await findLinkByRecord(getDb(), ORG_ID, '003A'))?.sfValues).toEqual({ Title: 'CEO', Tags: null });
 
     await updateLink(getDb(), link.id, { sfHash: null, sfModstamp: '2024-06-01T00:00:00Z' });
-    expect(await findLinkByRecord(getDb(), ORG_ID, '003A')).toMatchObject({ sfHash: null, telephonyHash: 'c', sfModstamp: '2024-06-01T00:00:00.000Z' });
+    expect(await findLinkByRecord(getDb(), ORG_ID, '003A')).toMatchObject({
+      sfHash: null,
+      telephonyHash: 'c',
+      sfModstamp: '2024-06-01T00:00:00.000Z',
+    });
 
     const other = (await insertContact(getDb(), contactFields({ firstName: 'Other' }), 'telephony')).id;
     await updateLink(getDb(), link.id, { contactId: other });
@@ -76,15 +94,21 @@ describeEachBackend('links', (getDb) => {
   });
 
   it('rejects bad input naming the field', async () => {
-    await expect(createLink(getDb(), { orgId: ORG_ID, contactId: 'x', sobject: 'Contact', recordId: '003A' })).rejects.toThrow(
-      /contactId: expects a contact id \(uuid\), got "x" \(record 003A\)/,
-    );
-    await expect(createLink(getDb(), { orgId: ORG_ID, contactId, sobject: 'Contact', recordId: '003A', sfModstamp: 'yesterday' })).rejects.toThrow(
-      /sfModstamp: expects an ISO 8601 timestamp, got "yesterday" \(record 003A\)/,
-    );
+    await expect(
+      createLink(getDb(), { orgId: ORG_ID, contactId: 'x', sobject: 'Contact', recordId: '003A' }),
+    ).rejects.toThrow(/contactId: expects a contact id \(uuid\), got "x" \(record 003A\)/);
+    await expect(
+      createLink(getDb(), { orgId: ORG_ID, contactId, sobject: 'Contact', recordId: '003A', sfModstamp: 'yesterday' }),
+    ).rejects.toThrow(/sfModstamp: expects an ISO 8601 timestamp, got "yesterday" \(record 003A\)/);
     await expect(updateLink(getDb(), 'abc', { telephonyHash: 'x' })).rejects.toThrow(/linkId: expects a link id/);
     await expect(
-      createLink(getDb(), { orgId: ORG_ID, contactId, sobject: 'Contact', recordId: '003A', sfValues: { Phones: ['a'] } as never }),
+      createLink(getDb(), {
+        orgId: ORG_ID,
+        contactId,
+        sobject: 'Contact',
+        recordId: '003A',
+        sfValues: { Phones: ['a'] } as never,
+      }),
     ).rejects.toThrow(/sfValues\.Phones: expects a string, number, boolean or null, got object \(record 003A\)/);
   });
 
@@ -109,7 +133,7 @@ describeEachBackend('links', (getDb) => {
     expect(await contactsLinkedIn(getDb(), ORG_ID, [])).toEqual(new Set());
   });
 
-  it('counts the org\'s links', async () => {
+  it("counts the org's links", async () => {
     await seedOrg(getDb(), 'org-2');
     expect(await countLinks(getDb(), ORG_ID)).toBe(0);
     await createLink(getDb(), { orgId: ORG_ID, contactId, sobject: 'Contact', recordId: '003A' });
@@ -141,8 +165,24 @@ describeEachBackend('links', (getDb) => {
     // One primary link per contact and org: the page's two records are two people.
     const other = (await insertContact(getDb(), contactFields({ firstName: 'Other' }), 'salesforce')).id;
     const page: NewBulkLink[] = [
-      { contactId, sobject: 'Contact', recordId: '003A', sfValues: { LastName: 'Lovelace', Rank: 3 }, sfHash: 'sf', telephonyHash: 'tel', sfModstamp: '2024-05-01T10:00:00Z' },
-      { contactId: other, sobject: 'Lead', recordId: '00QB', sfValues: {}, sfHash: 'sf2', telephonyHash: 'tel2', sfModstamp: null },
+      {
+        contactId,
+        sobject: 'Contact',
+        recordId: '003A',
+        sfValues: { LastName: 'Lovelace', Rank: 3 },
+        sfHash: 'sf',
+        telephonyHash: 'tel',
+        sfModstamp: '2024-05-01T10:00:00Z',
+      },
+      {
+        contactId: other,
+        sobject: 'Lead',
+        recordId: '00QB',
+        sfValues: {},
+        sfHash: 'sf2',
+        telephonyHash: 'tel2',
+        sfModstamp: null,
+      },
     ];
     await insertLinksBulk(getDb(), ORG_ID, []);
     await insertLinksBulk(getDb(), ORG_ID, page);

@@ -9,8 +9,18 @@ describeEachBackend('org connections, replay checkpoints and processed events', 
 
   describe('orgs', () => {
     it('inserts, then updates without losing what the update leaves out', async () => {
-      const created = await upsertOrg(getDb(), { id: 'prod', name: 'Production', loginUrl: 'https://login.salesforce.com' });
-      expect(created).toMatchObject({ id: 'prod', name: 'Production', organizationId: null, instanceUrl: null, settings: {} });
+      const created = await upsertOrg(getDb(), {
+        id: 'prod',
+        name: 'Production',
+        loginUrl: 'https://login.salesforce.com',
+      });
+      expect(created).toMatchObject({
+        id: 'prod',
+        name: 'Production',
+        organizationId: null,
+        instanceUrl: null,
+        settings: {},
+      });
 
       const learned = await upsertOrg(getDb(), {
         id: 'prod',
@@ -19,11 +29,22 @@ describeEachBackend('org connections, replay checkpoints and processed events', 
         organizationId: '00D000000000001EAA',
         instanceUrl: 'https://acme.my.salesforce.com',
       });
-      expect(learned).toMatchObject({ organizationId: '00D000000000001EAA', instanceUrl: 'https://acme.my.salesforce.com' });
+      expect(learned).toMatchObject({
+        organizationId: '00D000000000001EAA',
+        instanceUrl: 'https://acme.my.salesforce.com',
+      });
       expect(learned.createdAt).toBe(created.createdAt);
 
-      const renamed = await upsertOrg(getDb(), { id: 'prod', name: 'Prod org', loginUrl: 'https://acme.my.salesforce.com' });
-      expect(renamed).toMatchObject({ name: 'Prod org', organizationId: '00D000000000001EAA', instanceUrl: 'https://acme.my.salesforce.com' });
+      const renamed = await upsertOrg(getDb(), {
+        id: 'prod',
+        name: 'Prod org',
+        loginUrl: 'https://acme.my.salesforce.com',
+      });
+      expect(renamed).toMatchObject({
+        name: 'Prod org',
+        organizationId: '00D000000000001EAA',
+        instanceUrl: 'https://acme.my.salesforce.com',
+      });
       expect(await getOrg(getDb(), 'prod')).toEqual(renamed);
 
       const cleared = await upsertOrg(getDb(), { id: 'prod', name: 'Prod org', loginUrl: 'x', instanceUrl: null });
@@ -39,7 +60,9 @@ describeEachBackend('org connections, replay checkpoints and processed events', 
 
     it('keeps one organization id per connection', async () => {
       await upsertOrg(getDb(), { id: 'a', name: 'A', loginUrl: 'x', organizationId: '00D1' });
-      await expect(upsertOrg(getDb(), { id: 'b', name: 'B', loginUrl: 'x', organizationId: '00D1' })).rejects.toThrow(/duplicate key|unique/i);
+      await expect(upsertOrg(getDb(), { id: 'b', name: 'B', loginUrl: 'x', organizationId: '00D1' })).rejects.toThrow(
+        /duplicate key|unique/i,
+      );
     });
 
     it('merges settings and removes keys set to null', async () => {
@@ -95,7 +118,9 @@ describeEachBackend('org connections, replay checkpoints and processed events', 
       await seedOrg(getDb());
       await markEventProcessed(getDb(), ORG_ID, 'old');
       await markEventProcessed(getDb(), ORG_ID, 'new');
-      await getDb().query("UPDATE processed_events SET processed_at = now() - interval '4 days' WHERE event_id = 'old'");
+      await getDb().query(
+        "UPDATE processed_events SET processed_at = now() - interval '4 days' WHERE event_id = 'old'",
+      );
       expect(await pruneProcessedEvents(getDb(), new Date(Date.now() - 72 * 3600 * 1000))).toBe(1);
       expect(await markEventProcessed(getDb(), ORG_ID, 'old')).toBe(true);
       expect(await markEventProcessed(getDb(), ORG_ID, 'new')).toBe(false);

@@ -31,12 +31,24 @@ describeEachBackend('record health', (getDb) => {
       code: 'EXCLUDED_NO_PHONE',
       reason: 'no valid phone number',
     });
-    expect(first).toMatchObject({ state: 'excluded', code: 'EXCLUDED_NO_PHONE', sobject: 'Contact', attempts: 0, nextRetryAt: null });
+    expect(first).toMatchObject({
+      state: 'excluded',
+      code: 'EXCLUDED_NO_PHONE',
+      sobject: 'Contact',
+      attempts: 0,
+      nextRetryAt: null,
+    });
     await new Promise((r) => setTimeout(r, 5));
     const again = await setRecordHealth(getDb(), { ...first, reason: 'still no valid phone number' });
     expect(again.since).toBe(first.since);
     expect(again.reason).toBe('still no valid phone number');
-    const other = await setRecordHealth(getDb(), { ...first, state: 'failing', code: 'FIELD_CUSTOM_VALIDATION_EXCEPTION', reason: 'x', attempts: 2 });
+    const other = await setRecordHealth(getDb(), {
+      ...first,
+      state: 'failing',
+      code: 'FIELD_CUSTOM_VALIDATION_EXCEPTION',
+      reason: 'x',
+      attempts: 2,
+    });
     expect(other.since).not.toBe(first.since);
     expect(await countRecordHealth(getDb(), ORG_ID)).toEqual({ excluded: 0, failing: 1, ignored: 0 });
     expect(await clearRecordHealth(getDb(), ORG_ID, 'salesforce', '003000000000001AAA')).toBe(true);
@@ -46,9 +58,25 @@ describeEachBackend('record health', (getDb) => {
 
   it("keeps an admin's Ignored while the same error recurs, counts it apart, and drops it when the error changes", async () => {
     const key = '003000000000002AAA';
-    const failing = { orgId: ORG_ID, side: 'salesforce' as const, key, recordId: key, state: 'failing' as const, code: 'UNABLE_TO_LOCK_ROW', reason: 'locked', attempts: 1 };
+    const failing = {
+      orgId: ORG_ID,
+      side: 'salesforce' as const,
+      key,
+      recordId: key,
+      state: 'failing' as const,
+      code: 'UNABLE_TO_LOCK_ROW',
+      reason: 'locked',
+      attempts: 1,
+    };
     await setRecordHealth(getDb(), { ...failing, nextRetryAt: new Date(Date.now() + 60_000).toISOString() });
-    await setRecordHealth(getDb(), { orgId: ORG_ID, side: 'salesforce', key: '003000000000003AAA', state: 'excluded', code: 'EXCLUDED_NO_PHONE', reason: 'no phone' });
+    await setRecordHealth(getDb(), {
+      orgId: ORG_ID,
+      side: 'salesforce',
+      key: '003000000000003AAA',
+      state: 'excluded',
+      code: 'EXCLUDED_NO_PHONE',
+      reason: 'no phone',
+    });
 
     const marked = await markHealthIgnored(getDb(), ORG_ID, [
       { side: 'salesforce', key },
@@ -69,7 +97,14 @@ describeEachBackend('record health', (getDb) => {
 
   it('finds every entry of a contact and lists by state', async () => {
     const contact = await insertContact(getDb(), contactFields(), 'telephony');
-    await setRecordHealth(getDb(), { orgId: ORG_ID, side: 'telephony', key: contact.id, state: 'excluded', code: 'EXCLUDED_NO_LAST_NAME', reason: 'no last name' });
+    await setRecordHealth(getDb(), {
+      orgId: ORG_ID,
+      side: 'telephony',
+      key: contact.id,
+      state: 'excluded',
+      code: 'EXCLUDED_NO_LAST_NAME',
+      reason: 'no last name',
+    });
     await setRecordHealth(getDb(), {
       orgId: ORG_ID,
       side: 'salesforce',
@@ -81,7 +116,10 @@ describeEachBackend('record health', (getDb) => {
       attempts: 3,
       nextRetryAt: '2030-01-01T00:00:00.000Z',
     });
-    expect((await healthOfContact(getDb(), contact.id)).map((h) => h.code).sort()).toEqual(['EXCLUDED_NO_LAST_NAME', 'UNABLE_TO_LOCK_ROW']);
+    expect((await healthOfContact(getDb(), contact.id)).map((h) => h.code).sort()).toEqual([
+      'EXCLUDED_NO_LAST_NAME',
+      'UNABLE_TO_LOCK_ROW',
+    ]);
     expect(await healthOfContact(getDb(), 'nope')).toEqual([]);
     const failing = await listRecordHealth(getDb(), ORG_ID, { state: 'failing' });
     expect(failing).toHaveLength(1);
@@ -90,10 +128,25 @@ describeEachBackend('record health', (getDb) => {
 
   it('rejects bad input naming the field and the record', async () => {
     await expect(
-      setRecordHealth(getDb(), { orgId: ORG_ID, side: 'salesforce', key: '003x', state: 'gone' as 'failing', code: 'C', reason: 'r' }),
+      setRecordHealth(getDb(), {
+        orgId: ORG_ID,
+        side: 'salesforce',
+        key: '003x',
+        state: 'gone' as 'failing',
+        code: 'C',
+        reason: 'r',
+      }),
     ).rejects.toThrow(new StoreInputError('state', 'expects excluded or failing, got "gone"', '003x'));
     await expect(
-      setRecordHealth(getDb(), { orgId: ORG_ID, side: 'salesforce', key: '003x', state: 'failing', code: 'C', reason: 'r', contactId: 'bad' }),
+      setRecordHealth(getDb(), {
+        orgId: ORG_ID,
+        side: 'salesforce',
+        key: '003x',
+        state: 'failing',
+        code: 'C',
+        reason: 'r',
+        contactId: 'bad',
+      }),
     ).rejects.toThrow(/contactId: .*bad.*record 003x/);
   });
 
@@ -110,8 +163,17 @@ describeEachBackend('record health', (getDb) => {
       code: 'EXCLUDED_NO_LAST_NAME',
       reason: 'no last name',
     });
-    await setRecordHealth(getDb(), { orgId: ORG_ID, side: 'telephony', key: '003C', state: 'failing', code: 'X', reason: 'a contact key, not a record' });
-    expect(await recordIdsWithHealth(getDb(), ORG_ID, ['003A', '00QB', '003C', '003D'])).toEqual(new Set(['003A', '00QB']));
+    await setRecordHealth(getDb(), {
+      orgId: ORG_ID,
+      side: 'telephony',
+      key: '003C',
+      state: 'failing',
+      code: 'X',
+      reason: 'a contact key, not a record',
+    });
+    expect(await recordIdsWithHealth(getDb(), ORG_ID, ['003A', '00QB', '003C', '003D'])).toEqual(
+      new Set(['003A', '00QB']),
+    );
     expect(await recordIdsWithHealth(getDb(), ORG_ID, [])).toEqual(new Set());
   });
 });

@@ -1,5 +1,11 @@
 import { clearRecordHealth, setRecordHealth } from '../../../src/store/state/recordHealth';
-import { clearedErrors, forgetSentErrors, ignorableErrors, markErrorsSent, pendingErrors } from '../../../src/store/state/reportedStatus';
+import {
+  clearedErrors,
+  forgetSentErrors,
+  ignorableErrors,
+  markErrorsSent,
+  pendingErrors,
+} from '../../../src/store/state/reportedStatus';
 import { describeEachBackend, resetDatabase } from '../../support/backends';
 import { ORG_ID, seedOrg } from '../../support/fixtures';
 
@@ -11,7 +17,16 @@ describeEachBackend('what the status reporter told the org', (getDb) => {
     await resetDatabase(getDb());
     await seedOrg(getDb());
     for (const id of ids) {
-      await setRecordHealth(getDb(), { orgId: ORG_ID, side: 'salesforce', key: id, recordId: id, state: 'failing', code: 'UNABLE_TO_LOCK_ROW', reason: 'locked', attempts: 1 });
+      await setRecordHealth(getDb(), {
+        orgId: ORG_ID,
+        side: 'salesforce',
+        key: id,
+        recordId: id,
+        state: 'failing',
+        code: 'UNABLE_TO_LOCK_ROW',
+        reason: 'locked',
+        attempts: 1,
+      });
     }
   });
 
@@ -20,7 +35,14 @@ describeEachBackend('what the status reporter told the org', (getDb) => {
     await markErrorsSent(
       getDb(),
       ORG_ID,
-      pending.map(({ health }) => ({ side: health.side, key: health.key, errorKey: `${health.key}|Salesforce|${health.code}`, syncId: SYNC, hash: 'h1', healthUpdatedAt: health.updatedAt })),
+      pending.map(({ health }) => ({
+        side: health.side,
+        key: health.key,
+        errorKey: `${health.key}|Salesforce|${health.code}`,
+        syncId: SYNC,
+        hash: 'h1',
+        healthUpdatedAt: health.updatedAt,
+      })),
     );
   };
 
@@ -28,13 +50,26 @@ describeEachBackend('what the status reporter told the org', (getDb) => {
     expect(await pendingErrors(getDb(), ORG_ID, SYNC, 100)).toHaveLength(3);
     await markAll();
     expect(await pendingErrors(getDb(), ORG_ID, SYNC, 100)).toEqual([]);
-    expect((await ignorableErrors(getDb(), ORG_ID, SYNC)).map((e) => e.errorKey).sort()).toEqual(ids.map((id) => `${id}|Salesforce|UNABLE_TO_LOCK_ROW`));
+    expect((await ignorableErrors(getDb(), ORG_ID, SYNC)).map((e) => e.errorKey).sort()).toEqual(
+      ids.map((id) => `${id}|Salesforce|UNABLE_TO_LOCK_ROW`),
+    );
     expect(await pendingErrors(getDb(), ORG_ID, 'a0A000000000002AAA', 100)).toHaveLength(3);
 
     await new Promise((r) => setTimeout(r, 5));
-    await setRecordHealth(getDb(), { orgId: ORG_ID, side: 'salesforce', key: ids[0], recordId: ids[0], state: 'failing', code: 'UNABLE_TO_LOCK_ROW', reason: 'locked', attempts: 2 });
+    await setRecordHealth(getDb(), {
+      orgId: ORG_ID,
+      side: 'salesforce',
+      key: ids[0],
+      recordId: ids[0],
+      state: 'failing',
+      code: 'UNABLE_TO_LOCK_ROW',
+      reason: 'locked',
+      attempts: 2,
+    });
     const again = await pendingErrors(getDb(), ORG_ID, SYNC, 100);
-    expect(again.map((p) => [p.health.key, p.sentKey, p.sentHash])).toEqual([[ids[0], `${ids[0]}|Salesforce|UNABLE_TO_LOCK_ROW`, 'h1']]);
+    expect(again.map((p) => [p.health.key, p.sentKey, p.sentHash])).toEqual([
+      [ids[0], `${ids[0]}|Salesforce|UNABLE_TO_LOCK_ROW`, 'h1'],
+    ]);
   });
 
   it('forgets resolved entries in one go, and only those', async () => {

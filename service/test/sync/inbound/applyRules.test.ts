@@ -1,4 +1,14 @@
-import { eventually, flushEvents, linkedContact, linkedContactId, startStack, uiCreate, uiUpdate, updateSyncRecord, type Stack } from '../../support/harness';
+import {
+  eventually,
+  flushEvents,
+  linkedContact,
+  linkedContactId,
+  startStack,
+  uiCreate,
+  uiUpdate,
+  updateSyncRecord,
+  type Stack,
+} from '../../support/harness';
 import { countContacts, getContact, insertContact } from '../../../src/directory/contacts';
 import type { DirectoryPhone } from '../../../src/directory/model';
 import { getRecordHealth } from '../../../src/store/state/recordHealth';
@@ -15,7 +25,12 @@ function nextNumber(): { raw: string; e164: string } {
   return { raw: `+1 415 555 ${n}`, e164: `+1415555${n}` };
 }
 
-const workPhone = (number: { raw: string; e164: string }): DirectoryPhone => ({ kind: 'work', raw: number.raw, e164: number.e164, extension: null });
+const workPhone = (number: { raw: string; e164: string }): DirectoryPhone => ({
+  kind: 'work',
+  raw: number.raw,
+  e164: number.e164,
+  extension: null,
+});
 
 const health = (stack: Stack, recordId: string) => getRecordHealth(stack.db, ORG, 'salesforce', recordId);
 
@@ -32,7 +47,11 @@ describe('apply rules: validity, match keys, candidate priority', () => {
 
   describe('validity', () => {
     afterEach(async () => {
-      await updateSyncRecord(stack, { Require_Valid_Phone__c: true, Require_First_Name__c: false, Require_Last_Name__c: true });
+      await updateSyncRecord(stack, {
+        Require_Valid_Phone__c: true,
+        Require_First_Name__c: false,
+        Require_Last_Name__c: true,
+      });
     });
 
     it('excludes a record without a valid phone, visibly, and admits it once it has one', async () => {
@@ -42,7 +61,8 @@ describe('apply rules: validity, match keys, candidate priority', () => {
         state: 'excluded',
         code: 'EXCLUDED_NO_VALID_PHONE',
         sobject: 'Contact',
-        reason: 'Phone "12", MobilePhone (empty), HomePhone (empty) and OtherPhone (empty) are not valid numbers for US',
+        reason:
+          'Phone "12", MobilePhone (empty), HomePhone (empty) and OtherPhone (empty) are not valid numbers for US',
       });
       expect(await findLinkByRecord(stack.db, ORG, id)).toBeNull();
       const audit = (await listAudit(stack.db, { limit: 50 })).filter((a) => a.recordId === id);
@@ -70,7 +90,10 @@ describe('apply rules: validity, match keys, candidate priority', () => {
       const number = nextNumber();
       const local = await insertContact(stack.db, { lastName: 'Local', phones: [workPhone(number)] }, 'telephony');
       const joined = uiCreate(stack, 'Contact', { LastName: 'Local', Phone: number.raw });
-      await eventually(async () => (await linkedContact(stack, joined))?.id === local.id || undefined, 'the join of the phone-born contact');
+      await eventually(
+        async () => (await linkedContact(stack, joined))?.id === local.id || undefined,
+        'the join of the phone-born contact',
+      );
 
       uiUpdate(stack, 'Contact', born, { Phone: null });
       uiUpdate(stack, 'Contact', joined, { Phone: '000' });
@@ -93,7 +116,9 @@ describe('apply rules: validity, match keys, candidate priority', () => {
         reason: 'FirstName (empty) is empty, and a first name is required',
       });
       uiUpdate(stack, 'Contact', on, { FirstName: 'Now' });
-      expect(await eventually(() => linkedContact(stack, on), 'the contact with a first name')).toMatchObject({ firstName: 'Now' });
+      expect(await eventually(() => linkedContact(stack, on), 'the contact with a first name')).toMatchObject({
+        firstName: 'Now',
+      });
       expect(await health(stack, on)).toBeNull();
     });
 
@@ -104,20 +129,42 @@ describe('apply rules: validity, match keys, candidate priority', () => {
         ['FirstName', 'firstName'],
         ['Department', 'lastName'],
         ['Phone', 'phone.work'],
-      ].map(([field, telephonyField]) => ({ Sync__c: syncId, Salesforce_Object__c: 'Contact', Salesforce_Field__c: field, Telephony_Field__c: telephonyField, Direction__c: 'Both', Transform__c: 'None' }));
+      ].map(([field, telephonyField]) => ({
+        Sync__c: syncId,
+        Salesforce_Object__c: 'Contact',
+        Salesforce_Field__c: field,
+        Telephony_Field__c: telephonyField,
+        Direction__c: 'Both',
+        Transform__c: 'None',
+      }));
       const inserted = org.store.insert('Switchboard_Field_Mapping__c', rows, org.adminUser);
       try {
         await updateSyncRecord(stack, { Require_Last_Name__c: true });
-        const on = uiCreate(stack, 'Contact', { FirstName: 'Dora', LastName: 'Required by Salesforce', Phone: nextNumber().raw });
+        const on = uiCreate(stack, 'Contact', {
+          FirstName: 'Dora',
+          LastName: 'Required by Salesforce',
+          Phone: nextNumber().raw,
+        });
         expect(await eventually(() => health(stack, on).then((h) => h ?? undefined), 'the exclusion')).toMatchObject({
           code: 'EXCLUDED_NO_LAST_NAME',
           reason: 'Department (empty) is empty, and a last name is required',
         });
         await updateSyncRecord(stack, { Require_Last_Name__c: false });
-        const off = uiCreate(stack, 'Contact', { FirstName: 'Dora', LastName: 'Required by Salesforce', Phone: nextNumber().raw });
-        expect(await eventually(() => linkedContact(stack, off), 'the contact without a last name')).toMatchObject({ firstName: 'Dora', lastName: null });
+        const off = uiCreate(stack, 'Contact', {
+          FirstName: 'Dora',
+          LastName: 'Required by Salesforce',
+          Phone: nextNumber().raw,
+        });
+        expect(await eventually(() => linkedContact(stack, off), 'the contact without a last name')).toMatchObject({
+          firstName: 'Dora',
+          lastName: null,
+        });
       } finally {
-        org.store.delete('Switchboard_Field_Mapping__c', inserted.map((r) => String(r.id)), org.adminUser);
+        org.store.delete(
+          'Switchboard_Field_Mapping__c',
+          inserted.map((r) => String(r.id)),
+          org.adminUser,
+        );
         await stack.service.orgs[0].reloadSettings();
       }
     });
@@ -130,14 +177,22 @@ describe('apply rules: validity, match keys, candidate priority', () => {
 
     async function directoryEntry(email: string) {
       const number = nextNumber();
-      const contact = await insertContact(stack.db, { lastName: 'Existing', email, phones: [workPhone(number)] }, 'telephony');
+      const contact = await insertContact(
+        stack.db,
+        { lastName: 'Existing', email, phones: [workPhone(number)] },
+        'telephony',
+      );
       return { contact, number };
     }
 
     it('phone: joins by any E.164 number, never by email alone', async () => {
       await updateSyncRecord(stack, { Match_Keys__c: 'Phone' });
       const { contact, number } = await directoryEntry('keys.phone@example.com');
-      const byEmail = uiCreate(stack, 'Contact', { LastName: 'Existing', Email: 'KEYS.phone@example.com', Phone: nextNumber().raw });
+      const byEmail = uiCreate(stack, 'Contact', {
+        LastName: 'Existing',
+        Email: 'KEYS.phone@example.com',
+        Phone: nextNumber().raw,
+      });
       const byPhone = uiCreate(stack, 'Contact', { LastName: 'Existing', MobilePhone: number.raw });
       expect((await eventually(() => linkedContact(stack, byEmail), 'the email-only record')).id).not.toBe(contact.id);
       expect((await eventually(() => linkedContact(stack, byPhone), 'the phone record')).id).toBe(contact.id);
@@ -148,14 +203,22 @@ describe('apply rules: validity, match keys, candidate priority', () => {
       const { contact, number } = await directoryEntry('keys.email@example.com');
       const byPhone = uiCreate(stack, 'Contact', { LastName: 'Existing', Phone: number.raw });
       expect((await eventually(() => linkedContact(stack, byPhone), 'the phone-only record')).id).not.toBe(contact.id);
-      const byEmail = uiCreate(stack, 'Contact', { LastName: 'Existing', Email: 'Keys.Email@Example.com', Phone: nextNumber().raw });
+      const byEmail = uiCreate(stack, 'Contact', {
+        LastName: 'Existing',
+        Email: 'Keys.Email@Example.com',
+        Phone: nextNumber().raw,
+      });
       expect((await eventually(() => linkedContact(stack, byEmail), 'the email record')).id).toBe(contact.id);
     });
 
     it('both: joins by either key', async () => {
       const first = await directoryEntry('keys.both1@example.com');
       const second = await directoryEntry('keys.both2@example.com');
-      const byEmail = uiCreate(stack, 'Contact', { LastName: 'Existing', Email: 'keys.both1@example.com', Phone: nextNumber().raw });
+      const byEmail = uiCreate(stack, 'Contact', {
+        LastName: 'Existing',
+        Email: 'keys.both1@example.com',
+        Phone: nextNumber().raw,
+      });
       const byPhone = uiCreate(stack, 'Lead', { LastName: 'Existing', Company: 'Acme', Phone: second.number.raw });
       expect((await eventually(() => linkedContact(stack, byEmail), 'the email record')).id).toBe(first.contact.id);
       expect((await eventually(() => linkedContact(stack, byPhone), 'the phone record')).id).toBe(second.contact.id);
@@ -164,9 +227,19 @@ describe('apply rules: validity, match keys, candidate priority', () => {
     it('re-creating a deleted sync produces no duplicate: every record finds its contact again', async () => {
       const shared = nextNumber();
       const ids = [
-        uiCreate(stack, 'Contact', { FirstName: 'Re', LastName: 'Created', Phone: shared.raw, Email: 're.created@example.com' }),
+        uiCreate(stack, 'Contact', {
+          FirstName: 'Re',
+          LastName: 'Created',
+          Phone: shared.raw,
+          Email: 're.created@example.com',
+        }),
         uiCreate(stack, 'Lead', { FirstName: 'Re', LastName: 'Created', Company: 'Acme', MobilePhone: shared.raw }),
-        uiCreate(stack, 'Contact', { FirstName: 'Only', LastName: 'Email', Email: 'only.email@example.com', Phone: nextNumber().raw }),
+        uiCreate(stack, 'Contact', {
+          FirstName: 'Only',
+          LastName: 'Email',
+          Email: 'only.email@example.com',
+          Phone: nextNumber().raw,
+        }),
       ];
       const before = await Promise.all(ids.map((id) => linkedContactId(stack, id)));
       expect(before[1]).toBe(before[0]);
@@ -176,28 +249,56 @@ describe('apply rules: validity, match keys, candidate priority', () => {
       await forgetSync(stack.db, ORG, false);
       expect(await findLinkByRecord(stack.db, ORG, ids[0])).toBeNull();
       // Events again (a change to each record), then "sync these records now" for good measure.
-      for (const id of ids) uiUpdate(stack, id.startsWith('00Q') ? 'Lead' : 'Contact', id, { Title: 'After re-creation' });
+      for (const id of ids)
+        uiUpdate(stack, id.startsWith('00Q') ? 'Lead' : 'Contact', id, { Title: 'After re-creation' });
       const after = await Promise.all(ids.map((id) => linkedContactId(stack, id)));
       expect(after).toEqual(before);
       await stack.service.orgs[0].syncRecords(ids);
       await flushEvents(stack);
       expect(await countContacts(stack.db)).toBe(count + 1); // + the marker of the second flush
       const links = await findLinksByContact(stack.db, before[0]);
-      expect(links.map((l) => [l.recordId, l.role])).toEqual(expect.arrayContaining([[ids[0], 'primary'], [ids[1], 'secondary']]));
+      expect(links.map((l) => [l.recordId, l.role])).toEqual(
+        expect.arrayContaining([
+          [ids[0], 'primary'],
+          [ids[1], 'secondary'],
+        ]),
+      );
     });
   });
 
   describe('several records for one number', () => {
-    it('Contact > Lead > Person Account: one directory contact, the Contact\'s values, every link kept and the choice audited', async () => {
+    it("Contact > Lead > Person Account: one directory contact, the Contact's values, every link kept and the choice audited", async () => {
       const number = nextNumber();
-      const lead = uiCreate(stack, 'Lead', { FirstName: 'Lee', LastName: 'Prospect', Company: 'Leads Inc', Title: 'Lead title', Phone: number.raw });
+      const lead = uiCreate(stack, 'Lead', {
+        FirstName: 'Lee',
+        LastName: 'Prospect',
+        Company: 'Leads Inc',
+        Title: 'Lead title',
+        Phone: number.raw,
+      });
       const contactId = await linkedContactId(stack, lead);
       expect(await getContact(stack.db, contactId)).toMatchObject({ title: 'Lead title' });
 
-      const contact = uiCreate(stack, 'Contact', { FirstName: 'Lee', LastName: 'Customer', Title: 'Contact title', MobilePhone: number.raw });
-      await eventually(async () => (await linkedContact(stack, contact))?.id === contactId || undefined, 'the Contact joining');
-      const person = uiCreate(stack, 'Account', { FirstName: 'Lee', LastName: 'Person', PersonTitle: 'Person title', PersonMobilePhone: number.raw });
-      await eventually(async () => (await linkedContact(stack, person))?.id === contactId || undefined, 'the Person Account joining');
+      const contact = uiCreate(stack, 'Contact', {
+        FirstName: 'Lee',
+        LastName: 'Customer',
+        Title: 'Contact title',
+        MobilePhone: number.raw,
+      });
+      await eventually(
+        async () => (await linkedContact(stack, contact))?.id === contactId || undefined,
+        'the Contact joining',
+      );
+      const person = uiCreate(stack, 'Account', {
+        FirstName: 'Lee',
+        LastName: 'Person',
+        PersonTitle: 'Person title',
+        PersonMobilePhone: number.raw,
+      });
+      await eventually(
+        async () => (await linkedContact(stack, person))?.id === contactId || undefined,
+        'the Person Account joining',
+      );
       uiUpdate(stack, 'Lead', lead, { Title: 'Newer lead title' });
       await flushEvents(stack);
 
@@ -210,13 +311,20 @@ describe('apply rules: validity, match keys, candidate priority', () => {
       ]);
       expect(links[0].sfValues).toMatchObject({ Title: 'Newer lead title' });
       const rules = (await listAudit(stack.db, { contactId, limit: 50 })).map((a) => a.rule ?? '');
-      expect(rules.some((r) => r.includes(`primary Contact ${contact}`) && r.includes('Contact outranks Lead'))).toBe(true);
-      expect(rules.some((r) => r.includes(`Person Account ${person}`) && r.includes('linked as a secondary record'))).toBe(true);
+      expect(rules.some((r) => r.includes(`primary Contact ${contact}`) && r.includes('Contact outranks Lead'))).toBe(
+        true,
+      );
+      expect(
+        rules.some((r) => r.includes(`Person Account ${person}`) && r.includes('linked as a secondary record')),
+      ).toBe(true);
 
       // The primary goes: the next record by priority (the Lead, before the Person Account) takes over.
       const org = stack.emulator.org;
       expect(org.store.delete('Contact', [contact], org.adminUser)[0].success).toBe(true);
-      await eventually(async () => (await findLinkByRecord(stack.db, ORG, lead))?.role === 'primary' || undefined, 'the Lead taking over');
+      await eventually(
+        async () => (await findLinkByRecord(stack.db, ORG, lead))?.role === 'primary' || undefined,
+        'the Lead taking over',
+      );
       expect(await getContact(stack.db, contactId)).toMatchObject({ lastName: 'Prospect', title: 'Newer lead title' });
       expect((await findLinkByRecord(stack.db, ORG, person))?.role).toBe('secondary');
     });
@@ -226,11 +334,17 @@ describe('apply rules: validity, match keys, candidate priority', () => {
       const older = uiCreate(stack, 'Contact', { LastName: 'Older', Phone: number.raw });
       const contactId = await linkedContactId(stack, older);
       const newer = uiCreate(stack, 'Contact', { LastName: 'Newer', Phone: number.raw });
-      await eventually(async () => (await getContact(stack.db, contactId))?.lastName === 'Newer' || undefined, 'the newer record taking over');
+      await eventually(
+        async () => (await getContact(stack.db, contactId))?.lastName === 'Newer' || undefined,
+        'the newer record taking over',
+      );
       expect((await findLinkByRecord(stack.db, ORG, older))?.role).toBe('secondary');
 
       uiUpdate(stack, 'Contact', older, { LastName: 'Older, edited last' });
-      await eventually(async () => (await getContact(stack.db, contactId))?.lastName === 'Older, edited last' || undefined, 'the edited record taking over');
+      await eventually(
+        async () => (await getContact(stack.db, contactId))?.lastName === 'Older, edited last' || undefined,
+        'the edited record taking over',
+      );
       expect((await findLinkByRecord(stack.db, ORG, newer))?.role).toBe('secondary');
       const rules = (await listAudit(stack.db, { contactId, limit: 50 })).map((a) => a.rule ?? '');
       expect(rules.some((r) => r.includes(`both Contact, ${older} modified more recently`))).toBe(true);

@@ -1,4 +1,13 @@
-import { eventually, linkedContact, linkedContactId, quietDelete, startStack, uiCreate, updateSyncRecord, type Stack } from '../../support/harness';
+import {
+  eventually,
+  linkedContact,
+  linkedContactId,
+  quietDelete,
+  startStack,
+  uiCreate,
+  updateSyncRecord,
+  type Stack,
+} from '../../support/harness';
 import { getContact, insertContact } from '../../../src/directory/contacts';
 import { listAudit } from '../../../src/store/audit';
 import { findLinkByRecord } from '../../../src/store/state/links';
@@ -25,15 +34,30 @@ describe('Salesforce deletes', () => {
     const id = uiCreate(stack, 'Contact', { LastName: 'Babbage', Phone: '+44 20 7946 0100' });
     const contactId = await linkedContactId(stack, id);
     uiDelete('Contact', id);
-    await eventually(async () => (await getContact(stack.db, contactId)) === null || undefined, 'the contact to leave the directory');
+    await eventually(
+      async () => (await getContact(stack.db, contactId)) === null || undefined,
+      'the contact to leave the directory',
+    );
     expect(await findLinkByRecord(stack.db, ORG, id)).toBeNull();
     expect(await lastAuditOf(contactId)).toMatchObject({ action: 'delete', origin: 'salesforce', recordId: id });
   });
 
   it('keep a contact born in the phone system, only unlinking it', async () => {
-    const phoneBorn = await insertContact(stack.db, { lastName: 'Lovelace', email: 'ada@example.org', phones: [] }, 'telephony');
-    const id = uiCreate(stack, 'Lead', { LastName: 'Lovelace', Company: 'Analytical', Email: 'ada@example.org', Phone: '+44 20 7946 0101' });
-    await eventually(async () => (await linkedContact(stack, id))?.id === phoneBorn.id || undefined, 'the lead to join the phone-born contact');
+    const phoneBorn = await insertContact(
+      stack.db,
+      { lastName: 'Lovelace', email: 'ada@example.org', phones: [] },
+      'telephony',
+    );
+    const id = uiCreate(stack, 'Lead', {
+      LastName: 'Lovelace',
+      Company: 'Analytical',
+      Email: 'ada@example.org',
+      Phone: '+44 20 7946 0101',
+    });
+    await eventually(
+      async () => (await linkedContact(stack, id))?.id === phoneBorn.id || undefined,
+      'the lead to join the phone-born contact',
+    );
     uiDelete('Lead', id);
     await eventually(async () => (await findLinkByRecord(stack.db, ORG, id)) === null || undefined, 'the unlink');
     expect(await getContact(stack.db, phoneBorn.id)).not.toBeNull();

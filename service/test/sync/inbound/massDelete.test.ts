@@ -1,4 +1,11 @@
-import { eventually, linkedQuietContacts, quietDelete, startStack, updateSyncRecord, type Stack } from '../../support/harness';
+import {
+  eventually,
+  linkedQuietContacts,
+  quietDelete,
+  startStack,
+  updateSyncRecord,
+  type Stack,
+} from '../../support/harness';
 import { countContacts } from '../../../src/directory/contacts';
 import { listAudit } from '../../../src/store/audit';
 import { countLinks } from '../../../src/store/state/links';
@@ -9,9 +16,13 @@ describe('mass-deletion guard', () => {
   let stack: Stack;
   let ids: string[];
   const runtime = () => stack.service.orgs[0];
-  const syncRecord = () => stack.emulator.org.store.get('Switchboard_Sync__c', stack.emulator.org.store.idFor('Switchboard_Sync__c', 0));
+  const syncRecord = () =>
+    stack.emulator.org.store.get('Switchboard_Sync__c', stack.emulator.org.store.idFor('Switchboard_Sync__c', 0));
   const linked = async (recordIds: string[]) => {
-    const { rows } = await stack.db.query<{ n: string }>('SELECT count(*) AS n FROM links WHERE org_id = $1 AND record_id = ANY($2::text[])', [ORG, recordIds]);
+    const { rows } = await stack.db.query<{ n: string }>(
+      'SELECT count(*) AS n FROM links WHERE org_id = $1 AND record_id = ANY($2::text[])',
+      [ORG, recordIds],
+    );
     return Number(rows[0].n);
   };
   /** Deletes as a person would (one DML, so one trigger context and its change events). */
@@ -46,8 +57,14 @@ describe('mass-deletion guard', () => {
     const contacts = await countContacts(stack.db);
     const many = await take(30);
     uiDelete(many);
-    const status = await eventually(() => (runtime().status().paused && runtime().status().held?.deletes === many.length ? runtime().status() : undefined), 'the guard to hold');
-    expect(status.held?.reason).toMatch(/^mass deletion held: \d+ of \d+ linked contacts \(\d+\.\d %\) would be deleted, above the 10 % threshold/);
+    const status = await eventually(
+      () =>
+        runtime().status().paused && runtime().status().held?.deletes === many.length ? runtime().status() : undefined,
+      'the guard to hold',
+    );
+    expect(status.held?.reason).toMatch(
+      /^mass deletion held: \d+ of \d+ linked contacts \(\d+\.\d %\) would be deleted, above the 10 % threshold/,
+    );
     await eventually(() => syncRecord()?.Status__c === 'Paused' || undefined, 'the Paused status in the org');
     expect(String(syncRecord()?.Last_Error__c)).toContain('mass deletion held');
     expect(await linked(many)).toBe(many.length);

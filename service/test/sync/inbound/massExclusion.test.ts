@@ -18,10 +18,21 @@ describe('mass-deletion guard for exclusions', () => {
   let base: number;
   const runtime = () => stack.service.orgs[0];
   const linked = async (recordId: string) =>
-    Number((await stack.db.query<{ n: string }>('SELECT count(*) AS n FROM links WHERE org_id = $1 AND record_id = $2', [ORG, recordId])).rows[0].n) === 1;
+    Number(
+      (
+        await stack.db.query<{ n: string }>('SELECT count(*) AS n FROM links WHERE org_id = $1 AND record_id = $2', [
+          ORG,
+          recordId,
+        ])
+      ).rows[0].n,
+    ) === 1;
   /** One DML, as a data loader or a mass edit does it: one trigger context, one change event. */
   const massUpdate = (recordIds: string[], fields: Record<string, unknown>) => {
-    const results = stack.emulator.org.store.update('Contact', recordIds.map((Id) => ({ Id, ...fields })), stack.emulator.org.adminUser);
+    const results = stack.emulator.org.store.update(
+      'Contact',
+      recordIds.map((Id) => ({ Id, ...fields })),
+      stack.emulator.org.adminUser,
+    );
     expect(results.every((r) => r.success)).toBe(true);
   };
 
@@ -41,13 +52,22 @@ describe('mass-deletion guard for exclusions', () => {
   it('holds the removals past the guard and keeps those contacts until the admin resumes', async () => {
     const emptied = ids.slice(0, 8);
     massUpdate(emptied, { Phone: 'ask reception' });
-    const status = await eventually(() => (runtime().status().paused && runtime().status().held ? runtime().status() : undefined), 'the guard to hold');
+    const status = await eventually(
+      () => (runtime().status().paused && runtime().status().held ? runtime().status() : undefined),
+      'the guard to hold',
+    );
     // 4 removals are below the minimum; the 5th is above the threshold: it and every later one are held.
     expect(status.held?.deletes).toBe(4);
-    expect(status.held?.reason).toContain(`mass deletion held: 5 of ${base} linked contacts (${((5 * 100) / base).toFixed(1)} %) would be deleted, above the 10 % threshold`);
+    expect(status.held?.reason).toContain(
+      `mass deletion held: 5 of ${base} linked contacts (${((5 * 100) / base).toFixed(1)} %) would be deleted, above the 10 % threshold`,
+    );
     const stillLinked = await Promise.all(emptied.map(linked));
     expect(stillLinked).toEqual([false, false, false, false, true, true, true, true]);
-    for (const id of emptied) expect(await getRecordHealth(stack.db, ORG, 'salesforce', id)).toMatchObject({ state: 'excluded', code: 'EXCLUDED_NO_VALID_PHONE' });
+    for (const id of emptied)
+      expect(await getRecordHealth(stack.db, ORG, 'salesforce', id)).toMatchObject({
+        state: 'excluded',
+        code: 'EXCLUDED_NO_VALID_PHONE',
+      });
     expect((await listAudit(stack.db, { limit: 50 })).filter((e) => e.action === 'deletes-held')).toHaveLength(4);
 
     // Resuming is the admin's approval: the held removals are applied.
@@ -61,7 +81,10 @@ describe('mass-deletion guard for exclusions', () => {
     const contacts = await countContacts(stack.db);
     massUpdate(emptied, { Phone: null });
     // The removals just applied are still in the guard's window: these are held at once.
-    await eventually(() => (runtime().status().held?.deletes === emptied.length ? true : undefined), 'the guard to hold');
+    await eventually(
+      () => (runtime().status().held?.deletes === emptied.length ? true : undefined),
+      'the guard to hold',
+    );
     expect(await runtime().discardHeldDeletes()).toBe(emptied.length);
     await runtime().resume();
     expect(await Promise.all(emptied.map(linked))).toEqual([false, false]);

@@ -63,7 +63,10 @@ describe('initial sync on first start', () => {
 
   it('does not run again on the next start, and live changes keep flowing', async () => {
     await stack.restart();
-    expect(stack.service.orgs[0].status().initialSync).toMatchObject({ state: 'done', done: SEED.contacts + SEED.leads + SEED.personAccounts });
+    expect(stack.service.orgs[0].status().initialSync).toMatchObject({
+      state: 'done',
+      done: SEED.contacts + SEED.leads + SEED.personAccounts,
+    });
     const id = stack.emulator.org.store.idFor('Lead', 2);
     uiUpdate(stack, 'Lead', id, { Title: 'Chief Listener' });
     await eventually(async () => {
@@ -80,7 +83,10 @@ describe('changes during the initial sync', () => {
 
   beforeAll(async () => {
     stack = await startStack({
-      emulator: { seed: { contacts: 30, leads: 0, businessAccounts: 2, personAccounts: 0, users: 2 }, personAccounts: false },
+      emulator: {
+        seed: { contacts: 30, leads: 0, businessAccounts: 2, personAccounts: 0, users: 2 },
+        personAccounts: false,
+      },
       initialSync: true,
       initialSyncPageSize: PAGE,
       // The second page is read, then held: its rows are older than what happens meanwhile.
@@ -103,7 +109,9 @@ describe('changes during the initial sync', () => {
     await eventually(() => runtime.status().initialSync.done === PAGE, 'the first page written');
     const writes: string[] = [];
     const watched = ['Contact', 'Lead', 'Switchboard_Sync_Error__c'];
-    const off = store.onCommit((batch) => watched.includes(batch.sobject) && writes.push(`${batch.sobject} ${batch.operation}`));
+    const off = store.onCommit(
+      (batch) => watched.includes(batch.sobject) && writes.push(`${batch.sobject} ${batch.operation}`),
+    );
     try {
       await runtime.reporter.flush();
     } finally {
@@ -112,7 +120,12 @@ describe('changes during the initial sync', () => {
     // The first page is in the directory, with its exclusions, but neither counted nor written back onto the records yet.
     expect(await countContacts(stack.db)).toBeGreaterThanOrEqual(PAGE / 2);
     expect((await countRecordHealth(stack.db, 'primary')).excluded).toBeGreaterThan(0);
-    expect(sync()).toMatchObject({ Status__c: 'InitialSync', Initial_Sync_Done__c: PAGE, Initial_Sync_Total__c: 30, Synced_Count__c: 0 });
+    expect(sync()).toMatchObject({
+      Status__c: 'InitialSync',
+      Initial_Sync_Done__c: PAGE,
+      Initial_Sync_Total__c: 30,
+      Synced_Count__c: 0,
+    });
     expect(writes).toEqual([]);
     expect(store.get('Contact', store.idFor('Contact', 0))?.Switchboard_Sync_State__c ?? null).toBeNull();
   });
@@ -121,21 +134,42 @@ describe('changes during the initial sync', () => {
     await hold!.reached;
     const store = stack.emulator.org.store;
     // A record of the held page that the validity rules let in, old and new.
-    const index = [...Array(PAGE).keys()].map((i) => PAGE + i).find((i) => {
-      const phone = store.get('Contact', store.idFor('Contact', i))?.Phone;
-      return typeof phone === 'string' && normalizePhone(phone, 'US').e164 !== null;
-    })!;
+    const index = [...Array(PAGE).keys()]
+      .map((i) => PAGE + i)
+      .find((i) => {
+        const phone = store.get('Contact', store.idFor('Contact', i))?.Phone;
+        return typeof phone === 'string' && normalizePhone(phone, 'US').e164 !== null;
+      })!;
     const id = store.idFor('Contact', index);
     uiUpdate(stack, 'Contact', id, { Title: 'Changed during the snapshot' });
-    await eventually(async () => (await linkedContact(stack, id))?.title === 'Changed during the snapshot', 'the change event applied');
-    const phoneBorn = await insertContact(stack.db, { firstName: 'Paula', lastName: 'Phonebook', phones: [{ kind: 'work', raw: '+1 415 555 0142', e164: '+14155550142', extension: null }] }, 'telephony');
+    await eventually(
+      async () => (await linkedContact(stack, id))?.title === 'Changed during the snapshot',
+      'the change event applied',
+    );
+    const phoneBorn = await insertContact(
+      stack.db,
+      {
+        firstName: 'Paula',
+        lastName: 'Phonebook',
+        phones: [{ kind: 'work', raw: '+1 415 555 0142', e164: '+14155550142', extension: null }],
+      },
+      'telephony',
+    );
     hold!.release();
 
     expect(await stack.service.orgs[0].initialSyncSettled()).toMatchObject({ state: 'done', done: 30 });
     expect((await linkedContact(stack, id))?.title).toBe('Changed during the snapshot');
 
-    const creates = (await listOutbox(stack.db, { orgId: 'primary', limit: 100 })).filter((item) => item.operation === 'create');
-    expect(creates).toEqual([expect.objectContaining({ contactId: phoneBorn.id, sobject: 'Contact', payload: { FirstName: 'Paula', LastName: 'Phonebook', Phone: '+1 415 555 0142' } })]);
+    const creates = (await listOutbox(stack.db, { orgId: 'primary', limit: 100 })).filter(
+      (item) => item.operation === 'create',
+    );
+    expect(creates).toEqual([
+      expect.objectContaining({
+        contactId: phoneBorn.id,
+        sobject: 'Contact',
+        payload: { FirstName: 'Paula', LastName: 'Phonebook', Phone: '+1 415 555 0142' },
+      }),
+    ]);
     const created = await eventually(() => linkedRecordOf(stack, phoneBorn.id), 'the Contact created in Salesforce');
     expect(store.get('Contact', created)).toMatchObject({ FirstName: 'Paula', LastName: 'Phonebook' });
 
@@ -150,6 +184,9 @@ describe('changes during the initial sync', () => {
 });
 
 async function linkedRecordOf(stack: Stack, contactId: string): Promise<string | undefined> {
-  const { rows } = await stack.db.query<{ record_id: string }>(`SELECT record_id FROM links WHERE org_id = 'primary' AND contact_id = $1`, [contactId]);
+  const { rows } = await stack.db.query<{ record_id: string }>(
+    `SELECT record_id FROM links WHERE org_id = 'primary' AND contact_id = $1`,
+    [contactId],
+  );
   return rows[0]?.record_id;
 }

@@ -68,7 +68,13 @@ describe('an initial sync interrupted by a restart', () => {
     await eventually(async () => (await contactPagesDone(stack)) === 3, 'three pages applied');
     const running = stack.service.orgs[0].status().initialSync;
     expect(running).toMatchObject({ state: 'running', done: 30, total: CONTACTS });
-    expect(running.objects.find((o) => o.sobject === 'Contact')).toEqual({ sobject: 'Contact', state: 'running', done: 30, total: CONTACTS, pages: 3 });
+    expect(running.objects.find((o) => o.sobject === 'Contact')).toEqual({
+      sobject: 'Contact',
+      state: 'running',
+      done: 30,
+      total: CONTACTS,
+      pages: 3,
+    });
     expect(running.ratePerSecond).toBeGreaterThan(0);
     expect(running.etaSeconds).toBeGreaterThanOrEqual(0);
 
@@ -82,12 +88,23 @@ describe('an initial sync interrupted by a restart', () => {
 
   it('continues from the stored locator: every record once, no page read twice, no new query job', async () => {
     const status = await stack.service.orgs[0].initialSyncSettled();
-    expect(status).toMatchObject({ state: 'done', done: CONTACTS, total: CONTACTS, records: CONTACTS, etaSeconds: 0, error: null });
+    expect(status).toMatchObject({
+      state: 'done',
+      done: CONTACTS,
+      total: CONTACTS,
+      records: CONTACTS,
+      etaSeconds: 0,
+      error: null,
+    });
     expect(await accounting(stack)).toEqual({ records: CONTACTS, distinct: CONTACTS, orphans: 0 });
     const jobs = contactJobs(stack);
     expect(jobs).toHaveLength(1);
     expect(positionsServed(stack, jobs[0].info.id)).toEqual([0, 10, 20, 30, 40, 50]);
-    expect((await loadCheckpoints(stack.db, 'primary')).get('Contact')).toMatchObject({ state: 'done', pagesDone: 6, rowsDone: CONTACTS });
+    expect((await loadCheckpoints(stack.db, 'primary')).get('Contact')).toMatchObject({
+      state: 'done',
+      pagesDone: 6,
+      rowsDone: CONTACTS,
+    });
   });
 });
 

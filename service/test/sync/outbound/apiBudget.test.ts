@@ -31,7 +31,14 @@ describe('ApiBudget', () => {
     expect(await budget.allowsWrites()).toBe(true);
     expect(await budget.allowsWrites()).toBe(true);
     expect(state.fetches).toBe(1);
-    expect(budget.status()).toEqual({ used: 100, limit: 1000, percent: 10, paused: false, pauseAtPercent: 90, resumeBelowPercent: 75 });
+    expect(budget.status()).toEqual({
+      used: 100,
+      limit: 1000,
+      percent: 10,
+      paused: false,
+      pauseAtPercent: 90,
+      resumeBelowPercent: 75,
+    });
   });
 
   it('uses what responses report without asking when usage is known', async () => {
@@ -61,7 +68,11 @@ describe('ApiBudget', () => {
   });
 
   it('while paused, asks the org again only every refreshMs (nothing else may report usage)', async () => {
-    const { budget, state } = fixture({ seen: { used: 950, limit: 1000 }, org: { used: 950, limit: 1000 }, refreshMs: 60_000 });
+    const { budget, state } = fixture({
+      seen: { used: 950, limit: 1000 },
+      org: { used: 950, limit: 1000 },
+      refreshMs: 60_000,
+    });
     expect(await budget.allowsWrites()).toBe(false);
     expect(state.fetches).toBe(0);
     state.now = 30_000;
@@ -90,7 +101,13 @@ describe('ApiBudget', () => {
 
   it('refuses thresholds that cannot work', () => {
     const make = (pauseAtPercent: number, resumeBelowPercent: number) =>
-      new ApiBudget({ observed: () => undefined, fetch: async () => ({ used: 0, limit: 1 }), onChange: () => undefined, pauseAtPercent, resumeBelowPercent });
+      new ApiBudget({
+        observed: () => undefined,
+        fetch: async () => ({ used: 0, limit: 1 }),
+        onChange: () => undefined,
+        pauseAtPercent,
+        resumeBelowPercent,
+      });
     expect(() => make(75, 90)).toThrow(/resumeBelowPercent \(90\) must be above 0 and at most pauseAtPercent \(75\)/);
     expect(() => make(120, 75)).toThrow(/at most 100/);
   });

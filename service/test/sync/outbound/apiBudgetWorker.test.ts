@@ -26,20 +26,32 @@ describe('API budget guard on write-back', () => {
     await runtime.reloadSettings();
     expect((await stack.api('PATCH', `/contacts/${contactId}`, { title: 'Held' })).status).toBe(200);
 
-    const status = await eventually(() => (runtime.status().apiBudget?.paused ? runtime.status().apiBudget : undefined), 'the pause');
-    expect(status).toMatchObject({ paused: true, limit: org.apiUsage.limit, pauseAtPercent: 90, resumeBelowPercent: 75 });
+    const status = await eventually(
+      () => (runtime.status().apiBudget?.paused ? runtime.status().apiBudget : undefined),
+      'the pause',
+    );
+    expect(status).toMatchObject({
+      paused: true,
+      limit: org.apiUsage.limit,
+      pauseAtPercent: 90,
+      resumeBelowPercent: 75,
+    });
     expect(status?.percent).toBeGreaterThanOrEqual(90);
     expect((await stack.api('GET', '/status')).body.orgs[0].apiBudget).toMatchObject({ paused: true });
     const paused = await eventually(
       async () => (await listAudit(stack.db, { limit: 50 })).find((a) => a.action === 'api-budget-paused'),
       'the pause in the audit log',
     );
-    expect(paused.rule).toMatch(/^API usage \d+ of 100000 daily requests \(9\d(\.\d)? %\) reached 90 %: write-back paused until usage is below 75 %$/);
+    expect(paused.rule).toMatch(
+      /^API usage \d+ of 100000 daily requests \(9\d(\.\d)? %\) reached 90 %: write-back paused until usage is below 75 %$/,
+    );
 
     // While paused a round sends nothing and the row waits; nothing is dropped.
     const round = await runtime.writeBack.drainOnce({ limit: 200, leaseMs: 60_000 });
     expect(round).toMatchObject({ claimed: 0, calls: 0 });
-    const waiting = (await listOutbox(stack.db, { orgId: ORG, limit: 50 })).filter((r) => r.recordId === id && r.state !== 'done');
+    const waiting = (await listOutbox(stack.db, { orgId: ORG, limit: 50 })).filter(
+      (r) => r.recordId === id && r.state !== 'done',
+    );
     expect(waiting).toEqual([expect.objectContaining({ state: 'pending', payload: { Title: 'Held' } })]);
     expect(org.store.get('Contact', id)?.Title).toBeNull();
 

@@ -14,7 +14,10 @@ describe('mass-deletion guard for deletes made in the directory', () => {
   const runtime = () => stack.service.orgs[0];
   const exists = (recordId: string) => stack.emulator.org.store.get('Contact', recordId) !== undefined;
   const contactOf = async (recordId: string) => {
-    const { rows } = await stack.db.query<{ contact_id: string }>('SELECT contact_id FROM links WHERE org_id = $1 AND record_id = $2', [ORG, recordId]);
+    const { rows } = await stack.db.query<{ contact_id: string }>(
+      'SELECT contact_id FROM links WHERE org_id = $1 AND record_id = $2',
+      [ORG, recordId],
+    );
     return rows[0].contact_id;
   };
   /**
@@ -25,7 +28,8 @@ describe('mass-deletion guard for deletes made in the directory', () => {
     const contactIds = await Promise.all(recordIds.map(contactOf));
     await runtime().writeBack.stop();
     try {
-      for (const contactId of contactIds) expect((await stack.api('DELETE', `/contacts/${contactId}`)).status).toBe(200);
+      for (const contactId of contactIds)
+        expect((await stack.api('DELETE', `/contacts/${contactId}`)).status).toBe(200);
     } finally {
       runtime().writeBack.start();
     }
@@ -49,12 +53,19 @@ describe('mass-deletion guard for deletes made in the directory', () => {
   });
 
   it('holds a burst of directory deletes and pauses; resuming sends them', async () => {
-    const links = Number((await stack.db.query<{ n: string }>('SELECT count(*) AS n FROM links WHERE org_id = $1', [ORG])).rows[0].n);
+    const links = Number(
+      (await stack.db.query<{ n: string }>('SELECT count(*) AS n FROM links WHERE org_id = $1', [ORG])).rows[0].n,
+    );
     const many = ids.splice(0, Math.ceil(links * 0.2));
     await deleteInDirectory(many);
-    const status = await eventually(() => (runtime().status().paused && runtime().status().held ? runtime().status() : undefined), 'the guard to hold');
+    const status = await eventually(
+      () => (runtime().status().paused && runtime().status().held ? runtime().status() : undefined),
+      'the guard to hold',
+    );
     expect(status.held?.deletes).toBe(many.length);
-    expect(status.held?.reason).toMatch(/^mass deletion held: contacts deleted in the directory would delete \d+ of \d+ linked Salesforce records \(\d+\.\d %\), above the 10 % threshold/);
+    expect(status.held?.reason).toMatch(
+      /^mass deletion held: contacts deleted in the directory would delete \d+ of \d+ linked Salesforce records \(\d+\.\d %\), above the 10 % threshold/,
+    );
     expect(many.every(exists)).toBe(true);
     expect((await outboxStats(stack.db, ORG)).held).toBe(many.length);
     const [held] = (await listAudit(stack.db, { limit: 50 })).filter((e) => e.action === 'deletes-held');

@@ -34,7 +34,12 @@ describe('Bulk API 2.0 ingest for large write-backs', () => {
         const email = i % 500 === 7 ? `bad-${i}` : `p${i}@bulk.example.com`;
         const contact = await insertContact(
           tx,
-          { firstName: `P${i}`, lastName: `Bulk ${i}`, email, phones: [{ kind: 'work', raw: number, e164: `+1303555${String(i).padStart(4, '0')}`, extension: null }] },
+          {
+            firstName: `P${i}`,
+            lastName: `Bulk ${i}`,
+            email,
+            phones: [{ kind: 'work', raw: number, e164: `+1303555${String(i).padStart(4, '0')}`, extension: null }],
+          },
           'telephony',
         );
         expect(await queueCreate(tx, runtime.settings, contact)).toBe('queued');
@@ -45,10 +50,14 @@ describe('Bulk API 2.0 ingest for large write-backs', () => {
     const callsBefore = org.apiUsage.used;
     runtime.writeBack.start();
 
-    await eventually(async () => {
-      const stats = await outboxStats(stack.db, ORG);
-      return stats.pending + stats.processing === 0 || undefined;
-    }, 'every create to settle', 60_000);
+    await eventually(
+      async () => {
+        const stats = await outboxStats(stack.db, ORG);
+        return stats.pending + stats.processing === 0 || undefined;
+      },
+      'every create to settle',
+      60_000,
+    );
 
     expect([...jobs.ingestJobs.values()].map((j) => ({ object: j.info.object, operation: j.info.operation }))).toEqual([
       { object: 'Contact', operation: 'insert' },
@@ -72,7 +81,10 @@ describe('Bulk API 2.0 ingest for large write-backs', () => {
     expect(failed.every((r) => r.lastErrorCode === 'INVALID_EMAIL_ADDRESS')).toBe(true);
     for (const contact of refused) {
       expect(recordOf.has(contact.id)).toBe(false);
-      expect(await getRecordHealth(stack.db, ORG, 'telephony', contact.id)).toMatchObject({ state: 'failing', code: 'INVALID_EMAIL_ADDRESS' });
+      expect(await getRecordHealth(stack.db, ORG, 'telephony', contact.id)).toMatchObject({
+        state: 'failing',
+        code: 'INVALID_EMAIL_ADDRESS',
+      });
     }
   }, 90_000);
 });

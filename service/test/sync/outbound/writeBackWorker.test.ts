@@ -24,8 +24,18 @@ const settings: OrgSyncSettings = {
   policy: DEFAULT_POLICY,
 };
 
-const lock: SaveErrorInfo = { code: 'UNABLE_TO_LOCK_ROW', message: 'unable to obtain exclusive access to this record', fields: [], transient: true };
-const refused: SaveErrorInfo = { code: 'DELETE_FAILED', message: 'Your attempt to delete Ada could not be completed', fields: [], transient: false };
+const lock: SaveErrorInfo = {
+  code: 'UNABLE_TO_LOCK_ROW',
+  message: 'unable to obtain exclusive access to this record',
+  fields: [],
+  transient: true,
+};
+const refused: SaveErrorInfo = {
+  code: 'DELETE_FAILED',
+  message: 'Your attempt to delete Ada could not be completed',
+  fields: [],
+  transient: false,
+};
 const gone: SaveErrorInfo = { code: 'ENTITY_IS_DELETED', message: 'entity is deleted', fields: [], transient: false };
 
 /** A Salesforce stand-in: answers each record from `answers` (success by default) and logs the calls. */
@@ -62,16 +72,43 @@ describeEachBackend('write-back worker', (getDb) => {
   });
 
   /** A linked contact and one queued write for its record. */
-  async function queued(operation: OutboxOperation, payload: Record<string, string> = {}): Promise<{ recordId: string; contactId: string }> {
+  async function queued(
+    operation: OutboxOperation,
+    payload: Record<string, string> = {},
+  ): Promise<{ recordId: string; contactId: string }> {
     const recordId = `003${String(++n).padStart(15, '0')}`;
     const contact = await insertContact(db, { lastName: `Person ${n}` }, 'salesforce');
-    const link = await createLink(db, { orgId: ORG, contactId: contact.id, sobject: 'Contact', recordId, sfValues: { LastName: `Person ${n}` } });
-    await enqueueOutbox(db, { orgId: ORG, contactId: contact.id, linkId: link.id, sobject: 'Contact', recordId, operation, payload, payloadHash: stableHash(payload) });
+    const link = await createLink(db, {
+      orgId: ORG,
+      contactId: contact.id,
+      sobject: 'Contact',
+      recordId,
+      sfValues: { LastName: `Person ${n}` },
+    });
+    await enqueueOutbox(db, {
+      orgId: ORG,
+      contactId: contact.id,
+      linkId: link.id,
+      sobject: 'Contact',
+      recordId,
+      operation,
+      payload,
+      payloadHash: stableHash(payload),
+    });
     return { recordId, contactId: contact.id };
   }
 
   const worker = (writer: RecordWriter, budget?: ApiBudget) =>
-    new WriteBackWorker({ db, orgId: ORG, records: writer, settings, logger: pino({ level: 'silent' }), batchSize: 200, intervalMs: 10_000, budget });
+    new WriteBackWorker({
+      db,
+      orgId: ORG,
+      records: writer,
+      settings,
+      logger: pino({ level: 'silent' }),
+      batchSize: 200,
+      intervalMs: 10_000,
+      budget,
+    });
 
   it('shows a retrying update and a parked delete as failing records, and clears an entry once the write goes through', async () => {
     const update = await queued('update', { Title: 'CEO' });
@@ -94,26 +131,49 @@ describeEachBackend('write-back worker', (getDb) => {
       nextRetryAt: expect.any(String),
       reason: 'update failed: unable to obtain exclusive access to this record',
     });
-    expect(await getRecordHealth(db, ORG, 'salesforce', del.recordId)).toMatchObject({ state: 'failing', code: 'DELETE_FAILED', attempts: 1, nextRetryAt: null });
+    expect(await getRecordHealth(db, ORG, 'salesforce', del.recordId)).toMatchObject({
+      state: 'failing',
+      code: 'DELETE_FAILED',
+      attempts: 1,
+      nextRetryAt: null,
+    });
     // Already deleted in Salesforce: nothing left to do.
     expect(await getRecordHealth(db, ORG, 'salesforce', deleted.recordId)).toBeNull();
     const rows = await listOutbox(db, { orgId: ORG, limit: 10 });
-    expect(Object.fromEntries(rows.map((r) => [r.recordId, r.state]))).toEqual({ [update.recordId]: 'pending', [del.recordId]: 'failed', [deleted.recordId]: 'done' });
+    expect(Object.fromEntries(rows.map((r) => [r.recordId, r.state]))).toEqual({
+      [update.recordId]: 'pending',
+      [del.recordId]: 'failed',
+      [deleted.recordId]: 'done',
+    });
 
     // The retry is due (time passes) and the lock is gone.
     await db.query("UPDATE outbox SET next_attempt_at = now() WHERE state = 'pending'");
     answers.delete(update.recordId);
     expect(await worker(sf.writer).drainOnce()).toMatchObject({ claimed: 1, written: 1 });
     expect(await getRecordHealth(db, ORG, 'salesforce', update.recordId)).toBeNull();
-    expect((await listAudit(db, { contactId: update.contactId, limit: 5 }))[0]).toMatchObject({ action: 'written-back', recordId: update.recordId });
+    expect((await listAudit(db, { contactId: update.contactId, limit: 5 }))[0]).toMatchObject({
+      action: 'written-back',
+      recordId: update.recordId,
+    });
   });
 
   it('coalesces the queued edits of one record into one update, the later values winning', async () => {
     const { recordId, contactId } = await queued('update', { Title: 'CEO', Email: 'a@example.com' });
-    await enqueueOutbox(db, { orgId: ORG, contactId, linkId: null, sobject: 'Contact', recordId, operation: 'update', payload: { Title: 'CTO' }, payloadHash: 'x' });
+    await enqueueOutbox(db, {
+      orgId: ORG,
+      contactId,
+      linkId: null,
+      sobject: 'Contact',
+      recordId,
+      operation: 'update',
+      payload: { Title: 'CTO' },
+      payloadHash: 'x',
+    });
     const sf = fakeSalesforce(new Map());
     expect(await worker(sf.writer).drainOnce()).toMatchObject({ claimed: 2, written: 1, calls: 1 });
-    expect(sf.calls).toEqual([{ operation: 'update', ids: [recordId], records: [{ Id: recordId, Title: 'CTO', Email: 'a@example.com' }] }]);
+    expect(sf.calls).toEqual([
+      { operation: 'update', ids: [recordId], records: [{ Id: recordId, Title: 'CTO', Email: 'a@example.com' }] },
+    ]);
   });
 
   it('stops between calls when the budget runs out, putting the unsent rows back untouched', async () => {
@@ -133,9 +193,11 @@ describeEachBackend('write-back worker', (getDb) => {
     expect(result).toMatchObject({ claimed: 5, written: 3, calls: 1, deferred: 2 });
     expect(budget.status()).toMatchObject({ paused: true, percent: 95 });
     const rows = await listOutbox(db, { orgId: ORG, limit: 10 });
-    expect(rows.filter((r) => r.operation === 'delete').map((r) => ({ state: r.state, attempts: r.attempts, leaseUntil: r.leaseUntil }))).toEqual(
-      deletes.map(() => ({ state: 'pending', attempts: 0, leaseUntil: null })),
-    );
+    expect(
+      rows
+        .filter((r) => r.operation === 'delete')
+        .map((r) => ({ state: r.state, attempts: r.attempts, leaseUntil: r.leaseUntil })),
+    ).toEqual(deletes.map(() => ({ state: 'pending', attempts: 0, leaseUntil: null })));
     expect(rows.filter((r) => r.operation === 'update').every((r) => r.state === 'done')).toBe(true);
     expect(sf.calls.map((c) => c.ids.sort())).toEqual([updates.map((u) => u.recordId).sort()]);
     // Paused: the next round claims nothing.

@@ -21,13 +21,24 @@ describeEachBackend('reconcile of the telephony side, page by page', (getDb) => 
   /** Contacts and links written in one transaction (one timestamp), as an initial sync page writes them. */
   async function loadTogether(count: number, telephonyHashOf: (fields: ContactFields) => string): Promise<void> {
     await getDb().transaction(async (tx) => {
-      const contacts = Array.from({ length: count }, (_, i) => ({ id: timeOrderedUuid(), fields: contactFields({ lastName: `Same Moment ${i}`, phones: [] }) }));
+      const contacts = Array.from({ length: count }, (_, i) => ({
+        id: timeOrderedUuid(),
+        fields: contactFields({ lastName: `Same Moment ${i}`, phones: [] }),
+      }));
       await insertContactsBulk(tx, contacts, 'salesforce');
       const sfValues = { LastName: 'Salesforce value' };
       await insertLinksBulk(
         tx,
         ORG_ID,
-        contacts.map((c, i) => ({ contactId: c.id, sobject: 'Contact', recordId: `003${String(i).padStart(12, '0')}AAA`, sfValues, sfHash: 'h', telephonyHash: telephonyHashOf(c.fields), sfModstamp: null })),
+        contacts.map((c, i) => ({
+          contactId: c.id,
+          sobject: 'Contact',
+          recordId: `003${String(i).padStart(12, '0')}AAA`,
+          sfValues,
+          sfHash: 'h',
+          telephonyHash: telephonyHashOf(c.fields),
+          sfModstamp: null,
+        })),
       );
     });
   }
@@ -39,17 +50,50 @@ describeEachBackend('reconcile of the telephony side, page by page', (getDb) => 
   });
 
   it('passes over contacts as their links saw them, and repairs none', async () => {
-    await loadTogether(600, (fields) => stableHash(contactView({ ...fields, id: '', source: 'salesforce', version: 1, createdAt: '', updatedAt: '' } as DirectoryContact)));
+    await loadTogether(600, (fields) =>
+      stableHash(
+        contactView({
+          ...fields,
+          id: '',
+          source: 'salesforce',
+          version: 1,
+          createdAt: '',
+          updatedAt: '',
+        } as DirectoryContact),
+      ),
+    );
     expect(await reconcileTelephony(getDb(), settings, null)).toMatchObject({ checked: 600, repaired: 0 });
   });
 
   it('leaves a secondary record alone: the contact shows its primary, which is no edit to send it', async () => {
-    const contact = await insertContact(getDb(), contactFields({ firstName: 'Primary', lastName: 'Person', phones: [] }), 'salesforce');
+    const contact = await insertContact(
+      getDb(),
+      contactFields({ firstName: 'Primary', lastName: 'Person', phones: [] }),
+      'salesforce',
+    );
     const view = stableHash(contactView(contact));
-    await createLink(getDb(), { orgId: ORG_ID, contactId: contact.id, sobject: 'Contact', recordId: '003000000000001AAA', role: 'primary', sfValues: { FirstName: 'Primary', LastName: 'Person' }, sfHash: 'p', telephonyHash: view });
+    await createLink(getDb(), {
+      orgId: ORG_ID,
+      contactId: contact.id,
+      sobject: 'Contact',
+      recordId: '003000000000001AAA',
+      role: 'primary',
+      sfValues: { FirstName: 'Primary', LastName: 'Person' },
+      sfHash: 'p',
+      telephonyHash: view,
+    });
     // A colleague on the same office line, demoted when the other record outranked it: its values and the
     // contact's differ, and its link saw the contact as it was before.
-    await createLink(getDb(), { orgId: ORG_ID, contactId: contact.id, sobject: 'Contact', recordId: '003000000000002AAA', role: 'secondary', sfValues: { FirstName: 'Other', LastName: 'Colleague' }, sfHash: 's', telephonyHash: 'as it was before' });
+    await createLink(getDb(), {
+      orgId: ORG_ID,
+      contactId: contact.id,
+      sobject: 'Contact',
+      recordId: '003000000000002AAA',
+      role: 'secondary',
+      sfValues: { FirstName: 'Other', LastName: 'Colleague' },
+      sfHash: 's',
+      telephonyHash: 'as it was before',
+    });
     expect(await reconcileTelephony(getDb(), settings, null)).toMatchObject({ checked: 1, repaired: 0 });
     expect(await listOutbox(getDb(), { limit: 10 })).toEqual([]);
   });

@@ -72,13 +72,17 @@ describe('sfToDirectory', () => {
 
   it('reads Lead.Company and Person Account fields', () => {
     expect(sfToDirectory(DEFAULT_MAPPINGS, 'Lead', { Company: 'Acme' }, 'US')).toEqual({ company: 'Acme' });
-    expect(sfToDirectory(DEFAULT_MAPPINGS, 'Account', { PersonEmail: 'p@example.com', Name: 'ignored' }, 'US')).toEqual({
-      email: 'p@example.com',
-    });
+    expect(sfToDirectory(DEFAULT_MAPPINGS, 'Account', { PersonEmail: 'p@example.com', Name: 'ignored' }, 'US')).toEqual(
+      {
+        email: 'p@example.com',
+      },
+    );
   });
 
   it('ignores mappings that flow only to Salesforce', () => {
-    const mappings: FieldMapping[] = [{ sobject: 'Contact', sfField: 'Title', telephonyField: 'title', direction: 'toSalesforce' }];
+    const mappings: FieldMapping[] = [
+      { sobject: 'Contact', sfField: 'Title', telephonyField: 'title', direction: 'toSalesforce' },
+    ];
     expect(sfToDirectory(mappings, 'Contact', { Title: 'CTO' }, 'US')).toEqual({});
   });
 });
@@ -100,7 +104,10 @@ describe('directoryToSf', () => {
   });
 
   it('writes the company of a Lead', () => {
-    expect(directoryToSf(DEFAULT_MAPPINGS, 'Lead', contact)).toMatchObject({ Company: 'Analytical Engines', Phone: '(415) 555-2671' });
+    expect(directoryToSf(DEFAULT_MAPPINGS, 'Lead', contact)).toMatchObject({
+      Company: 'Analytical Engines',
+      Phone: '(415) 555-2671',
+    });
   });
 
   it('skips mappings that flow only to telephony', () => {
@@ -130,7 +137,12 @@ describe('mappingsFor and sortPhones', () => {
   it('selects one object and sorts work, mobile, home, other', () => {
     expect(mappingsFor(DEFAULT_MAPPINGS, 'Lead').every((m) => m.sobject === 'Lead')).toBe(true);
     expect(mappingsFor(DEFAULT_MAPPINGS, 'Lead')).toHaveLength(7);
-    const phones = (['other', 'home', 'work', 'mobile'] as const).map((kind) => ({ kind, raw: kind, e164: null, extension: null }));
+    const phones = (['other', 'home', 'work', 'mobile'] as const).map((kind) => ({
+      kind,
+      raw: kind,
+      e164: null,
+      extension: null,
+    }));
     expect(sortPhones(phones).map((p) => p.kind)).toEqual(['work', 'mobile', 'home', 'other']);
     expect(phones[0].kind).toBe('other');
   });
@@ -138,9 +150,28 @@ describe('mappingsFor and sortPhones', () => {
 
 describe('mapping transforms in both directions', () => {
   const mappings = [
-    { sobject: 'Lead' as const, sfField: 'Title', telephonyField: 'title' as const, direction: 'both' as const, transform: 'Upper' as const },
-    { sobject: 'Lead' as const, sfField: 'Rating', telephonyField: 'company' as const, direction: 'both' as const, transform: 'PicklistMap' as const, picklistMap: { Hot: 'VIP' } },
-    { sobject: 'Lead' as const, sfField: 'Email', telephonyField: 'email' as const, direction: 'both' as const, transform: 'Trim' as const },
+    {
+      sobject: 'Lead' as const,
+      sfField: 'Title',
+      telephonyField: 'title' as const,
+      direction: 'both' as const,
+      transform: 'Upper' as const,
+    },
+    {
+      sobject: 'Lead' as const,
+      sfField: 'Rating',
+      telephonyField: 'company' as const,
+      direction: 'both' as const,
+      transform: 'PicklistMap' as const,
+      picklistMap: { Hot: 'VIP' },
+    },
+    {
+      sobject: 'Lead' as const,
+      sfField: 'Email',
+      telephonyField: 'email' as const,
+      direction: 'both' as const,
+      transform: 'Trim' as const,
+    },
   ];
 
   it('applies each mapping transform on the way to telephony', () => {
@@ -152,7 +183,14 @@ describe('mapping transforms in both directions', () => {
   });
 
   it('reads picklist maps backwards and sends one-way transforms back as typed', () => {
-    const contact = { firstName: null, lastName: 'X', company: 'VIP', title: 'Chief Tech', email: 'a@b.co', phones: [] };
+    const contact = {
+      firstName: null,
+      lastName: 'X',
+      company: 'VIP',
+      title: 'Chief Tech',
+      email: 'a@b.co',
+      phones: [],
+    };
     expect(directoryToSf(mappings, 'Lead', contact)).toEqual({ Title: 'Chief Tech', Rating: 'Hot', Email: 'a@b.co' });
   });
 });

@@ -1,6 +1,13 @@
 import { decideMassDelete, MIN_DELETES_TO_TRIP, type GuardInput } from '../../../src/sync/rules/massDeleteGuard';
 
-const input = (overrides: Partial<GuardInput>): GuardInput => ({ linked: 100, recent: 0, incoming: 0, thresholdPercent: 10, alreadyHeld: 0, ...overrides });
+const input = (overrides: Partial<GuardInput>): GuardInput => ({
+  linked: 100,
+  recent: 0,
+  incoming: 0,
+  thresholdPercent: 10,
+  alreadyHeld: 0,
+  ...overrides,
+});
 
 describe('mass-deletion guard', () => {
   it('never trips below the minimum number of deletes, however small the org', () => {
@@ -32,7 +39,7 @@ describe('mass-deletion guard', () => {
   it('holds every further delete while earlier ones wait for the admin, and nothing when nothing is deleted', () => {
     expect(decideMassDelete(input({ linked: 1000, incoming: 1, alreadyHeld: 6 }))).toEqual({
       hold: true,
-      reason: '7 Salesforce deletes are held for an admin\'s approval (mass-deletion guard)',
+      reason: "7 Salesforce deletes are held for an admin's approval (mass-deletion guard)",
     });
     expect(decideMassDelete(input({ linked: 10, incoming: 0, alreadyHeld: 6 }))).toEqual({ hold: false, reason: null });
   });

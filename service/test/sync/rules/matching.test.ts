@@ -1,7 +1,20 @@
-import { compareCandidates, describeChoice, matchKeysOf, pickContact, rankCandidates, type CandidateRecord, type MatchedContact, type RankedLink } from '../../../src/sync/rules/matching';
+import {
+  compareCandidates,
+  describeChoice,
+  matchKeysOf,
+  pickContact,
+  rankCandidates,
+  type CandidateRecord,
+  type MatchedContact,
+  type RankedLink,
+} from '../../../src/sync/rules/matching';
 import type { ContactFields } from '../../../src/directory/model';
 
-const rec = (sobject: string, recordId: string, modstamp: string | null): CandidateRecord => ({ sobject, recordId, modstamp });
+const rec = (sobject: string, recordId: string, modstamp: string | null): CandidateRecord => ({
+  sobject,
+  recordId,
+  modstamp,
+});
 
 describe('candidate priority', () => {
   it('ranks Contact over Lead over Person Account, whatever their modification times', () => {
@@ -20,9 +33,13 @@ describe('candidate priority', () => {
     const older = rec('Lead', '00QA', '2024-06-01T00:00:00.000Z');
     const newer = rec('Lead', '00QB', '2024-06-05T00:00:00.000Z');
     expect(rankCandidates([older, newer])[0]).toBe(newer);
-    expect(describeChoice(rankCandidates([older, newer]))).toContain('primary Lead 00QB (both Lead, 00QB modified more recently)');
+    expect(describeChoice(rankCandidates([older, newer]))).toContain(
+      'primary Lead 00QB (both Lead, 00QB modified more recently)',
+    );
     expect(compareCandidates(rec('Contact', '003A', null), rec('Contact', '003B', null))).toBeLessThan(0);
-    expect(compareCandidates(rec('Contact', '003A', null), rec('Contact', '003B', '2024-01-01T00:00:00.000Z'))).toBeGreaterThan(0);
+    expect(
+      compareCandidates(rec('Contact', '003A', null), rec('Contact', '003B', '2024-01-01T00:00:00.000Z')),
+    ).toBeGreaterThan(0);
   });
 
   it('describes no choice for a single candidate', () => {
@@ -48,28 +65,60 @@ describe('match keys', () => {
 });
 
 describe('which directory contact an unlinked record joins', () => {
-  const match = (contactId: string, byPhone: boolean, byEmail: boolean, updatedAt: string): MatchedContact => ({ contactId, byPhone, byEmail, updatedAt });
-  const link = (contactId: string, sobject: string, recordId: string, sfModstamp: string | null): RankedLink => ({ contactId, sobject, recordId, sfModstamp, role: 'primary' });
+  const match = (contactId: string, byPhone: boolean, byEmail: boolean, updatedAt: string): MatchedContact => ({
+    contactId,
+    byPhone,
+    byEmail,
+    updatedAt,
+  });
+  const link = (contactId: string, sobject: string, recordId: string, sfModstamp: string | null): RankedLink => ({
+    contactId,
+    sobject,
+    recordId,
+    sfModstamp,
+    role: 'primary',
+  });
 
   it('joins nothing when no contact matched', () => {
     expect(pickContact([], [])).toBeNull();
   });
 
   it('prefers a contact the org does not link yet, even if a linked one matched more keys', () => {
-    const pick = pickContact([match('c-linked', true, true, '2026-01-02T00:00:00Z'), match('c-free', true, false, '2026-01-01T00:00:00Z')], [link('c-linked', 'Contact', '003A', null)]);
+    const pick = pickContact(
+      [match('c-linked', true, true, '2026-01-02T00:00:00Z'), match('c-free', true, false, '2026-01-01T00:00:00Z')],
+      [link('c-linked', 'Contact', '003A', null)],
+    );
     expect(pick).toEqual({ contactId: 'c-free', matchedBy: 'phone', orgLinks: [] });
   });
 
   it('among free contacts: more shared keys, then the latest update, then the lower id', () => {
-    expect(pickContact([match('c-1', true, false, '2026-02-01T00:00:00Z'), match('c-2', true, true, '2026-01-01T00:00:00Z')], [])?.contactId).toBe('c-2');
-    expect(pickContact([match('c-1', true, false, '2026-01-01T00:00:00Z'), match('c-2', true, false, '2026-02-01T00:00:00Z')], [])?.contactId).toBe('c-2');
-    expect(pickContact([match('c-2', false, true, '2026-01-01T00:00:00Z'), match('c-1', false, true, '2026-01-01T00:00:00Z')], [])).toEqual({ contactId: 'c-1', matchedBy: 'email', orgLinks: [] });
+    expect(
+      pickContact(
+        [match('c-1', true, false, '2026-02-01T00:00:00Z'), match('c-2', true, true, '2026-01-01T00:00:00Z')],
+        [],
+      )?.contactId,
+    ).toBe('c-2');
+    expect(
+      pickContact(
+        [match('c-1', true, false, '2026-01-01T00:00:00Z'), match('c-2', true, false, '2026-02-01T00:00:00Z')],
+        [],
+      )?.contactId,
+    ).toBe('c-2');
+    expect(
+      pickContact(
+        [match('c-2', false, true, '2026-01-01T00:00:00Z'), match('c-1', false, true, '2026-01-01T00:00:00Z')],
+        [],
+      ),
+    ).toEqual({ contactId: 'c-1', matchedBy: 'email', orgLinks: [] });
   });
 
   it('when every match is linked, joins the contact whose primary record ranks highest and hands back its links', () => {
     const leadLink = link('c-lead', 'Lead', '00QA', '2026-03-01T00:00:00Z');
     const contactLink = link('c-contact', 'Contact', '003B', '2026-01-01T00:00:00Z');
-    const pick = pickContact([match('c-lead', true, true, '2026-03-01T00:00:00Z'), match('c-contact', true, false, '2026-01-01T00:00:00Z')], [leadLink, contactLink]);
+    const pick = pickContact(
+      [match('c-lead', true, true, '2026-03-01T00:00:00Z'), match('c-contact', true, false, '2026-01-01T00:00:00Z')],
+      [leadLink, contactLink],
+    );
     expect(pick).toEqual({ contactId: 'c-contact', matchedBy: 'phone', orgLinks: [contactLink] });
   });
 });

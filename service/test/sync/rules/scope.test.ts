@@ -1,9 +1,19 @@
-import { checkScopeCondition, outOfScopeWhere, ScopeError, scopeProblems, scopeWhere } from '../../../src/sync/rules/scope';
+import {
+  checkScopeCondition,
+  outOfScopeWhere,
+  ScopeError,
+  scopeProblems,
+  scopeWhere,
+} from '../../../src/sync/rules/scope';
 
 describe('scope conditions', () => {
   it('parenthesises a valid condition so it cannot change the meaning of the service’s own', () => {
-    expect(checkScopeCondition('Contact_Scope__c', " MailingCountry = 'US' OR Phone != null ")).toBe("(MailingCountry = 'US' OR Phone != null)");
-    expect(checkScopeCondition('Lead_Scope__c', "Company = 'Pay (and) go; limited'")).toBe("(Company = 'Pay (and) go; limited')");
+    expect(checkScopeCondition('Contact_Scope__c', " MailingCountry = 'US' OR Phone != null ")).toBe(
+      "(MailingCountry = 'US' OR Phone != null)",
+    );
+    expect(checkScopeCondition('Lead_Scope__c', "Company = 'Pay (and) go; limited'")).toBe(
+      "(Company = 'Pay (and) go; limited')",
+    );
     expect(checkScopeCondition('Lead_Scope__c', "Name = 'O\\'Brien'")).toBe("(Name = 'O\\'Brien')");
   });
 
@@ -17,7 +27,9 @@ describe('scope conditions', () => {
     ['Id IN (SELECT Id FROM Lead)', 'Contact_Scope__c: must be a WHERE condition only ("SELECT" is not allowed)'],
     ['A = 1 ORDER  BY Name', 'Contact_Scope__c: must be a WHERE condition only ("ORDER  BY" is not allowed)'],
   ])('rejects %p', (condition, message) => {
-    expect(() => checkScopeCondition('Contact_Scope__c', condition)).toThrow(new ScopeError('Contact_Scope__c', message.split(': ').slice(1).join(': ')));
+    expect(() => checkScopeCondition('Contact_Scope__c', condition)).toThrow(
+      new ScopeError('Contact_Scope__c', message.split(': ').slice(1).join(': ')),
+    );
   });
 
   it('selects the records in scope per object: Person Accounts only, and the scope', () => {

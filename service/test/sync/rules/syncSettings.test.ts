@@ -87,22 +87,69 @@ describe('sync settings from the package records', () => {
       const extra = value === 'Custom' ? { Custom_Schedule__c: '5 4 * * 1' } : {};
       expect(sync({ Frequency__c: value, ...extra })).toEqual([]);
     }
-    expect(Object.keys(SCHEDULES).sort()).toEqual(picklistValues('Switchboard_Sync__c', 'Frequency__c').filter((v) => v !== 'Custom').sort());
+    expect(Object.keys(SCHEDULES).sort()).toEqual(
+      picklistValues('Switchboard_Sync__c', 'Frequency__c')
+        .filter((v) => v !== 'Custom')
+        .sort(),
+    );
     for (const transform of picklistValues('Switchboard_Field_Mapping__c', 'Transform__c')) {
-      const row = { Id: 'm1', Salesforce_Object__c: 'Contact', Salesforce_Field__c: 'Phone', Telephony_Field__c: 'phone.work', Direction__c: 'Both', Transform__c: transform, Picklist_Map__c: '{}' };
+      const row = {
+        Id: 'm1',
+        Salesforce_Object__c: 'Contact',
+        Salesforce_Field__c: 'Phone',
+        Telephony_Field__c: 'phone.work',
+        Direction__c: 'Both',
+        Transform__c: transform,
+        Picklist_Map__c: '{}',
+      };
       expect(parseSyncSettings(SYNC, [row], []).problems).toEqual([]);
     }
   });
 
   it('names the record and the field of every mistake, and keeps the rest', () => {
     const rows = [
-      { Id: 'a0B1', Salesforce_Object__c: 'Contact', Salesforce_Field__c: 'Phone', Telephony_Field__c: 'phone.work', Direction__c: 'Both', Transform__c: 'E164' },
-      { Id: 'a0B2', Salesforce_Object__c: 'Contact', Salesforce_Field__c: 'Fax', Telephony_Field__c: 'fax', Direction__c: 'Both', Transform__c: 'None' },
-      { Id: 'a0B3', Salesforce_Object__c: 'Lead', Salesforce_Field__c: 'Rating', Telephony_Field__c: 'title', Direction__c: 'Both', Transform__c: 'PicklistMap', Picklist_Map__c: '[1,2]' },
-      { Id: 'a0B4', Salesforce_Object__c: 'Contact', Salesforce_Field__c: 'Account.Name', Telephony_Field__c: 'company', Direction__c: 'Both', Transform__c: 'None' },
+      {
+        Id: 'a0B1',
+        Salesforce_Object__c: 'Contact',
+        Salesforce_Field__c: 'Phone',
+        Telephony_Field__c: 'phone.work',
+        Direction__c: 'Both',
+        Transform__c: 'E164',
+      },
+      {
+        Id: 'a0B2',
+        Salesforce_Object__c: 'Contact',
+        Salesforce_Field__c: 'Fax',
+        Telephony_Field__c: 'fax',
+        Direction__c: 'Both',
+        Transform__c: 'None',
+      },
+      {
+        Id: 'a0B3',
+        Salesforce_Object__c: 'Lead',
+        Salesforce_Field__c: 'Rating',
+        Telephony_Field__c: 'title',
+        Direction__c: 'Both',
+        Transform__c: 'PicklistMap',
+        Picklist_Map__c: '[1,2]',
+      },
+      {
+        Id: 'a0B4',
+        Salesforce_Object__c: 'Contact',
+        Salesforce_Field__c: 'Account.Name',
+        Telephony_Field__c: 'company',
+        Direction__c: 'Both',
+        Transform__c: 'None',
+      },
     ];
     const { settings, problems } = parseSyncSettings(
-      { ...SYNC, Default_Country__c: 'XX', Frequency__c: 'Custom', Custom_Schedule__c: 'every tuesday', Mass_Delete_Threshold__c: 0 },
+      {
+        ...SYNC,
+        Default_Country__c: 'XX',
+        Frequency__c: 'Custom',
+        Custom_Schedule__c: 'every tuesday',
+        Mass_Delete_Threshold__c: 0,
+      },
       rows,
       [],
     );
@@ -118,7 +165,10 @@ describe('sync settings from the package records', () => {
     );
     expect(settings.defaultCountry).toBe('US');
     expect(settings.schedule).toBe(SCHEDULES.Hourly);
-    expect(settings.mappings.map((m) => `${m.sfField}:${m.direction}`)).toEqual(['Phone:both', 'Account.Name:toTelephony']);
+    expect(settings.mappings.map((m) => `${m.sfField}:${m.direction}`)).toEqual([
+      'Phone:both',
+      'Account.Name:toTelephony',
+    ]);
   });
 
   it('falls back to the shipped default mappings, which cover all three objects', () => {
@@ -126,11 +176,16 @@ describe('sync settings from the package records', () => {
     expect(problems).toEqual([]);
     const byObject = (o: string) => settings.mappings.filter((m) => m.sobject === o).length;
     expect([byObject('Contact'), byObject('Lead'), byObject('Account')]).toEqual([9, 7, 8]);
-    expect(settings.mappings.find((m) => m.sfField === 'Account.Name')).toMatchObject({ telephonyField: 'company', direction: 'toTelephony' });
+    expect(settings.mappings.find((m) => m.sfField === 'Account.Name')).toMatchObject({
+      telephonyField: 'company',
+      direction: 'toTelephony',
+    });
   });
 
   it('reads namespaced fields of a managed install', () => {
-    const namespaced = Object.fromEntries(Object.entries(SYNC).map(([k, v]) => [k.endsWith('__c') ? `swb__${k}` : k, v]));
+    const namespaced = Object.fromEntries(
+      Object.entries(SYNC).map(([k, v]) => [k.endsWith('__c') ? `swb__${k}` : k, v]),
+    );
     const { settings, problems } = parseSyncSettings(namespaced, [], [], 'swb');
     expect(problems).toEqual([]);
     expect(settings.defaultCountry).toBe('DE');

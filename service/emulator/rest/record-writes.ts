@@ -78,13 +78,11 @@ export function sendOutcome(res: Response, outcome: WriteOutcome): void {
       return;
     case 'published':
       // High-volume events are enqueued: success, with OPERATION_ENQUEUED and the event's UUID in errors.
-      res
-        .status(201)
-        .json({
-          id: outcome.id,
-          success: true,
-          errors: [{ statusCode: 'OPERATION_ENQUEUED', message: outcome.uuid, fields: [] }],
-        });
+      res.status(201).json({
+        id: outcome.id,
+        success: true,
+        errors: [{ statusCode: 'OPERATION_ENQUEUED', message: outcome.uuid, fields: [] }],
+      });
       return;
   }
 }

@@ -14,7 +14,7 @@ export interface DirectoryPhone {
 
 /**
  * Where a contact was born: in Salesforce (came through a sync), in the phone system, or 'internal': a
- * Salesforce user pulled in as an internal extension by the systems check (sync/userDirectory.ts).
+ * Salesforce user pulled in as an internal extension by the systems check (sync/inbound/userDirectory.ts).
  */
 export type ContactSource = 'salesforce' | 'telephony' | 'internal';
 

@@ -26,7 +26,7 @@ import { stableHash } from '../../sync/rules/hash';
 /**
  * Mirrors record_health into the org: each entry as a Switchboard_Sync_Error__c (upserted by its
  * Error_Key__c, resolved when the entry clears) and as the record status fields of the Salesforce
- * record it concerns. Only what changed since the last flush is sent (store/reportedStatus.ts).
+ * record it concerns. Only what changed since the last flush is sent (store/state/reportedStatus.ts).
  */
 
 /**

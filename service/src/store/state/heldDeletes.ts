@@ -2,7 +2,7 @@ import type { Queryable } from '../types';
 import type { DeleteCandidate, SyncedObject } from '../../model/records';
 
 /**
- * Salesforce deletes the mass-deletion guard (sync/inbound/massDeleteGuard.ts) held for an admin: staged
+ * Salesforce deletes the mass-deletion guard (sync/rules/massDeleteGuard.ts) held for an admin: staged
  * here, they wait until an admin approves (resume) or discards them. The guard's rule lives with the
  * engine; this module only keeps the rows. Every function runs in the caller's transaction, so a held
  * run commits with the event or reconcile that found it.

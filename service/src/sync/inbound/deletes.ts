@@ -125,7 +125,7 @@ export async function applySalesforceDelete(
     before: before ? contactView(before) : null,
     after: null,
   });
-  // The org's next record for this person takes over as the one the directory shows (sync/promotion.ts).
+  // The org's next record for this person takes over as the one the directory shows (sync/inbound/promotion.ts).
   if (before && !remove && link.role === 'primary') await promoteNextPrimary(tx, settings, before.id, rule);
   return { outcome: remove ? 'deleted' : 'unlinked', contactId: link.contactId };
 }

@@ -172,3 +172,21 @@ export async function commitResolution(
   }
   return { after, changed, link };
 }
+
+/** Audits a directory contact created for the record being applied (a new person, or a vanished contact re-created). */
+export async function auditCreated(
+  ctx: ApplyContext,
+  after: DirectoryContact,
+): Promise<{ outcome: 'created'; contactId: string }> {
+  await recordAudit(ctx.tx, {
+    orgId: ctx.settings.orgId,
+    contactId: after.id,
+    recordId: ctx.record.id,
+    origin: 'salesforce',
+    action: 'create',
+    rule: ctx.rule,
+    before: null,
+    after: contactView(after),
+  });
+  return { outcome: 'created', contactId: after.id };
+}

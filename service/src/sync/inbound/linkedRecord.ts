@@ -1,14 +1,13 @@
 import { getContact, insertContact } from '../../directory/contacts';
 import type { DirectoryContact } from '../../directory/model';
 import { findOrgLinksByContacts, updateLink, type Link } from '../../store/state/links';
-import { recordAudit } from '../../store/audit';
 import { sfToDirectory, type TelephonyField } from '../rules/fieldMap';
 import { stableHash } from '../rules/hash';
 import { contactView } from '../rules/contactView';
 import { changedValues } from '../outbound/writeBackPayload';
 import { compareCandidates, describeChoice, rankCandidates, toCandidate } from '../rules/matching';
 import { flatten, resolveChange, resolveJoin, type ChangeInput } from '../rules/conflict';
-import { commitResolution, incomingTelephonyFields, type ApplyContext } from './applyResolution';
+import { auditCreated, commitResolution, incomingTelephonyFields, type ApplyContext } from './applyResolution';
 import type { RecordOutcome } from './recordOutcome';
 
 /**
@@ -93,7 +92,7 @@ function changeInput(ctx: ApplyContext, contact: DirectoryContact, link: Link): 
 
 /** The linked contact is gone (removed between two reads): the record gets a new one. */
 async function recreate(ctx: ApplyContext, link: Link): Promise<{ outcome: RecordOutcome; contactId: string }> {
-  const { tx, settings, record } = ctx;
+  const { tx, record } = ctx;
   const after = await insertContact(tx, ctx.fields, 'salesforce');
   await updateLink(tx, link.id, {
     contactId: after.id,
@@ -102,15 +101,5 @@ async function recreate(ctx: ApplyContext, link: Link): Promise<{ outcome: Recor
     sfModstamp: record.systemModstamp ?? link.sfModstamp,
     telephonyHash: stableHash(contactView(after)),
   });
-  await recordAudit(tx, {
-    orgId: settings.orgId,
-    contactId: after.id,
-    recordId: record.id,
-    origin: 'salesforce',
-    action: 'create',
-    rule: ctx.rule,
-    before: null,
-    after: contactView(after),
-  });
-  return { outcome: 'created', contactId: after.id };
+  return auditCreated(ctx, after);
 }

@@ -6,7 +6,7 @@ import { contactView } from '../rules/contactView';
 import { describeChoice, primaryOf, rankCandidates, toCandidate } from '../rules/matching';
 import { chooseContact, type ContactChoice } from './contactChoice';
 import { flatten, resolveJoin } from '../rules/conflict';
-import { commitResolution, incomingTelephonyFields, type ApplyContext } from './applyResolution';
+import { auditCreated, commitResolution, incomingTelephonyFields, type ApplyContext } from './applyResolution';
 import type { RecordOutcome } from './recordOutcome';
 
 /**
@@ -34,17 +34,7 @@ export async function joinOrCreate(ctx: ApplyContext): Promise<{ outcome: Record
       sfModstamp: record.systemModstamp ?? undefined,
       telephonyHash: stableHash(contactView(after)),
     });
-    await recordAudit(tx, {
-      orgId: settings.orgId,
-      contactId: after.id,
-      recordId: record.id,
-      origin: 'salesforce',
-      action: 'create',
-      rule: ctx.rule,
-      before: null,
-      after: contactView(after),
-    });
-    return { outcome: 'created', contactId: after.id };
+    return auditCreated(ctx, after);
   }
 
   const contact = await getContact(tx, choice.contactId);

@@ -2,8 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { CountryCode } from 'libphonenumber-js/max';
 import type { Database } from '../store/types';
-import { countContacts, getContact, listContacts } from '../directory/contacts';
-import { findLinksByContact } from '../store/state/links';
+import { contactPage, contactWithLinks } from '../directory/views';
 import { VersionConflictError } from '../sync/outbound/telephonyEdit';
 import type { SettingsLookup } from '../sync/rules/context';
 import { ContactChanges } from '../sync/outbound/contactChanges';
@@ -51,24 +50,14 @@ export function contactsApi(options: ContactsApiOptions): Router {
   router.get('/contacts', async (req, res) => {
     const parsed = listQuery.safeParse(req.query);
     if (!parsed.success) throw fromZod(parsed.error);
-    const { limit, after, search } = parsed.data;
-    const contacts = await listContacts(db, { limit, after, search });
-    res.json({
-      contacts,
-      total: search ? undefined : await countContacts(db),
-      nextCursor: contacts.length === limit ? contacts[contacts.length - 1].id : null,
-    });
+    res.json(await contactPage(db, parsed.data));
   });
 
   router.get('/contacts/:id', async (req, res) => {
     const id = requireContactId(req.params.id);
-    const contact = await getContact(db, id);
+    const contact = await contactWithLinks(db, id);
     if (!contact) throw new ApiError(404, 'not_found', `contact ${id} does not exist`, { record: id });
-    const links = await findLinksByContact(db, id);
-    res.json({
-      ...contact,
-      links: links.map((l) => ({ orgId: l.orgId, sobject: l.sobject, recordId: l.recordId })),
-    });
+    res.json(contact);
   });
 
   router.patch('/contacts/:id', async (req, res) => {

@@ -1,7 +1,8 @@
 import type { Connection } from 'jsforce';
 import { namespaced } from './pubsub/topics';
 
-const SYNC_FIELDS = [
+/** The fields each configuration query reads (the package inventory test checks that each exists). */
+export const SYNC_FIELDS = [
   'Name',
   'Status__c',
   'Direction__c',
@@ -24,7 +25,7 @@ const SYNC_FIELDS = [
   'Propagate_Deletes_To_Salesforce__c',
   'Mass_Delete_Threshold__c',
 ];
-const MAPPING_FIELDS = [
+export const MAPPING_FIELDS = [
   'Salesforce_Object__c',
   'Salesforce_Field__c',
   'Telephony_Field__c',
@@ -33,7 +34,7 @@ const MAPPING_FIELDS = [
   'Picklist_Map__c',
   'Required__c',
 ];
-const DEFAULT_MAPPING_FIELDS = [
+export const DEFAULT_MAPPING_FIELDS = [
   'Salesforce_Object__c',
   'Salesforce_Field__c',
   'Telephony_Field__c',

@@ -1,6 +1,7 @@
 import { picklistDefault, picklistValues, objectFieldNames, readField } from '../../../scripts/package/packageModel';
 import { resolvePackage } from '../../../scripts/package/metadata';
 import { textOf } from '../../../scripts/package/xml';
+import { DEFAULT_MAPPING_FIELDS, MAPPING_FIELDS, SYNC_FIELDS } from '../../src/salesforce/settingsReader';
 
 /**
  * The package holds every component the spec names, with the binding API names, and the picklist
@@ -9,27 +10,9 @@ import { textOf } from '../../../scripts/package/xml';
  */
 
 const FIELDS: Record<string, string[]> = {
+  // What the service reads of its settings, then what it writes back as status.
   Switchboard_Sync__c: [
-    'Direction__c',
-    'Conflict_Winner__c',
-    'Sync_Contacts__c',
-    'Sync_Leads__c',
-    'Sync_Person_Accounts__c',
-    'Default_Object__c',
-    'Require_Valid_Phone__c',
-    'Require_First_Name__c',
-    'Require_Last_Name__c',
-    'Match_Keys__c',
-    'Contact_Scope__c',
-    'Lead_Scope__c',
-    'Person_Account_Scope__c',
-    'Frequency__c',
-    'Custom_Schedule__c',
-    'Default_Country__c',
-    'Propagate_Deletes_To_Telephony__c',
-    'Propagate_Deletes_To_Salesforce__c',
-    'Mass_Delete_Threshold__c',
-    'Status__c',
+    ...SYNC_FIELDS.filter((field) => field !== 'Name'),
     'Synced_Count__c',
     'Excluded_Count__c',
     'Failing_Count__c',
@@ -40,16 +23,7 @@ const FIELDS: Record<string, string[]> = {
     'Last_Error__c',
     'Service_Heartbeat__c',
   ],
-  Switchboard_Field_Mapping__c: [
-    'Sync__c',
-    'Salesforce_Object__c',
-    'Salesforce_Field__c',
-    'Telephony_Field__c',
-    'Direction__c',
-    'Transform__c',
-    'Picklist_Map__c',
-    'Required__c',
-  ],
+  Switchboard_Field_Mapping__c: ['Sync__c', ...MAPPING_FIELDS],
   Switchboard_Sync_Error__c: [
     'Sync__c',
     'Record_Id__c',
@@ -63,14 +37,7 @@ const FIELDS: Record<string, string[]> = {
     'State__c',
     'Error_Key__c',
   ],
-  Switchboard_Default_Mapping__mdt: [
-    'Salesforce_Object__c',
-    'Salesforce_Field__c',
-    'Telephony_Field__c',
-    'Direction__c',
-    'Transform__c',
-    'Sort_Order__c',
-  ],
+  Switchboard_Default_Mapping__mdt: DEFAULT_MAPPING_FIELDS,
   Switchboard_Change__e: [
     'Object_Name__c',
     'Operation__c',

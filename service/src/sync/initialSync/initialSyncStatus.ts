@@ -6,7 +6,7 @@ export interface ObjectProgress {
   state: 'pending' | 'running' | 'done';
   /** Records read from the snapshot and applied (created, linked, excluded or left alone). */
   done: number;
-  /** In-scope records counted before the snapshot (SELECT COUNT()); null until counted. */
+  /** In-scope records counted before the snapshot (a COUNT() query); null until counted. */
   total: number | null;
   pages: number;
 }

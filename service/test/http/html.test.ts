@@ -30,11 +30,7 @@ describe('html', () => {
 
   it('joins arrays, escaping plain items and keeping SafeHtml items', () => {
     const rows = ['a<b', 'c'].map((x) => html`<li>${x}</li>`);
-    expect(
-      html`<ul>
-        ${rows}
-      </ul>`.value,
-    ).toBe('<ul><li>a&lt;b</li><li>c</li></ul>');
-    expect(html`${['<i>', html`<i></i>`]}`.value).toBe('&lt;i&gt;<i>');
+    expect(html`<ul>${rows}</ul>`.value).toBe('<ul><li>a&lt;b</li><li>c</li></ul>');
+    expect(html`${['<i>', html`<i>`]}`.value).toBe('&lt;i&gt;<i>');
   });
 });

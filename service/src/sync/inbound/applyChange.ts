@@ -13,6 +13,8 @@ import { replayIdToBytes } from '../../salesforce/pubsub/replayId';
 import type { OrgSyncSettings } from '../rules/context';
 import { applySalesforceDeletes } from './deletes';
 import { checkValidity } from '../rules/validity';
+import { storableValues } from '../rules/storableText';
+import { auditCleaning } from './textCleaning';
 import { excludeRecord } from './exclusion';
 import { applyLinked } from './linkedRecord';
 import { joinOrCreate } from './unlinkedRecord';
@@ -124,6 +126,20 @@ async function applyEventInTransaction(
  * are left alone.
  */
 export async function applyUpsert(
+  tx: Queryable,
+  settings: OrgSyncSettings,
+  objectName: SyncedObject,
+  record: SfChangeRecord,
+  rule: string,
+): Promise<{ outcome: RecordOutcome; contactId: string | null }> {
+  // Text Postgres would refuse fails the whole batch: cleaned first, by one rule, and audited.
+  const { values, cleaned } = storableValues(record.values);
+  const result = await applyStorable(tx, settings, objectName, { ...record, values }, rule);
+  await auditCleaning(tx, settings, objectName, record.id, cleaned, result, rule);
+  return result;
+}
+
+async function applyStorable(
   tx: Queryable,
   settings: OrgSyncSettings,
   objectName: SyncedObject,

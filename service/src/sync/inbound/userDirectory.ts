@@ -13,6 +13,7 @@ import {
 } from '../../store/state/internalUsers';
 import { toDirectoryPhone } from '../rules/phones';
 import { stableHash } from '../rules/hash';
+import { storableText } from '../rules/storableText';
 
 export interface UserPullResult {
   /** Active standard users with something to dial (a phone or an extension). */
@@ -22,7 +23,11 @@ export interface UserPullResult {
   removed: number;
 }
 
-const text = (value: string | null | undefined): string | null => (value && value.trim() !== '' ? value.trim() : null);
+// Cleaned by the storable-text rule first: one user's U+0000 would otherwise fail the whole pull.
+const text = (value: string | null | undefined): string | null => {
+  const clean = value ? storableText(value).text.trim() : '';
+  return clean !== '' ? clean : null;
+};
 
 /** A user as a directory entry; null when there is nothing to dial. The extension rides on the work phone. */
 export function userToContact(user: UserRow, defaultCountry: CountryCode): ContactFields | null {

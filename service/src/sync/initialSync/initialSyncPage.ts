@@ -12,9 +12,12 @@ import { joinOrCreate } from '../inbound/unlinkedRecord';
 import { mappedSfValues, sfToDirectory } from '../rules/fieldMap';
 import { stableHash } from '../rules/hash';
 import { checkValidity, type Verdict } from '../rules/validity';
+import { storableValues, type FieldCleaning } from '../rules/storableText';
+import { auditCleaning } from '../inbound/textCleaning';
 import { matchKeysOf } from '../rules/matching';
 import type { ContactView } from '../rules/contactView';
 import type { OrgSyncSettings } from '../rules/context';
+import type { RecordOutcome } from '../inbound/recordOutcome';
 
 /** One snapshot row, mapped once: what applyUpsert would compute from it. */
 export interface SnapshotRow {
@@ -27,6 +30,8 @@ export interface SnapshotRow {
   keys: string[];
   /** The hash of the contact these fields make (the link's telephonyHash when the row creates one). */
   telephonyHash: string;
+  /** Text the row held that Postgres cannot store, cleaned in `record` (rules/storableText.ts). */
+  cleaned: FieldCleaning[];
 }
 
 export interface PageOutcome {
@@ -44,7 +49,10 @@ export interface PageOutcome {
 export function prepareRows(settings: OrgSyncSettings, objectName: SyncedObject, rows: BulkRow[]): SnapshotRow[] {
   const { mappings, defaultCountry, policy } = settings;
   return rows.map((row) => {
-    const record = toChangeRecord(row);
+    // Cleaned before mapping: one row Postgres refuses would fail its whole page, and so the sync.
+    const raw = toChangeRecord(row);
+    const { values: storable, cleaned } = storableValues(raw.values);
+    const record = { ...raw, values: storable };
     const values = mappedSfValues(mappings, objectName, record.values);
     const fields = sfToDirectory(mappings, objectName, values, defaultCountry);
     const verdict = checkValidity({
@@ -65,6 +73,7 @@ export function prepareRows(settings: OrgSyncSettings, objectName: SyncedObject,
       verdict,
       keys,
       telephonyHash: stableHash(viewOf(fields)),
+      cleaned,
     };
   });
 }
@@ -129,6 +138,8 @@ export async function applySnapshotPage(
   const links: NewBulkLink[] = [];
   const exclusions: NewBulkExclusion[] = [];
   const perRecord = new Set<SnapshotRow>();
+  // What the set-based writes did with rows whose text was cleaned, for the audit (few rows, if any).
+  const batched = new Map<string, { outcome: RecordOutcome; contactId: string | null }>();
   const joins = new Set<SnapshotRow>();
   const seen = new Set<string>();
   const freshIds = new Set(fresh.map((r) => r.record.id));
@@ -144,6 +155,7 @@ export async function applySnapshotPage(
         code: row.verdict.code,
         reason: row.verdict.reason,
       });
+      if (row.cleaned.length > 0) batched.set(row.record.id, { outcome: 'excluded', contactId: null });
     } else if (clash) {
       joins.add(row);
     } else {
@@ -152,6 +164,7 @@ export async function applySnapshotPage(
       // stop fitting in memory as the load grows.
       const id = timeOrderedUuid();
       contacts.push({ id, fields: row.fields });
+      if (row.cleaned.length > 0) batched.set(row.record.id, { outcome: 'created', contactId: id });
       links.push({
         contactId: id,
         sobject: objectName,
@@ -184,8 +197,9 @@ export async function applySnapshotPage(
   const batch = clock.lap();
   // In page order: a join may match a contact an earlier row of the page created or changed.
   for (const row of rows) {
+    let result: { outcome: RecordOutcome; contactId: string | null } | null = null;
     if (joins.has(row))
-      await joinOrCreate({
+      result = await joinOrCreate({
         tx,
         settings,
         objectName,
@@ -195,7 +209,9 @@ export async function applySnapshotPage(
         fields: row.fields,
         rule: label,
       });
-    else if (perRecord.has(row)) await applyUpsert(tx, settings, objectName, row.record, label);
+    else if (perRecord.has(row)) result = await applyUpsert(tx, settings, objectName, row.record, label);
+    else if (row.cleaned.length > 0) result = batched.get(row.record.id) ?? null;
+    if (result) await auditCleaning(tx, settings, objectName, row.record.id, row.cleaned, result, label);
   }
   return {
     created: links.length,

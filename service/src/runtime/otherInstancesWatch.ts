@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Database } from '../store/types';
+import { failureLevel } from '../store/availability';
 import { bumpSettingsVersion, sharedOrgState, type OrgPause } from '../store/state/orgs';
 
 export interface OtherInstancesWatchOptions {
@@ -42,7 +43,7 @@ export class OtherInstancesWatch {
   start(): void {
     this.timer = setInterval(() => {
       this.look().catch((err: unknown) =>
-        this.options.logger.warn({ err }, 'could not read the state other instances share'),
+        this.options.logger[failureLevel(err, 'warn')]({ err }, 'could not read the state other instances share'),
       );
     }, this.options.intervalMs);
     this.timer.unref();

@@ -5,6 +5,7 @@ import pg from 'pg';
 import { redactUrlPassword, type Logger } from '../log';
 import { lockDirectory, type DirectoryLock } from './state/directoryLock';
 import { startPgliteServer, type PgliteServer } from './pgliteWorker';
+import { asUnavailable, isDatabaseUnavailable, OutageLog } from './availability';
 import type { Database, QueryResultLike, Queryable, SessionConnection } from './types';
 
 export interface OpenDatabaseOptions {
@@ -30,9 +31,12 @@ export function pgliteDirectory(dataDir: string): string {
   return path.join(dataDir, 'pglite');
 }
 
-/** An error the server reported (it carries a SQLSTATE): the connection itself is fine. */
+/**
+ * An error the server reported about the statement (it carries a SQLSTATE): the connection itself is fine.
+ * Not the server's own "terminating connection" (57P01…), after which the connection is dead.
+ */
 function isServerError(error: unknown): boolean {
-  return error instanceof pg.DatabaseError;
+  return error instanceof pg.DatabaseError && !isDatabaseUnavailable(error);
 }
 
 const statementNames = new Map<string, string>();
@@ -67,17 +71,18 @@ function clientQueryable(client: pg.PoolClient, statementOf: StatementOf): Query
  * instead of being closed: pg-pool closes it on any error, and on PGlite the replacement connection can
  * race the closing one.
  */
-function poolQueryable(pool: pg.Pool, statementOf: StatementOf): Queryable {
+function poolQueryable(pool: pg.Pool, statementOf: StatementOf, outages: OutageLog): Queryable {
   return {
     async query<R extends object>(text: string, params?: unknown[]): Promise<QueryResultLike<R>> {
-      const client = await pool.connect();
+      const client = await connect(pool, outages);
       let broken: Error | undefined;
       try {
         const result = await client.query<R>(statementOf(text, params));
+        outages.succeeded();
         return { rows: result.rows, rowCount: result.rowCount };
       } catch (error) {
         if (!isServerError(error)) broken = error instanceof Error ? error : new Error(String(error));
-        throw error;
+        throw noted(error, outages);
       } finally {
         client.release(broken);
       }
@@ -85,18 +90,39 @@ function poolQueryable(pool: pg.Pool, statementOf: StatementOf): Queryable {
   };
 }
 
+/** A connection from the pool; failing to get one is an outage (DatabaseUnavailableError) when it is one. */
+async function connect(pool: pg.Pool, outages: OutageLog): Promise<pg.PoolClient> {
+  try {
+    return await pool.connect();
+  } catch (error) {
+    throw noted(error, outages);
+  }
+}
+
+/** `error` as callers should see it: an outage becomes DatabaseUnavailableError, and is logged once. */
+function noted(error: unknown, outages: OutageLog): unknown {
+  const seen = asUnavailable(error);
+  if (seen !== error) outages.failed(seen);
+  return seen;
+}
+
 async function runTransaction<T>(
   pool: pg.Pool,
   statementOf: StatementOf,
+  outages: OutageLog,
   fn: (tx: Queryable) => Promise<T>,
 ): Promise<T> {
-  const client = await pool.connect();
+  const client = await connect(pool, outages);
   let broken: Error | undefined;
   try {
-    await client.query('BEGIN');
+    await client.query('BEGIN').catch((error: unknown) => {
+      broken = error instanceof Error ? error : new Error(String(error));
+      throw noted(error, outages);
+    });
     try {
       const result = await fn(clientQueryable(client, statementOf));
       await client.query('COMMIT');
+      outages.succeeded();
       return result;
     } catch (error) {
       try {
@@ -105,7 +131,7 @@ async function runTransaction<T>(
         // A connection that cannot roll back must not go back to the pool half inside a transaction.
         broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
       }
-      throw error;
+      throw noted(error, outages);
     }
   } finally {
     client.release(broken);
@@ -116,15 +142,16 @@ function createDatabase(
   kind: Database['kind'],
   pool: pg.Pool,
   prepare: boolean,
+  outages: OutageLog,
   closeExtra: () => Promise<void>,
 ): Database {
   const statementOf = prepare ? preparedStatement : unprepared;
-  const queryable = poolQueryable(pool, statementOf);
+  const queryable = poolQueryable(pool, statementOf, outages);
   let closing: Promise<void> | undefined;
   return {
     kind,
     query: queryable.query,
-    transaction: (fn) => runTransaction(pool, statementOf, fn),
+    transaction: (fn) => runTransaction(pool, statementOf, outages, fn),
     close() {
       closing ??= (async () => {
         await pool.end();
@@ -135,14 +162,26 @@ function createDatabase(
   };
 }
 
-function watchPool(pool: pg.Pool, logger: Logger | undefined, kind: Database['kind']): void {
-  // An idle client losing its connection emits 'error' on the pool; unhandled, that would end the process.
-  pool.on('error', (error) => logger?.warn({ err: error, kind }, 'idle database connection failed'));
+/**
+ * A client whose connection breaks emits 'error' — while idle (the pool passes it on as its own 'error')
+ * and while checked out (a server restart or pg_terminate_backend between or during queries). Unhandled,
+ * either ends the process. Every client gets a handler for its whole life: the pool then drops the dead
+ * client (on release, as it is no longer queryable), and its user sees the failure from its next query.
+ */
+function watchPool(pool: pg.Pool, logger: Logger | undefined, kind: Database['kind']): OutageLog {
+  const outages = new OutageLog(logger, kind);
+  const onError = (error: Error) => {
+    if (isDatabaseUnavailable(error)) outages.failed(error);
+    else logger?.warn({ err: error, kind }, 'database connection failed');
+  };
+  pool.on('error', onError);
+  pool.on('connect', (client) => client.on('error', onError));
+  return outages;
 }
 
 async function openPostgres(databaseUrl: string, logger: Logger | undefined, prepare: boolean): Promise<Database> {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: POSTGRES_POOL_SIZE });
-  watchPool(pool, logger, 'postgres');
+  const outages = watchPool(pool, logger, 'postgres');
   try {
     await pool.query('SELECT 1');
   } catch (error) {
@@ -153,7 +192,7 @@ async function openPostgres(databaseUrl: string, logger: Logger | undefined, pre
   }
   logger?.info({ database: redactUrlPassword(databaseUrl) }, 'connected to PostgreSQL');
   return {
-    ...createDatabase('postgres', pool, prepare, async () => undefined),
+    ...createDatabase('postgres', pool, prepare, outages, async () => undefined),
     openSession: () => openSessionConnection(databaseUrl),
   };
 }
@@ -207,10 +246,11 @@ async function openPglite(
   }
   let server: PgliteServer | undefined;
   let pool: pg.Pool | undefined;
+  let outages: OutageLog;
   try {
     server = await startPgliteServer(directory, logger);
     pool = new pg.Pool({ connectionString: `postgres://postgres@${server.address}/postgres`, max: 1 });
-    watchPool(pool, logger, 'pglite');
+    outages = watchPool(pool, logger, 'pglite');
     try {
       await pool.query('SELECT 1');
     } catch (error) {
@@ -224,7 +264,7 @@ async function openPglite(
   }
   logger?.info({ dataDir: directory ?? 'in memory' }, 'opened embedded PGlite database');
   const started = server;
-  return createDatabase('pglite', pool, prepare, async () => {
+  return createDatabase('pglite', pool, prepare, outages, async () => {
     try {
       await started.stop();
     } finally {

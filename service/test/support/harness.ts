@@ -68,6 +68,8 @@ export interface StackOptions {
   authFlow?: 'client_credentials' | 'jwt';
   /** Use real Postgres from DATABASE_URL when set (default) or force the embedded PGlite. */
   backend?: 'auto' | 'pglite';
+  /** The PostgreSQL server to make the scratch database on instead of DATABASE_URL's (a test's private cluster). */
+  postgresUrl?: string;
   /** Run the initial sync at start (off by default: most tests watch single changes). */
   initialSync?: boolean;
   initialSyncPageSize?: number;
@@ -99,8 +101,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   }
   const [emulator] = emulators;
   const orgs: StackOrg[] = emulators.map((e, i) => ({ id: i === 0 ? 'primary' : `org${i + 1}`, emulator: e }));
-  const usePostgres = options.backend !== 'pglite' && process.env.DATABASE_URL;
-  const scratch = usePostgres ? await freshDatabase(process.env.DATABASE_URL as string) : undefined;
+  const postgresUrl = options.postgresUrl ?? (options.backend !== 'pglite' ? process.env.DATABASE_URL : undefined);
+  const scratch = postgresUrl ? await freshDatabase(postgresUrl) : undefined;
   const db = scratch
     ? await openDatabase({ databaseUrl: scratch.url })
     : await openDatabase({ dataDir: join(dir, 'data') });

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { OrgConnection } from '../../salesforce/session';
 import type { Database } from '../../store/types';
+import { failureLevel } from '../../store/availability';
 import { countRecordHealth } from '../../store/state/recordHealth';
 import { syncCounts } from '../../store/state/reportedStatus';
 import {
@@ -130,7 +131,8 @@ export class StatusReporter {
     this.running = this.running
       .then(() => this.flushOnce())
       .catch((err: unknown) => {
-        this.options.logger.error({ err }, 'status flush failed');
+        // The next interval flushes again; an outage is logged once by the database, not every flush.
+        this.options.logger[failureLevel(err, 'error')]({ err }, 'status flush failed');
       });
     return this.running;
   }
@@ -151,7 +153,7 @@ export class StatusReporter {
     const limit = this.options.maxRecordsPerFlush ?? 2000;
     const { db, orgId, conn, namespace } = this.options;
     await sendSyncErrors({ db, orgId, conn, namespace, logger, syncId, limit }).catch((err: unknown) =>
-      logger.error({ err }, 'could not send the sync error records to the org'),
+      logger[failureLevel(err, 'error')]({ err }, 'could not send the sync error records to the org'),
     );
     await this.honourIgnored(syncId);
     // Paused means no writes to the org's records; the fields catch up on resume.
@@ -162,7 +164,7 @@ export class StatusReporter {
       writer: this.records,
       logger,
       limit: this.options.maxRecordStatusesPerFlush ?? 20_000,
-    }).catch((err: unknown) => logger.error({ err }, 'could not write the record status fields'));
+    }).catch((err: unknown) => logger[failureLevel(err, 'error')]({ err }, 'could not write the record status fields'));
   }
 
   /** Throttled: the org is asked at most once per ignoredCheckMs. */
@@ -173,7 +175,7 @@ export class StatusReporter {
     try {
       if ((await honourIgnoredErrors({ db, orgId, conn, namespace, syncId, logger })) > 0) await this.refreshCounts();
     } catch (err) {
-      logger.error({ err }, 'could not read which sync errors the org ignores');
+      logger[failureLevel(err, 'error')]({ err }, 'could not read which sync errors the org ignores');
     }
   }
 

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Database, SessionConnection } from '../types';
+import { failureLevel, isDatabaseUnavailable } from '../availability';
 
 export type Role = 'leader' | 'follower';
 
@@ -65,7 +66,11 @@ export class Leadership {
     this.running = this.running
       .then(() => this.attempt())
       .catch((err: unknown) => {
-        this.options.logger.warn({ err }, 'subscriber election: could not reach the database; retrying');
+        // Retried every interval: during an outage at debug (the database logs it once), else with the error.
+        this.options.logger[failureLevel(err, 'warn')](
+          { err },
+          'subscriber election: could not reach the database; retrying',
+        );
       });
     return this.running.then(() => this.schedule());
   }
@@ -99,16 +104,41 @@ export class Leadership {
     );
     if (rows[0]?.locked && !this.stopped) {
       logger.info({ org: orgId }, 'subscriber election: this instance runs the subscribers');
-      await this.become('leader');
+      try {
+        await this.become('leader');
+      } catch (err) {
+        await this.abdicate();
+        throw err;
+      }
     }
+  }
+
+  /**
+   * Starting to lead failed half-way (the database went away again while the subscribers were being
+   * started): holding the lock with no subscriber running would stop the org's changes for good, so the
+   * lock is given up, what started is stopped, and the next round tries again from the start.
+   */
+  private async abdicate(): Promise<void> {
+    const session = this.session;
+    this.session = undefined;
+    this.roleValue = 'follower';
+    await Promise.resolve()
+      .then(() => this.options.onFollower())
+      .catch((err: unknown) =>
+        this.options.logger.warn({ err }, 'subscriber election: could not stop the subscribers'),
+      );
+    await session?.end();
   }
 
   private async lost(session: SessionConnection, error?: Error): Promise<void> {
     if (this.session !== session) return;
     this.session = undefined;
     if (this.roleValue !== 'leader' || this.stopped) return;
+    // An outage is expected operations: its reason is enough, a stack trace would only bury it.
     this.options.logger.warn(
-      { err: error, org: this.options.orgId },
+      isDatabaseUnavailable(error)
+        ? { reason: error?.message, org: this.options.orgId }
+        : { err: error, org: this.options.orgId },
       'subscriber election: lost the lock with its connection; following',
     );
     await this.become('follower');

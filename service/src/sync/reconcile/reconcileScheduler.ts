@@ -3,6 +3,7 @@ import { createTask, type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
 import type { Database } from '../../store/types';
 import { claimReconcileLease, releaseReconcileLease } from '../../store/state/reconcileState';
+import { failureLevel, isDatabaseUnavailable } from '../../store/availability';
 import { counts, summary, type ReconcileCounts, type ReconcileResult } from './reconcile';
 
 /** A reconcile that cannot run now (paused, initial sync running, another instance busy): the API answers 409. */
@@ -34,6 +35,10 @@ export interface ReconcileSchedulerOptions {
 /** How long a lease lasts without renewal: a crashed instance's run blocks others at most this long. */
 const LEASE_MS = 2 * 60_000;
 
+/** A scheduled run the database's outage stopped is tried again after 5 s, 10 s, … at most every 5 min. */
+const OUTAGE_RETRY_FIRST_MS = 5_000;
+const OUTAGE_RETRY_MAX_MS = 5 * 60_000;
+
 /**
  * Runs one org's reconcile on its cron schedule, and on demand. Never two at once: in this process a
  * second request joins the run in progress; across instances a lease row in Postgres (renewed while the
@@ -47,6 +52,8 @@ export class ReconcileScheduler {
   private lastRunAt: string | null = null;
   private lastResult: ReconcileStatus['lastResult'] = null;
   private readonly owner = randomUUID();
+  private outageRetry: NodeJS.Timeout | undefined;
+  private outageRetryMs = 0;
 
   constructor(private readonly options: ReconcileSchedulerOptions) {}
 
@@ -67,6 +74,8 @@ export class ReconcileScheduler {
   suspend(): void {
     this.active = false;
     this.disarm();
+    clearTimeout(this.outageRetry);
+    this.outageRetry = undefined;
   }
 
   /** Stops firing and waits for a run in progress to end. */
@@ -119,13 +128,13 @@ export class ReconcileScheduler {
       // Not a failure: the org's state (a pause another instance recorded) does not allow a run now.
       if (err instanceof ReconcileUnavailableError) throw err;
       this.lastResult = { error: (err as Error).message };
-      logger.error({ err }, 'reconcile failed; the next one starts from the same watermarks');
+      logger[failureLevel(err, 'error')]({ err }, 'reconcile failed; the next one starts from the same watermarks');
       throw err;
     } finally {
       this.lastRunAt = new Date().toISOString();
       clearInterval(renew);
       await releaseReconcileLease(db, orgId, this.owner).catch((err: unknown) =>
-        logger.warn({ err }, 'could not release the reconcile lease'),
+        logger[failureLevel(err, 'warn')]({ err }, 'could not release the reconcile lease'),
       );
     }
   }
@@ -149,9 +158,29 @@ export class ReconcileScheduler {
 
   private onTick(): void {
     if (this.current) return;
-    this.runNow('schedule').catch((err: unknown) => {
-      if (err instanceof ReconcileUnavailableError)
-        this.options.logger.info({ reason: err.message }, 'scheduled reconcile skipped');
-    });
+    this.runNow('schedule').then(
+      () => {
+        this.outageRetryMs = 0;
+      },
+      (err: unknown) => {
+        if (err instanceof ReconcileUnavailableError)
+          this.options.logger.info({ reason: err.message }, 'scheduled reconcile skipped');
+        else if (isDatabaseUnavailable(err)) this.retryAfterOutage();
+      },
+    );
+  }
+
+  /**
+   * The schedule may be hourly or daily: a run the database's outage stopped would otherwise wait that
+   * long to repair what the outage left, so it is tried again with backoff until it runs.
+   */
+  private retryAfterOutage(): void {
+    if (!this.active || this.outageRetry) return;
+    this.outageRetryMs = Math.min(OUTAGE_RETRY_MAX_MS, this.outageRetryMs * 2 || OUTAGE_RETRY_FIRST_MS);
+    this.outageRetry = setTimeout(() => {
+      this.outageRetry = undefined;
+      if (this.active) this.onTick();
+    }, this.outageRetryMs);
+    this.outageRetry.unref();
   }
 }

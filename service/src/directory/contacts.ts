@@ -1,5 +1,6 @@
 import type { Queryable } from '../store/types';
 import { isUuid, iso, requirePositiveInteger, StoreInputError } from '../store/values';
+import { unstorableTextReason } from '../model/text';
 import {
   PHONE_KINDS,
   type ContactFields,
@@ -340,6 +341,9 @@ export async function listContacts(q: Queryable, options: ListContactsOptions): 
     );
   }
   const search = options.search?.trim() || null;
+  // Postgres throws on a NUL; refused here, named, it is the caller's mistake and not a 500.
+  const unstorable = search === null ? null : unstorableTextReason(search);
+  if (unstorable) throw new StoreInputError('search', unstorable);
   const digits = search ? phoneDigits(search) : null;
   const { rows } = await q.query<ContactDbRow>(
     `SELECT ${CONTACT_COLUMNS} FROM directory_contacts c

@@ -6,8 +6,9 @@ import type { Database } from '../store/types';
 import { pingDatabase } from '../store/db';
 import type { SettingsLookup } from '../sync/rules/context';
 import type { OrgStatus } from '../runtime/orgStatus';
-import { countContacts } from '../directory/contacts';
-import { requireBearerToken } from './auth';
+import { requireBearerToken, type AuthThrottleOptions } from './auth';
+import { requireKnownHost } from './hostCheck';
+import { jsonBody } from './jsonBody';
 import { contactsApi } from './contactsApi';
 import { commandsApi } from './commandsApi';
 import type { CommandDesk } from '../runtime/commands/commandDesk';
@@ -27,6 +28,8 @@ export interface AppOptions {
   onWriteBackQueued(orgIds: string[]): void;
   /** The command desk of the org connection an API command goes to (POST /orgs/:orgId/commands); absent: no org takes commands. */
   commandDesk?(orgId: string): Pick<CommandDesk, 'fromApi'> | undefined;
+  /** Wrong-token throttling per client; the default suits production (auth.ts). */
+  authThrottle?: AuthThrottleOptions;
 }
 
 export function createApp(options: AppOptions): express.Express {
@@ -34,22 +37,22 @@ export function createApp(options: AppOptions): express.Express {
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.use(helmet());
-  app.get(
-    '/',
-    homePage({
-      demo: options.demo,
-      publicUrl: options.publicUrl,
-      orgs: options.orgs,
-      contactCount: () => countContacts(options.db),
-    }),
-  );
+  app.use(requireKnownHost(options.publicUrl));
+  const databaseUp = () =>
+    pingDatabase(options.db).then(
+      () => true,
+      () => false,
+    );
+  app.get('/', homePage({ demo: options.demo, publicUrl: options.publicUrl, databaseUp }));
   app.get('/healthz', async (_req, res) => {
-    await pingDatabase(options.db);
-    res.json({ status: 'ok', orgs: options.orgs().map((o) => ({ id: o.id, subscriber: o.subscriber })) });
+    // A load balancer takes an instance without its database out of rotation: 503, and the JSON says why.
+    // Nothing about the orgs: anyone can ask, and the details are behind the token (GET /api/v1/status).
+    const up = await databaseUp();
+    res.status(up ? 200 : 503).json({ status: up ? 'ok' : 'unavailable', database: up ? 'up' : 'down' });
   });
   const api = express.Router();
-  api.use(requireBearerToken(options.apiToken));
-  api.use(express.json({ limit: '256kb' }));
+  api.use(requireBearerToken(options.apiToken, options.authThrottle, options.logger));
+  api.use(jsonBody('256kb'));
   api.use(contactsApi(options));
   api.use(healthApi({ db: options.db, orgIds: () => options.orgs().map((o) => o.id) }));
   api.use(commandsApi({ commandDesk: (id) => options.commandDesk?.(id) }));

@@ -10,6 +10,7 @@ import { ApiError, fromZod } from './errors';
 import { contactCreateSchema, contactPatchSchema, patchToFields, type ContactPatch } from './contactInput';
 import type { ContactFields } from '../directory/model';
 import { isUuid } from '../model/ids';
+import { unstorableTextReason } from '../model/text';
 
 export interface ContactsApiOptions {
   db: Database;
@@ -25,7 +26,16 @@ const listQuery = z
   .object({
     limit: z.coerce.number().int().min(1).max(500).default(50),
     after: z.uuid('must be a contact id (uuid) from a previous page').optional(),
-    search: z.string().trim().max(100).optional(),
+    // Checked here (and again in the store) so Postgres never sees a NUL: it would throw, and answer 500.
+    search: z
+      .string()
+      .trim()
+      .superRefine((text, ctx) => {
+        const reason = unstorableTextReason(text);
+        if (reason) ctx.addIssue({ code: 'custom', message: reason });
+        else if (text.length > 100) ctx.addIssue({ code: 'custom', message: 'must be at most 100 characters' });
+      })
+      .optional(),
   })
   .strict();
 
@@ -90,7 +100,8 @@ export function contactsApi(options: ContactsApiOptions): Router {
 
 function requireObjectBody(body: unknown, id?: string): void {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new ApiError(400, 'invalid_request', `the body must be a JSON object${id ? ` (contact ${id})` : ''}`, {
+    throw new ApiError(400, 'invalid_request', `body: must be a JSON object${id ? ` (contact ${id})` : ''}`, {
+      field: 'body',
       record: id,
     });
   }

@@ -2,6 +2,7 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { ZodError } from 'zod';
 import type { Logger } from 'pino';
 import { StoreInputError } from '../store/values';
+import { isDatabaseUnavailable } from '../store/availability';
 
 /** An error the API shows as is: HTTP status, a stable code, and the field and record it is about. */
 export class ApiError extends Error {
@@ -29,7 +30,8 @@ export function fromZod(error: ZodError, record?: string): ApiError {
   // An unknown key's issue sits on the object; the key itself is the field the client got wrong.
   const path =
     issue.code === 'unrecognized_keys' && issue.keys.length > 0 ? [...issue.path, issue.keys[0]] : issue.path;
-  const field = fieldPath(path) || undefined;
+  // An issue about the whole body (nothing to change, nothing given) names the body, so every 400 names a field.
+  const field = fieldPath(path) || 'body';
   const message = `${field ? `${field}: ` : ''}${issue.message}${record ? ` (contact ${record})` : ''}`;
   return new ApiError(400, 'invalid_request', message, { field, record });
 }
@@ -45,6 +47,12 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       res
         .status(400)
         .json({ error: { code: 'invalid_request', message: err.message, field: err.field, record: err.recordId } });
+      return;
+    }
+    if (isDatabaseUnavailable(err)) {
+      // An outage, not a fault of the request: the client may retry. The store logs the outage once.
+      res.status(503).set('Retry-After', '5');
+      res.json({ error: { code: 'database_unavailable', message: 'the database is unavailable; try again shortly' } });
       return;
     }
     if (err instanceof ApiError) {

@@ -1,30 +1,23 @@
 import type { RequestHandler } from 'express';
 import { html } from './html';
-import type { OrgStatus } from '../runtime/orgStatus';
 
 export interface HomeInfo {
   demo: boolean;
   publicUrl: string;
-  orgs(): OrgStatus[];
-  contactCount(): Promise<number>;
+  /** Whether the database answers; the page says so when it does not. */
+  databaseUp(): Promise<boolean>;
 }
 
-const STATE_LABEL: Record<OrgStatus['subscriber'], string> = {
-  idle: 'not started',
-  connecting: 'connecting',
-  subscribed: 'listening for changes',
-  waiting: 'reconnecting',
-  stopped: 'stopped',
-};
-
 /**
- * The first page a person sees. It says plainly whether this is the demo org and how to connect a real
- * one; it shows no contact data (that needs the API token).
+ * The first page a person sees, without signing in. It says plainly whether this is the demo org and how to
+ * connect a real one, and where the API and the status are. It shows nothing about the orgs (ids, stream
+ * state, counts, errors, which can carry internal addresses) and no contact data: those need the API token
+ * (GET /api/v1/status), since anyone who can reach the port can read this page.
  */
 export function homePage(info: HomeInfo): RequestHandler {
   return async (_req, res) => {
-    const count = await info.contactCount();
-    const orgs = info.orgs();
+    // Without its database the page still answers, and says so: it is where a person looks first.
+    const databaseUp = await info.databaseUp();
     const banner = info.demo
       ? html`<section class="banner demo" role="status">
           <h2>Demo org</h2>
@@ -40,20 +33,6 @@ export function homePage(info: HomeInfo): RequestHandler {
           </p>
         </section>`
       : html``;
-    const rows = orgs.map(
-      (o) =>
-        html`<tr>
-          <td>${o.name}</td>
-          <td>${o.organizationId ?? '—'}</td>
-          <td>${STATE_LABEL[o.subscriber]}</td>
-          <td>${o.lastEventAt ?? 'none yet'}</td>
-          <td>${o.health.inSync}</td>
-          <td>${o.health.excluded}</td>
-          <td>${o.health.failing}</td>
-          <td>${o.health.ignored}</td>
-          <td>${o.lastError ?? ''}</td>
-        </tr>`,
-    );
     const page = html`<!doctype html>
       <html lang="en">
         <head>
@@ -76,16 +55,6 @@ export function homePage(info: HomeInfo): RequestHandler {
               padding: 0.5rem 1rem;
               margin: 1rem 0;
             }
-            table {
-              border-collapse: collapse;
-              width: 100%;
-            }
-            th,
-            td {
-              text-align: left;
-              padding: 0.35rem 0.5rem;
-              border-bottom: 1px solid #ddd;
-            }
             code {
               background: #f3f3f3;
               padding: 0 0.25rem;
@@ -99,39 +68,28 @@ export function homePage(info: HomeInfo): RequestHandler {
           </header>
           <main>
             ${banner}
-            <section aria-labelledby="orgs-heading">
-              <h2 id="orgs-heading">Salesforce orgs</h2>
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">Name</th>
-                    <th scope="col">Org id</th>
-                    <th scope="col">Change stream</th>
-                    <th scope="col">Last change</th>
-                    <th scope="col">In sync</th>
-                    <th scope="col">Excluded</th>
-                    <th scope="col">Failing</th>
-                    <th scope="col">Ignored</th>
-                    <th scope="col">Last error</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  ${rows}
-                </tbody>
-              </table>
+            ${
+              !databaseUp
+                ? html`<section class="banner" role="alert">
+                  <h2>The database is unavailable</h2>
+                  <p>
+                    Switchboard cannot reach its database. Requests answer 503 and changes wait; syncing resumes and
+                    catches up by itself when the database is back.
+                  </p>
+                </section>`
+                : html``
+            }
+            <section aria-labelledby="api-heading">
+              <h2 id="api-heading">API</h2>
               <p>
-                Why a record is excluded or failing:
-                <code>GET ${info.publicUrl}/api/v1/orgs/&lt;org id&gt;/health?state=excluded</code> (or
-                <code>failing</code>), and per contact
-                <code>GET ${info.publicUrl}/api/v1/contacts/&lt;id&gt;/health</code>.
-              </p>
-            </section>
-            <section aria-labelledby="dir-heading">
-              <h2 id="dir-heading">Directory</h2>
-              <p>
-                ${count} contacts. Phone clients read and edit them through the REST API at
+                Phone clients read and edit the directory through the REST API at
                 <code>${info.publicUrl}/api/v1/contacts</code> with
                 <code>Authorization: Bearer &lt;API token&gt;</code>.
+              </p>
+              <p>
+                Each Salesforce org's change stream, last event and errors:
+                <code>GET ${info.publicUrl}/api/v1/status</code>; why a record is excluded or failing:
+                <code>GET ${info.publicUrl}/api/v1/orgs/&lt;org id&gt;/health</code> (both with the token).
               </p>
             </section>
           </main>

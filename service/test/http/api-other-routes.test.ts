@@ -14,14 +14,15 @@ describe('other routes', () => {
     expect(api.body.error.code).toBe('not_found');
   });
 
-  it('reports health with the org states', async () => {
+  it('reports health without naming the orgs (they are behind the token since issue 12)', async () => {
     harness.orgStatuses = [orgStatus('Acme')];
     const res = await request(harness.demoUrl).get('/healthz');
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ status: 'ok', orgs: [{ id: ORG_ID, subscriber: 'subscribed' }] });
+    expect(res.body).toEqual({ status: 'ok', database: 'up' });
+    expect(res.text).not.toContain(ORG_ID);
   });
 
-  it('shows the demo home page with the org name escaped and security headers', async () => {
+  it('shows the demo home page with security headers and nothing about the orgs or the directory', async () => {
     harness.orgStatuses = [orgStatus('<script>alert("x")</script> & Co')];
     await harness.seed();
     await harness.seed({ lastName: 'Second' });
@@ -32,11 +33,12 @@ describe('other routes', () => {
     expect(res.headers['content-security-policy']).toBeDefined();
     expect(res.headers['x-powered-by']).toBeUndefined();
     expect(res.text).toContain('Demo org');
-    expect(res.text).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Co');
-    expect(res.text).not.toContain('<script>alert');
-    expect(res.text).toContain('listening for changes');
-    expect(res.text).toContain('2 contacts');
+    // The org's name, stream state and the contact count were shown to anyone before issue 12; now the status needs the token.
+    expect(res.text).not.toContain('alert');
+    expect(res.text).not.toContain('listening for changes');
+    expect(res.text).not.toContain('2 contacts');
     expect(res.text).toContain('http://switchboard.test/api/v1/contacts');
+    expect(res.text).toContain('http://switchboard.test/api/v1/status');
     expect(res.text).not.toContain('ada@example.com');
   });
 
@@ -44,6 +46,6 @@ describe('other routes', () => {
     const res = await request(harness.plainUrl).get('/');
     expect(res.status).toBe(200);
     expect(res.text).not.toContain('Demo org');
-    expect(res.text).toContain('0 contacts');
+    expect(res.text).not.toContain('contacts.');
   });
 });

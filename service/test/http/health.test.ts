@@ -190,11 +190,14 @@ describe('GET /api/v1/orgs/:orgId/health', () => {
 });
 
 describe('home page', () => {
-  it('shows each org’s in sync, excluded, failing and ignored counts, escaped', async () => {
+  // Before issue 12 the anonymous first page showed each org's counts; they now need the token (GET /api/v1/status).
+  it('shows no org, state or count to an anonymous visitor', async () => {
     health = { inSync: 41, excluded: 7, failing: 2, ignored: 3 };
     const res = await request(url).get('/');
     expect(res.status).toBe(200);
-    expect(res.text).toContain('<td>Acme &lt;prod&gt;</td>');
-    expect(res.text).toMatch(/<td>41<\/td><td>7<\/td><td>2<\/td><td>3<\/td>/);
+    expect(res.text).not.toContain('Acme');
+    expect(res.text).not.toMatch(/<td>41<\/td>/);
+    const status = await request(url).get('/api/v1/status').set(AUTH);
+    expect(status.body.orgs[0]).toMatchObject({ name: 'Acme <prod>', health: { inSync: 41, excluded: 7 } });
   });
 });

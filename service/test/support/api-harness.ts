@@ -12,6 +12,7 @@ import { upsertOrg } from '../../src/store/state/orgs';
 import { DEFAULT_MAPPINGS } from '../../src/sync/rules/fieldMap';
 import { DEFAULT_POLICY, type OrgSyncSettings } from '../../src/sync/rules/context';
 import type { OrgStatus } from '../../src/runtime/orgStatus';
+import type { ApiCommand } from '../../src/runtime/commands/commandDesk';
 import { resetDatabase } from './backends';
 
 export const TOKEN = 'api-test-token-0123456789abcdef';
@@ -33,6 +34,10 @@ export class ApiHarness {
   settings: OrgSyncSettings | undefined;
   orgStatuses: OrgStatus[] = [];
   writeBacks: string[][] = [];
+  /** Every line the apps logged since the last reset (pino JSON), so a test can say what must never be logged. */
+  logLines: string[] = [];
+  /** The commands the stub command desk of ORG_ID was handed since the last reset. */
+  commands: ApiCommand[] = [];
   private readonly servers: http.Server[] = [];
 
   async start(): Promise<void> {
@@ -52,6 +57,8 @@ export class ApiHarness {
     this.settings = undefined;
     this.orgStatuses = [];
     this.writeBacks = [];
+    this.logLines = [];
+    this.commands = [];
   }
 
   /** A directory contact from Salesforce, Ada Lovelace with a work phone unless overridden. */
@@ -89,7 +96,7 @@ export class ApiHarness {
   private async serve(demo: boolean): Promise<string> {
     const app = createApp({
       db: this.db,
-      logger: pino({ level: 'silent' }),
+      logger: pino({ level: 'info' }, { write: (line: string) => void this.logLines.push(line) }),
       apiToken: TOKEN,
       demo,
       publicUrl: 'http://switchboard.test',
@@ -97,6 +104,15 @@ export class ApiHarness {
       settingsOf: (orgId) => (this.settings?.orgId === orgId ? this.settings : undefined),
       orgs: () => this.orgStatuses,
       onWriteBackQueued: (orgIds) => this.writeBacks.push(orgIds),
+      commandDesk: (orgId) =>
+        orgId === ORG_ID
+          ? {
+              fromApi: async (command) => {
+                this.commands.push(command);
+                return { command: command.command, summary: 'done (stub)' };
+              },
+            }
+          : undefined,
     });
     const server = http.createServer(app);
     this.servers.push(server);

@@ -8,6 +8,11 @@ import { runInitialSync, storedInitialSyncStatus } from '../sync/initialSync/ini
 import { clearCheckpoints } from '../store/state/initialSyncCheckpoint';
 import { pendingInitialSync, type InitialSyncStatus } from '../sync/initialSync/initialSyncStatus';
 import type { SyncSettings } from '../sync/rules/syncSettings';
+import { failureLevel, isDatabaseUnavailable } from '../store/availability';
+
+/** A run the database's outage stopped starts again after 2 s, 4 s, … at most every minute. */
+const OUTAGE_RETRY_FIRST_MS = 2_000;
+const OUTAGE_RETRY_MAX_MS = 60_000;
 
 export interface OrgInitialSyncOptions {
   db: Database;
@@ -37,6 +42,8 @@ export class OrgInitialSync {
   private run: Promise<void> | undefined;
   private abortController: AbortController | undefined;
   private stopped = false;
+  private outageRetry: NodeJS.Timeout | undefined;
+  private outageRetryMs = 0;
 
   constructor(private readonly options: OrgInitialSyncOptions) {}
 
@@ -108,7 +115,26 @@ export class OrgInitialSync {
   /** The runtime stops: the run in progress ends at its next page, and none starts. */
   abort(): void {
     this.stopped = true;
+    clearTimeout(this.outageRetry);
     this.abortController?.abort();
+  }
+
+  /**
+   * The database went away under the run: nothing is wrong with the org or the data, so the run starts
+   * again, from its checkpoint, once the subscription stands again (an outage also ends the subscriber
+   * election's connection, and the subscribers restart when the database is back) — not at the next
+   * start of the service.
+   */
+  private retryAfterOutage(): void {
+    if (this.stopped || this.outageRetry) return;
+    this.outageRetryMs = Math.min(OUTAGE_RETRY_MAX_MS, this.outageRetryMs * 2 || OUTAGE_RETRY_FIRST_MS);
+    this.outageRetry = setTimeout(() => {
+      this.outageRetry = undefined;
+      if (this.stopped || this.current.state === 'done' || this.current.state === 'running') return;
+      this.run = undefined;
+      this.startWhenSubscribed();
+    }, this.outageRetryMs);
+    this.outageRetry.unref();
   }
 
   private async runOnce(): Promise<void> {
@@ -136,9 +162,23 @@ export class OrgInitialSync {
         { records: result.records, ms: result.ms, perObject: result.perObject, pushed: result.pushed },
         'initial sync complete',
       );
+      this.outageRetryMs = 0;
       await this.options.onDone();
     } catch (err) {
-      if (abort.signal.aborted) {
+      if (!abort.signal.aborted && isDatabaseUnavailable(err)) {
+        this.current = {
+          ...this.current,
+          state: 'pending',
+          ratePerSecond: null,
+          etaSeconds: null,
+          error: (err as Error).message,
+        };
+        logger.warn(
+          { done: this.current.done, total: this.current.total, reason: (err as Error).message },
+          'initial sync waits for the database; it resumes from its checkpoint when the database is back',
+        );
+        this.retryAfterOutage();
+      } else if (abort.signal.aborted) {
         this.current = { ...this.current, state: 'pending', ratePerSecond: null, etaSeconds: null };
         logger.info(
           { done: this.current.done, total: this.current.total },
@@ -155,7 +195,7 @@ export class OrgInitialSync {
       }
     }
     await updateOrgSettings(db, orgId, { initialSync: this.current }).catch((err: unknown) =>
-      logger.error({ err }, 'could not record the initial sync status'),
+      logger[failureLevel(err, 'error')]({ err }, 'could not record the initial sync status'),
     );
   }
 }

@@ -137,7 +137,7 @@ export class OrgRuntime implements CommandTarget {
     });
     this.writeBack = new WriteBackWorker({
       ...org,
-      records: new JsforceRecordWriter(this.session.conn),
+      records: new JsforceRecordWriter(this.session.conn, {}, namespace),
       settings: this.settings,
       budget: orgApiBudget(this.session.conn, org),
       batchSize: options.writeback.batchSize,

@@ -2,6 +2,8 @@ import type { Connection } from 'jsforce';
 import type { SfValue } from '../model/records';
 import { classifySaveError, type SaveOutcome } from './saveErrors';
 import { runBulkIngest, type BulkIngestOptions, type IngestOperation } from './bulk/bulkIngest';
+import { namespaced } from './pubsub/topics';
+import { isUuid } from '../model/ids';
 
 /** sObject Collections allow at most this many records per call. */
 export const COLLECTION_LIMIT = 200;
@@ -21,7 +23,42 @@ export class JsforceRecordWriter {
   constructor(
     private readonly conn: Connection,
     private readonly bulkOptions: BulkIngestOptions = {},
+    private readonly namespace = '',
   ) {}
+
+  /**
+   * The package field that carries the directory contact's id on a record (a person account has the
+   * Contact field, `__pc`). Creates set it, so a create whose answer was lost can be found again.
+   */
+  directoryIdField(sobject: string): string {
+    return namespaced(
+      this.namespace,
+      sobject === 'Account' ? 'Switchboard_Directory_Id__pc' : 'Switchboard_Directory_Id__c',
+    );
+  }
+
+  /** The records of `sobject` that carry these directory ids (the oldest one per id), by directory id. */
+  async findByDirectoryIds(sobject: string, directoryIds: string[]): Promise<Map<string, string>> {
+    if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(sobject)) throw new Error(`not an object name: ${sobject}`);
+    const field = this.directoryIdField(sobject);
+    const found = new Map<string, string>();
+    // Directory ids are uuids, so they are safe inside the quotes; checked all the same.
+    const ids = [...new Set(directoryIds)].filter((id) => isUuid(id));
+    for (let i = 0; i < ids.length; i += COLLECTION_LIMIT) {
+      const list = ids
+        .slice(i, i + COLLECTION_LIMIT)
+        .map((id) => `'${id}'`)
+        .join(', ');
+      const soql = `SELECT Id, ${field} FROM ${sobject} WHERE ${field} IN (${list}) ORDER BY CreatedDate, Id`;
+      const result = await this.conn.query<Record<string, unknown>>(soql, { autoFetch: true, maxFetch: 100_000 });
+      for (const record of result.records) {
+        const directoryId = record[field];
+        if (typeof directoryId === 'string' && typeof record.Id === 'string' && !found.has(directoryId))
+          found.set(directoryId, record.Id);
+      }
+    }
+    return found;
+  }
 
   async update(sobject: string, records: Array<{ Id: string } & Record<string, SfValue>>): Promise<SaveOutcome[]> {
     checkSize(records.length);

@@ -12,6 +12,7 @@ import * as settingsVersion from './011_settings_version';
 import * as ignoredErrors from './012_ignored_errors';
 import * as contactsByChange from './013_contacts_by_change';
 import * as telephonyVocabulary from './014_telephony_vocabulary';
+import * as outboxClaims from './015_outbox_claims';
 
 export interface Migration {
   /** Ordering key, never reused or renumbered once released. */
@@ -36,4 +37,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 12, ...ignoredErrors },
   { version: 13, ...contactsByChange },
   { version: 14, ...telephonyVocabulary },
+  { version: 15, ...outboxClaims },
 ];

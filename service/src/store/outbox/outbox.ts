@@ -41,3 +41,4 @@ export {
   refreshPendingCreate,
   trimPendingUpdates,
 } from './outboxPending';
+export { releaseDeadClaims, startClaimant, type Claimant } from './claimants';

@@ -29,6 +29,8 @@ export interface NewOutboxItem {
 export interface OutboxItem extends NewOutboxItem {
   id: string;
   attempts: number;
+  /** How often a worker has claimed it: above one, an earlier attempt may have reached Salesforce. */
+  claims: number;
   lastError: string | null;
   lastErrorCode: string | null;
   state: OutboxState;
@@ -56,6 +58,7 @@ export interface OutboxDbRow {
   payload_hash: string;
   state: OutboxState;
   attempts: number;
+  claims: number;
   next_attempt_at: Date;
   lease_until: Date | null;
   last_error: string | null;
@@ -66,7 +69,7 @@ export interface OutboxDbRow {
 
 /** Every column of a row, for SELECT and RETURNING. */
 export const OUTBOX_COLUMNS =
-  'id, org_id, contact_id, link_id, sobject, record_id, operation, payload, payload_hash, state, attempts, next_attempt_at, lease_until, last_error, last_error_code, created_at, updated_at';
+  'id, org_id, contact_id, link_id, sobject, record_id, operation, payload, payload_hash, state, attempts, claims, next_attempt_at, lease_until, last_error, last_error_code, created_at, updated_at';
 
 /** The camelCase shape the store returns: ids as strings (int8 exceeds safe integers), times as ISO 8601. */
 export function toOutboxItem(row: OutboxDbRow): OutboxItem {
@@ -81,6 +84,7 @@ export function toOutboxItem(row: OutboxDbRow): OutboxItem {
     payload: row.payload ?? {},
     payloadHash: row.payload_hash,
     attempts: row.attempts,
+    claims: row.claims,
     lastError: row.last_error,
     lastErrorCode: row.last_error_code,
     state: row.state,

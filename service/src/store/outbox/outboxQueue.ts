@@ -70,6 +70,8 @@ export interface ClaimOptions {
   limit: number;
   /** How long the claim holds; after that another worker may take the items (a crashed worker's leftovers). */
   leaseMs: number;
+  /** The claiming worker instance (claimants.ts), so its rows are taken back at once should it die. */
+  claimant?: string;
 }
 
 /**
@@ -88,7 +90,8 @@ export async function claimOutboxBatch(db: Database, opts: ClaimOptions): Promis
   const items = await db.transaction(async (tx) => {
     const { rows } = await tx.query<OutboxDbRow>(
       `UPDATE outbox o
-       SET state = 'processing', lease_until = now() + $3 * interval '1 millisecond', updated_at = now()
+       SET state = 'processing', lease_until = now() + $3 * interval '1 millisecond', updated_at = now(),
+         claims = o.claims + 1, claimed_by = $4
        FROM (
          SELECT c.id FROM outbox c
          WHERE c.org_id = $1
@@ -108,7 +111,7 @@ export async function claimOutboxBatch(db: Database, opts: ClaimOptions): Promis
        RETURNING ${OUTBOX_COLUMNS.split(', ')
          .map((c) => `o.${c}`)
          .join(', ')}`,
-      [opts.orgId, limit, opts.leaseMs],
+      [opts.orgId, limit, opts.leaseMs, opts.claimant ?? null],
     );
     return rows.map(toOutboxItem);
   });

@@ -4,7 +4,10 @@ import {
   claimOutboxBatch,
   extendOutboxLease,
   outboxBacklog,
+  releaseDeadClaims,
   releaseOutbox,
+  startClaimant,
+  type Claimant,
   type OutboxItem,
   type OutboxOperation,
 } from '../../store/outbox/outbox';
@@ -21,12 +24,16 @@ import {
   type WriteRound,
 } from './writeBackPlan';
 import { callError, unknownError, WriteBackSettler, type SettleTally } from './writeBackSettle';
+import { markedCreate, settleCreatesAlreadyMade, type CreateMarker } from './createRecovery';
 import type { SaveOutcome } from '../../salesforce/saveErrors';
 
 export type { SaveOutcome } from '../../salesforce/saveErrors';
 
-/** The Salesforce calls the worker makes: sObject Collections (≤200 records each) and, optionally, Bulk API 2.0 ingest. */
-export interface RecordWriter {
+/**
+ * The Salesforce calls the worker makes: sObject Collections (≤200 records each) and, optionally, Bulk API
+ * 2.0 ingest; with a CreateMarker, creates carry the directory id and a doubtful create is looked for first.
+ */
+export interface RecordWriter extends Partial<CreateMarker> {
   update(sobject: string, records: Array<{ Id: string } & Record<string, SfValue>>): Promise<SaveOutcome[]>;
   create(sobject: string, records: Array<Record<string, SfValue>>): Promise<SaveOutcome[]>;
   delete(sobject: string, ids: string[]): Promise<SaveOutcome[]>;
@@ -70,7 +77,12 @@ export interface WriteBackOptions {
   bulkClaimLimit?: number;
   /** The claim on a bulk round's rows: longer than the job may take, or another worker would send them again. */
   bulkLeaseMs?: number;
+  /** This worker's identity in its claims (claimants.ts); started with the first round when not given. */
+  claimant?: Claimant;
 }
+
+/** How often a worker looks for rows a dead worker claimed (and always at its first round). */
+const DEAD_CLAIMS_EVERY_MS = 10_000;
 
 /** A round's counts: claimed rows, and (SettleTally) how many were written, retried and parked. */
 export interface DrainResult extends SettleTally {
@@ -98,6 +110,8 @@ export class WriteBackWorker {
   private readonly bulkLeaseMs: number;
   private readonly chunkSize: number;
   private readonly settler: WriteBackSettler;
+  private claimant: Promise<Claimant> | undefined;
+  private deadClaimsCheckedAt = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly options: WriteBackOptions) {
     this.bulkThreshold = options.bulkThreshold ?? 2000;
@@ -118,6 +132,9 @@ export class WriteBackWorker {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     await this.running;
+    // A claimant the worker started is ended with it; one given to it belongs to the caller.
+    if (this.claimant && !this.options.claimant) await (await this.claimant.catch(() => undefined))?.end();
+    this.claimant = undefined;
   }
 
   /** Look now (after a telephony edit) instead of at the next tick; sends at once when a batch is full. */
@@ -151,6 +168,7 @@ export class WriteBackWorker {
     const maxWaitMs = this.options.maxWaitMs ?? 10 * intervalMs;
     try {
       while (!this.stopped) {
+        await this.takeBackDeadClaims();
         const backlog = await outboxBacklog(db, orgId, this.bulkThreshold + 1);
         const quiet = backlog.newestWaitMs >= intervalMs || backlog.oldestWaitMs >= maxWaitMs;
         const ready = backlog.due >= this.chunkSize || (backlog.due > 0 && quiet) || backlog.abandoned;
@@ -172,10 +190,13 @@ export class WriteBackWorker {
     const result: DrainResult = { claimed: 0, written: 0, retried: 0, failed: 0, calls: 0, bulkJobs: 0, deferred: 0 };
     if (await this.options.paused?.()) return result;
     if (budget && !(await budget.allowsWrites())) return result;
+    const claimant = await this.claimantNow();
+    await this.takeBackDeadClaims();
     const items = await claimOutboxBatch(db, {
       orgId,
       limit: claim?.limit ?? this.chunkSize,
       leaseMs: claim?.leaseMs ?? this.options.leaseMs ?? 120_000,
+      claimant: claimant.id,
     });
     result.claimed = items.length;
     const rounds = planRounds(await this.withoutHeldDeletes(items), {
@@ -196,6 +217,23 @@ export class WriteBackWorker {
     return result;
   }
 
+  private claimantNow(): Promise<Claimant> {
+    if (this.options.claimant) return Promise.resolve(this.options.claimant);
+    this.claimant ??= startClaimant(this.options.db);
+    // A failed start (database down) is tried again next round.
+    this.claimant.catch(() => (this.claimant = undefined));
+    return this.claimant;
+  }
+
+  /** A restarted service takes its dead predecessor's rows at once, not when their lease runs out. */
+  private async takeBackDeadClaims(): Promise<void> {
+    if (Date.now() - this.deadClaimsCheckedAt < DEAD_CLAIMS_EVERY_MS) return;
+    await this.claimantNow();
+    const released = await releaseDeadClaims(this.options.db, this.options.orgId);
+    this.deadClaimsCheckedAt = Date.now();
+    if (released > 0) this.options.logger.info({ released }, 'write-back: took back the rows of a worker that died');
+  }
+
   private async withoutHeldDeletes(items: OutboxItem[]): Promise<OutboxItem[]> {
     const { deleteGuard, onDeletesHeld } = this.options;
     if (!deleteGuard || !items.some((i) => i.operation === 'delete')) return items;
@@ -210,14 +248,20 @@ export class WriteBackWorker {
   private async send(round: WriteRound, result: DrainResult): Promise<void> {
     const { db, records, logger } = this.options;
     let writes = round.writes;
-    if (round.operation === 'create') writes = await this.settler.dropCreatesAlreadyLinked(writes, result);
+    if (round.operation === 'create') {
+      writes = await this.settler.dropCreatesAlreadyLinked(writes, result);
+      writes = await settleCreatesAlreadyMade(records, this.settler, round.sobject, writes, result);
+    }
     if (writes.length === 0) return;
     let outcomes: SaveOutcome[];
     try {
       if (round.bulk && records.bulk) {
         await extendOutboxLease(db, outboxIdsOf(writes), this.bulkLeaseMs);
         result.bulkJobs++;
-        outcomes = await records.bulk(round.sobject, INGEST_OPERATION[round.operation], writes.map(bulkRow));
+        const rows = writes.map((w) =>
+          w.operation === 'create' ? markedCreate(records, round.sobject, w) : bulkRow(w),
+        );
+        outcomes = await records.bulk(round.sobject, INGEST_OPERATION[round.operation], rows);
       } else {
         result.calls++;
         outcomes = await this.collectionsCall(round.operation, round.sobject, writes);
@@ -243,7 +287,7 @@ export class WriteBackWorker {
     if (operation === 'create')
       return records.create(
         sobject,
-        writes.map((w) => w.payload),
+        writes.map((w) => markedCreate(records, sobject, w)),
       );
     if (operation === 'delete')
       return records.delete(

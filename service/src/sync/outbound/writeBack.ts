@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Database } from '../../store/types';
+import { failureLevel } from '../../store/availability';
 import {
   claimOutboxBatch,
   extendOutboxLease,
@@ -180,7 +181,8 @@ export class WriteBackWorker {
         if (result.claimed === 0 || result.deferred > 0) return;
       }
     } catch (err) {
-      logger.error({ err }, 'write-back round failed; the outbox keeps the rows');
+      // The interval retries the round; an outage is logged once by the database, not every round.
+      logger[failureLevel(err, 'error')]({ err }, 'write-back round failed; the outbox keeps the rows');
     }
   }
 

@@ -6,6 +6,13 @@ import type { Queryable } from '../types';
  */
 const MATCH_KEY_NAMESPACE = 0x53574232;
 
+/**
+ * One lock over every match key ("SWB4", key 0): held shared by each record's match and exclusively by a
+ * batch that creates contacts for many records at once (an initial sync page, thousands of keys: too many
+ * to lock one by one in Postgres's lock table).
+ */
+const ALL_KEYS_NAMESPACE = 0x53574234;
+
 /** The keys a record is matched by, as the directory compares them. */
 export interface MatchKeys {
   /** E.164 numbers. */
@@ -24,7 +31,8 @@ export interface MatchKeys {
  * for each other) and taken in ascending order, so two transactions locking the same keys for one record
  * cannot deadlock. A transaction that applies several records takes each record's locks in turn; should
  * two such transactions cross, Postgres detects the deadlock and fails one, which its caller retries like
- * any failed batch. On PGlite there is one session, and the locks are granted at once.
+ * any failed batch. On PGlite there is one session, and the locks are granted at once. A batch holding
+ * every key (lockAllMatchKeys) makes this wait until it commits.
  */
 export async function lockMatchKeys(tx: Queryable, keys: MatchKeys): Promise<void> {
   const texts = keys.e164s.filter((n) => n !== '').map((n) => `phone:${n}`);
@@ -32,10 +40,21 @@ export async function lockMatchKeys(tx: Queryable, keys: MatchKeys): Promise<voi
   const email = keys.email?.trim().toLowerCase();
   if (email) texts.push(`email:${email}`);
   if (texts.length === 0) return;
+  await tx.query('SELECT pg_advisory_xact_lock_shared($1::int, 0)', [ALL_KEYS_NAMESPACE]);
   // The ordered subquery fixes the order the locks are taken in; the outer aggregate takes them one by one.
   await tx.query(
     `SELECT count(pg_advisory_xact_lock($1::int, h)) AS locked
        FROM (SELECT DISTINCT hashtext(k) AS h FROM unnest($2::text[]) AS k ORDER BY 1) AS ordered`,
     [MATCH_KEY_NAMESPACE, texts],
   );
+}
+
+/**
+ * Locks every match key until the caller's transaction ends: for a batch that finds which of its keys
+ * the directory holds and then creates contacts for the rest in a few set-based statements. Records
+ * matched one by one elsewhere (lockMatchKeys) wait until it commits; it waits for those under way.
+ * Batches exclude each other, which serialises two orgs' initial sync pages (only their writes).
+ */
+export async function lockAllMatchKeys(tx: Queryable): Promise<void> {
+  await tx.query('SELECT pg_advisory_xact_lock($1::int, 0)', [ALL_KEYS_NAMESPACE]);
 }

@@ -6,6 +6,7 @@ import type { ContactFields } from '../../directory/model';
 import { insertContactsBulk, takenMatchKeys, type NewBulkContact } from '../../directory/bulkLoad';
 import { insertLinksBulk, linkedRecordIds, type NewBulkLink } from '../../store/state/links';
 import { insertExclusionsBulk, recordIdsWithHealth, type NewBulkExclusion } from '../../store/state/recordHealth';
+import { lockAllMatchKeys } from '../../store/state/matchKeyLocks';
 import { recordAudit } from '../../store/audit';
 import { applyUpsert } from '../inbound/applyChange';
 import { joinOrCreate } from '../inbound/unlinkedRecord';
@@ -128,6 +129,9 @@ export async function applySnapshotPage(
   // Salesforce → telephony values may not be applied at all: every row takes the per-record rules.
   const batchable = settings.policy.direction !== 'toSalesforce';
   const fresh = rows.filter((r) => batchable && !linked.has(r.record.id) && !withHealth.has(r.record.id));
+  // The keys found free below must stay free until the page commits: another org's stream may be
+  // bringing the same person right now (see matchKeyLocks.ts).
+  if (fresh.length > 0) await lockAllMatchKeys(tx);
   const taken = await takenKeysOf(
     tx,
     fresh.filter((r) => r.verdict.ok),

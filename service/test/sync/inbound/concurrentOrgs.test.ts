@@ -7,6 +7,7 @@
  */
 import pg from 'pg';
 import { applyChangeEvent } from '../../../src/sync/inbound/applyChange';
+import { applySnapshotPage, prepareRows } from '../../../src/sync/initialSync/initialSyncPage';
 import type { ChangeEvent } from '../../../src/salesforce/pubsub/changeEvent';
 import { openDatabase } from '../../../src/store/db';
 import { migrate } from '../../../src/store/migrate';
@@ -35,7 +36,7 @@ async function blockedOrDone(monitor: pg.Client, done: Promise<unknown>): Promis
   throw new Error('the second stream neither finished nor waited');
 }
 
-/** The database, but the transaction's INSERT of a directory contact waits for `gate` first. */
+/** The database, but the transaction's INSERT of a directory contact (one or many) waits for `gate` first. */
 function holdingBeforeCreate(db: Database, reached: () => void, gate: Promise<void>): Database {
   return {
     ...db,
@@ -99,6 +100,10 @@ function createEvent(eventId: string, recordId: string): ChangeEvent {
     await temporary?.drop();
   }, 60_000);
 
+  beforeEach(async () => {
+    await dbA.query('TRUNCATE directory_contacts, links, processed_events, audit_log CASCADE');
+  });
+
   it('makes one directory contact with a link from each org', async () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
@@ -130,6 +135,45 @@ function createEvent(eventId: string, recordId: string): ChangeEvent {
     expect(links.map((l) => [l.orgId, l.recordId, l.role]).sort()).toEqual([
       ['org-a', '003000000000001AAA', 'primary'],
       ['org-b', '003000000000002AAA', 'primary'],
+    ]);
+  });
+
+  it('makes one directory contact when an initial sync page of one org and an event of another bring the person', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let reached!: () => void;
+    const atCreate = new Promise<void>((resolve) => (reached = resolve));
+    const settingsA = { ...CONTACT_SYNC, orgId: 'org-a' };
+    const rows = prepareRows(settingsA, 'Contact', [
+      {
+        Id: '003000000000003AAA',
+        SystemModstamp: '2026-01-01T00:00:00.000Z',
+        FirstName: 'Grace',
+        LastName: 'Hopper',
+        Phone: '+1 415 555 0199',
+        Email: 'grace@example.com',
+      },
+    ]);
+    const page = holdingBeforeCreate(dbA, reached, gate).transaction((tx) =>
+      applySnapshotPage(tx, settingsA, 'Contact', rows, 'initial sync Contact page 1'),
+    );
+    await atCreate;
+    const event = applyChangeEvent(
+      dbB,
+      { ...CONTACT_SYNC, orgId: 'org-b' },
+      'topic',
+      createEvent('event-c', '003000000000004AAA'),
+    );
+    await blockedOrDone(monitor, event);
+    release();
+    await Promise.all([page, event]);
+
+    const { rows: contacts } = await dbA.query<{ id: string }>('SELECT id FROM directory_contacts');
+    expect(contacts).toHaveLength(1);
+    const links = await findLinksByContact(dbA, contacts[0]?.id as string);
+    expect(links.map((l) => [l.orgId, l.recordId]).sort()).toEqual([
+      ['org-a', '003000000000003AAA'],
+      ['org-b', '003000000000004AAA'],
     ]);
   });
 });

@@ -46,6 +46,8 @@ export class CommandChannel {
         return bytes ? replayIdFromBytes(bytes) : null;
       },
       handle: (event) => this.handle(event).then(() => undefined),
+      // A command sent while the service was down is carried out when it comes back, as after any handled one.
+      savePosition: (replayId) => saveReplayId(db, orgId, this.topic, replayIdToBytes(replayId)),
       // A command older than retention is stale: start from the newest one.
       onReplayExpired: () => clearReplayId(db, orgId, this.topic),
     });

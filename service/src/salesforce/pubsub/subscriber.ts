@@ -19,6 +19,13 @@ export interface SubscriberOptions {
   /** Applies one event and stores its replay id in the same transaction. Throwing means "not applied". */
   handle(event: RawPubSubEvent): Promise<void>;
   /**
+   * Stores a position the server reported (a keepalive's latest replay id) where loadReplayId finds it.
+   * Called only when every event received before the report has been applied, never concurrently with
+   * handle or handleBatch; a failure only logs (the next report tries again). Without it, a stream that
+   * has applied no event yet starts from the newest event again and misses what changed meanwhile.
+   */
+  savePosition?(replayId: number): Promise<void>;
+  /**
    * Applies several queued events, in order, in one transaction with the last one's replay id (all or
    * none). When given, the events already received are applied by up to maxEventsPerApply at a time.
    */
@@ -58,6 +65,10 @@ export class ChangeSubscriber extends EventEmitter {
   private batchDone = false;
   private lastError: string | null = null;
   private confirmed = false;
+  /** A generation whose queued events were dropped unapplied: no position it reports may be stored. */
+  private brokenGeneration = -1;
+  /** The position stored last (loaded, applied or reported), to spare writing the same one again. */
+  private storedPosition: number | null = null;
   private readonly batchSize: number;
   private readonly backoff: { initialMs: number; maxMs: number };
 
@@ -125,9 +136,10 @@ export class ChangeSubscriber extends EventEmitter {
       }
       this.client = client;
       const replayId = await this.options.loadReplayId();
+      this.storedPosition = replayId;
       this.clientGeneration = generation;
-      const callback = (_info: unknown, type: string, data?: unknown) =>
-        this.onCallback(generation, type as CallbackType, data);
+      const callback = (info: unknown, type: string, data?: unknown) =>
+        this.onCallback(generation, type as CallbackType, data, info);
       this.batchDone = false;
       if (replayId === null) client.subscribe(topic, callback, this.batchSize);
       else client.subscribeFromReplayId(topic, callback, this.batchSize, replayId);
@@ -141,7 +153,7 @@ export class ChangeSubscriber extends EventEmitter {
     }
   }
 
-  private onCallback(generation: number, type: CallbackType, data: unknown): void {
+  private onCallback(generation: number, type: CallbackType, data: unknown, info?: unknown): void {
     if (generation !== this.generation) {
       if (type === 'end' || type === 'error') this.closeRetired(generation);
       return;
@@ -162,6 +174,7 @@ export class ChangeSubscriber extends EventEmitter {
       case 'grpcKeepAlive':
         this.attempt = 0;
         this.emit('keepalive');
+        this.keepPosition(generation, (info as { lastReplayId?: unknown } | undefined)?.lastReplayId);
         return;
       case 'error':
         if (isEventParseError(data)) {
@@ -192,6 +205,7 @@ export class ChangeSubscriber extends EventEmitter {
           if (handleBatch && events.length > 1) await handleBatch(events);
           else await this.options.handle(events[0]);
           this.queue.splice(0, events.length);
+          this.storedPosition = events[events.length - 1].replayId;
           this.attempt = 0;
           for (const event of events) this.emit('applied', event);
         } catch (err) {
@@ -211,8 +225,32 @@ export class ChangeSubscriber extends EventEmitter {
     });
   }
 
+  /**
+   * Keeps the position a keepalive reported, so a stream that has applied no event yet (or none for a
+   * while) resumes there after a restart or pause instead of at the newest event, which would skip every
+   * change made meanwhile. It queues behind the events received before it and is stored only once they
+   * are applied: the report may name a replay id past them. Still stored after stop() (which waits for
+   * it), as the stream's events up to it are applied; not after a failure dropped queued events.
+   * (The client hands over a batch's events only after fetching a new schema; a keepalive overtaking
+   * them would need that fetch to outlast the server's keepalive period, 270 s on the platform.)
+   */
+  private keepPosition(generation: number, replayId: unknown): void {
+    const { savePosition, logger } = this.options;
+    if (!savePosition || typeof replayId !== 'number' || replayId === this.storedPosition) return;
+    this.draining = this.draining.then(async () => {
+      if (generation === this.brokenGeneration || this.queue.length > 0 || replayId === this.storedPosition) return;
+      try {
+        await savePosition(replayId);
+        this.storedPosition = replayId;
+      } catch (err) {
+        logger.warn({ err, replayId }, 'could not store the replay position the server reported; the next one will');
+      }
+    });
+  }
+
   private fail(generation: number, err: unknown, streamDead = false): void {
     if (generation !== this.generation || this.stateValue === 'stopped') return;
+    this.brokenGeneration = generation;
     this.generation++;
     this.queue = [];
     // A stream that errored or ended is dead and its client can close; one we leave for a handler

@@ -1,6 +1,9 @@
 import type { Queryable } from '../types';
 
-/** The Pub/Sub replay id of the last event whose effects are committed, per org and topic. */
+/**
+ * Where the org's Pub/Sub stream resumes, per org and topic: the replay id of the last event whose effects
+ * are committed, or a later position the server reported while every event before it was applied.
+ */
 export async function getReplayId(q: Queryable, orgId: string, topic: string): Promise<Buffer | null> {
   const { rows } = await q.query<{ replay_id: Buffer }>(
     'SELECT replay_id FROM replay_checkpoints WHERE org_id = $1 AND topic = $2',
@@ -9,7 +12,10 @@ export async function getReplayId(q: Queryable, orgId: string, topic: string): P
   return rows[0]?.replay_id ?? null;
 }
 
-/** Call in the same transaction as the directory writes the event caused. */
+/**
+ * Call in the same transaction as the directory writes the event caused, or, for a position the server
+ * reported (a keepalive), only once every event received before the report is applied.
+ */
 export async function saveReplayId(q: Queryable, orgId: string, topic: string, replayId: Buffer): Promise<void> {
   await q.query(
     `INSERT INTO replay_checkpoints (org_id, topic, replay_id) VALUES ($1, $2, $3)

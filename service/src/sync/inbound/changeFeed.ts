@@ -1,12 +1,12 @@
 import type { Logger } from 'pino';
 import type { Database } from '../../store/types';
-import { clearReplayId, getReplayId } from '../../store/state/checkpoints';
+import { clearReplayId, getReplayId, saveReplayId } from '../../store/state/checkpoints';
 import { ChangeEventError, decodeChangeEvent, type RawPubSubEvent } from '../../salesforce/pubsub/changeEvent';
 import { ChangeSubscriber, type SubscriberOptions } from '../../salesforce/pubsub/subscriber';
 import { changeEventTopic } from '../../salesforce/pubsub/topics';
 import { applyChangeEvents, type ApplyResult, type DeliveredEvent } from './applyChange';
 import type { OrgSyncSettings } from '../rules/context';
-import { replayIdFromBytes } from '../../salesforce/pubsub/replayId';
+import { replayIdFromBytes, replayIdToBytes } from '../../salesforce/pubsub/replayId';
 
 /** How the subscriber reaches the org's Pub/Sub API (the command channel's subscriber reaches it alike). */
 export type PubSubAccess = Pick<SubscriberOptions, 'session' | 'pubSubEndpoint' | 'extraCaPem' | 'logger' | 'backoff'>;
@@ -51,6 +51,7 @@ export class ChangeFeed {
       },
       handle: (event) => this.apply([event]).then(() => undefined),
       handleBatch: (events) => this.apply(events).then(() => undefined),
+      savePosition: (replayId) => saveReplayId(db, orgId, this.topic, replayIdToBytes(replayId)),
       onReplayExpired: async () => {
         this.gap = true;
         options.onGap();

@@ -48,27 +48,31 @@ export async function startClaimant(db: Database): Promise<Claimant> {
  * Rows claimed by a worker instance that is no longer alive go back to the queue now instead of when
  * their lease runs out: a restarted service resumes write-back at once. They keep their claim count, so
  * a create among them is looked for in Salesforce before it is sent again. Rows claimed before claims
- * named their worker (no claimant) are left to their lease.
+ * named their worker (no claimant) are left to their lease. So are creates whose lease still runs longer
+ * than `callLeaseMs` (a Collections call's): they belong to a Bulk API job, which goes on running in
+ * Salesforce after the worker that started it died, so its records may not exist yet when looked for.
  */
-export async function releaseDeadClaims(db: Database, orgId: string): Promise<number> {
+export async function releaseDeadClaims(db: Database, orgId: string, callLeaseMs: number): Promise<number> {
+  const notAJob = `(o.operation <> 'create' OR o.lease_until <= now() + $2 * interval '1 millisecond')`;
   if (!db.openSession) {
     const { rowCount } = await db.query(
-      `UPDATE outbox SET state = 'pending', lease_until = NULL, updated_at = now()
-       WHERE org_id = $1 AND state = 'processing' AND claimed_by IS NOT NULL AND claimed_by <> ALL($2::text[])`,
-      [orgId, [...liveHere]],
+      `UPDATE outbox o SET state = 'pending', lease_until = NULL, updated_at = now()
+       WHERE o.org_id = $1 AND o.state = 'processing' AND ${notAJob}
+         AND o.claimed_by IS NOT NULL AND o.claimed_by <> ALL($3::text[])`,
+      [orgId, callLeaseMs, [...liveHere]],
     );
     return rowCount ?? 0;
   }
   // pg_locks shows every session's advisory locks: a two-key lock has the keys in classid and objid.
   const { rowCount } = await db.query(
     `UPDATE outbox o SET state = 'pending', lease_until = NULL, updated_at = now()
-     WHERE o.org_id = $1 AND o.state = 'processing' AND o.claimed_by IS NOT NULL
+     WHERE o.org_id = $1 AND o.state = 'processing' AND ${notAJob} AND o.claimed_by IS NOT NULL
        AND NOT EXISTS (
          SELECT 1 FROM pg_locks l
          WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2
            AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
-           AND l.classid = $2::int::oid AND l.objid = hashtext(o.claimed_by)::oid)`,
-    [orgId, CLAIMANT_NAMESPACE],
+           AND l.classid = $3::int::oid AND l.objid = hashtext(o.claimed_by)::oid)`,
+    [orgId, callLeaseMs, CLAIMANT_NAMESPACE],
   );
   return rowCount ?? 0;
 }

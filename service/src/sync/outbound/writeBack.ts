@@ -109,6 +109,8 @@ export class WriteBackWorker {
   private stopped = true;
   private readonly bulkThreshold: number;
   private readonly bulkLeaseMs: number;
+  /** The claim on a Collections round's rows. */
+  private readonly leaseMs: number;
   private readonly chunkSize: number;
   private readonly settler: WriteBackSettler;
   private claimant: Promise<Claimant> | undefined;
@@ -117,6 +119,7 @@ export class WriteBackWorker {
   constructor(private readonly options: WriteBackOptions) {
     this.bulkThreshold = options.bulkThreshold ?? 2000;
     this.bulkLeaseMs = options.bulkLeaseMs ?? 30 * 60_000;
+    this.leaseMs = options.leaseMs ?? 120_000;
     this.chunkSize = Math.min(options.batchSize, 200);
     const { db, orgId, settings, logger } = options;
     this.settler = new WriteBackSettler({ db, orgId, settings, logger, maxAttempts: options.maxAttempts ?? 8 });
@@ -197,7 +200,7 @@ export class WriteBackWorker {
     const items = await claimOutboxBatch(db, {
       orgId,
       limit: claim?.limit ?? this.chunkSize,
-      leaseMs: claim?.leaseMs ?? this.options.leaseMs ?? 120_000,
+      leaseMs: claim?.leaseMs ?? this.leaseMs,
       claimant: claimant.id,
     });
     result.claimed = items.length;
@@ -231,7 +234,7 @@ export class WriteBackWorker {
   private async takeBackDeadClaims(): Promise<void> {
     if (Date.now() - this.deadClaimsCheckedAt < DEAD_CLAIMS_EVERY_MS) return;
     await this.claimantNow();
-    const released = await releaseDeadClaims(this.options.db, this.options.orgId);
+    const released = await releaseDeadClaims(this.options.db, this.options.orgId, this.leaseMs);
     this.deadClaimsCheckedAt = Date.now();
     if (released > 0) this.options.logger.info({ released }, 'write-back: took back the rows of a worker that died');
   }

@@ -10,7 +10,7 @@ import { directoryToSf, mappingsFor, type TelephonyField } from '../rules/fieldM
 import { stableHash } from '../rules/hash';
 import { contactView } from '../rules/contactView';
 import { writeBackPayload } from '../outbound/writeBackPayload';
-import { conflictAudit, toContactFields, type Resolution } from '../rules/conflict';
+import { conflictAudit, flatten, resolveJoin, toContactFields, type Resolution } from '../rules/conflict';
 import type { OrgSyncSettings } from '../rules/context';
 
 /** One Salesforce record being applied, with what every step needs. */
@@ -189,4 +189,23 @@ export async function auditCreated(
     after: contactView(after),
   });
   return { outcome: 'created', contactId: after.id };
+}
+
+/**
+ * The record being applied becomes the org's primary for `contact`: the previous primary (if any) is
+ * demoted in the caller's transaction, and the record's values join the contact by conflict kind (a).
+ * Returns the resolution for commitResolution.
+ */
+export async function takeOverAsPrimary(
+  ctx: ApplyContext,
+  contact: DirectoryContact,
+  primary: Pick<Link, 'id'> | null | undefined,
+): Promise<Resolution> {
+  if (primary) await updateLink(ctx.tx, primary.id, { role: 'secondary' });
+  const telephonyFields = [...incomingTelephonyFields(ctx).keys()];
+  return resolveJoin(
+    flatten(contact, telephonyFields),
+    flatten(ctx.fields, telephonyFields),
+    ctx.settings.policy.conflictWinner,
+  );
 }

@@ -6,8 +6,14 @@ import { stableHash } from '../rules/hash';
 import { contactView } from '../rules/contactView';
 import { changedValues } from '../outbound/writeBackPayload';
 import { compareCandidates, describeChoice, rankCandidates, toCandidate } from '../rules/matching';
-import { flatten, resolveChange, resolveJoin, type ChangeInput } from '../rules/conflict';
-import { auditCreated, commitResolution, incomingTelephonyFields, type ApplyContext } from './applyResolution';
+import { flatten, resolveChange, type ChangeInput } from '../rules/conflict';
+import {
+  auditCreated,
+  commitResolution,
+  incomingTelephonyFields,
+  takeOverAsPrimary,
+  type ApplyContext,
+} from './applyResolution';
 import type { RecordOutcome } from './recordOutcome';
 
 /**
@@ -39,13 +45,7 @@ export async function applyLinked(
     await updateLink(tx, link.id, { sfValues: ctx.values, sfHash: ctx.sfHash, sfModstamp: me.modstamp });
     return { outcome: 'secondary', contactId: contact.id };
   }
-  if (primary) await updateLink(tx, primary.id, { role: 'secondary' });
-  const telephonyFields = [...incomingTelephonyFields(ctx).keys()];
-  const resolution = resolveJoin(
-    flatten(contact, telephonyFields),
-    flatten(ctx.fields, telephonyFields),
-    settings.policy.conflictWinner,
-  );
+  const resolution = await takeOverAsPrimary(ctx, contact, primary);
   const why = primary
     ? describeChoice(rankCandidates([me, toCandidate(primary)]))
     : 'the org had no primary record for this contact';

@@ -1,12 +1,11 @@
 import { getContact, insertContact } from '../../directory/contacts';
-import { createLink, updateLink, type Link } from '../../store/state/links';
+import { createLink, type Link } from '../../store/state/links';
 import { recordAudit } from '../../store/audit';
 import { stableHash } from '../rules/hash';
 import { contactView } from '../rules/contactView';
 import { describeChoice, primaryOf, rankCandidates, toCandidate } from '../rules/matching';
 import { chooseContact, type ContactChoice } from './contactChoice';
-import { flatten, resolveJoin } from '../rules/conflict';
-import { auditCreated, commitResolution, incomingTelephonyFields, type ApplyContext } from './applyResolution';
+import { auditCreated, commitResolution, takeOverAsPrimary, type ApplyContext } from './applyResolution';
 import type { RecordOutcome } from './recordOutcome';
 
 /**
@@ -66,13 +65,7 @@ export async function joinOrCreate(ctx: ApplyContext): Promise<{ outcome: Record
     });
     return { outcome: 'secondary', contactId: contact.id };
   }
-  if (primary) await updateLink(tx, primary.id, { role: 'secondary' });
-  const telephonyFields = [...incomingTelephonyFields(ctx).keys()];
-  const resolution = resolveJoin(
-    flatten(contact, telephonyFields),
-    flatten(ctx.fields, telephonyFields),
-    settings.policy.conflictWinner,
-  );
+  const resolution = await takeOverAsPrimary(ctx, contact, primary);
   await commitResolution(ctx, { contact, link: { create: 'primary' }, resolution, kind: 'a', note });
   return { outcome: 'linked', contactId: contact.id };
 }

@@ -15,6 +15,7 @@ import type { CommandDesk } from '../runtime/commands/commandDesk';
 import { errorHandler, notFound } from './errors';
 import { homePage } from './home';
 import { healthApi } from './healthApi';
+import { auditApi } from './auditApi';
 
 export interface AppOptions {
   db: Database;
@@ -55,6 +56,7 @@ export function createApp(options: AppOptions): express.Express {
   api.use(jsonBody('256kb'));
   api.use(contactsApi(options));
   api.use(healthApi({ db: options.db, orgIds: () => options.orgs().map((o) => o.id) }));
+  api.use(auditApi({ db: options.db }));
   api.use(commandsApi({ commandDesk: (id) => options.commandDesk?.(id) }));
   api.get('/status', (_req, res) => {
     res.json({ demo: options.demo, orgs: options.orgs() });

@@ -139,3 +139,75 @@ export async function countRecentDeletesSentToSalesforce(
   );
   return rows[0]?.n ?? 0;
 }
+
+export interface AuditPageOptions {
+  contactId?: string;
+  orgId?: string;
+  origin?: AuditOrigin;
+  action?: string;
+  /** Inclusive lower bound of `at`. */
+  from?: Date;
+  /** Exclusive upper bound of `at`. */
+  to?: Date;
+  limit: number;
+  /** The page's start, as nextCursor of the page before. */
+  cursor?: string;
+}
+
+export interface AuditPage {
+  entries: AuditRecord[];
+  /** Where the next page starts; null on the last page. */
+  nextCursor: string | null;
+}
+
+/** A page position: the last entry's `at` in microseconds since the epoch (exact, unlike ISO text) and its id. */
+function encodeCursor(atMicros: string, id: string): string {
+  return Buffer.from(`${atMicros}.${id}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { atMicros: string; id: string } {
+  const match = /^(-?\d{1,19})\.(\d{1,19})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!match || Buffer.from(match[0]).toString('base64url') !== cursor)
+    throw new StoreInputError('cursor', 'is not a cursor this service gave out');
+  return { atMicros: match[1], id: match[2] };
+}
+
+/** The audit log filtered, newest first, keyset-paged (index: audit_log_org_at_idx, audit_log_contact_at_idx). */
+export async function auditPage(q: Queryable, options: AuditPageOptions): Promise<AuditPage> {
+  const limit = requirePositiveInteger('limit', options.limit, 500);
+  if (options.contactId !== undefined && !isUuid(options.contactId))
+    throw new StoreInputError('contactId', `expects a contact id (uuid), got "${options.contactId}"`);
+  const after = options.cursor === undefined ? null : decodeCursor(options.cursor);
+  const { rows } = await q.query<AuditDbRow & { at_micros: string }>(
+    `SELECT id, at, org_id, contact_id, record_id, origin, action, rule, before, after,
+            ((extract(epoch FROM at) * 1000000)::numeric(20, 0))::text AS at_micros
+       FROM audit_log
+      WHERE ($1::uuid IS NULL OR contact_id = $1::uuid)
+        AND ($2::text IS NULL OR org_id = $2)
+        AND ($3::text IS NULL OR origin = $3)
+        AND ($4::text IS NULL OR action = $4)
+        AND ($5::timestamptz IS NULL OR at >= $5)
+        AND ($6::timestamptz IS NULL OR at < $6)
+        AND ($7::bigint IS NULL OR (at, id) < (timestamptz 'epoch' + $7::bigint * interval '1 microsecond', $8::bigint))
+      ORDER BY at DESC, id DESC
+      LIMIT $9`,
+    [
+      options.contactId ?? null,
+      options.orgId ?? null,
+      options.origin ?? null,
+      options.action ?? null,
+      options.from ?? null,
+      options.to ?? null,
+      after?.atMicros ?? null,
+      after?.id ?? null,
+      limit + 1,
+    ],
+  );
+  const more = rows.length > limit;
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return {
+    entries: page.map(toRecord),
+    nextCursor: more && last ? encodeCursor(last.at_micros, String(last.id)) : null,
+  };
+}

@@ -13,6 +13,7 @@ import * as ignoredErrors from './012_ignored_errors';
 import * as contactsByChange from './013_contacts_by_change';
 import * as telephonyVocabulary from './014_telephony_vocabulary';
 import * as outboxClaims from './015_outbox_claims';
+import * as auditByOrg from './016_audit_by_org';
 
 export interface Migration {
   /** Ordering key, never reused or renumbered once released. */
@@ -38,4 +39,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 13, ...contactsByChange },
   { version: 14, ...telephonyVocabulary },
   { version: 15, ...outboxClaims },
+  { version: 16, ...auditByOrg },
 ];

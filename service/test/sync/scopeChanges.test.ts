@@ -87,4 +87,16 @@ describe('scope filter in the reconcile', () => {
     const result = await runtime().runReconcileNow();
     expect(result.problems.map((p) => p.field)).toEqual(['Contact_Scope__c']);
   });
+
+  it.each([
+    ["Department = 'Sales' UPDATE VIEWSTAT", 'must be a WHERE condition only ("UPDATE VIEWSTAT" is not allowed)'],
+    ["（Department = 'Sales'）", 'has "（" (U+FF08) at position 1 outside a quoted string: write "(" instead'],
+  ])('reports %p as a settings problem of Contact_Scope__c, not as a skipped read', async (scope, message) => {
+    await updateSyncRecord(stack, { Contact_Scope__c: scope });
+    const problem = { recordId: syncId(), field: 'Contact_Scope__c', message };
+    expect(runtime().status().settingsProblems).toContainEqual(problem);
+    const result = await runtime().runReconcileNow();
+    expect(result.problems).toEqual([problem]);
+    expect(result.perObject.Contact).toBeUndefined();
+  });
 });

@@ -1,3 +1,4 @@
+import { parseQuery, type Query, type WhereClause } from '@jetstreamapp/soql-parser-js';
 import type { SyncedObject } from '../../model/records';
 import type { SyncPolicy } from './context';
 import type { SettingsProblem } from './syncSettings';
@@ -19,15 +20,73 @@ export const SCOPE_FIELDS: Record<SyncedObject, string> = {
   Account: 'Person_Account_Scope__c',
 };
 
-/** Clauses that would turn a condition into something other than a condition. */
+/**
+ * Words that would turn a condition into something other than a condition, or that belong to a SELECT
+ * list (TYPEOF, FIELDS()), outside string literals. The parser below rejects them too; this names them.
+ */
 const FORBIDDEN =
-  /\b(SELECT|FROM|LIMIT|OFFSET|ORDER\s+BY|GROUP\s+BY|HAVING|FOR\s+(UPDATE|VIEW|REFERENCE)|WITH|ALL\s+ROWS|UPDATE\s+TRACKING|USING\s+SCOPE)\b/i;
+  /\b(?:SELECT|FROM|LIMIT|OFFSET|ORDER\s+BY|GROUP\s+BY|HAVING|FOR\s+(?:UPDATE|VIEW|REFERENCE)|WITH|ALL\s+ROWS|UPDATE\s+(?:TRACKING|VIEWSTAT)|UPDATE|USING\s+SCOPE|TYPEOF)\b|\bFIELDS\s*\(/i;
+
+/** Non-ASCII punctuation that looks like SOQL's, with the character the admin meant. */
+const LOOK_ALIKES: Record<string, string> = {
+  '\uff08': '(',
+  '\uff09': ')',
+  '\u2018': "'",
+  '\u2019': "'",
+  '\u201a': "'",
+  '\u2032': "'",
+  '\u201c': "'",
+  '\u201d': "'",
+  '\uff07': "'",
+  '\uff1d': '=',
+  '\uff1c': '<',
+  '\uff1e': '>',
+  '\uff01': '!',
+  '\uff0c': ',',
+  '\uff1a': ':',
+  '\uff1b': ';',
+  '\uff0e': '.',
+  '\u3001': ',',
+  '\u2212': '-',
+  '\u2013': '-',
+  '\u2014': '-',
+  '\u00a0': ' ',
+  '\u3000': ' ',
+};
+
+/** The parts of a query the parser returns that come from "SELECT Id FROM X WHERE …" itself. */
+const OWN_PARTS = new Set(['fields', 'sObject', 'where']);
+
+function objectOf(field: string): string {
+  const entry = Object.entries(SCOPE_FIELDS).find(([, scopeField]) => scopeField === field);
+  return entry ? entry[0] : 'Contact';
+}
+
+/** What the parser found wrong, in a few words (its own messages list every token it expected). */
+function parserComplaint(err: Error): string {
+  const lexed = /unexpected character: ->(.*?)<-/s.exec(err.message);
+  if (lexed) return `unexpected character "${lexed[1]}"`;
+  const found = /but found: '?(.*?)'?$/s.exec(err.message.trim().split('\n').pop() ?? '');
+  if (found) return found[1] === '' ? 'it ends too early' : `unexpected "${found[1]}"`;
+  return err.message.split('\n')[0];
+}
+
+/** Whether a parsed WHERE clause holds a subquery (a semi-join), which the service does not run. */
+function hasSubquery(where: WhereClause | undefined): boolean {
+  for (let node = where; node; node = 'right' in node ? node.right : undefined) {
+    if (node.left && 'valueQuery' in node.left && node.left.valueQuery) return true;
+  }
+  return false;
+}
 
 /**
- * Checks that an admin's scope is one boolean condition — quotes closed, parentheses balanced, no
- * statement separator, no clause that escapes the WHERE — and returns it parenthesised, so it can be
- * AND-ed with the service's own conditions without changing their meaning. The org's SOQL parser still
- * has the last word on field names (its error is reported as a configuration problem).
+ * Checks that an admin's scope is one boolean SOQL condition and returns it parenthesised (text
+ * unchanged), so it can be AND-ed with the service's own conditions without changing their meaning. A
+ * scan outside string literals names the usual mistakes (unclosed quotes, unbalanced parentheses, ";",
+ * comments, Apex binds, look-alike Unicode punctuation, clauses that escape the WHERE); then the text is
+ * parsed as `SELECT Id FROM <object> WHERE <condition>` by a SOQL parser, and anything it rejects, or
+ * that parses to more than a WHERE condition, is refused. The org's SOQL parser still has the last word
+ * on field names (its error is reported as a configuration problem).
  */
 export function checkScopeCondition(field: string, condition: string): string {
   const text = condition.trim();
@@ -45,6 +104,25 @@ export function checkScopeCondition(field: string, condition: string): string {
       i = j;
       continue;
     }
+    const code = ch.charCodeAt(0);
+    if (code > 0x7e || (code < 0x20 && !/\s/.test(ch))) {
+      const unicode = `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+      const meant = LOOK_ALIKES[ch];
+      throw new ScopeError(
+        field,
+        `has "${ch}" (${unicode}) at position ${i + 1} outside a quoted string: ${meant ? `write "${meant}" instead` : 'only ASCII is allowed there'}`,
+      );
+    }
+    const pair = text.slice(i, i + 2);
+    if (pair === '/*' || pair === '//' || pair === '--')
+      throw new ScopeError(field, `has a comment ("${pair}" at position ${i + 1}): SOQL has none`);
+    if (ch === ':' && /[A-Za-z_]/.test(text[i + 1] ?? '')) {
+      const bind = /^:\w+/.exec(text.slice(i))?.[0];
+      throw new ScopeError(
+        field,
+        `has a bind variable ("${bind}" at position ${i + 1}): a scope cannot use Apex binds`,
+      );
+    }
     if (ch === '(') depth++;
     if (ch === ')' && --depth < 0) throw new ScopeError(field, `has a ")" without its "(" at position ${i + 1}`);
     if (ch === ';') throw new ScopeError(field, 'must be one condition (";" is not allowed)');
@@ -53,6 +131,15 @@ export function checkScopeCondition(field: string, condition: string): string {
   if (depth !== 0) throw new ScopeError(field, 'has a "(" that is never closed');
   const clause = FORBIDDEN.exec(outsideQuotes);
   if (clause) throw new ScopeError(field, `must be a WHERE condition only ("${clause[0]}" is not allowed)`);
+  let parsed: Query;
+  try {
+    parsed = parseQuery(`SELECT Id FROM ${objectOf(field)} WHERE ${text}`, { allowApexBindVariables: false });
+  } catch (err) {
+    throw new ScopeError(field, `is not a valid SOQL condition (${parserComplaint(err as Error)})`);
+  }
+  const extra = Object.keys(parsed).find((key) => !OWN_PARTS.has(key));
+  if (extra) throw new ScopeError(field, `must be a WHERE condition only (it parses with a "${extra}" clause)`);
+  if (hasSubquery(parsed.where)) throw new ScopeError(field, 'must not hold a subquery');
   return `(${text})`;
 }
 

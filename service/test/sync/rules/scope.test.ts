@@ -32,6 +32,36 @@ describe('scope conditions', () => {
     );
   });
 
+  it.each([
+    ['nested AND/OR/NOT', "(Department = 'Sales' AND (Title = 'CEO' OR NOT Email = null))"],
+    ['IN lists', "MailingCountry IN ('US', 'CA') AND LeadSource NOT IN ('Web')"],
+    ['date literals', 'CreatedDate = LAST_N_DAYS:30 OR LastModifiedDate > 2024-01-01T00:00:00Z'],
+    ['LIKE with escapes', "Name LIKE 'a\\_b\\%c%'"],
+    ['relationship fields', "Account.Name = 'Acme' AND Account.Owner.IsActive = true"],
+    ['keywords and parentheses inside strings', "Title = 'SELECT (FROM) LIMIT 5; UPDATE VIEWSTAT -- /* :x （'"],
+  ])('accepts %s unchanged', (_what, condition) => {
+    expect(checkScopeCondition('Contact_Scope__c', condition)).toBe(`(${condition})`);
+  });
+
+  it.each([
+    ['A = 1 UPDATE VIEWSTAT', 'must be a WHERE condition only ("UPDATE VIEWSTAT" is not allowed)'],
+    ['（MailingCountry = 1）', 'has "（" (U+FF08) at position 1 outside a quoted string: write "(" instead'],
+    ['Name = ‘x’', 'has "‘" (U+2018) at position 8 outside a quoted string: write "\'" instead'],
+    ['Department = :dept', 'has a bind variable (":dept" at position 14): a scope cannot use Apex binds'],
+    ["TYPEOF Owner WHEN User THEN Name END = 'x'", 'must be a WHERE condition only ("TYPEOF" is not allowed)'],
+    ['FIELDS(ALL) != null', 'must be a WHERE condition only ("FIELDS(" is not allowed)'],
+    ['A = 1 /* only sales */', 'has a comment ("/*" at position 7): SOQL has none'],
+    ['A = 1 // note', 'has a comment ("//" at position 7): SOQL has none'],
+    ['A = 1 -- note', 'has a comment ("--" at position 7): SOQL has none'],
+    ['A = 1 OR', 'is not a valid SOQL condition (it ends too early)'],
+    ['A = = 1', 'is not a valid SOQL condition (unexpected "=")'],
+    ['A = 1 WHERE B = 2', 'is not a valid SOQL condition (unexpected "WHERE")'],
+  ])('rejects text that is not a SOQL condition: %p', (condition, reason) => {
+    expect(() => checkScopeCondition('Contact_Scope__c', condition)).toThrow(
+      new ScopeError('Contact_Scope__c', reason),
+    );
+  });
+
   it('selects the records in scope per object: Person Accounts only, and the scope', () => {
     const policy = { scope: { Contact: "Department = 'Sales'", Account: 'AnnualRevenue > 10' } };
     expect(scopeWhere(policy, 'Contact')).toBe("(Department = 'Sales')");

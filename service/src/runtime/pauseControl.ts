@@ -42,6 +42,8 @@ export interface PauseControlOptions {
 export class PauseControl {
   private isPaused = false;
   private heldDeletes: HeldDeletes | null = null;
+  /** A pause under way: a hold meanwhile reports its count once the pause has reported its own. */
+  private pausing: Promise<void> | null = null;
 
   constructor(private readonly options: PauseControlOptions) {}
 
@@ -73,9 +75,17 @@ export class PauseControl {
    */
   async pause(reason?: string): Promise<void> {
     this.isPaused = true;
-    await setOrgPause(this.options.db, this.options.orgId, { reason: reason ?? null });
-    await this.stopWork();
-    await this.options.work.reporter.flush(reason);
+    const pausing = (async () => {
+      await setOrgPause(this.options.db, this.options.orgId, { reason: reason ?? null });
+      await this.stopWork();
+      await this.options.work.reporter.flush(reason);
+    })();
+    this.pausing = pausing;
+    try {
+      await pausing;
+    } finally {
+      if (this.pausing === pausing) this.pausing = null;
+    }
   }
 
   /** Resuming is the admin's approval of held deletes: they are applied before anything else runs. */
@@ -125,7 +135,15 @@ export class PauseControl {
    */
   async hold(): Promise<void> {
     this.heldDeletes = await this.heldNow();
-    if (!this.heldDeletes || this.isPaused) return;
+    if (!this.heldDeletes) return;
+    if (this.isPaused) {
+      // Held again while paused (the deletes right behind the first ones, before the pause stopped the work):
+      // the pause's reason, shown in the org, must count every held delete, not the first run's alone.
+      void this.reportHeldAfterPause().catch((err: unknown) =>
+        this.options.logger.error({ err }, 'could not report the held deletes'),
+      );
+      return;
+    }
     this.options.logger.warn({ held: this.heldDeletes.deletes }, this.heldDeletes.reason);
     void this.pause(this.heldDeletes.reason).catch((err: unknown) =>
       this.options.logger.error({ err }, 'could not pause for the held deletes'),
@@ -147,7 +165,22 @@ export class PauseControl {
     const salesforce = await heldSummary(db, orgId);
     const telephony = await heldOutboxDeletes(db, orgId);
     const deletes = (salesforce?.deletes ?? 0) + telephony.deletes;
-    return deletes > 0 ? { deletes, reason: telephony.reason ?? salesforce?.reason ?? '' } : null;
+    if (deletes === 0) return null;
+    // Held on both sides, each side's reason counts its own run: the text counts them all.
+    const reason =
+      salesforce && telephony.deletes > 0
+        ? `${deletes} deletes are held for an admin's approval (mass-deletion guard): ${salesforce.deletes} from Salesforce, ${telephony.deletes} directory deletes`
+        : (telephony.reason ?? salesforce?.reason ?? '');
+    return { deletes, reason };
+  }
+
+  /** After a pause under way (if any): the pause's reason and the org's status follow the held deletes now. */
+  private async reportHeldAfterPause(): Promise<void> {
+    if (this.pausing) await this.pausing.catch(() => undefined);
+    const held = this.heldDeletes;
+    if (!this.isPaused || !held) return;
+    await setOrgPause(this.options.db, this.options.orgId, { reason: held.reason });
+    await this.options.work.reporter.flush(held.reason);
   }
 
   private async stopWork(): Promise<void> {

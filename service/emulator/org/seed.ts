@@ -93,8 +93,8 @@ const COMPANIES = [
 ];
 const TITLES = ['CEO', 'CTO', 'Head of IT', 'Office Manager', 'Sales Director', 'Buyer', null, 'Telephony Admin'];
 
-/** Small, fast, deterministic PRNG (mulberry32), so record i is the same on every run. */
-function rng(seed: number): () => number {
+/** Small, fast, deterministic PRNG (mulberry32), so record i is the same on every run (and a seeded test corpus too). */
+export function rng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -9,22 +9,11 @@ import { listContacts, countContacts } from '../../src/directory/contacts';
 import { listOutbox } from '../../src/store/outbox/outbox';
 import type { DirectoryContact } from '../../src/directory/model';
 import { AUTH, ORG_ID, useApiHarness } from '../support/api-harness';
+import { rng } from '../../emulator/org/seed';
 
 const harness = useApiHarness();
 const SEED = 0x5eed12;
 const CASES = 2100;
-
-/** mulberry32: small, fast and the same on every machine. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Rand = () => number;
 const pick = <T>(r: Rand, list: readonly T[]): T => list[Math.floor(r() * list.length)];
@@ -189,7 +178,7 @@ async function fingerprint(): Promise<string> {
 
 describe(`seeded bad-input corpus (${CASES} cases, seed ${SEED})`, () => {
   it('refuses every case with a 4xx naming the field, changes nothing and logs nothing personal', async () => {
-    const r = prng(SEED);
+    const r = rng(SEED);
     const ada = await harness.seed();
     const before = await fingerprint();
     const figures = { cases: 0, '4xx': 0, '5xx': 0, other: 0 };

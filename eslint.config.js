@@ -30,8 +30,13 @@ const scoped = (files, configs) => configs.map((config) => ({ ...config, files }
 // ---------------------------------------------------------------------------------------------------
 const SRC = 'service/src';
 const src = (room) => `./${SRC}/${room}`;
-/** The phone side's rooms: today the directory; add phone books, caller ID, calls here as they appear. */
+/** The phone side's rooms: the directory (its model and SQL) and what serves it to phones and PBXs. */
 const PHONE_SIDE = ['directory'];
+/**
+ * The rooms that serve the directory to devices. They read and write through directory/ and store/ (no SQL
+ * of their own), never talk to Salesforce, and nothing below them (store, directory, sync) imports them.
+ */
+const DEVICE_ROOMS = ['deviceAccess', 'phonebook', 'callerId', 'ldapMirror', 'carddav', 'calls'];
 
 /** import/no-restricted-paths: `target` may not import anything resolved under `from`. */
 const zone = (target, from, why, extra = {}) => ({
@@ -44,12 +49,24 @@ const zone = (target, from, why, extra = {}) => ({
 const ROOM_ZONES = [
   zone(
     'store',
-    ['sync', 'runtime', 'http', 'salesforce', ...PHONE_SIDE],
+    ['sync', 'runtime', 'http', 'salesforce', ...PHONE_SIDE, ...DEVICE_ROOMS],
     'store/ is the bottom layer: it reads and writes SQL for the engine and imports no engine, HTTP, Salesforce or phone-side code.',
+  ),
+  ...DEVICE_ROOMS.map((room) =>
+    zone(
+      room,
+      ['salesforce', 'runtime', 'http'],
+      `${room}/ serves the directory to devices: it never talks to Salesforce and imports no runtime or HTTP app code (http/ mounts it).`,
+    ),
+  ),
+  zone(
+    'directory',
+    DEVICE_ROOMS,
+    'directory/ holds the contact model and its SQL: it imports none of the rooms that serve it to devices.',
   ),
   zone(
     'sync',
-    ['http', 'runtime'],
+    ['http', 'runtime', ...DEVICE_ROOMS],
     'sync/ is the engine: it does not import the HTTP layer or the per-org runtime that drives it.',
   ),
   // sync/rules/ holds pure rules (mapping, transforms, validity, matching, conflict): no I/O.
@@ -71,7 +88,7 @@ const ROOM_ZONES = [
   ),
   zone(
     'salesforce',
-    ['sync', 'runtime', 'http', 'store', ...PHONE_SIDE],
+    ['sync', 'runtime', 'http', 'store', ...PHONE_SIDE, ...DEVICE_ROOMS],
     'salesforce/ talks to orgs and returns raw rows: it imports no engine, runtime, HTTP, store or phone-side code (type-only imports included).',
   ),
   ...PHONE_SIDE.map((room) =>
@@ -99,6 +116,12 @@ const PACKAGE_GROUPS = {
     patterns: ['jsforce/*', '@jsforce/*', 'salesforce-pubsub-api-client/*', '@grpc/*'],
     message:
       'Only service/src/salesforce/ talks to Salesforce (jsforce, the Pub/Sub API client, gRPC): call a salesforce/ function instead.',
+  },
+  ldap: {
+    rooms: ['ldapMirror'],
+    names: ['ldapts'],
+    patterns: ['ldapts/*'],
+    message: 'Only service/src/ldapMirror/ talks LDAP: call an ldapMirror/ function instead.',
   },
   database: {
     rooms: ['store', ...PHONE_SIDE],

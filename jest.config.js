@@ -11,6 +11,10 @@ const LWC_DIR = 'force-app/main/default/lwc';
 
 module.exports = {
   testTimeout: 60000,
+  // Jest's default on 2 cores is one worker, which runs the suite file by file. Most service tests wait on
+  // something else (Postgres, a child service, slapd, kamailio, Chromium), so three workers keep the cores busy
+  // and CI's two passes (Node 20 and 24) within budget. Correctness tests never depend on timing.
+  maxWorkers: 3,
   reporters: ['default', '<rootDir>/scripts/jest-summary-reporter.js'],
   // Thresholds are global in jest; this one only concerns the components (each file on its own).
   coverageThreshold: {

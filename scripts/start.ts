@@ -6,6 +6,9 @@ import { startService } from '../service/src/service';
 import { startEmulator } from '../service/emulator';
 import { DEMO_SEED } from '../service/emulator/org/seed';
 import { emulatedOrgConfig } from '../service/emulator/serviceConfig';
+import type { EmulatedOrg } from '../service/emulator';
+import type { CountryCode } from 'libphonenumber-js/max';
+import { demoDeviceLines, demoDeviceUrls } from './demoDevices';
 
 /**
  * `npm start`: with Salesforce settings, the real service; without, a demo org in the emulator with a few
@@ -16,6 +19,7 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: config.logLevel, name: 'switchboard' });
   const closers: Array<() => Promise<void>> = [];
   let demo = false;
+  let demoOrg: EmulatedOrg | undefined;
 
   if (orgConnectionsOf(config).length === 0) {
     demo = true;
@@ -25,6 +29,7 @@ async function main(): Promise<void> {
       personAccounts: true,
     });
     closers.push(() => emulator.close());
+    demoOrg = emulator.org;
     config = {
       ...config,
       salesforce: emulatedOrgConfig(emulator, 'Demo org (emulator)'),
@@ -39,14 +44,21 @@ async function main(): Promise<void> {
   const service = await startService(config, { logger, demo });
   closers.unshift(() => service.close());
 
+  // The demo's phones and PBX: a key named "demo devices", rotated at every demo start (keys are stored
+  // hashed, so the last start's key cannot be shown again), in a phone-book and a caller-ID URL.
+  const devices = demoOrg
+    ? demoDeviceLines(await demoDeviceUrls(service.db, config.publicUrl, demoOrg, config.defaultCountry as CountryCode))
+    : [];
+  // Lines start at the margin: tools read `API token:`, `Phone book:` and `Caller ID:` from the line start.
   const lines = [
     '',
-    `  Switchboard is running${demo ? ' against a DEMO org (emulator)' : ''}.`,
-    `  Dashboard:  ${service.url}/`,
-    `  REST API:   ${service.url}/api/v1/contacts`,
+    `Switchboard is running${demo ? ' against a DEMO org (emulator)' : ''}.`,
+    `Dashboard:  ${service.url}/`,
+    `REST API:   ${service.url}/api/v1/contacts`,
     demo
-      ? `  API token:  ${service.apiToken}   (demo only; also in ${service.apiTokenFile ?? 'SWITCHBOARD_API_TOKEN'})`
-      : `  API token:  ${service.apiTokenFile ? `in ${service.apiTokenFile}` : 'SWITCHBOARD_API_TOKEN'}`,
+      ? `API token:  ${service.apiToken}   (demo only; also in ${service.apiTokenFile ?? 'SWITCHBOARD_API_TOKEN'})`
+      : `API token:  ${service.apiTokenFile ? `in ${service.apiTokenFile}` : 'SWITCHBOARD_API_TOKEN'}`,
+    ...devices,
     '',
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

@@ -80,6 +80,7 @@ export const CONTROLLERS = {
         }
         return dashboard;
     },
+    'SwitchboardDashboardController.statusChannel': () => '/event/Switchboard_Status__e',
     'SwitchboardDashboardController.retryError': () => undefined,
     'SwitchboardDashboardController.ignoreError': () => undefined,
     'SwitchboardDashboardController.runCommand': ({ syncId, command, confirmation }) => {

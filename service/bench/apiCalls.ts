@@ -1,18 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pino from 'pino';
-import { serviceConfigFor } from '../emulator/serviceConfig';
-import { startService } from '../src/service';
-import { openDatabase } from '../src/store/db';
 import type { Database } from '../src/store/types';
 import { insertContact } from '../src/directory/contacts';
 import { createLink } from '../src/store/state/links';
 import { directoryToSf, type FieldMapping } from '../src/sync/rules/fieldMap';
 import { stableHash } from '../src/sync/rules/hash';
 import { outboxStats } from '../src/store/outbox/outbox';
-import { startEmulator, type EmulatorHandle } from '../emulator';
-import { createTemporaryDatabase } from '../test/support/backends';
+import type { EmulatorHandle } from '../emulator';
+import { startBenchOrg } from './benchOrg';
 import { figure } from './figures';
 
 /** How many edits are in flight at once, as a busy PBX or CRM-integrated softphone fleet sends them. */
@@ -26,17 +19,13 @@ const CONCURRENCY = 16;
  * the write-back's own sObject Collections calls.
  */
 export async function runApiCallsBench(options: { edits: number }): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'switchboard-bench-api-'));
-  const emulator = await startEmulator({
-    certDir: join(dir, 'certs'),
-    seed: { contacts: options.edits, leads: 0, businessAccounts: 5, personAccounts: 0, users: 2 },
-    personAccounts: false,
-    keepaliveMs: 1000,
+  const { emulator, db, config, service, close } = await startBenchOrg('api', {
+    contacts: options.edits,
+    leads: 0,
+    businessAccounts: 5,
+    personAccounts: 0,
+    users: 2,
   });
-  const scratch = process.env.DATABASE_URL ? await createTemporaryDatabase(process.env.DATABASE_URL) : undefined;
-  const db = await openDatabase(scratch ? { databaseUrl: scratch.url } : { dataDir: join(dir, 'data') });
-  const config = serviceConfigFor(emulator, join(dir, 'data'), 'Bench org');
-  const service = await startService(config, { logger: pino({ level: 'silent' }), db, initialSync: false });
   try {
     const runtime = service.orgs[0];
     const contactIds = await linkSeededContacts(
@@ -79,11 +68,7 @@ export async function runApiCallsBench(options: { edits: number }): Promise<void
     figure('api_calls_per_1000_edits', (calls * 1000) / options.edits, 'calls', 5);
     figure('write_back_calls_per_1000_edits', (writeBackCalls * 1000) / options.edits, 'calls', 5);
   } finally {
-    await service.close();
-    await emulator.close();
-    await db.close();
-    await scratch?.drop();
-    rmSync(dir, { recursive: true, force: true });
+    await close();
   }
 }
 

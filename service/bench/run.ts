@@ -3,8 +3,21 @@ import { runLatencyBench } from './latency';
 import { runInitialSyncBench } from './initialSync';
 import { runMassUpdateBench } from './massUpdateEvents';
 import { runApiCallsBench } from './apiCalls';
+import { runPhoneBookBench } from './phoneBook';
+import { runLdapMirrorBench } from './ldapMirror';
+import { runCallerIdBench } from './callerId';
+import { runCallsBench } from './calls';
 
-const BENCHMARKS = ['latency', 'initial-sync', 'mass-update', 'api-calls'] as const;
+const BENCHMARKS = [
+  'latency',
+  'initial-sync',
+  'mass-update',
+  'api-calls',
+  'ldap-mirror',
+  'callerid',
+  'phonebook',
+  'calls',
+] as const;
 
 /**
  * `npm run bench [-- --size N]`: prints one JSON line per figure and never fails on time.
@@ -13,7 +26,12 @@ const BENCHMARKS = ['latency', 'initial-sync', 'mass-update', 'api-calls'] as co
  */
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { size: { type: 'string' }, contacts: { type: 'string' }, only: { type: 'string' } },
+    options: {
+      size: { type: 'string' },
+      contacts: { type: 'string' },
+      only: { type: 'string' },
+      book: { type: 'string' },
+    },
   });
   const only = values.only;
   if (only !== undefined && !(BENCHMARKS as readonly string[]).includes(only)) {
@@ -36,6 +54,19 @@ async function main(): Promise<void> {
   if (runs('initial-sync')) await runInitialSyncBench({ contacts });
   if (runs('mass-update')) await runMassUpdateBench({ changes: Math.min(10_000, size * 5) });
   if (runs('api-calls')) await runApiCallsBench({ edits: size });
+  // The issue's phone book is 100,000 contacts whatever --size says; `--book N` sets another size.
+  const book = values.book === undefined ? 100_000 : Number(values.book);
+  if (!Number.isInteger(book) || book < 10) {
+    process.stderr.write(`--book must be a whole number ≥ 10 (got "${values.book}")\n`);
+    process.exit(2);
+  }
+  if (runs('phonebook')) await runPhoneBookBench({ contacts: book });
+  // The issue's 100,000 contacts at the default size; --size scales it like the others.
+  if (runs('ldap-mirror')) await runLdapMirrorBench({ contacts: size * 50, edits: Math.min(1000, size / 4) });
+  // The issue's 1,000,000-contact directory at the default size (--size 20: 10,000 contacts).
+  if (runs('callerid')) await runCallerIdBench({ contacts: size * 500 });
+  // The issue's 10,000 call reports a minute at the default size (--size 20: 100 reports at the same rate).
+  if (runs('calls')) await runCallsBench({ calls: size * 5, perMinute: 10_000, callers: Math.min(2000, size * 5) });
 }
 
 main().then(

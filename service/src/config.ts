@@ -15,6 +15,7 @@ export {
   loadConfig,
   orgConnectionsOf,
   type Config,
+  type LdapConfig,
   type OrgConnectionConfig,
   type SalesforceConfig,
 } from './config/load';

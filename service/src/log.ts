@@ -24,6 +24,9 @@ export const SECRET_KEYS = [
   'Cookie',
   'set-cookie',
   'assertion',
+  // Device access keys travel as the `key` query parameter and the Basic password; deviceAccess/ cuts the
+  // parameter out of the URL, and a logged query object (`{ query: { key } }`) is redacted here too.
+  'key',
 ] as const;
 
 /** pino's redaction has no "any depth" wildcard; four levels covers `{ req: { headers: { authorization } } }` and the like. */

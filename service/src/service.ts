@@ -10,6 +10,7 @@ import { OrgRuntime, type OrgRuntimeOptions } from './runtime/orgRuntime';
 import { createApp } from './http/app';
 import { resolveApiToken } from './apiToken';
 import { loadExtraCa, trustExtraCaForHttps } from './salesforce/tls';
+import { LdapMirror, type LdapMirrorOptions } from './ldapMirror/mirror';
 
 export interface StartOptions {
   logger: Logger;
@@ -26,12 +27,16 @@ export interface StartOptions {
   electionRetryMs?: number;
   /** Status reporting to each org (flush interval, heartbeat); tests flush explicitly instead. */
   status?: OrgRuntimeOptions['status'];
+  /** LDAP mirror tuning (tests poll and retry faster); the connection comes from config.ldap. */
+  ldapMirror?: Pick<LdapMirrorOptions, 'batchSize' | 'pollMs' | 'backoff'>;
 }
 
 export interface RunningService {
   url: string;
   db: Database;
   orgs: OrgRuntime[];
+  /** Present when LDAP_URL is set. */
+  ldapMirror?: LdapMirror;
   apiToken: string;
   apiTokenFile?: string;
   close(): Promise<void>;
@@ -47,6 +52,7 @@ export async function startService(config: Config, options: StartOptions): Promi
       dataDir: config.dataDir,
       logger,
       preparedStatements: config.preparedStatements,
+      connectTimeoutMs: config.databaseConnectTimeoutMs,
     }));
   const ownsDb = !options.db;
   const { applied } = await migrate(db, logger);
@@ -60,6 +66,14 @@ export async function startService(config: Config, options: StartOptions): Promi
     );
   }
   for (const org of orgs) await org.start();
+  // Off unless configured; it never fails the start: an unreachable LDAP server is retried in the background.
+  const ldapMirror = config.ldap
+    ? new LdapMirror({ db, logger, settings: config.ldap, ...options.ldapMirror })
+    : undefined;
+  if (ldapMirror) {
+    await ldapMirror.start();
+    logger.info({ ldapUrl: config.ldap?.url, baseDn: config.ldap?.baseDn }, 'LDAP mirror on');
+  }
 
   const { token: apiToken, file: apiTokenFile } = resolveApiToken(config.apiToken, config.dataDir);
   const byId = new Map(orgs.map((o) => [o.settings.orgId, o]));
@@ -74,6 +88,8 @@ export async function startService(config: Config, options: StartOptions): Promi
     orgs: () => orgs.map((o) => o.status()),
     onWriteBackQueued: (orgIds) => orgIds.forEach((id) => byId.get(id)?.writeBack.kick()),
     commandDesk: (orgId) => byId.get(orgId)?.commandDesk,
+    ldapMirror,
+    calls: config.calls,
   });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(config.port, config.host, () => resolve(s));
@@ -87,12 +103,14 @@ export async function startService(config: Config, options: StartOptions): Promi
     url,
     db,
     orgs,
+    ldapMirror,
     apiToken,
     apiTokenFile,
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections?.();
       for (const org of orgs) await org.stop();
+      await ldapMirror?.stop();
       if (ownsDb) await db.close();
     },
   };

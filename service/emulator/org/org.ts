@@ -4,7 +4,8 @@ import { makeId } from './ids';
 import { OrgStore, type Actor } from './store';
 import { DEMO_SEED, type SeedCounts } from './seed';
 
-export type HttpFaultKind = '503' | 'REQUEST_LIMIT_EXCEEDED' | 'UNABLE_TO_LOCK_ROW';
+/** 'timeout': the org does the work but the answer never arrives (the connection is cut), as behind a proxy that times out. */
+export type HttpFaultKind = '503' | 'REQUEST_LIMIT_EXCEEDED' | 'UNABLE_TO_LOCK_ROW' | 'timeout';
 
 /** What tests switch on to see the service cope: errors, expired tokens, dropped streams. */
 export interface FaultSettings {

@@ -40,6 +40,11 @@ export interface DmlBatch {
   operation: DmlOperation;
   actor: Actor;
   changes: RecordChange[];
+  /**
+   * The transaction the statement ran in: the statements of one API call (a REST collection, an
+   * upsert's insert and update parts) share it; a statement run alone is its own.
+   */
+  transaction?: number;
 }
 
 export class DmlError extends Error {

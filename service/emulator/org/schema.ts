@@ -282,10 +282,38 @@ export const SCHEMA: Record<SObjectName, SObjectDef> = {
       ownerField(),
       text('Subject', 'Subject', 255),
       f('WhoId', 'Name ID', 'reference', { referenceTo: ['Contact', 'Lead'], relationshipName: 'Who', length: 18 }),
-      f('Status', 'Status', 'picklist', { length: 40, picklistValues: ['Not Started', 'In Progress', 'Completed'] }),
+      f('WhatId', 'Related To ID', 'reference', { referenceTo: ['Account'], relationshipName: 'What', length: 18 }),
+      // Status and Priority are required picklists with defaults, as in every org.
+      f('Status', 'Status', 'picklist', {
+        length: 40,
+        nillable: false,
+        picklistValues: ['Not Started', 'In Progress', 'Completed', 'Waiting on someone else', 'Deferred'],
+        defaultValue: 'Not Started',
+      }),
+      f('Priority', 'Priority', 'picklist', {
+        length: 40,
+        nillable: false,
+        picklistValues: ['High', 'Normal', 'Low'],
+        defaultValue: 'Normal',
+      }),
+      // TaskSubtype is set on create only; CallType is a restricted picklist (a Task of another call type fails).
+      f('TaskSubtype', 'Task Subtype', 'picklist', {
+        length: 40,
+        updateable: false,
+        restrictedPicklist: true,
+        picklistValues: ['Task', 'Email', 'ListEmail', 'Cadence', 'Call', 'LinkedIn'],
+      }),
+      f('Type', 'Type', 'picklist', { length: 40, picklistValues: ['Call', 'Email', 'Meeting', 'Other'] }),
+      f('ActivityDate', 'Due Date Only', 'date'),
       f('Description', 'Comments', 'textarea', { length: 32000 }),
       f('CallDurationInSeconds', 'Call Duration', 'int'),
-      text('CallType', 'Call Type', 40),
+      f('CallType', 'Call Type', 'picklist', {
+        length: 40,
+        restrictedPicklist: true,
+        picklistValues: ['Internal', 'Inbound', 'Outbound'],
+      }),
+      text('CallObject', 'Call Object Identifier', 255),
+      text('CallDisposition', 'Call Result', 255),
     ],
   },
   ...(Object.fromEntries(PACKAGE_SOBJECT_NAMES.map((name) => [name, packageObject(PACKAGE_OBJECTS[name])])) as Record<

@@ -37,12 +37,37 @@ const rolledBack = (): SfError => ({
 export class OrgStore extends VirtualRecords {
   private readonly events = new EventEmitter();
   private lastStamp = 0;
+  private transactions = 0;
+  private currentTransaction: number | undefined;
   private readonly keys = new KeyIndex(this.personAccounts);
 
   /** Listeners run synchronously after each successful DML statement, as after-triggers do. */
   onCommit(listener: (batch: DmlBatch) => void): () => void {
     this.events.on('commit', listener);
     return () => this.events.off('commit', listener);
+  }
+
+  /**
+   * Runs statements as one transaction (one API call): their batches carry its number, and the
+   * transaction-end listeners hear it once after the last, as work deferred to after the commit
+   * (a Queueable) runs then. Nested calls join the running transaction.
+   */
+  transaction<T>(work: () => T): T {
+    if (this.currentTransaction !== undefined) return work();
+    const id = ++this.transactions;
+    this.currentTransaction = id;
+    try {
+      return work();
+    } finally {
+      this.currentTransaction = undefined;
+      this.events.emit('transactionEnd', id);
+    }
+  }
+
+  /** Listeners run after each transaction (see transaction()), with its number. */
+  onTransactionEnd(listener: (transaction: number) => void): () => void {
+    this.events.on('transactionEnd', listener);
+    return () => this.events.off('transactionEnd', listener);
   }
 
   /** Strictly increasing timestamps, so SystemModstamp orders every write. */
@@ -149,6 +174,16 @@ export class OrgStore extends VirtualRecords {
   ): DmlResult[] {
     const def = this.externalIdField(sobject, externalIdField);
     if (!def) throw new Error(`${sobject}.${externalIdField} is not an external id field`);
+    return this.transaction(() => this.upsertPlanned(sobject, def, rows, actor, allOrNone));
+  }
+
+  private upsertPlanned(
+    sobject: SObjectName,
+    def: FieldDef,
+    rows: Record<string, unknown>[],
+    actor: Actor,
+    allOrNone: boolean,
+  ): DmlResult[] {
     const plans = planUpsert(def, rows, (value) => this.findByExternalId(sobject, def.name, value));
     const results: DmlResult[] = plans.map((p) => failure('error' in p ? p.error : rolledBack()));
     if (allOrNone && plans.some((p) => 'error' in p)) return results;
@@ -216,7 +251,16 @@ export class OrgStore extends VirtualRecords {
       changes.push(p);
       return { id: p.after.Id, success: true, created: operation === 'create', errors: [] };
     });
-    if (changes.length > 0) this.events.emit('commit', { sobject, operation, actor, changes } satisfies DmlBatch);
+    if (changes.length > 0)
+      this.transaction(() =>
+        this.events.emit('commit', {
+          sobject,
+          operation,
+          actor,
+          changes,
+          transaction: this.currentTransaction,
+        } satisfies DmlBatch),
+      );
     return results;
   }
 

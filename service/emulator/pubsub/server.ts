@@ -28,6 +28,12 @@ export interface PubSubServerOptions {
    * UNCONFIRMED: the platform documents only that such a subscription closes; 60 s is our choice.
    */
   idleTimeoutMs?: number;
+  /**
+   * How long GetSchema takes to answer. The client decodes a response's events only after fetching their
+   * schema (once per client, so after every reconnect), while a keepalive behind them is handed over at
+   * once: a slow answer lets tests put a keepalive ahead of events the server sent before it.
+   */
+  schemaDelayMs?: number;
 }
 
 export interface PubSubServer {
@@ -80,7 +86,7 @@ export async function startPubSubServer(org: EmulatedOrg, options: PubSubServerO
     };
   });
 
-  const getSchema: PubSubHandlers['GetSchema'] = unary(org, (request) => {
+  const answerSchema: PubSubHandlers['GetSchema'] = unary(org, (request) => {
     const schema = eventSchemaById(request.schemaId);
     if (!schema) {
       throw new PubSubError(
@@ -91,6 +97,11 @@ export async function startPubSubServer(org: EmulatedOrg, options: PubSubServerO
     }
     return { schemaJson: schema.schemaJson, schemaId: schema.schemaId, rpcId: randomUUID() };
   });
+  const getSchema: PubSubHandlers['GetSchema'] = (call, callback) => {
+    const delayMs = options.schemaDelayMs ?? 0;
+    if (delayMs > 0) setTimeout(() => answerSchema(call, callback), delayMs).unref();
+    else answerSchema(call, callback);
+  };
 
   const publish: PubSubHandlers['Publish'] = unary(org, (request, actor) => handlePublishRequest(org, actor, request));
 

@@ -181,10 +181,13 @@ function saveHandler(org: EmulatedOrg, operation: 'create' | 'update', res: Resp
     const { allOrNone, planned } = planSaves(body, operation);
     if (takeDeferredLockFault(res)) return lockedResults(planned);
     const actor: Actor = actorOf(res);
-    return runChunks(planned, allOrNone, (sobject, rows, all) =>
-      operation === 'create'
-        ? org.store.insert(sobject, rows, actor, all)
-        : org.store.update(sobject, rows, actor, all),
+    // One call, one transaction: the change trigger's budget spans its chunks.
+    return org.store.transaction(() =>
+      runChunks(planned, allOrNone, (sobject, rows, all) =>
+        operation === 'create'
+          ? org.store.insert(sobject, rows, actor, all)
+          : org.store.update(sobject, rows, actor, all),
+      ),
     );
   });
 }
@@ -254,12 +257,14 @@ export function collectionsRouter(ctx: RestContext): Router {
       const { allOrNone, planned } = planDeletes(org, req.query);
       if (takeDeferredLockFault(res)) return lockedResults(planned);
       const actor = actorOf(res);
-      return runChunks(planned, allOrNone, (sobject, rows, all) =>
-        org.store.delete(
-          sobject,
-          rows.map((row) => String(row.Id)),
-          actor,
-          all,
+      return org.store.transaction(() =>
+        runChunks(planned, allOrNone, (sobject, rows, all) =>
+          org.store.delete(
+            sobject,
+            rows.map((row) => String(row.Id)),
+            actor,
+            all,
+          ),
         ),
       );
     });

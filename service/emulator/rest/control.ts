@@ -11,7 +11,7 @@ import type { RestContext } from './rest-context';
 const faultSettingsSchema = z
   .object({
     errorRate: z.number().min(0).max(1),
-    errorKinds: z.array(z.enum(['503', 'REQUEST_LIMIT_EXCEEDED', 'UNABLE_TO_LOCK_ROW'])).min(1),
+    errorKinds: z.array(z.enum(['503', 'REQUEST_LIMIT_EXCEEDED', 'UNABLE_TO_LOCK_ROW', 'timeout'])).min(1),
     failNextRequests: z.number().int().min(0),
   })
   .partial()

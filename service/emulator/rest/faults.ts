@@ -49,6 +49,10 @@ export function injectFaults(org: EmulatedOrg, random: () => number = Math.rando
       case 'REQUEST_LIMIT_EXCEEDED':
         sendRequestLimitExceeded(res);
         return;
+      case 'timeout':
+        loseTheAnswer(req, res);
+        next();
+        return;
       case 'UNABLE_TO_LOCK_ROW':
         if (isCollectionWrite(req)) {
           res.locals[DEFERRED_LOCK] = true;
@@ -59,6 +63,22 @@ export function injectFaults(org: EmulatedOrg, random: () => number = Math.rando
         return;
     }
   };
+}
+
+/** How long a request whose answer is lost keeps its connection before the cut. */
+const TIMEOUT_CUT_MS = 1_000;
+
+/**
+ * The route runs (a write commits), but nothing of its answer is sent: after a pause the connection is
+ * destroyed, so the client sees a reset and cannot tell whether the write happened — the case that makes
+ * a retried create a duplicate unless the client looks first.
+ */
+function loseTheAnswer(req: Request, res: Response): void {
+  res.write = (() => true) as Response['write'];
+  res.end = (() => {
+    setTimeout(() => req.socket.destroy(), TIMEOUT_CUT_MS);
+    return res;
+  }) as Response['end'];
 }
 
 /** True once when this request carries an injected lock fault for the route to report per record. */

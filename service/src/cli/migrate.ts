@@ -15,6 +15,7 @@ export async function runMigrations(env: NodeJS.ProcessEnv = process.env): Promi
     dataDir: config.dataDir,
     logger,
     preparedStatements: config.preparedStatements,
+    connectTimeoutMs: config.databaseConnectTimeoutMs,
   });
   try {
     const { applied } = await migrate(db, logger);

@@ -23,8 +23,10 @@ import {
   type SalesforceConfig,
 } from './salesforce';
 import { VARIABLES, type LogLevel, type VariableName } from './variables';
+import { ldapCrossFieldProblems, toLdapConfig, type LdapConfig } from './ldap';
 
 export type { OrgConnectionConfig, SalesforceConfig } from './salesforce';
+export type { LdapConfig } from './ldap';
 
 export interface Config {
   port: number;
@@ -33,6 +35,8 @@ export interface Config {
   databaseUrl?: string;
   /** Statements with parameters are prepared once per connection (store/db.ts); default true, off behind some poolers. */
   preparedStatements?: boolean;
+  /** How long opening a PostgreSQL connection may take (store/db.ts), in ms. */
+  databaseConnectTimeoutMs?: number;
   /** Absolute; PGlite lives in `<dataDir>/pglite`. */
   dataDir: string;
   logLevel: LogLevel;
@@ -43,6 +47,10 @@ export interface Config {
   /** Further orgs (SF_ORG_<ID>_* variables). With neither, the service runs the directory alone. */
   orgs?: OrgConnectionConfig[];
   writeback: { batchSize: number; intervalMs: number };
+  /** Call intake (CALLS_* variables): unknown callers, and how long an extension is. */
+  calls?: { unknownCallers: 'none' | 'create'; extensionDigits: number; tasks: 'on' | 'off' };
+  /** The LDAP mirror (LDAP_* variables); absent when LDAP_URL is unset. */
+  ldap?: LdapConfig;
 }
 
 /** Thrown by loadConfig with every problem found, one per line in the message. */
@@ -105,6 +113,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   problems.push(
     ...salesforceCrossFieldProblems(given, parsed.success ? parsed.data.SF_AUTH_FLOW : values.SF_AUTH_FLOW, same),
   );
+  problems.push(...ldapCrossFieldProblems(given, same));
   const more = readMoreOrgs(env);
   problems.push(...more.problems);
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
@@ -119,13 +128,17 @@ function toConfig(v: ParsedVariables): Config {
     host: v.HOST,
     publicUrl: v.PUBLIC_URL ?? defaultPublicUrl(v.HOST, v.PORT),
     preparedStatements: v.DATABASE_PREPARED_STATEMENTS,
+    databaseConnectTimeoutMs: v.DATABASE_CONNECT_TIMEOUT_MS,
     dataDir: v.SWITCHBOARD_DATA_DIR,
     logLevel: v.LOG_LEVEL,
     defaultCountry: v.DEFAULT_PHONE_COUNTRY,
     writeback: { batchSize: v.WRITEBACK_BATCH_SIZE, intervalMs: v.WRITEBACK_INTERVAL_MS },
+    calls: { unknownCallers: v.CALLS_UNKNOWN_CALLERS, extensionDigits: v.CALLS_EXTENSION_DIGITS, tasks: v.CALLS_TASKS },
   };
   if (v.DATABASE_URL !== undefined) config.databaseUrl = v.DATABASE_URL;
   if (v.SWITCHBOARD_API_TOKEN !== undefined) config.apiToken = v.SWITCHBOARD_API_TOKEN;
+  const ldap = toLdapConfig(v);
+  if (ldap) config.ldap = ldap;
   const sf = toSalesforceConfig(v);
   if (sf) config.salesforce = sf;
   return config;

@@ -96,6 +96,14 @@ export const VARIABLES = {
     expects: 'true or false',
     schema: z.enum(['true', 'false']).transform((v) => v === 'true'),
   },
+  DATABASE_CONNECT_TIMEOUT_MS: {
+    default: '10000',
+    example: '3000',
+    description:
+      'How long opening a PostgreSQL connection may take, in milliseconds, before it counts as the database being unavailable (a host that drops packets would otherwise hold requests for ever).',
+    expects: 'an integer from 100 to 600000',
+    schema: intBetween(100, 600_000),
+  },
   SWITCHBOARD_DATA_DIR: {
     default: '.switchboard',
     example: '/var/lib/switchboard',
@@ -237,6 +245,61 @@ export const VARIABLES = {
     description: 'Pause between write-back outbox polls, in milliseconds.',
     expects: 'an integer from 1 to 3600000',
     schema: intBetween(1, 3_600_000),
+  },
+  CALLS_UNKNOWN_CALLERS: {
+    default: 'none',
+    example: 'create',
+    description:
+      'A call from or to a number the directory does not know: `none` keeps it a bare number; `create` adds a contact with the number and a placeholder name, which each connected org receives as its sync\'s default object (a Lead or Contact), once per number (see "Calls").',
+    expects: 'none or create',
+    schema: z.enum(['none', 'create']),
+  },
+  CALLS_TASKS: {
+    default: 'on',
+    example: 'off',
+    description:
+      'Log calls matched to a Salesforce record as Tasks in the org (inbound and outbound, answered or not; see "Calls"): `on` or `off`.',
+    expects: 'on or off',
+    schema: z.enum(['on', 'off']),
+  },
+  CALLS_EXTENSION_DIGITS: {
+    default: '6',
+    example: '4',
+    description:
+      'Longest number that is one of the PBX\'s extensions (digits only): tells internal, inbound and outbound calls apart in PBX records that do not say (see "Calls").',
+    expects: 'an integer from 1 to 15',
+    schema: intBetween(1, 15),
+  },
+  LDAP_URL: {
+    default: null,
+    example: 'ldap://127.0.0.1:389',
+    description:
+      'OpenLDAP server the directory is mirrored into for phones that search LDAP (see "LDAP"). Unset: no mirror. Needs LDAP_BASE_DN.',
+    expects: 'an ldap:// or ldaps:// URL (host and port only)',
+    schema: z.url({ protocol: /^ldaps?$/ }).transform((u) => u.replace(/\/+$/, '')),
+  },
+  LDAP_BIND_DN: {
+    default: null,
+    example: 'cn=switchboard,dc=example,dc=com',
+    description: 'DN the mirror binds as (it adds, modifies and deletes entries under LDAP_BASE_DN). Unset: anonymous.',
+    expects: 'a DN like cn=switchboard,dc=example,dc=com',
+    schema: z.string().regex(/^[A-Za-z][\w-]*=.+/),
+  },
+  LDAP_BIND_PASSWORD: {
+    default: null,
+    example: '(secret)',
+    description: 'Password of LDAP_BIND_DN.',
+    expects: "the bind DN's password",
+    shown: 'secret',
+    schema: z.string(),
+  },
+  LDAP_BASE_DN: {
+    default: null,
+    example: 'ou=phonebook,dc=example,dc=com',
+    description:
+      'Where the mirrored entries live (uid=<contact id>,LDAP_BASE_DN); created when missing. Point phones at it. Nothing else should be written below it.',
+    expects: 'a DN like ou=phonebook,dc=example,dc=com',
+    schema: z.string().regex(/^[A-Za-z][\w-]*=.+/),
   },
 } satisfies Record<string, VariableSpec>;
 

@@ -9,7 +9,8 @@ import {
   type DirectoryPhone,
 } from './model';
 
-const CONTACT_COLUMNS = 'id, first_name, last_name, company, title, email, source, version, created_at, updated_at';
+const CONTACT_COLUMNS =
+  'id, first_name, last_name, company, title, email, source, version, created_at, updated_at, tags';
 
 /** Editable scalar fields and their columns; the only names ever spliced into SQL. */
 const FIELD_COLUMNS = {
@@ -36,6 +37,7 @@ interface ContactDbRow {
   version: number;
   created_at: Date;
   updated_at: Date;
+  tags: string[];
 }
 
 interface PhoneDbRow {
@@ -59,6 +61,7 @@ function toContact(row: ContactDbRow, phones: DirectoryPhone[]): DirectoryContac
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
     version: row.version,
+    tags: row.tags,
   };
 }
 
@@ -75,6 +78,12 @@ function checkFields(fields: ContactFields, recordId?: string): void {
     if (value !== undefined && value !== null && typeof value !== 'string') {
       throw new StoreInputError(field, `expects a string or null, got ${typeof value}${describeRecord(recordId)}`);
     }
+  }
+  if (
+    fields.tags !== undefined &&
+    (!Array.isArray(fields.tags) || fields.tags.some((tag) => typeof tag !== 'string' || tag === ''))
+  ) {
+    throw new StoreInputError('tags', `expects an array of non-empty strings${describeRecord(recordId)}`);
   }
   if (fields.phones === undefined) return;
   if (!Array.isArray(fields.phones)) throw new StoreInputError('phones', `expects an array${describeRecord(recordId)}`);
@@ -123,6 +132,11 @@ function insertPhonesCte(first: number): string {
       WITH ORDINALITY AS ph(kind, raw, e164, extension, ord)`;
 }
 
+/** Each tag once, in the order given. */
+function uniqueTags(tags: string[]): string[] {
+  return [...new Set(tags)];
+}
+
 function copyPhones(phones: DirectoryPhone[]): DirectoryPhone[] {
   return phones.map((p) => ({ kind: p.kind, raw: p.raw, e164: p.e164, extension: p.extension }));
 }
@@ -162,11 +176,11 @@ export async function insertContact(
   const phones = fields.phones ?? [];
   const { rows } = await q.query<ContactDbRow>(
     `WITH c AS (
-       INSERT INTO directory_contacts (first_name, last_name, company, title, email, source)
-       VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${CONTACT_COLUMNS}
-     ), p AS (${insertPhonesCte(7)})
+       INSERT INTO directory_contacts (first_name, last_name, company, title, email, source, tags)
+       VALUES ($1, $2, $3, $4, $5, $6, $7::text[]) RETURNING ${CONTACT_COLUMNS}
+     ), p AS (${insertPhonesCte(8)})
      SELECT ${CONTACT_COLUMNS} FROM c`,
-    [...SCALAR_FIELDS.map((f) => fields[f] ?? null), source, ...phoneArrays(phones)],
+    [...SCALAR_FIELDS.map((f) => fields[f] ?? null), source, uniqueTags(fields.tags ?? []), ...phoneArrays(phones)],
   );
   return toContact(rows[0] as ContactDbRow, copyPhones(phones));
 }
@@ -213,6 +227,10 @@ export async function updateContact(q: Queryable, id: string, fields: ContactFie
       params.push(fields[field]);
       sets.push(`${FIELD_COLUMNS[field]} = $${params.length}`);
     }
+  }
+  if (fields.tags !== undefined) {
+    params.push(uniqueTags(fields.tags));
+    sets.push(`tags = $${params.length}::text[]`);
   }
   const phones = fields.phones;
   let phoneCtes = '';

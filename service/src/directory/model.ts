@@ -31,6 +31,11 @@ export interface DirectoryContact {
   updatedAt: string;
   /** Increases on every write; PATCH may send it back for optimistic concurrency. */
   version: number;
+  /**
+   * Labels a telephony client sets (never sent to Salesforce); a phone-book feed can list one tag. Always present
+   * on contacts the store returns; optional so shapes built elsewhere (fixtures, views) need not carry it.
+   */
+  tags?: string[];
 }
 
 /** The editable fields; phones replace the whole list when given. */
@@ -41,4 +46,6 @@ export interface ContactFields {
   title?: string | null;
   email?: string | null;
   phones?: DirectoryPhone[];
+  /** Replaces the whole list when given. */
+  tags?: string[];
 }

@@ -3,22 +3,34 @@ import { z } from 'zod';
 import type { Database } from '../store/types';
 import { AUDIT_ORIGINS, auditPage } from '../store/audit';
 import { fromZod } from './errors';
+import { unstorableTextReason } from '../model/text';
 
 const isoTime = z
   .string()
   .datetime({ offset: true })
   .transform((s) => new Date(s));
 
+/** Filter text Postgres can compare: a NUL or a lone surrogate would make it throw, and answer 500. */
+const filterText = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .superRefine((text, ctx) => {
+      const reason = unstorableTextReason(text);
+      if (reason) ctx.addIssue({ code: 'custom', message: reason });
+    });
+
 const auditQuery = z
   .object({
     contactId: z.string().uuid().optional(),
-    orgId: z.string().min(1).max(64).optional(),
+    orgId: filterText(64).optional(),
     origin: z.enum(AUDIT_ORIGINS).optional(),
-    action: z.string().min(1).max(100).optional(),
+    action: filterText(100).optional(),
     from: isoTime.optional(),
     to: isoTime.optional(),
     limit: z.coerce.number().int().min(1).max(500).default(100),
-    cursor: z.string().min(1).max(200).optional(),
+    cursor: filterText(200).optional(),
   })
   .strict();
 

@@ -7,6 +7,9 @@ import { unstorableTextReason } from '../model/text';
 /** PBX extensions are short; a longer run of digits after "x" is a second number or junk the org would keep. */
 export const MAX_EXTENSION_DIGITS = 10;
 
+/** Tags per contact: labels for phone-book feeds, not a data store. */
+export const MAX_TAGS = 50;
+
 /**
  * A phone number and nothing else: digits and the separators people write, then optionally one extension.
  * libphonenumber alone is not enough: it finds a number inside any text, so "+1 415 555 0100; DROP TABLE x"
@@ -67,6 +70,11 @@ const contactFieldsSchema = z
       .max(PHONE_KINDS.length, `can hold at most one number per kind (${PHONE_KINDS.length})`)
       .refine((list) => new Set(list.map((p) => p.kind)).size === list.length, 'can hold at most one number per kind')
       .optional(),
+    /** Labels for phone-book feeds (a feed can list one tag); the directory's own, never sent to Salesforce. */
+    tags: z
+      .array(storable(64).refine((text) => text.length > 0, 'cannot be empty'))
+      .max(MAX_TAGS, `can hold at most ${MAX_TAGS} tags`)
+      .optional(),
   })
   .strict();
 
@@ -77,7 +85,7 @@ export const contactPatchSchema = contactFieldsSchema
   // A PATCH that changes nothing is a client mistake (a lost body, a misspelt form), not a success to report.
   .refine(
     (patch) => Object.keys(patch).some((key) => key !== 'version'),
-    'changes nothing: give at least one of firstName, lastName, company, title, email or phones',
+    'changes nothing: give at least one of firstName, lastName, company, title, email, phones or tags',
   );
 
 export type ContactPatch = z.infer<typeof contactPatchSchema>;

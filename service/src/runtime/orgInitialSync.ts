@@ -9,6 +9,7 @@ import { clearCheckpoints } from '../store/state/initialSyncCheckpoint';
 import { pendingInitialSync, type InitialSyncStatus } from '../sync/initialSync/initialSyncStatus';
 import type { SyncSettings } from '../sync/rules/syncSettings';
 import { failureLevel, isDatabaseUnavailable } from '../store/availability';
+import { classifySaveError } from '../salesforce/saveErrors';
 
 /** A run the database's outage stopped starts again after 2 s, 4 s, … at most every minute. */
 const OUTAGE_RETRY_FIRST_MS = 2_000;
@@ -120,7 +121,8 @@ export class OrgInitialSync {
   }
 
   /**
-   * The database went away under the run: nothing is wrong with the org or the data, so the run starts
+   * The database went away under the run (or the org answered a transient error): nothing is wrong with
+   * the org or the data, so the run starts
    * again, from its checkpoint, once the subscription stands again (an outage also ends the subscriber
    * election's connection, and the subscribers restart when the database is back) — not at the next
    * start of the service.
@@ -176,6 +178,21 @@ export class OrgInitialSync {
         logger.warn(
           { done: this.current.done, total: this.current.total, reason: (err as Error).message },
           'initial sync waits for the database; it resumes from its checkpoint when the database is back',
+        );
+        this.retryAfterOutage();
+      } else if (!abort.signal.aborted && classifySaveError(err).transient) {
+        // The org answered 5xx, a lock or a limit, or the connection broke: nothing is wrong with the data,
+        // so the run starts again from its checkpoint, with backoff, instead of waiting for a restart.
+        this.current = {
+          ...this.current,
+          state: 'pending',
+          ratePerSecond: null,
+          etaSeconds: null,
+          error: (err as Error).message,
+        };
+        logger.warn(
+          { done: this.current.done, total: this.current.total, code: classifySaveError(err).code },
+          'initial sync met a transient Salesforce error; it resumes from its checkpoint shortly',
         );
         this.retryAfterOutage();
       } else if (abort.signal.aborted) {

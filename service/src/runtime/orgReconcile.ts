@@ -8,6 +8,8 @@ import { ReconcileScheduler, ReconcileUnavailableError } from '../sync/reconcile
 import type { SyncConfiguration } from './syncConfiguration';
 import type { PauseControl } from './pauseControl';
 import type { OrgInitialSync } from './orgInitialSync';
+import { pullUsersIntoDirectory } from '../sync/inbound/userDirectory';
+import { failureLevel } from '../store/availability';
 
 export interface OrgReconcileOptions {
   db: Database;
@@ -44,7 +46,7 @@ function reconcileBlockedBy({ config, pausing, initialSync }: OrgReconcileOption
 }
 
 async function reconcileOnce(options: OrgReconcileOptions): Promise<ReconcileResult> {
-  const { db, orgId, session, settings, initialSync } = options;
+  const { db, orgId, session, settings, initialSync, logger } = options;
   // The lease lets any instance run it: one that did not see the pause itself reads it here.
   if (await orgPause(db, orgId)) throw new ReconcileUnavailableError('reconcile not started: the sync is paused');
   const initial = initialSync.status;
@@ -53,5 +55,19 @@ async function reconcileOnce(options: OrgReconcileOptions): Promise<ReconcileRes
   options.onReconciled();
   options.config.addProblems(result.problems);
   if (result.held > 0) await options.pausing.hold();
+  // The org's users follow on the same schedule (not only when an admin runs the systems check): their
+  // extensions name who took a call (the Task's owner) and make calls between them internal.
+  try {
+    const pulled = await pullUsersIntoDirectory(
+      db,
+      session.conn,
+      orgId,
+      settings.defaultCountry,
+      session.current?.userId ?? null,
+    );
+    result.internalUsers = pulled;
+  } catch (err) {
+    logger[failureLevel(err, 'warn')]({ err }, 'reconcile: the users could not be read; the next run tries again');
+  }
   return result;
 }

@@ -116,10 +116,11 @@ export class OrgRuntime implements CommandTarget {
       batchSize: options.subscriber?.batchSize,
       onHeld: () => this.pausing.hold(),
       // The reconcile is the recovery path of the changes no event brought.
-      onGap: () =>
+      onGap: (reason) =>
         void this.reconciler
-          .runNow('replay id expired')
-          .catch((err: unknown) => this.logger.warn({ err }, 'reconcile after the replay id expired did not run')),
+          .runNow(reason)
+          .catch((err: unknown) => this.logger.warn({ err, reason }, 'reconcile for a gap in the events did not run')),
+      initialSyncDone: () => this.initialSync.status.state === 'done',
     });
     this.topic = this.feed.topic;
     this.subscriber = this.feed.subscriber;
@@ -187,7 +188,8 @@ export class OrgRuntime implements CommandTarget {
       active: () => this.started && !this.stopping,
       isLeader: () => this.leadership.role === 'leader',
       reloadSettings: () => this.reloadSettings(),
-      followPause: (pause) => this.pausing.follow(pause),
+      pauseGeneration: () => this.pausing.generation,
+      followPause: (pause, readAt) => this.pausing.follow(pause, readAt),
     });
   }
 

@@ -13,8 +13,13 @@ export interface OtherInstancesWatchOptions {
   active: () => boolean;
   isLeader: () => boolean;
   reloadSettings: () => Promise<void>;
-  /** Told the shared pause at every look, to follow a pause or resume of another instance. */
-  followPause: (pause: OrgPause | null) => Promise<void>;
+  /** This instance's pause generation (PauseControl.generation), taken before each look. */
+  pauseGeneration: () => number;
+  /**
+   * Told the shared pause at every look, with the generation taken before it was read, to follow a pause
+   * or resume of another instance (and ignore a read this instance's own pause or resume overtook).
+   */
+  followPause: (pause: OrgPause | null, readAt: number) => Promise<void>;
 }
 
 /**
@@ -55,11 +60,12 @@ export class OtherInstancesWatch {
 
   private async look(): Promise<void> {
     if (!this.options.active()) return;
+    const readAt = this.options.pauseGeneration();
     const { pause, settingsVersion } = await sharedOrgState(this.options.db, this.options.orgId);
     if (settingsVersion !== this.settingsVersion && !this.options.isLeader()) {
       this.settingsVersion = settingsVersion;
       await this.options.reloadSettings();
     }
-    await this.options.followPause(pause);
+    await this.options.followPause(pause, readAt);
   }
 }

@@ -44,6 +44,10 @@ export class PauseControl {
   private heldDeletes: HeldDeletes | null = null;
   /** A pause under way: a hold meanwhile reports its count once the pause has reported its own. */
   private pausing: Promise<void> | null = null;
+  /** Counts this instance's own pause and resume steps (see generation). */
+  private changes = 0;
+  /** This instance's own pauses and resumes whose shared flag is being written. */
+  private writing = 0;
 
   constructor(private readonly options: PauseControlOptions) {}
 
@@ -57,6 +61,16 @@ export class PauseControl {
     return this.heldDeletes;
   }
 
+  /**
+   * Moves on when this instance pauses or resumes — when it begins, and again once the shared flag is
+   * written. A shared state read while it was another number is out of date, and one read while this
+   * instance's write is under way may be: follow() ignores both (a look at the database that raced this
+   * instance's own pause or resume would otherwise undo it).
+   */
+  get generation(): number {
+    return this.changes;
+  }
+
   /** At start: paused when another instance recorded a pause, or when the org's sync record says so. */
   async adopt(shared: OrgPause | null, pausedByOrg: boolean): Promise<void> {
     this.isPaused = shared !== null || pausedByOrg;
@@ -67,6 +81,7 @@ export class PauseControl {
   /** Reads the pause again (on taking over the subscribers): by the org's sync record, or another instance's. */
   async reread(pausedByOrg: boolean): Promise<void> {
     this.isPaused = pausedByOrg || (await orgPause(this.options.db, this.options.orgId)) !== null;
+    this.changes++;
   }
 
   /**
@@ -76,7 +91,7 @@ export class PauseControl {
   async pause(reason?: string): Promise<void> {
     this.isPaused = true;
     const pausing = (async () => {
-      await setOrgPause(this.options.db, this.options.orgId, { reason: reason ?? null });
+      await this.writeShared({ reason: reason ?? null });
       await this.stopWork();
       await this.options.work.reporter.flush(reason);
     })();
@@ -92,7 +107,7 @@ export class PauseControl {
   async resume(): Promise<void> {
     if (this.heldDeletes) await this.decide(true);
     this.isPaused = false;
-    await setOrgPause(this.options.db, this.options.orgId, null);
+    await this.writeShared(null);
     this.startWork();
     // Status__c follows from the state: Active, or InitialSync while the initial sync has not finished.
     await this.options.work.reporter.flush();
@@ -101,7 +116,7 @@ export class PauseControl {
   /** The sync was deleted: paused for good, with nothing left held (its records are forgotten). */
   async pauseForDeletion(): Promise<void> {
     this.isPaused = true;
-    await setOrgPause(this.options.db, this.options.orgId, { reason: 'the sync was deleted' });
+    await this.writeShared({ reason: 'the sync was deleted' });
     this.heldDeletes = null;
   }
 
@@ -109,11 +124,17 @@ export class PauseControl {
    * Follows a pause or resume another instance recorded (the command reaches the leader, the guard trips
    * on any): no instance keeps applying, writing back or reconciling.
    */
-  async follow(pause: OrgPause | null): Promise<void> {
+  async follow(pause: OrgPause | null, readAt: number = this.changes): Promise<void> {
     const shared = pause !== null;
-    if (shared === this.isPaused) return;
+    if (readAt !== this.changes || this.writing > 0 || shared === this.isPaused) return;
+    // The generation moves first (a read taken before now is out of date), the state only with the held
+    // deletes read: a status that says paused says why in the same breath.
+    const generation = ++this.changes;
+    const held = await this.heldNow();
+    // This instance paused or resumed itself meanwhile, or a later read was followed: theirs to carry out.
+    if (this.changes !== generation) return;
+    this.heldDeletes = held;
     this.isPaused = shared;
-    this.heldDeletes = await this.heldNow();
     if (shared) await this.stopWork();
     else this.startWork();
     this.options.logger.info(
@@ -181,6 +202,18 @@ export class PauseControl {
     if (!this.isPaused || !held) return;
     await setOrgPause(this.options.db, this.options.orgId, { reason: held.reason });
     await this.options.work.reporter.flush(held.reason);
+  }
+
+  /** Writes this instance's pause or resume to the shared flag, moving the generation on either side of it. */
+  private async writeShared(pause: { reason: string | null } | null): Promise<void> {
+    this.changes++;
+    this.writing++;
+    try {
+      await setOrgPause(this.options.db, this.options.orgId, pause);
+    } finally {
+      this.writing--;
+      this.changes++;
+    }
   }
 
   private async stopWork(): Promise<void> {

@@ -3,6 +3,7 @@ import type { CountryCode } from 'libphonenumber-js/max';
 import type { OrgSession } from '../salesforce/session';
 import { readSyncConfigurationRows, type SyncConfigurationRows } from '../salesforce/settingsReader';
 import { describeFields } from '../salesforce/describe';
+import { classifySaveError } from '../salesforce/saveErrors';
 import type { ReportedSyncStatus } from '../salesforce/status/syncStatusWriter';
 import { DEFAULT_MAPPINGS } from '../sync/rules/fieldMap';
 import { DEFAULT_POLICY, policyOf, type OrgSyncSettings } from '../sync/rules/context';
@@ -18,7 +19,14 @@ export interface SyncConfigurationOptions {
   defaultCountry: CountryCode;
   session: OrgSession;
   logger: Logger;
+  /**
+   * The waits before a read that met a transient error (a lock, a 5xx, a dropped connection) is tried
+   * again; when they are used up the read counts as failed. Default 0.5 s, 1 s, 2 s, 4 s.
+   */
+  retryDelaysMs?: readonly number[];
 }
+
+const RETRY_DELAYS_MS = [500, 1000, 2000, 4000];
 
 /** The org's sync configuration as the engine reads it. */
 export interface OrgSyncConfiguration {
@@ -81,14 +89,9 @@ export class SyncConfiguration {
    * of its own is reported the same way, since the settings are then only partly in force.
    */
   async reload(applied: () => Promise<void>): Promise<void> {
-    const { session, logger } = this.options;
+    const { logger } = this.options;
     try {
-      if (!session.current) await session.signIn();
-      const { namespace } = this.options;
-      const rows = await readSyncConfigurationRows(session.conn, namespace);
-      const { sync, ignoredSyncIds, problems } = await parseSyncConfiguration(rows, namespace, (sobject) =>
-        describeFields(session.conn, sobject),
-      );
+      const { sync, ignoredSyncIds, problems } = await this.readWithRetries();
       this.sync = sync;
       this.problems = problems;
       this.error = null;
@@ -113,6 +116,25 @@ export class SyncConfiguration {
     } catch (err) {
       this.error = (err as Error).message;
       logger.error({ err }, 'could not read the sync settings from the org; keeping the previous ones');
+    }
+  }
+
+  /** The org's configuration, read again after a transient error (see retryDelaysMs). */
+  private async readWithRetries(): Promise<OrgSyncConfiguration> {
+    const { session, namespace, logger } = this.options;
+    const delays = this.options.retryDelaysMs ?? RETRY_DELAYS_MS;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        if (!session.current) await session.signIn();
+        const rows = await readSyncConfigurationRows(session.conn, namespace);
+        return await parseSyncConfiguration(rows, namespace, (sobject) => describeFields(session.conn, sobject));
+      } catch (err) {
+        const { code, transient } = classifySaveError(err);
+        const delay = delays[attempt];
+        if (!transient || delay === undefined) throw err;
+        logger.warn({ code, retryInMs: delay }, 'reading the sync settings met a transient error; trying again');
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
     }
   }
 

@@ -4,6 +4,7 @@ import { classifySaveError, type SaveOutcome } from './saveErrors';
 import { runBulkIngest, type BulkIngestOptions, type IngestOperation } from './bulk/bulkIngest';
 import { namespaced } from './pubsub/topics';
 import { isUuid } from '../model/ids';
+import { soqlString } from './queries/soql';
 
 /** sObject Collections allow at most this many records per call. */
 export const COLLECTION_LIMIT = 200;
@@ -55,6 +56,53 @@ export class JsforceRecordWriter {
         const directoryId = record[field];
         if (typeof directoryId === 'string' && typeof record.Id === 'string' && !found.has(directoryId))
           found.set(directoryId, record.Id);
+      }
+    }
+    return found;
+  }
+
+  /** Tasks carrying these CallObject values (the oldest one per value), by CallObject: one query per 200 values. */
+  async findTasksByCallObject(callObjects: string[]): Promise<Map<string, string>> {
+    const found = new Map<string, string>();
+    const values = [...new Set(callObjects)].filter((v) => v !== '');
+    for (let i = 0; i < values.length; i += COLLECTION_LIMIT) {
+      const list = values
+        .slice(i, i + COLLECTION_LIMIT)
+        .map(soqlString)
+        .join(', ');
+      const soql = `SELECT Id, CallObject FROM Task WHERE CallObject IN (${list}) ORDER BY CreatedDate, Id`;
+      const result = await this.conn.query<Record<string, unknown>>(soql, { autoFetch: true, maxFetch: 100_000 });
+      for (const record of result.records) {
+        if (typeof record.CallObject === 'string' && typeof record.Id === 'string' && !found.has(record.CallObject))
+          found.set(record.CallObject, record.Id);
+      }
+    }
+    return found;
+  }
+
+  /** These fields of these records as Salesforce holds them now, by record id: one query per 200 ids. */
+  async currentValues(
+    sobject: string,
+    recordIds: string[],
+    fields: string[],
+  ): Promise<Map<string, Record<string, SfValue>>> {
+    const name = /^[A-Za-z][A-Za-z0-9_]*$/;
+    if (!name.test(sobject)) throw new Error(`not an object name: ${sobject}`);
+    const bad = fields.find((f) => !name.test(f));
+    if (bad !== undefined) throw new Error(`not a field name: ${bad}`);
+    const found = new Map<string, Record<string, SfValue>>();
+    // Record ids are 15 or 18 letters and digits: safe inside the quotes; checked all the same.
+    const ids = [...new Set(recordIds)].filter((id) => /^[A-Za-z0-9]{15}([A-Za-z0-9]{3})?$/.test(id));
+    const select = ['Id', ...new Set(fields.filter((f) => f !== 'Id'))].join(', ');
+    for (let i = 0; i < ids.length; i += COLLECTION_LIMIT) {
+      const list = ids
+        .slice(i, i + COLLECTION_LIMIT)
+        .map((id) => `'${id}'`)
+        .join(', ');
+      const soql = `SELECT ${select} FROM ${sobject} WHERE Id IN (${list})`;
+      const result = await this.conn.query<Record<string, SfValue>>(soql, { autoFetch: true, maxFetch: 100_000 });
+      for (const record of result.records) {
+        if (typeof record.Id === 'string') found.set(record.Id, record);
       }
     }
     return found;

@@ -49,7 +49,7 @@ const UNAVAILABLE_ERRNO = new Set([
 
 /** What pg says when its socket ended, or when a client that lost it is used again. */
 const UNAVAILABLE_MESSAGE =
-  /^(Connection terminated|Connection terminated unexpectedly|Client has encountered a connection error and is not queryable|Client was closed and is not queryable|timeout exceeded when trying to connect)$/;
+  /^(Connection terminated|Connection terminated unexpectedly|Client has encountered a connection error and is not queryable|Client was closed and is not queryable|timeout exceeded when trying to connect|Connection terminated due to connection timeout|timeout expired)$/;
 
 /** Whether `error` (or what caused it) says the database is unavailable rather than that the query failed. */
 export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {

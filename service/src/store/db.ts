@@ -16,7 +16,12 @@ export interface OpenDatabaseOptions {
   logger?: Logger;
   /** Prepare statements with parameters once per connection (default true); see preparedStatement(). */
   preparedStatements?: boolean;
+  /** How long opening a connection to PostgreSQL may take, in ms (DATABASE_CONNECT_TIMEOUT_MS). */
+  connectTimeoutMs?: number;
 }
+
+/** A host that drops packets would otherwise keep a new connection (and the request waiting on it) for ever. */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 
 /** How a query reaches pg: prepared by name, or as it is. */
 type StatementOf = (text: string, params?: unknown[]) => string | pg.QueryConfig;
@@ -179,8 +184,33 @@ function watchPool(pool: pg.Pool, logger: Logger | undefined, kind: Database['ki
   return outages;
 }
 
-async function openPostgres(databaseUrl: string, logger: Logger | undefined, prepare: boolean): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: POSTGRES_POOL_SIZE });
+/**
+ * pg's Client with a bound on opening its connection (TCP and start-up). Given to the pool as its Client
+ * rather than as the pool's own connectionTimeoutMillis, which would also bound the wait for a free pooled
+ * connection: under load that wait is no outage, and must not be reported as one.
+ */
+function clientWithConnectTimeout(connectTimeoutMs: number): typeof pg.Client {
+  return class extends pg.Client {
+    constructor(config?: string | pg.ClientConfig) {
+      super({
+        ...(typeof config === 'string' ? { connectionString: config } : config),
+        connectionTimeoutMillis: connectTimeoutMs,
+      });
+    }
+  };
+}
+
+async function openPostgres(
+  databaseUrl: string,
+  logger: Logger | undefined,
+  prepare: boolean,
+  connectTimeoutMs: number,
+): Promise<Database> {
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: POSTGRES_POOL_SIZE,
+    Client: clientWithConnectTimeout(connectTimeoutMs),
+  });
   const outages = watchPool(pool, logger, 'postgres');
   try {
     await pool.query('SELECT 1');
@@ -193,13 +223,17 @@ async function openPostgres(databaseUrl: string, logger: Logger | undefined, pre
   logger?.info({ database: redactUrlPassword(databaseUrl) }, 'connected to PostgreSQL');
   return {
     ...createDatabase('postgres', pool, prepare, outages, async () => undefined),
-    openSession: () => openSessionConnection(databaseUrl),
+    openSession: () => openSessionConnection(databaseUrl, connectTimeoutMs),
   };
 }
 
-async function openSessionConnection(databaseUrl: string): Promise<SessionConnection> {
+async function openSessionConnection(databaseUrl: string, connectTimeoutMs: number): Promise<SessionConnection> {
   // keepAlive: a half-open connection is noticed (and its session state given up) instead of hanging.
-  const client = new pg.Client({ connectionString: databaseUrl, keepAlive: true });
+  const client = new pg.Client({
+    connectionString: databaseUrl,
+    keepAlive: true,
+    connectionTimeoutMillis: connectTimeoutMs,
+  });
   let closed = false;
   const listeners: Array<(error?: Error) => void> = [];
   const close = (error?: Error) => {
@@ -275,7 +309,13 @@ async function openPglite(
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
   const prepare = options.preparedStatements ?? true;
-  if (options.databaseUrl) return openPostgres(options.databaseUrl, options.logger, prepare);
+  if (options.databaseUrl)
+    return openPostgres(
+      options.databaseUrl,
+      options.logger,
+      prepare,
+      options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    );
   return openPglite(options.dataDir, options.logger, prepare);
 }
 

@@ -34,10 +34,12 @@ describe('loadConfig', () => {
       host: '127.0.0.1',
       publicUrl: 'http://127.0.0.1:3000',
       preparedStatements: true,
+      databaseConnectTimeoutMs: 10000,
       dataDir: path.resolve('.switchboard'),
       logLevel: 'info',
       defaultCountry: 'US',
       writeback: { batchSize: 200, intervalMs: 500 },
+      calls: { unknownCallers: 'none', extensionDigits: 6, tasks: 'on' },
     });
   });
 
@@ -48,6 +50,7 @@ describe('loadConfig', () => {
       HOST: '0.0.0.0',
       DATABASE_URL: 'postgres://sb:pw@db:5432/sb',
       DATABASE_PREPARED_STATEMENTS: 'false',
+      DATABASE_CONNECT_TIMEOUT_MS: '3000',
       SWITCHBOARD_DATA_DIR: tmp,
       LOG_LEVEL: 'debug',
       SWITCHBOARD_API_TOKEN: 'x'.repeat(24),
@@ -62,6 +65,9 @@ describe('loadConfig', () => {
       SF_ORG_NAME: 'Acme',
       WRITEBACK_BATCH_SIZE: '50',
       WRITEBACK_INTERVAL_MS: '1000',
+      CALLS_UNKNOWN_CALLERS: 'create',
+      CALLS_EXTENSION_DIGITS: '4',
+      CALLS_TASKS: 'off',
     });
     expect(config).toEqual({
       port: 8080,
@@ -69,6 +75,7 @@ describe('loadConfig', () => {
       publicUrl: 'http://localhost:8080',
       databaseUrl: 'postgres://sb:pw@db:5432/sb',
       preparedStatements: false,
+      databaseConnectTimeoutMs: 3000,
       dataDir: tmp,
       logLevel: 'debug',
       apiToken: 'x'.repeat(24),
@@ -85,6 +92,7 @@ describe('loadConfig', () => {
         orgName: 'Acme',
       },
       writeback: { batchSize: 50, intervalMs: 1000 },
+      calls: { unknownCallers: 'create', extensionDigits: 4, tasks: 'off' },
     });
   });
 
@@ -114,6 +122,7 @@ describe('loadConfig', () => {
     ['PUBLIC_URL', 'ftp://example.com'],
     ['DATABASE_URL', 'mysql://localhost/db'],
     ['DATABASE_PREPARED_STATEMENTS', 'no'],
+    ['DATABASE_CONNECT_TIMEOUT_MS', '0'],
     ['LOG_LEVEL', 'loud'],
     ['DEFAULT_PHONE_COUNTRY', 'XX'],
     ['DEFAULT_PHONE_COUNTRY', 'USA'],

@@ -116,6 +116,16 @@ describe('emulator REST: API metering and fault injection', () => {
     expect(h.org.store.get('Contact', someContactId())?.Title).not.toBe('Single lock');
   });
 
+  it('injects a timeout: the org does the write, but its answer never arrives and the connection is cut', async () => {
+    const before = h.org.store.count('Contact');
+    await h.control('PUT', '/faults', { failNextRequests: 1, errorKinds: ['timeout'] });
+    const err = await rejectionOf(conn.sobject('Contact').create({ LastName: 'Committed, unanswered' }));
+    expect(err.errorCode).toBeUndefined();
+    expect(err.message).toMatch(/socket hang up|ECONNRESET|terminated|other side closed/i);
+    expect(h.org.store.count('Contact')).toBe(before + 1);
+    expect((await conn.sobject('Contact').create({ LastName: 'Answered' })).success).toBe(true);
+  });
+
   it('takes the error kinds in turn for failNextRequests, then serves normally', async () => {
     await h.control('PUT', '/faults', {
       failNextRequests: 2,

@@ -49,7 +49,8 @@ describeWithJava(title, () => {
     console.info(
       `PMD run: ${run.rules.length} Recommended rules, ${run.targetedFiles.filter((f) => /\.(cls|trigger)$/.test(f)).length} Apex files, ${run.millis} ms (engine ${run.engineVersion}, Java ${java.ok ? java.version : '?'})`,
     );
-  }, 60_000);
+    // One JVM run over the whole package: ~50 s alone on 2 cores, much longer beside the rest of the suite.
+  }, 300_000);
   afterAll(() => scratch.cleanup());
 
   test('selects the Recommended Apex rules and runs without engine errors', () => {

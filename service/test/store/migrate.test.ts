@@ -6,15 +6,22 @@ import { describeEachBackend } from '../support/backends';
 const ALL_LABELS = MIGRATIONS.map((m) => `${String(m.version).padStart(3, '0')}_${m.name}`);
 
 const EXPECTED_TABLES = [
+  'access_keys',
   'audit_log',
+  'call_rejects',
+  'calls',
+  'carddav_resources',
   'directory_contacts',
   'directory_phones',
+  'directory_tombstones',
   'held_deletes',
   'initial_sync_progress',
   'internal_users',
+  'ldap_mirror_state',
   'links',
   'org_connections',
   'outbox',
+  'phone_books',
   'processed_events',
   'reconcile_leases',
   'reconcile_watermarks',

@@ -2,7 +2,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
-import { createApp } from '../../src/http/app';
+import { createApp, type AppOptions } from '../../src/http/app';
 import { openDatabase } from '../../src/store/db';
 import { migrate } from '../../src/store/migrate';
 import type { Database } from '../../src/store/types';
@@ -39,6 +39,8 @@ export class ApiHarness {
   /** The commands the stub command desk of ORG_ID was handed since the last reset. */
   commands: ApiCommand[] = [];
   private readonly servers: http.Server[] = [];
+
+  constructor(private readonly appOptions: Pick<AppOptions, 'calls'> = {}) {}
 
   async start(): Promise<void> {
     this.db = await openDatabase({});
@@ -113,6 +115,7 @@ export class ApiHarness {
               },
             }
           : undefined,
+      ...this.appOptions,
     });
     const server = http.createServer(app);
     this.servers.push(server);
@@ -122,8 +125,8 @@ export class ApiHarness {
 }
 
 /** Registers the suite's hooks: the apps start once, and every test begins with an empty database. */
-export function useApiHarness(): ApiHarness {
-  const api = new ApiHarness();
+export function useApiHarness(appOptions: Pick<AppOptions, 'calls'> = {}): ApiHarness {
+  const api = new ApiHarness(appOptions);
   beforeAll(() => api.start(), 60_000);
   afterAll(() => api.stop());
   beforeEach(() => api.reset());

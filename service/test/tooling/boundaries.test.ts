@@ -136,6 +136,18 @@ const CASES: LintCase[] = [
     expected: 'import/no-restricted-paths',
   },
   {
+    name: 'a device room (phonebook/) imports salesforce/',
+    file: 'service/src/phonebook/probe.ts',
+    code: '',
+    expected: 'import/no-restricted-paths',
+  },
+  {
+    name: 'directory/ imports a device room (phonebook/)',
+    file: 'service/src/directory/probe.ts',
+    code: '',
+    expected: 'import/no-restricted-paths',
+  },
+  {
     name: 'model/ imports store/',
     file: 'service/src/model/probe.ts',
     code: '',
@@ -157,6 +169,18 @@ const CASES: LintCase[] = [
   {
     name: 'pg outside store/ and directory/',
     file: 'service/src/http/probe.ts',
+    code: importingPackage('pg'),
+    expected: 'no-restricted-imports',
+  },
+  {
+    name: 'ldapts outside ldapMirror/',
+    file: 'service/src/carddav/probe.ts',
+    code: importingPackage('ldapts'),
+    expected: 'no-restricted-imports',
+  },
+  {
+    name: 'pg in a device room (callerId/): its SQL belongs in directory/',
+    file: 'service/src/callerId/probe.ts',
     code: importingPackage('pg'),
     expected: 'no-restricted-imports',
   },
@@ -184,6 +208,18 @@ const CASES: LintCase[] = [
     expected: null,
   },
   { name: 'a test imports the emulator', file: 'service/test/tooling/probe.ts', code: '', expected: null },
+  {
+    name: 'a device room (phonebook/) imports directory/',
+    file: 'service/src/phonebook/probe.ts',
+    code: '',
+    expected: null,
+  },
+  {
+    name: 'ldapts inside ldapMirror/',
+    file: 'service/src/ldapMirror/probe.ts',
+    code: importingPackage('ldapts'),
+    expected: null,
+  },
 ];
 
 const TARGETS: Record<string, string> = {
@@ -194,6 +230,9 @@ const TARGETS: Record<string, string> = {
   'service/src imports the emulator': emulatorMain,
   'sync/rules/ imports store/': storeDb,
   'model/ imports store/': storeDb,
+  'a device room (phonebook/) imports salesforce/': salesforceFile,
+  'directory/ imports a device room (phonebook/)': existing('service/src/phonebook/formats/format.ts'),
+  'a device room (phonebook/) imports directory/': directoryModel,
   'store/ imports store/': storeDb,
   'http/ imports store/': storeDb,
   'sync/rules/ imports directory/model.ts': directoryModel,

@@ -7,6 +7,7 @@ import { namespaced } from '../../salesforce/pubsub/topics';
 import { clearReplayId, getReplayId, saveReplayId } from '../../store/state/checkpoints';
 import { replayIdFromBytes, replayIdToBytes } from '../../salesforce/pubsub/replayId';
 import type { CommandDesk } from './commandDesk';
+import { isDatabaseUnavailable } from '../../store/availability';
 
 export interface CommandChannelOptions {
   db: Database;
@@ -48,6 +49,7 @@ export class CommandChannel {
       handle: (event) => this.handle(event).then(() => undefined),
       // A command sent while the service was down is carried out when it comes back, as after any handled one.
       savePosition: (replayId) => saveReplayId(db, orgId, this.topic, replayIdToBytes(replayId)),
+      isOutage: isDatabaseUnavailable,
       // A command older than retention is stale: start from the newest one.
       onReplayExpired: () => clearReplayId(db, orgId, this.topic),
     });

@@ -3,6 +3,7 @@ import https from 'node:https';
 import type { IncomingMessage } from 'node:http';
 import { parse } from 'csv-parse';
 import type { OrgSession } from '../session';
+import { retryTransient } from '../transientRetry';
 
 export type BulkRow = Record<string, string | null>;
 
@@ -62,18 +63,23 @@ const jobsUrl = (apiVersion: string) => `/services/data/v${apiVersion}/jobs/quer
 /** Creates a Bulk API 2.0 query job and waits until its results are ready; returns the job id. */
 export async function runQueryJob(session: OrgSession, soql: string, options: BulkJobOptions): Promise<string> {
   const base = jobsUrl(options.apiVersion);
-  const job = await session.conn.request<JobInfo>({
-    method: 'POST',
-    url: base,
-    body: JSON.stringify({
-      operation: 'query',
-      query: soql,
-      contentType: 'CSV',
-      columnDelimiter: 'COMMA',
-      lineEnding: 'LF',
-    }),
-    headers: { 'content-type': 'application/json' },
-  });
+  // Sent again after a transient answer: should the first job exist after all, it is left to expire.
+  const job = await retryTransient(
+    () =>
+      session.conn.request<JobInfo>({
+        method: 'POST',
+        url: base,
+        body: JSON.stringify({
+          operation: 'query',
+          query: soql,
+          contentType: 'CSV',
+          columnDelimiter: 'COMMA',
+          lineEnding: 'LF',
+        }),
+        headers: { 'content-type': 'application/json' },
+      }),
+    { signal: options.signal },
+  );
   await waitForCompletion(session, `${base}/${job.id}`, options);
   return job.id;
 }
@@ -93,12 +99,10 @@ export async function* resultPages(
   while (locator !== null) {
     const params = new URLSearchParams({ maxRecords: String(options.maxRecordsPerPage ?? 50_000) });
     if (locator) params.set('locator', locator);
-    const res = await getResultsPage(
-      session,
-      jobId,
-      `${jobsUrl(options.apiVersion)}/${jobId}/results?${params}`,
-      options.signal,
-    );
+    const path = `${jobsUrl(options.apiVersion)}/${jobId}/results?${params}`;
+    const res = await retryTransient(() => getResultsPage(session, jobId, path, options.signal), {
+      signal: options.signal,
+    });
     const next = res.headers['sforce-locator'];
     const rows: BulkRow[] = [];
     // Each page starts with its own header row.
@@ -131,7 +135,9 @@ async function waitForCompletion(session: OrgSession, url: string, options: Bulk
   let delay = options.pollIntervalMs ?? 250;
   for (;;) {
     options.signal?.throwIfAborted();
-    const info = await session.conn.request<JobInfo>({ method: 'GET', url });
+    const info = await retryTransient(() => session.conn.request<JobInfo>({ method: 'GET', url }), {
+      signal: options.signal,
+    });
     if (info.state === 'JobComplete') return;
     if (info.state === 'Failed' || info.state === 'Aborted') {
       throw new Error(
@@ -174,7 +180,9 @@ async function getResultsPage(
     // 404: the job is gone (deleted, or its results expired); 400 INVALIDLOCATOR: the locator is not the job's.
     if (res.statusCode === 404 || (res.statusCode === 400 && body.includes('INVALIDLOCATOR')))
       throw new BulkResultsGoneError(jobId, message);
-    throw new Error(message);
+    // Salesforce's own code when the body names one (a 400 UNABLE_TO_LOCK_ROW is transient, a 400 is not),
+    // else the status as a code (ERROR_HTTP_503…), so callers can tell a transient answer from the rest.
+    throw Object.assign(new Error(message), { code: errorCodeOf(body) ?? `ERROR_HTTP_${res.statusCode}` });
   }
   return res;
 }
@@ -183,4 +191,17 @@ async function readAll(res: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of res) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/** The `errorCode` of a Salesforce error body (`[{ "errorCode": "…", "message": "…" }]`), or undefined. */
+function errorCodeOf(body: string): string | undefined {
+  try {
+    const parsed = JSON.parse(body) as unknown;
+    const first = (Array.isArray(parsed) ? parsed[0] : parsed) as { errorCode?: unknown } | undefined;
+    return typeof first?.errorCode === 'string' && /^[A-Z][A-Z0-9_]+$/.test(first.errorCode)
+      ? first.errorCode
+      : undefined;
+  } catch {
+    return undefined;
+  }
 }

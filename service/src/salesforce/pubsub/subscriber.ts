@@ -5,6 +5,7 @@ import type { RawPubSubEvent } from './changeEvent';
 import type { OrgSession } from '../session';
 import { withExtraGrpcCa } from '../tls';
 import { classifyPubSubError, type PubSubFailure } from './pubsubErrors';
+import { clientLogger, isEventParseError } from './clientSignals';
 
 export type SubscriberState = 'idle' | 'connecting' | 'subscribed' | 'waiting' | 'stopped';
 
@@ -39,6 +40,12 @@ export interface SubscriberOptions {
   backoff?: { initialMs: number; maxMs: number };
   /** How long to stay away when the org's event delivery allocation is used up. */
   limitPauseMs?: number;
+  /**
+   * Whether a failure of loadReplayId, handle, handleBatch or savePosition means the service's database
+   * is unreachable (the caller knows its store's errors; this room imports none of them). An outage is
+   * logged once when it begins and once when the database answers again, its retries at debug.
+   */
+  isOutage?(err: unknown): boolean;
 }
 
 type CallbackType = 'event' | 'lastEvent' | 'error' | 'end' | 'grpcStatus' | 'grpcKeepAlive';
@@ -69,6 +76,15 @@ export class ChangeSubscriber extends EventEmitter {
   private brokenGeneration = -1;
   /** The position stored last (loaded, applied or reported), to spare writing the same one again. */
   private storedPosition: number | null = null;
+  /**
+   * Events the current client has announced (a response's count, before it decodes them) and handed over
+   * (or rejected as undecodable). While they differ, events the server sent before a keepalive may still
+   * reach us after it: see keepPosition.
+   */
+  private announced = 0;
+  private handedOver = 0;
+  /** When the database became unreachable, as seen by this subscriber; null while it answers. */
+  private outageSince: number | null = null;
   private readonly batchSize: number;
   private readonly backoff: { initialMs: number; maxMs: number };
 
@@ -115,6 +131,10 @@ export class ChangeSubscriber extends EventEmitter {
   private async connect(): Promise<void> {
     const generation = ++this.generation;
     this.confirmed = false;
+    // What a stopped stream left unapplied comes again from the stored position.
+    this.queue = [];
+    this.announced = 0;
+    this.handedOver = 0;
     this.setState('connecting');
     const { session, topic, logger } = this.options;
     try {
@@ -127,7 +147,9 @@ export class ChangeSubscriber extends EventEmitter {
           organizationId: info.organizationId,
           pubSubEndpoint: this.options.pubSubEndpoint,
         },
-        clientLogger(logger),
+        clientLogger(logger, (count) => {
+          if (generation === this.generation) this.announced += count;
+        }),
       );
       await withExtraGrpcCa(this.options.extraCaPem, () => client.connect());
       if (generation !== this.generation) {
@@ -136,6 +158,7 @@ export class ChangeSubscriber extends EventEmitter {
       }
       this.client = client;
       const replayId = await this.options.loadReplayId();
+      this.databaseAnswered();
       this.storedPosition = replayId;
       this.clientGeneration = generation;
       const callback = (info: unknown, type: string, data?: unknown) =>
@@ -164,6 +187,7 @@ export class ChangeSubscriber extends EventEmitter {
     }
     switch (type) {
       case 'event':
+        this.handedOver++;
         this.queue.push(data as RawPubSubEvent);
         this.drain(generation);
         return;
@@ -178,6 +202,7 @@ export class ChangeSubscriber extends EventEmitter {
         return;
       case 'error':
         if (isEventParseError(data)) {
+          this.handedOver++;
           this.options.logger.error(
             { err: data, replayId: data.replayId },
             'a change event could not be decoded; skipped',
@@ -207,6 +232,7 @@ export class ChangeSubscriber extends EventEmitter {
           this.queue.splice(0, events.length);
           this.storedPosition = events[events.length - 1].replayId;
           this.attempt = 0;
+          this.databaseAnswered();
           for (const event of events) this.emit('applied', event);
         } catch (err) {
           this.queue = [];
@@ -231,19 +257,31 @@ export class ChangeSubscriber extends EventEmitter {
    * change made meanwhile. It queues behind the events received before it and is stored only once they
    * are applied: the report may name a replay id past them. Still stored after stop() (which waits for
    * it), as the stream's events up to it are applied; not after a failure dropped queued events.
-   * (The client hands over a batch's events only after fetching a new schema; a keepalive overtaking
-   * them would need that fetch to outlast the server's keepalive period, 270 s on the platform.)
+   *
+   * The client hands over a response's events only after fetching their schema (once per client, so after
+   * every reconnect), but a keepalive at once: a keepalive may overtake events the server sent before it,
+   * and name their replay id. Its position is therefore kept only when every event the client announced
+   * has been handed over; otherwise a later keepalive will be.
    */
   private keepPosition(generation: number, replayId: unknown): void {
     const { savePosition, logger } = this.options;
     if (!savePosition || typeof replayId !== 'number' || replayId === this.storedPosition) return;
+    if (this.announced !== this.handedOver) {
+      logger.debug(
+        { replayId, decoding: this.announced - this.handedOver },
+        'keepalive ahead of events still being decoded: its position is not stored',
+      );
+      return;
+    }
     this.draining = this.draining.then(async () => {
       if (generation === this.brokenGeneration || this.queue.length > 0 || replayId === this.storedPosition) return;
       try {
         await savePosition(replayId);
         this.storedPosition = replayId;
       } catch (err) {
-        logger.warn({ err, replayId }, 'could not store the replay position the server reported; the next one will');
+        if (this.isOutage(err)) logger.debug({ err, replayId }, 'replay position not stored: database unavailable');
+        else
+          logger.warn({ err, replayId }, 'could not store the replay position the server reported; the next one will');
       }
     });
   }
@@ -260,10 +298,25 @@ export class ChangeSubscriber extends EventEmitter {
     const failure = classifyPubSubError(err);
     this.lastError = failure.message;
     this.emit('failure', failure);
-    void this.recover(failure);
+    void this.recover(failure, this.isOutage(err));
   }
 
-  private async recover(failure: PubSubFailure): Promise<void> {
+  private isOutage(err: unknown): boolean {
+    return this.options.isOutage?.(err) ?? false;
+  }
+
+  /** The database answered a call: ends an outage this subscriber logged. */
+  private databaseAnswered(): void {
+    if (this.outageSince === null) return;
+    const downMs = Date.now() - this.outageSince;
+    this.outageSince = null;
+    this.options.logger.info(
+      { topic: this.options.topic, downMs },
+      'database available again: the Pub/Sub subscription resumes',
+    );
+  }
+
+  private async recover(failure: PubSubFailure, outage: boolean): Promise<void> {
     const { logger } = this.options;
     await this.draining;
     if (this.stateValue === 'stopped') return;
@@ -280,7 +333,20 @@ export class ChangeSubscriber extends EventEmitter {
       logger.error({ err }, 'recovery step failed; will retry');
     }
     const delay = this.delayFor(failure);
-    logger.warn({ kind: failure.kind, reason: failure.message, retryInMs: delay }, 'Pub/Sub subscription interrupted');
+    if (!outage) {
+      logger.warn(
+        { kind: failure.kind, reason: failure.message, retryInMs: delay },
+        'Pub/Sub subscription interrupted',
+      );
+    } else if (this.outageSince === null) {
+      this.outageSince = Date.now();
+      logger.warn(
+        { topic: this.options.topic, reason: failure.message },
+        'database unavailable: the Pub/Sub subscription waits for it and resumes from the stored position',
+      );
+    } else {
+      logger.debug({ reason: failure.message, retryInMs: delay }, 'Pub/Sub subscription still waits for the database');
+    }
     this.setState('waiting');
     this.retryTimer = setTimeout(() => void this.connect(), delay);
     this.retryTimer.unref?.();
@@ -323,25 +389,4 @@ export class ChangeSubscriber extends EventEmitter {
     this.retired.delete(generation);
     this.closeClient(client);
   }
-}
-
-interface EventParseErrorLike {
-  replayId?: number;
-  latestReplayId?: number;
-  event: unknown;
-}
-
-function isEventParseError(value: unknown): value is EventParseErrorLike & Error {
-  return value instanceof Error && 'latestReplayId' in value && 'event' in value;
-}
-
-/** The Pub/Sub client logs at info for every batch; keep its chatter at debug under our logger. */
-function clientLogger(logger: Logger) {
-  const child = logger.child({ component: 'pubsub-client' });
-  return {
-    debug: (...args: unknown[]) => child.debug(args.map(String).join(' ')),
-    info: (...args: unknown[]) => child.debug(args.map(String).join(' ')),
-    warn: (...args: unknown[]) => child.warn(args.map(String).join(' ')),
-    error: (...args: unknown[]) => child.debug(args.map((a) => (a instanceof Error ? a.message : String(a))).join(' ')),
-  };
 }

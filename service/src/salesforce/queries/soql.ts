@@ -25,6 +25,17 @@ export interface RecordSelection {
   limit?: number;
 }
 
+/**
+ * A text as a SOQL string literal, quotes included: backslash, quotes and the control characters SOQL names
+ * are escaped, so a value from outside (a PBX's call id) can only ever be one string.
+ */
+export function soqlString(text: string): string {
+  const escaped = text.replace(/[\\'"\n\r\t\b\f]/g, (c) =>
+    c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? '\\t' : c === '\b' ? '\\b' : c === '\f' ? '\\f' : `\\${c}`,
+  );
+  return `'${escaped}'`;
+}
+
 /** Formats an instant as a SOQL dateTime literal (no quotes, whole seconds). */
 export function soqlDateTime(at: Date | string): string {
   const date = typeof at === 'string' ? new Date(at) : at;

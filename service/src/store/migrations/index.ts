@@ -14,6 +14,15 @@ import * as contactsByChange from './013_contacts_by_change';
 import * as telephonyVocabulary from './014_telephony_vocabulary';
 import * as outboxClaims from './015_outbox_claims';
 import * as auditByOrg from './016_audit_by_org';
+import * as directoryChanges from './017_directory_changes';
+import * as accessKeys from './018_access_keys';
+import * as phoneBooks from './019_phone_books';
+import * as ldapMirror from './020_ldap_mirror';
+import * as carddavResources from './021_carddav_resources';
+import * as outboxSuperseded from './022_outbox_superseded';
+import * as directoryWriters from './023_directory_writers';
+import * as calls from './024_calls';
+import * as callTasks from './025_call_tasks';
 
 export interface Migration {
   /** Ordering key, never reused or renumbered once released. */
@@ -40,4 +49,13 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 14, ...telephonyVocabulary },
   { version: 15, ...outboxClaims },
   { version: 16, ...auditByOrg },
+  { version: 17, ...directoryChanges },
+  { version: 18, ...accessKeys },
+  { version: 19, ...phoneBooks },
+  { version: 20, ...ldapMirror },
+  { version: 21, ...carddavResources },
+  { version: 22, ...outboxSuperseded },
+  { version: 23, ...directoryWriters },
+  { version: 24, ...calls },
+  { version: 25, ...callTasks },
 ];

@@ -14,6 +14,7 @@ export {
 export {
   claimOutboxBatch,
   completeOutbox,
+  doneOutboxIds,
   enqueueOutbox,
   extendOutboxLease,
   failOutbox,
@@ -40,5 +41,6 @@ export {
   pendingOutboxForContact,
   refreshPendingCreate,
   trimPendingUpdates,
+  type TrimmedUpdates,
 } from './outboxPending';
-export { releaseDeadClaims, startClaimant, type Claimant } from './claimants';
+export { deadClaimants, releaseDeadClaims, startClaimant, type Claimant } from './claimants';

@@ -23,6 +23,8 @@ export interface NewOutboxItem {
   /** Salesforce field values to send. */
   payload: Record<string, unknown>;
   payloadHash: string;
+  /** The call a Task create logs (migration 025); absent or null for record writes. */
+  callId?: string | null;
 }
 
 /** One telephony-side change waiting to be written to Salesforce, with its delivery state. */
@@ -31,6 +33,11 @@ export interface OutboxItem extends NewOutboxItem {
   attempts: number;
   /** How often a worker has claimed it: above one, an earlier attempt may have reached Salesforce. */
   claims: number;
+  /**
+   * Fields Salesforce's value won while the row was claimed: a worker that claims it again sends the
+   * payload without them (see trimPendingUpdates).
+   */
+  superseded: string[];
   lastError: string | null;
   lastErrorCode: string | null;
   state: OutboxState;
@@ -56,9 +63,11 @@ export interface OutboxDbRow {
   operation: OutboxOperation;
   payload: Record<string, unknown> | null;
   payload_hash: string;
+  call_id: string | null;
   state: OutboxState;
   attempts: number;
   claims: number;
+  superseded: string[] | null;
   next_attempt_at: Date;
   lease_until: Date | null;
   last_error: string | null;
@@ -69,7 +78,7 @@ export interface OutboxDbRow {
 
 /** Every column of a row, for SELECT and RETURNING. */
 export const OUTBOX_COLUMNS =
-  'id, org_id, contact_id, link_id, sobject, record_id, operation, payload, payload_hash, state, attempts, claims, next_attempt_at, lease_until, last_error, last_error_code, created_at, updated_at';
+  'id, org_id, contact_id, link_id, sobject, record_id, operation, payload, payload_hash, call_id, state, attempts, claims, superseded, next_attempt_at, lease_until, last_error, last_error_code, created_at, updated_at';
 
 /** The camelCase shape the store returns: ids as strings (int8 exceeds safe integers), times as ISO 8601. */
 export function toOutboxItem(row: OutboxDbRow): OutboxItem {
@@ -83,8 +92,10 @@ export function toOutboxItem(row: OutboxDbRow): OutboxItem {
     operation: row.operation,
     payload: row.payload ?? {},
     payloadHash: row.payload_hash,
+    callId: row.call_id === null || row.call_id === undefined ? null : String(row.call_id),
     attempts: row.attempts,
     claims: row.claims,
+    superseded: row.superseded ?? [],
     lastError: row.last_error,
     lastErrorCode: row.last_error_code,
     state: row.state,

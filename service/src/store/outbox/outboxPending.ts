@@ -73,11 +73,24 @@ export async function cancelPendingCreates(q: Queryable, contactId: string, orgI
   return rowCount ?? 0;
 }
 
+/** What trimPendingUpdates did: rows changed while waiting, and fields of rows already on their way. */
+export interface TrimmedUpdates {
+  trimmed: number;
+  /**
+   * Fields of updates a worker has claimed (maybe sent, maybe landing after Salesforce's edit): their rows
+   * now carry them as superseded, and the caller queues Salesforce's value behind them, so the org ends
+   * with the winner's value whichever write lands last.
+   */
+  inFlight: string[];
+}
+
 /**
- * Drops fields from one record's queued updates that no worker has claimed yet, because Salesforce's value
- * now stands (it won a conflict): they must not overwrite it later. A row left with nothing to send is
- * withdrawn. `rehash` computes payload_hash as the enqueuer did. One being sent cannot be trimmed. Call in
- * the transaction that applies Salesforce's value. Returns how many rows changed.
+ * Salesforce's value of `fields` now stands on one record (it won a conflict): queued updates must not
+ * overwrite it later. Rows no worker has claimed lose those fields (a row left with nothing to send is
+ * withdrawn; `rehash` computes payload_hash as the enqueuer did). Rows being sent keep their payload —
+ * their own event must still be recognised as our echo — and mark the fields superseded, so a worker that
+ * claims them again (their worker died, the call failed) leaves them out. Call in the transaction that
+ * applies Salesforce's value.
  */
 export async function trimPendingUpdates(
   q: Queryable,
@@ -85,8 +98,8 @@ export async function trimPendingUpdates(
   recordId: string,
   fields: string[],
   rehash: (payload: Record<string, unknown>) => string,
-): Promise<number> {
-  if (fields.length === 0) return 0;
+): Promise<TrimmedUpdates> {
+  if (fields.length === 0) return { trimmed: 0, inFlight: [] };
   const { rows } = await q.query<{ id: string; payload: Record<string, unknown> }>(
     `SELECT id, payload FROM outbox
      WHERE org_id = $1 AND record_id = $2 AND operation = 'update' AND state = 'pending' AND payload ?| $3::text[]
@@ -103,5 +116,13 @@ export async function trimPendingUpdates(
         rehash(payload),
       ]);
   }
-  return rows.length;
+  const claimed = await q.query<{ hit: string[] }>(
+    `UPDATE outbox SET updated_at = now(),
+       superseded = ARRAY(SELECT DISTINCT f FROM unnest(superseded || $3::text[]) f WHERE payload ? f ORDER BY f)
+     WHERE org_id = $1 AND record_id = $2 AND operation = 'update' AND state = 'processing' AND payload ?| $3::text[]
+     RETURNING ARRAY(SELECT f FROM unnest($3::text[]) f WHERE payload ? f) AS hit`,
+    [orgId, recordId, fields],
+  );
+  const inFlight = [...new Set(claimed.rows.flatMap((r) => r.hit))].sort();
+  return { trimmed: rows.length, inFlight };
 }

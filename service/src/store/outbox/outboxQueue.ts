@@ -199,6 +199,17 @@ export async function releaseOutbox(q: Queryable, ids: string[]): Promise<void> 
   );
 }
 
+/** Which of these rows are done (written): a settle whose commit's answer was lost asks before trying again. */
+export async function doneOutboxIds(q: Queryable, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  checkOutboxIds(ids);
+  const { rows } = await q.query<{ id: string }>(
+    `SELECT id::text AS id FROM outbox WHERE id = ANY($1::bigint[]) AND state = 'done'`,
+    [ids],
+  );
+  return new Set(rows.map((r) => r.id));
+}
+
 /** Keeps a claim alive through a long call (a Bulk API job), so no other worker sends the items again. */
 export async function extendOutboxLease(q: Queryable, ids: string[], leaseMs: number): Promise<void> {
   if (ids.length === 0) return;

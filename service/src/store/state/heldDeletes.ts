@@ -32,6 +32,16 @@ export async function holdDeletes(q: Queryable, orgId: string, held: HeldDelete[
   );
 }
 
+/** Which of these records already have a delete held for the org. */
+export async function heldRecordIds(q: Queryable, orgId: string, recordIds: string[]): Promise<Set<string>> {
+  if (recordIds.length === 0) return new Set();
+  const { rows } = await q.query<{ record_id: string }>(
+    'SELECT record_id FROM held_deletes WHERE org_id = $1 AND record_id = ANY($2::text[])',
+    [orgId, recordIds],
+  );
+  return new Set(rows.map((r) => r.record_id));
+}
+
 /** How many deletes wait for the admin, and the newest reason; null when none. */
 export async function heldSummary(q: Queryable, orgId: string): Promise<{ deletes: number; reason: string } | null> {
   const { rows } = await q.query<{ n: string; reason: string | null }>(

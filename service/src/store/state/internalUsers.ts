@@ -39,6 +39,21 @@ export async function saveInternalUser(q: Queryable, orgId: string, userId: stri
   );
 }
 
+/**
+ * The user of the org whose extension this is (a phone of the user's internal contact carries it, or is it:
+ * a user with an extension and no number), for a call's owner; the lowest user id when two share one.
+ */
+export async function internalUserByExtension(q: Queryable, orgId: string, extension: string): Promise<string | null> {
+  const { rows } = await q.query<{ user_id: string }>(
+    `SELECT u.user_id FROM internal_users u
+       JOIN directory_phones p ON p.contact_id = u.contact_id
+      WHERE u.org_id = $1 AND (p.extension = $2 OR (p.e164 IS NULL AND p.raw = $2))
+      ORDER BY u.user_id LIMIT 1`,
+    [orgId, extension],
+  );
+  return rows[0]?.user_id ?? null;
+}
+
 /** The user left the directory (its contact is deleted by the caller). */
 export async function forgetInternalUser(q: Queryable, orgId: string, userId: string): Promise<void> {
   await q.query('DELETE FROM internal_users WHERE org_id = $1 AND user_id = $2', [orgId, userId]);

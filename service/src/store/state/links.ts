@@ -135,6 +135,20 @@ export async function findLinkByRecord(q: Queryable, orgId: string, recordId: st
   return rows[0] ? toLink(rows[0]) : null;
 }
 
+/** This org's links to these records, by record id (one query for a whole batch). */
+export async function findOrgLinksByRecords(
+  q: Queryable,
+  orgId: string,
+  recordIds: string[],
+): Promise<Map<string, Link>> {
+  if (recordIds.length === 0) return new Map();
+  const { rows } = await q.query<LinkDbRow>(
+    `SELECT ${COLUMNS} FROM links WHERE org_id = $1 AND record_id = ANY($2::text[])`,
+    [orgId, recordIds],
+  );
+  return new Map(rows.map((row) => [row.record_id, toLink(row)]));
+}
+
 export async function findLinksByContact(q: Queryable, contactId: string): Promise<Link[]> {
   if (!isUuid(contactId)) return [];
   const { rows } = await q.query<LinkDbRow>(`SELECT ${COLUMNS} FROM links WHERE contact_id = $1 ORDER BY id`, [

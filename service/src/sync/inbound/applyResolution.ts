@@ -5,12 +5,22 @@ import type { ContactFields, DirectoryContact } from '../../directory/model';
 import { updateContact } from '../../directory/contacts';
 import { createLink, updateLink, type Link, type LinkRole } from '../../store/state/links';
 import { trimPendingUpdates } from '../../store/outbox/outbox';
+import { lockMatchKeys } from '../../store/state/matchKeyLocks';
+import { addedMatchKeys } from '../rules/matching';
 import { recordAudit } from '../../store/audit';
-import { directoryToSf, mappingsFor, type TelephonyField } from '../rules/fieldMap';
+import { directoryToSf, mappingsFor, sfToDirectory, type TelephonyField } from '../rules/fieldMap';
+import { isSyncedObject } from '../../model/records';
 import { stableHash } from '../rules/hash';
 import { contactView } from '../rules/contactView';
 import { writeBackPayload } from '../outbound/writeBackPayload';
-import { conflictAudit, flatten, resolveJoin, toContactFields, type Resolution } from '../rules/conflict';
+import {
+  conflictAudit,
+  flatten,
+  resolveJoin,
+  resolveTakeOver,
+  toContactFields,
+  type Resolution,
+} from '../rules/conflict';
 import type { OrgSyncSettings } from '../rules/context';
 
 /** One Salesforce record being applied, with what every step needs. */
@@ -59,7 +69,8 @@ function sfFieldsOf(ctx: ApplyContext, telephonyFields: TelephonyField[]): strin
  * Writes a decided resolution, all in the caller's transaction: the directory takes its fields (unless
  * the sync runs telephony → Salesforce only), the link records what Salesforce now holds, the
  * telephony-won values are queued to Salesforce (unless it runs Salesforce → telephony only), pending
- * write-backs of fields Salesforce settled are trimmed, and the audit log gets the change and, field by
+ * write-backs of fields Salesforce settled are trimmed (and its values queued behind any already on their
+ * way), and the audit log gets the change and, field by
  * field, every conflict with the loser's value.
  */
 export async function commitResolution(
@@ -73,7 +84,9 @@ export async function commitResolution(
   const changed = Object.keys(toDirectory).length > 0;
   let after = commit.contact;
   if (changed) {
-    const updated = await updateContact(tx, after.id, toContactFields(after.phones, toDirectory));
+    const write = toContactFields(after.phones, toDirectory);
+    await lockMatchKeys(tx, addedMatchKeys(after, write));
+    const updated = await updateContact(tx, after.id, write);
     if (!updated) throw new Error(`directory contact ${after.id} vanished while applying ${record.id}`);
     after = updated;
   }
@@ -106,6 +119,7 @@ export async function commitResolution(
     link = { ...existing, ...patch };
   }
 
+  const target = { orgId: settings.orgId, linkId: link.id, sobject: ctx.objectName, recordId: record.id };
   let queued: string[] = [];
   if (direction !== 'toTelephony' && commit.resolution.toSalesforce.length > 0) {
     const payload = writeBackPayload(ctx.objectName, directoryToSf(settings.mappings, ctx.objectName, after), {
@@ -115,22 +129,21 @@ export async function commitResolution(
     });
     queued = Object.keys(payload);
     if (queued.length > 0) {
-      await queueRecordUpdate(
-        tx,
-        { orgId: settings.orgId, linkId: link.id, sobject: ctx.objectName, recordId: record.id },
-        after.id,
-        payload,
-      );
+      await queueRecordUpdate(tx, target, after.id, payload);
     }
   }
-  if (applies)
-    await trimPendingUpdates(
-      tx,
-      settings.orgId,
-      record.id,
-      sfFieldsOf(ctx, commit.resolution.settledBySalesforce),
-      stableHash,
-    );
+  let followed: string[] = [];
+  if (applies) {
+    const settled = sfFieldsOf(ctx, commit.resolution.settledBySalesforce);
+    const { inFlight } = await trimPendingUpdates(tx, settings.orgId, record.id, settled, stableHash);
+    // A write already on its way may land after this edit: Salesforce's own value follows it (it never
+    // goes before it: one record's writes leave in order), so the org ends with the winner's value.
+    followed = inFlight;
+    if (followed.length > 0) {
+      const winning = Object.fromEntries(followed.map((field) => [field, ctx.values[field] ?? null]));
+      await queueRecordUpdate(tx, target, after.id, winning);
+    }
+  }
 
   const created = 'create' in commit.link;
   const roleChanged = !created && 'role' in commit.link && commit.link.role !== undefined;
@@ -159,6 +172,9 @@ export async function commitResolution(
         ? 'not written back: the sync runs Salesforce → telephony only'
         : '',
       queued.length > 0 ? `directory values queued to Salesforce (${queued.join(', ')})` : '',
+      followed.length > 0
+        ? `Salesforce's values queued behind a write-back already on its way (${followed.join(', ')})`
+        : '',
     ].filter(Boolean);
     await recordAudit(tx, {
       orgId: settings.orgId,
@@ -193,19 +209,33 @@ export async function auditCreated(
 
 /**
  * The record being applied becomes the org's primary for `contact`: the previous primary (if any) is
- * demoted in the caller's transaction, and the record's values join the contact by conflict kind (a).
- * Returns the resolution for commitResolution.
+ * demoted in the caller's transaction, and the record's values join the contact — by conflict kind (a),
+ * except that what the contact still holds of the previous primary's values gives way to the new
+ * primary's (rules/conflict.ts resolveTakeOver: on a shared number they are another person's). Returns
+ * the resolution for commitResolution.
  */
 export async function takeOverAsPrimary(
   ctx: ApplyContext,
   contact: DirectoryContact,
-  primary: Pick<Link, 'id'> | null | undefined,
+  primary: Link | null | undefined,
 ): Promise<Resolution> {
   if (primary) await updateLink(ctx.tx, primary.id, { role: 'secondary' });
+  return joinAsPrimary(ctx, contact, primary ?? null);
+}
+
+/** The resolution of `ctx`'s record joining `contact` as the org's primary after `previous` (or none). */
+export function joinAsPrimary(ctx: ApplyContext, contact: DirectoryContact, previous: Link | null): Resolution {
   const telephonyFields = [...incomingTelephonyFields(ctx).keys()];
-  return resolveJoin(
-    flatten(contact, telephonyFields),
-    flatten(ctx.fields, telephonyFields),
-    ctx.settings.policy.conflictWinner,
+  const directory = flatten(contact, telephonyFields);
+  const salesforce = flatten(ctx.fields, telephonyFields);
+  const winner = ctx.settings.policy.conflictWinner;
+  if (!previous?.sfValues || !isSyncedObject(previous.sobject)) return resolveJoin(directory, salesforce, winner);
+  const { mappings, defaultCountry } = ctx.settings;
+  const previousFields = sfToDirectory(mappings, previous.sobject, previous.sfValues, defaultCountry);
+  const fed = new Set(
+    mappingsFor(mappings, previous.sobject)
+      .filter((m) => m.direction !== 'toSalesforce' && m.sfField in (previous.sfValues ?? {}))
+      .map((m) => m.telephonyField),
   );
+  return resolveTakeOver(directory, salesforce, flatten(previousFields, [...fed]), winner);
 }

@@ -7,6 +7,7 @@ import { changeEventTopic } from '../../salesforce/pubsub/topics';
 import { applyChangeEvents, type ApplyResult, type DeliveredEvent } from './applyChange';
 import type { OrgSyncSettings } from '../rules/context';
 import { replayIdFromBytes, replayIdToBytes } from '../../salesforce/pubsub/replayId';
+import { isDatabaseUnavailable } from '../../store/availability';
 
 /** How the subscriber reaches the org's Pub/Sub API (the command channel's subscriber reaches it alike). */
 export type PubSubAccess = Pick<SubscriberOptions, 'session' | 'pubSubEndpoint' | 'extraCaPem' | 'logger' | 'backoff'>;
@@ -23,8 +24,18 @@ export interface ChangeFeedOptions {
   batchSize?: number;
   /** The mass-deletion guard held some of the deletes: the runtime pauses for an admin. */
   onHeld: () => Promise<void>;
-  /** The stored replay position expired: the changes of the gap came in no event, the reconcile must find them. */
-  onGap: () => void;
+  /**
+   * Changes may have come in no event, the reconcile must find them (why, in words): the stored replay
+   * position expired, or the stream starts without one after the initial sync.
+   */
+  onGap: (reason: string) => void;
+  /**
+   * Whether the org's initial sync is done. Then a subscription with no stored position is a gap: the
+   * service stopped after the initial sync and before it stored a position (the first keepalive), so
+   * what changed meanwhile is behind the newest event it starts from. Before it is done, the initial
+   * sync itself reads every record.
+   */
+  initialSyncDone: () => boolean;
 }
 
 /**
@@ -47,14 +58,17 @@ export class ChangeFeed {
       batchSize: options.batchSize,
       loadReplayId: async () => {
         const bytes = await getReplayId(db, orgId, this.topic);
-        return bytes ? replayIdFromBytes(bytes) : null;
+        if (bytes) return replayIdFromBytes(bytes);
+        if (options.initialSyncDone()) this.reconcileWhenLive();
+        return null;
       },
       handle: (event) => this.apply([event]).then(() => undefined),
       handleBatch: (events) => this.apply(events).then(() => undefined),
       savePosition: (replayId) => saveReplayId(db, orgId, this.topic, replayIdToBytes(replayId)),
+      isOutage: isDatabaseUnavailable,
       onReplayExpired: async () => {
         this.gap = true;
-        options.onGap();
+        options.onGap('replay id expired');
         await clearReplayId(db, orgId, this.topic);
       },
     });
@@ -70,7 +84,19 @@ export class ChangeFeed {
     return this.lastAt;
   }
 
-  /** The replay position expired and no reconcile has run since. */
+  /**
+   * The stream starts from the newest event with no stored position although the initial sync is done:
+   * once the subscription is live (changes from then on come as events), the reconcile finds those made
+   * before. Asked once per gap, however many attempts it takes to be live.
+   */
+  private reconcileWhenLive(): void {
+    if (this.gap) return;
+    this.gap = true;
+    this.options.logger.info('no stored replay position after the initial sync: reconciling once subscribed');
+    this.subscriber.once('live', () => this.options.onGap('no stored replay position after the initial sync'));
+  }
+
+  /** A gap (an expired replay position, none stored after the initial sync) no reconcile has closed yet. */
   get needsReconcile(): boolean {
     return this.gap;
   }

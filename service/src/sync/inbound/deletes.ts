@@ -13,7 +13,14 @@ import { countRecentSalesforceDeletes, recordAudit, type AuditOrigin } from '../
 import { contactView } from '../rules/contactView';
 import { promoteNextPrimary } from './promotion';
 import { getRecordHealth } from '../../store/state/recordHealth';
-import { heldSummary, holdDeletes, takeHeldDeletes, type HeldDelete } from '../../store/state/heldDeletes';
+import {
+  heldRecordIds,
+  heldSummary,
+  holdDeletes,
+  takeHeldDeletes,
+  type HeldDelete,
+} from '../../store/state/heldDeletes';
+import { heldOutboxDeletes } from '../../store/outbox/heldOutboxDeletes';
 import type { DeleteCandidate } from '../../model/records';
 import { decideMassDelete, EVENT_WINDOW_MINUTES } from '../rules/massDeleteGuard';
 
@@ -56,12 +63,19 @@ export async function applySalesforceDeletes(
   if (toRemove.length === 0) return result;
 
   if (deletesPropagate(settings.policy)) {
+    const held = await heldBefore(
+      tx,
+      settings.orgId,
+      toRemove.map((c) => c.recordId),
+    );
     const decision = decideMassDelete({
       linked: await countLinks(tx, settings.orgId),
       recent: origin === 'event' ? await countRecentSalesforceDeletes(tx, settings.orgId, EVENT_WINDOW_MINUTES) : 0,
       incoming: toRemove.length,
+      incomingHeld: held.among,
       thresholdPercent: settings.policy.massDeleteThresholdPercent,
-      alreadyHeld: (await heldSummary(tx, settings.orgId))?.deletes ?? 0,
+      alreadyHeld: held.salesforce + held.directory,
+      heldDirectory: held.directory,
     });
     if (decision.hold && decision.reason) {
       await holdDeletes(
@@ -91,6 +105,24 @@ export async function applySalesforceDeletes(
       ...(await applySalesforceDelete(tx, settings, c, rule, 'salesforce')),
     });
   return result;
+}
+
+/**
+ * What the guard counts as already held before a run: the org's held Salesforce deletes, its held
+ * directory deletes (queued deletes of Salesforce records: both wait for the same admin decision), and
+ * how many of the run's records are among the first (a reconcile finding records whose deletes events
+ * held already): those are not counted twice.
+ */
+export async function heldBefore(
+  tx: Queryable,
+  orgId: string,
+  recordIds: string[],
+): Promise<{ salesforce: number; directory: number; among: number }> {
+  return {
+    salesforce: (await heldSummary(tx, orgId))?.deletes ?? 0,
+    directory: (await heldOutboxDeletes(tx, orgId)).deletes,
+    among: (await heldRecordIds(tx, orgId, recordIds)).size,
+  };
 }
 
 /**
@@ -126,7 +158,7 @@ export async function applySalesforceDelete(
     after: null,
   });
   // The org's next record for this person takes over as the one the directory shows (sync/inbound/promotion.ts).
-  if (before && !remove && link.role === 'primary') await promoteNextPrimary(tx, settings, before.id, rule);
+  if (before && !remove && link.role === 'primary') await promoteNextPrimary(tx, settings, before.id, rule, link);
   return { outcome: remove ? 'deleted' : 'unlinked', contactId: link.contactId };
 }
 

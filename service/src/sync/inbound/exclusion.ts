@@ -6,7 +6,8 @@ import { contactView } from '../rules/contactView';
 import { promoteNextPrimary } from './promotion';
 import type { ApplyContext } from './applyResolution';
 import type { ExclusionCode } from '../rules/validity';
-import { heldSummary, holdDeletes } from '../../store/state/heldDeletes';
+import { holdDeletes } from '../../store/state/heldDeletes';
+import { heldBefore } from './deletes';
 import { decideMassDelete, EVENT_WINDOW_MINUTES } from '../rules/massDeleteGuard';
 
 /**
@@ -76,19 +77,22 @@ export async function excludeRecord(
     before: before ? contactView(before) : null,
     after: remove || !before ? null : contactView(before),
   });
-  if (before && !remove && link.role === 'primary') await promoteNextPrimary(tx, settings, before.id, ctx.rule);
+  if (before && !remove && link.role === 'primary') await promoteNextPrimary(tx, settings, before.id, ctx.rule, link);
   return { outcome: 'excluded', contactId: link.contactId };
 }
 
 /** The guard's verdict on one more contact leaving the directory; true when it holds the removal. */
 async function holdRemoval(ctx: ApplyContext, rule: string): Promise<boolean> {
   const { tx, settings, record, objectName } = ctx;
+  const held = await heldBefore(tx, settings.orgId, [record.id]);
   const decision = decideMassDelete({
     linked: await countLinks(tx, settings.orgId),
     recent: await countRecentSalesforceDeletes(tx, settings.orgId, EVENT_WINDOW_MINUTES),
     incoming: 1,
+    incomingHeld: held.among,
     thresholdPercent: settings.policy.massDeleteThresholdPercent,
-    alreadyHeld: (await heldSummary(tx, settings.orgId))?.deletes ?? 0,
+    alreadyHeld: held.salesforce + held.directory,
+    heldDirectory: held.directory,
   });
   if (!decision.hold || !decision.reason) return false;
   await holdDeletes(tx, settings.orgId, [

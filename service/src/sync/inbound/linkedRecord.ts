@@ -1,11 +1,12 @@
 import { getContact, insertContact } from '../../directory/contacts';
 import type { DirectoryContact } from '../../directory/model';
 import { findOrgLinksByContacts, updateLink, type Link } from '../../store/state/links';
+import { lockMatchKeys } from '../../store/state/matchKeyLocks';
 import { sfToDirectory, type TelephonyField } from '../rules/fieldMap';
 import { stableHash } from '../rules/hash';
 import { contactView } from '../rules/contactView';
 import { changedValues } from '../outbound/writeBackPayload';
-import { compareCandidates, describeChoice, rankCandidates, toCandidate } from '../rules/matching';
+import { addedMatchKeys, compareCandidates, describeChoice, rankCandidates, toCandidate } from '../rules/matching';
 import { flatten, resolveChange, type ChangeInput } from '../rules/conflict';
 import {
   auditCreated,
@@ -19,8 +20,9 @@ import type { RecordOutcome } from './recordOutcome';
 /**
  * A record already linked to a directory contact. As the primary, its change merges with what the
  * directory changed since the last sync (conflict kind b). As a secondary, its values stay on its link —
- * unless it now outranks the primary (a more recent edit of the same object), then it takes over and joins
- * its values like a match would (kind a).
+ * never written into the contact — unless it outranks the primary (rank does not change with edits: a
+ * record of an older link that lost its primary place by an older rule), then it takes over
+ * (applyResolution.ts joinAsPrimary).
  */
 export async function applyLinked(
   ctx: ApplyContext,
@@ -93,6 +95,7 @@ function changeInput(ctx: ApplyContext, contact: DirectoryContact, link: Link): 
 /** The linked contact is gone (removed between two reads): the record gets a new one. */
 async function recreate(ctx: ApplyContext, link: Link): Promise<{ outcome: RecordOutcome; contactId: string }> {
   const { tx, record } = ctx;
+  await lockMatchKeys(tx, addedMatchKeys({}, ctx.fields));
   const after = await insertContact(tx, ctx.fields, 'salesforce');
   await updateLink(tx, link.id, {
     contactId: after.id,

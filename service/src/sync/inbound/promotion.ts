@@ -5,21 +5,22 @@ import { findOrgLinksByContacts, type Link } from '../../store/state/links';
 import { sfToDirectory } from '../rules/fieldMap';
 import { stableHash } from '../rules/hash';
 import { describeChoice, rankCandidates, toCandidate } from '../rules/matching';
-import { flatten, resolveJoin } from '../rules/conflict';
-import { commitResolution, incomingTelephonyFields, type ApplyContext } from './applyResolution';
+import { commitResolution, joinAsPrimary, type ApplyContext } from './applyResolution';
 import type { OrgSyncSettings } from '../rules/context';
 
 /**
  * After the org's primary link to a contact went (its record was deleted, left the scope or was
  * excluded), the best-ranked remaining record of the org becomes the primary, and its last known values
- * join the contact by the rules of a join (conflict kind a). Nothing happens while a primary remains or
- * when no record of the org is left. Returns the promoted link.
+ * join the contact as a take-over (applyResolution.ts joinAsPrimary): what the contact still holds of the
+ * departed primary's values gives way to the new primary's, the rest joins by conflict kind (a). Nothing
+ * happens while a primary remains or when no record of the org is left. Returns the promoted link.
  */
 export async function promoteNextPrimary(
   tx: Queryable,
   settings: OrgSyncSettings,
   contactId: string,
   rule: string,
+  departed: Link,
 ): Promise<Link | null> {
   const orgLinks = await findOrgLinksByContacts(tx, settings.orgId, [contactId]);
   if (orgLinks.length === 0 || orgLinks.some((l) => l.role === 'primary')) return null;
@@ -38,12 +39,7 @@ export async function promoteNextPrimary(
     fields: sfToDirectory(settings.mappings, next.sobject, values, settings.defaultCountry),
     rule,
   };
-  const telephonyFields = [...incomingTelephonyFields(ctx).keys()];
-  const resolution = resolveJoin(
-    flatten(contact, telephonyFields),
-    flatten(ctx.fields, telephonyFields),
-    settings.policy.conflictWinner,
-  );
+  const resolution = joinAsPrimary(ctx, contact, departed);
   const why =
     ranked.length > 1 ? describeChoice(ranked) : `${next.sobject} ${next.recordId} is the only record of the org left`;
   const { link } = await commitResolution(ctx, {

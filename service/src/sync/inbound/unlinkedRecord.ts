@@ -12,8 +12,8 @@ import type { RecordOutcome } from './recordOutcome';
  * A record not linked yet: it joins the directory contact its match keys point to — never a duplicate of
  * the same person — or a new contact is created. Joining a contact the org already links to another
  * record, it becomes the primary only if it outranks that record (Contact > Lead > Person Account, then
- * most recently modified); otherwise it is linked as a secondary and the directory keeps the primary's
- * values. Becoming the primary, its values join the contact by conflict kind (a).
+ * the older record: rules/matching.ts); otherwise it is linked as a secondary and the directory keeps the
+ * primary's values, blanks included. Becoming the primary, it takes over (applyResolution.ts joinAsPrimary).
  */
 export async function joinOrCreate(ctx: ApplyContext): Promise<{ outcome: RecordOutcome; contactId: string | null }> {
   const { tx, settings, record } = ctx;

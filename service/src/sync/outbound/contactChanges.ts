@@ -3,7 +3,12 @@ import type { ContactFields, DirectoryContact } from '../../directory/model';
 import { findLinksByContact } from '../../store/state/links';
 import type { OrgSyncSettings, SettingsLookup } from '../rules/context';
 import { editContactFromTelephony } from './telephonyEdit';
-import { createContactFromTelephony, reevaluateCreates, type TelephonyCreateResult } from './telephonyCreate';
+import {
+  createContactFromTelephony,
+  reevaluateCreates,
+  type TelephonyCreateResult,
+  type WithNewContact,
+} from './telephonyCreate';
 import { deleteContactFromTelephony, type TelephonyDeleteResult } from './telephonyDelete';
 
 /** What a change from the phone side needs to know of the connected orgs (the HTTP API's options). */
@@ -32,10 +37,31 @@ export interface ContactEditOutcome {
 export class ContactChanges {
   constructor(private readonly context: ContactChangeContext) {}
 
-  /** A new contact, offered to every connected org (a create queued, or excluded saying why). */
-  async create(fields: ContactFields): Promise<TelephonyCreateResult> {
-    const result = await createContactFromTelephony(this.context.db, this.connectedOrgs(), fields);
+  /**
+   * A new contact, offered to every connected org (a create queued, or excluded saying why); `withContact`
+   * runs in the same transaction and may undo it all by throwing.
+   */
+  async create(fields: ContactFields, withContact?: WithNewContact): Promise<TelephonyCreateResult> {
+    const result = await createContactFromTelephony(this.context.db, this.connectedOrgs(), fields, { withContact });
+    if (!result) throw new Error('a create without unlessNumberKnown always creates');
     this.wake(result.queuedIn);
+    return result;
+  }
+
+  /**
+   * A contact for an unknown caller: the number, a placeholder last name, offered to every connected org like
+   * any new contact — unless a contact has the number by then (null). Salesforce requires a last name; a Lead's
+   * company is filled by the write-back's requirements.
+   */
+  async createForNumber(e164: string): Promise<TelephonyCreateResult | null> {
+    const fields: ContactFields = {
+      lastName: `Caller ${e164}`,
+      phones: [{ kind: 'work', raw: e164, e164, extension: null }],
+    };
+    const result = await createContactFromTelephony(this.context.db, this.connectedOrgs(), fields, {
+      unlessNumberKnown: e164,
+    });
+    if (result) this.wake(result.queuedIn);
     return result;
   }
 

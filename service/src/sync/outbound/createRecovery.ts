@@ -1,6 +1,6 @@
 import type { SfValue } from '../../model/records';
 import type { SaveOutcome } from '../../salesforce/saveErrors';
-import type { PendingWrite } from './writeBackPlan';
+import { isCallTask, type PendingWrite } from './writeBackPlan';
 import type { SettleTally, WriteBackSettler } from './writeBackSettle';
 import { callError } from './writeBackSettle';
 
@@ -16,6 +16,11 @@ export interface CreateMarker {
   directoryIdField(sobject: string): string;
   /** Records of `sobject` carrying these directory ids, by directory id. */
   findByDirectoryIds(sobject: string, directoryIds: string[]): Promise<Map<string, string>>;
+  /**
+   * Tasks carrying these CallObject values (a call's Task carries its call id there), by CallObject: a
+   * Task's marker is its own field, so a logged call is looked for before its Task is sent again.
+   */
+  findTasksByCallObject(callObjects: string[]): Promise<Map<string, string>>;
 }
 
 /** A create's values with the marker, when the writer knows the field. */
@@ -61,6 +66,38 @@ export async function settleCreatesAlreadyMade(
       errors: [],
     });
     await settler.settle(made, outcome, tally);
+  }
+  return writes.filter((w) => !made.includes(w));
+}
+
+/**
+ * Like settleCreatesAlreadyMade, for call Tasks: a doubtful one (claimed before) is looked for by its
+ * CallObject — one query per batch — and settled as made when Salesforce has it.
+ */
+export async function settleTasksAlreadyMade(
+  marker: Partial<CreateMarker>,
+  settler: WriteBackSettler,
+  writes: PendingWrite[],
+  tally: SettleTally,
+): Promise<PendingWrite[]> {
+  const callObjectOf = (w: PendingWrite) => String(w.payload.CallObject ?? '');
+  const doubtful = writes.filter((w) => isCallTask(w) && w.items.some((i) => i.claims > 1) && callObjectOf(w) !== '');
+  if (doubtful.length === 0 || !marker.findTasksByCallObject) return writes;
+  let found: Map<string, string>;
+  try {
+    found = await marker.findTasksByCallObject(doubtful.map(callObjectOf));
+  } catch (err) {
+    const info = { ...callError(err, 'update'), transient: true };
+    await settler.settle(doubtful, () => ({ id: null, success: false, errors: [info] }), tally);
+    return writes.filter((w) => !doubtful.includes(w));
+  }
+  const made = doubtful.filter((w) => found.has(callObjectOf(w)));
+  if (made.length > 0) {
+    await settler.settle(
+      made,
+      (i) => ({ id: found.get(callObjectOf(made[i] as PendingWrite)) ?? null, success: true, errors: [] }),
+      tally,
+    );
   }
   return writes.filter((w) => !made.includes(w));
 }

@@ -1,3 +1,6 @@
+import { lockMatchKeys } from '../../store/state/matchKeyLocks';
+import { callerNameByNumbers } from '../../directory/callerIdLookup';
+import { addedMatchKeys } from '../rules/matching';
 import { queueRecordUpdate } from './queueUpdate';
 import type { Database, Queryable } from '../../store/types';
 import type { ContactFields, DirectoryContact } from '../../directory/model';
@@ -143,14 +146,36 @@ export interface TelephonyCreateResult {
   excludedIn: Array<{ orgId: string } & CreateExclusion>;
 }
 
-/** A contact created on the telephony side: the directory row and one create per org, in one transaction. */
+/**
+ * What a caller records with a new contact in the same transaction (a CardDAV client's name for it); throwing
+ * undoes the contact and everything queued for it.
+ */
+export type WithNewContact = (tx: Queryable, contact: DirectoryContact) => Promise<void>;
+
+export interface TelephonyCreateOptions {
+  withContact?: WithNewContact;
+  /**
+   * Create nothing when a contact has this E.164 number by the time the new contact's keys are locked (an
+   * unknown caller calling twice at once, or again minutes later, makes one contact): the result is null.
+   */
+  unlessNumberKnown?: string;
+}
+
+/**
+ * A contact created on the telephony side: the directory row and one create per org, in one transaction.
+ * Null only when `unlessNumberKnown` found the number taken.
+ */
 export async function createContactFromTelephony(
   db: Database,
   orgs: OrgSyncSettings[],
   fields: ContactFields,
-): Promise<TelephonyCreateResult> {
+  options: TelephonyCreateOptions = {},
+): Promise<TelephonyCreateResult | null> {
   return db.transaction(async (tx) => {
+    await lockMatchKeys(tx, addedMatchKeys({}, fields));
+    if (options.unlessNumberKnown && (await callerNameByNumbers(tx, [options.unlessNumberKnown], null))) return null;
     const contact = await insertContact(tx, fields, 'telephony');
+    await options.withContact?.(tx, contact);
     const result: TelephonyCreateResult = { contact, queuedIn: [], excludedIn: [] };
     for (const settings of orgs) {
       const verdict = await queueCreate(tx, settings, contact);

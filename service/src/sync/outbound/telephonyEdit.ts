@@ -1,3 +1,5 @@
+import { lockMatchKeys } from '../../store/state/matchKeyLocks';
+import { addedMatchKeys } from '../rules/matching';
 import { queueRecordUpdate } from './queueUpdate';
 import type { Database } from '../../store/types';
 import type { ContactFields, DirectoryContact } from '../../directory/model';
@@ -45,6 +47,7 @@ export async function editContactFromTelephony(
     if (expectedVersion !== undefined && expectedVersion !== before.version) {
       throw new VersionConflictError(contactId, expectedVersion, before.version);
     }
+    await lockMatchKeys(tx, addedMatchKeys(before, fields));
     const after = await updateContact(tx, contactId, fields);
     if (!after) return null;
     let queued = 0;

@@ -3,6 +3,7 @@ import type { Database } from '../../store/types';
 import { failureLevel } from '../../store/availability';
 import {
   claimOutboxBatch,
+  deadClaimants,
   extendOutboxLease,
   outboxBacklog,
   releaseDeadClaims,
@@ -25,7 +26,9 @@ import {
   type WriteRound,
 } from './writeBackPlan';
 import { callError, unknownError, WriteBackSettler, type SettleTally } from './writeBackSettle';
-import { markedCreate, settleCreatesAlreadyMade, type CreateMarker } from './createRecovery';
+import { markedCreate, settleCreatesAlreadyMade, settleTasksAlreadyMade, type CreateMarker } from './createRecovery';
+import { DeadClaimWatch } from './deadClaims';
+import { withoutSalesforceEdits } from './salesforceEdits';
 import type { SaveOutcome } from '../../salesforce/saveErrors';
 
 export type { SaveOutcome } from '../../salesforce/saveErrors';
@@ -38,6 +41,11 @@ export interface RecordWriter extends Partial<CreateMarker> {
   update(sobject: string, records: Array<{ Id: string } & Record<string, SfValue>>): Promise<SaveOutcome[]>;
   create(sobject: string, records: Array<Record<string, SfValue>>): Promise<SaveOutcome[]>;
   delete(sobject: string, ids: string[]): Promise<SaveOutcome[]>;
+  /**
+   * These fields of these records as Salesforce holds them now, by id: read before a round of updates
+   * is sent, so a person's edit made since the write's base is not overwritten (withoutSalesforceEdits).
+   */
+  currentValues?(sobject: string, recordIds: string[], fields: string[]): Promise<Map<string, Record<string, SfValue>>>;
   /** One ingest job; outcomes in the order of `rows`. */
   bulk?(sobject: string, operation: IngestOperation, rows: Array<Record<string, SfValue>>): Promise<SaveOutcome[]>;
 }
@@ -80,6 +88,11 @@ export interface WriteBackOptions {
   bulkLeaseMs?: number;
   /** This worker's identity in its claims (claimants.ts); started with the first round when not given. */
   claimant?: Claimant;
+  /**
+   * How long another worker must stay dead before its claimed rows are taken back (deadClaims.ts).
+   * Default 5 s: longer than a live worker takes to lock again after its connection broke.
+   */
+  deadClaimConfirmMs?: number;
 }
 
 /** How often a worker looks for rows a dead worker claimed (and always at its first round). */
@@ -107,6 +120,8 @@ export class WriteBackWorker {
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = true;
+  /** stop() was called (and start() not since): a round waiting out a database outage gives up. */
+  private stopRequested = false;
   private readonly bulkThreshold: number;
   private readonly bulkLeaseMs: number;
   /** The claim on a Collections round's rows. */
@@ -115,18 +130,30 @@ export class WriteBackWorker {
   private readonly settler: WriteBackSettler;
   private claimant: Promise<Claimant> | undefined;
   private deadClaimsCheckedAt = Number.NEGATIVE_INFINITY;
+  /** Rows a failed round claimed and never sent: given back at the next round. */
+  private unsent: string[] = [];
+  private readonly deadClaims: DeadClaimWatch;
 
   constructor(private readonly options: WriteBackOptions) {
     this.bulkThreshold = options.bulkThreshold ?? 2000;
     this.bulkLeaseMs = options.bulkLeaseMs ?? 30 * 60_000;
     this.leaseMs = options.leaseMs ?? 120_000;
     this.chunkSize = Math.min(options.batchSize, 200);
+    this.deadClaims = new DeadClaimWatch(options.deadClaimConfirmMs ?? 5_000);
     const { db, orgId, settings, logger } = options;
-    this.settler = new WriteBackSettler({ db, orgId, settings, logger, maxAttempts: options.maxAttempts ?? 8 });
+    this.settler = new WriteBackSettler({
+      db,
+      orgId,
+      settings,
+      logger,
+      maxAttempts: options.maxAttempts ?? 8,
+      stopped: () => this.stopRequested,
+    });
   }
 
   start(): void {
     this.stopped = false;
+    this.stopRequested = false;
     this.timer = setInterval(() => this.kick(), this.options.intervalMs);
     this.timer.unref?.();
     this.kick();
@@ -134,6 +161,7 @@ export class WriteBackWorker {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.stopRequested = true;
     if (this.timer) clearInterval(this.timer);
     await this.running;
     // A claimant the worker started is ended with it; one given to it belongs to the caller.
@@ -196,6 +224,7 @@ export class WriteBackWorker {
     if (await this.options.paused?.()) return result;
     if (budget && !(await budget.allowsWrites())) return result;
     const claimant = await this.claimantNow();
+    await this.releaseUnsent();
     await this.takeBackDeadClaims();
     const items = await claimOutboxBatch(db, {
       orgId,
@@ -204,22 +233,39 @@ export class WriteBackWorker {
       claimant: claimant.id,
     });
     result.claimed = items.length;
-    const rounds = planRounds(await this.withoutHeldDeletes(items), {
-      chunkSize: this.chunkSize,
-      bulkThreshold: this.bulkThreshold,
-      bulkAvailable: this.options.records.bulk !== undefined,
-    });
-    for (let r = 0; r < rounds.length; r++) {
-      if (budget && !(await budget.allowsWrites())) {
-        const unsent = rounds.slice(r).flatMap((round) => outboxIdsOf(round.writes));
-        await releaseOutbox(db, unsent);
-        result.deferred = unsent.length;
-        break;
+    const sent = new Set<string>();
+    try {
+      const rounds = planRounds(await this.withoutHeldDeletes(items), {
+        chunkSize: this.chunkSize,
+        bulkThreshold: this.bulkThreshold,
+        bulkAvailable: this.options.records.bulk !== undefined,
+      });
+      for (let r = 0; r < rounds.length; r++) {
+        if (budget && !(await budget.allowsWrites())) {
+          const unsent = rounds.slice(r).flatMap((round) => outboxIdsOf(round.writes));
+          await releaseOutbox(db, unsent);
+          result.deferred = unsent.length;
+          break;
+        }
+        await this.send(rounds[r], result, sent);
+        await budget?.afterCall();
       }
-      await this.send(rounds[r], result);
-      await budget?.afterCall();
+    } catch (err) {
+      // Rows this worker claimed but never sent would wait out their lease (its lock lives on): they go
+      // back to the queue at the next round. Rows sent without a recorded answer are the settle's (and,
+      // should it give up, the lease's and the create marker's).
+      this.unsent.push(...items.map((i) => i.id).filter((id) => !sent.has(id)));
+      throw err;
     }
     return result;
+  }
+
+  /** Gives back the rows a failed round claimed and never sent (see drainOnce); kept until it works. */
+  private async releaseUnsent(): Promise<void> {
+    if (this.unsent.length === 0) return;
+    const ids = [...this.unsent];
+    await releaseOutbox(this.options.db, ids);
+    this.unsent = this.unsent.filter((id) => !ids.includes(id));
   }
 
   private claimantNow(): Promise<Claimant> {
@@ -230,13 +276,21 @@ export class WriteBackWorker {
     return this.claimant;
   }
 
-  /** A restarted service takes its dead predecessor's rows at once, not when their lease runs out. */
+  /**
+   * A restarted service takes its dead predecessor's rows without waiting out their lease: once a worker
+   * seen dead has stayed dead for deadClaimConfirmMs (looked at again then, else every 10 s).
+   */
   private async takeBackDeadClaims(): Promise<void> {
-    if (Date.now() - this.deadClaimsCheckedAt < DEAD_CLAIMS_EVERY_MS) return;
+    const sinceCheck = Date.now() - this.deadClaimsCheckedAt;
+    const confirmationDue = (this.deadClaims.nextConfirmationAt() ?? Number.POSITIVE_INFINITY) <= Date.now();
+    if (sinceCheck < DEAD_CLAIMS_EVERY_MS && !confirmationDue) return;
     await this.claimantNow();
-    const released = await releaseDeadClaims(this.options.db, this.options.orgId, this.leaseMs);
+    const { db, orgId, logger } = this.options;
+    const dead = this.deadClaims.confirmed(await deadClaimants(db, orgId, this.leaseMs));
     this.deadClaimsCheckedAt = Date.now();
-    if (released > 0) this.options.logger.info({ released }, 'write-back: took back the rows of a worker that died');
+    if (dead.length === 0) return;
+    const released = await releaseDeadClaims(db, orgId, this.leaseMs, dead);
+    if (released > 0) logger.info({ released }, 'write-back: took back the rows of a worker that died');
   }
 
   private async withoutHeldDeletes(items: OutboxItem[]): Promise<OutboxItem[]> {
@@ -250,14 +304,19 @@ export class WriteBackWorker {
     return items.filter((i) => !ids.has(i.id));
   }
 
-  private async send(round: WriteRound, result: DrainResult): Promise<void> {
+  private async send(round: WriteRound, result: DrainResult, sent: Set<string>): Promise<void> {
     const { db, records, logger } = this.options;
     let writes = round.writes;
     if (round.operation === 'create') {
       writes = await this.settler.dropCreatesAlreadyLinked(writes, result);
       writes = await settleCreatesAlreadyMade(records, this.settler, round.sobject, writes, result);
+      if (round.sobject === 'Task') writes = await settleTasksAlreadyMade(records, this.settler, writes, result);
     }
+    if (round.operation === 'update' && !round.bulk)
+      writes = await withoutSalesforceEdits(this.options, round.sobject, writes);
+    if (round.operation === 'update') writes = await this.settler.completeEmptyUpdates(writes, result);
     if (writes.length === 0) return;
+    for (const id of outboxIdsOf(round.writes)) sent.add(id);
     let outcomes: SaveOutcome[];
     try {
       if (round.bulk && records.bulk) {

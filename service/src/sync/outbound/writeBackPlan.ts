@@ -70,7 +70,7 @@ function coalesce(items: OutboxItem[]): PendingWrite[] {
   const writes: PendingWrite[] = [];
   const byRecord = new Map<string, PendingWrite>();
   for (const item of items) {
-    const payload = item.payload as Record<string, SfValue>;
+    const payload = sendable(item);
     const key =
       item.operation === 'create' || !item.recordId ? null : `${item.operation}:${item.sobject}:${item.recordId}`;
     const existing = key ? byRecord.get(key) : undefined;
@@ -93,6 +93,16 @@ function coalesce(items: OutboxItem[]): PendingWrite[] {
   return writes;
 }
 
+/**
+ * What a row still has to send: its payload without the fields Salesforce's value won while the row was
+ * on its way (store/outbox trimPendingUpdates) — a row claimed again must not land the old value twice.
+ */
+function sendable(item: OutboxItem): Record<string, SfValue> {
+  const payload = item.payload as Record<string, SfValue>;
+  if (item.superseded.length === 0) return payload;
+  return Object.fromEntries(Object.entries(payload).filter(([field]) => !item.superseded.includes(field)));
+}
+
 /** A write as one row of a bulk ingest job: a create has no Id yet, a delete needs nothing else. */
 export function bulkRow(write: PendingWrite): Record<string, SfValue> {
   if (write.operation === 'create') return write.payload;
@@ -103,4 +113,9 @@ export function bulkRow(write: PendingWrite): Record<string, SfValue> {
 /** The outbox rows behind these writes. */
 export function outboxIdsOf(writes: PendingWrite[]): string[] {
   return writes.flatMap((w) => w.items.map((i) => i.id));
+}
+
+/** Whether the write is a call's Task (an outbox row carrying the call it logs, migration 025). */
+export function isCallTask(write: PendingWrite): boolean {
+  return write.items.some((item) => item.callId);
 }

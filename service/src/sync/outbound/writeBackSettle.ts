@@ -1,7 +1,14 @@
 import type { Logger } from 'pino';
 import type { Database, Queryable } from '../../store/types';
-import { completeOutbox, failOutbox, retryOutbox, type OutboxOperation } from '../../store/outbox/outbox';
+import {
+  completeOutbox,
+  doneOutboxIds,
+  failOutbox,
+  retryOutbox,
+  type OutboxOperation,
+} from '../../store/outbox/outbox';
 import { recordAudit } from '../../store/audit';
+import { isDatabaseUnavailable } from '../../store/availability';
 import { clearFailingHealth, getRecordHealth, setRecordHealth, type HealthSide } from '../../store/state/recordHealth';
 import type { SyncedObject } from '../../model/records';
 import { classifySaveError, type SaveErrorInfo, type SaveOutcome } from '../../salesforce/saveErrors';
@@ -10,8 +17,9 @@ import { contactsLinkedIn, findLinkByRecord, updateLink } from '../../store/stat
 import { underSavepoint } from '../../store/savepoint';
 import { stableHash } from '../rules/hash';
 import { linkCreatedRecord } from './telephonyCreate';
+import { recordCallTask } from '../../store/calls';
 import type { OrgSyncSettings } from '../rules/context';
-import type { PendingWrite } from './writeBackPlan';
+import { isCallTask, outboxIdsOf, type PendingWrite } from './writeBackPlan';
 
 /**
  * What the write-back worker records once Salesforce has answered: the outbox row's fate, the link and
@@ -33,7 +41,13 @@ export interface SettlerOptions {
   logger: Logger;
   /** Transient failures are retried this many times before the row is parked as failing. */
   maxAttempts: number;
+  /** Whether the worker is stopping: a settle cut off by an outage then gives up instead of waiting. */
+  stopped?: () => boolean;
 }
+
+/** The first wait before a settle cut off by a database outage is tried again; it doubles up to the max. */
+const OUTAGE_RETRY_MS = 250;
+const OUTAGE_RETRY_MAX_MS = 5_000;
 
 /** Rows written in one settle transaction, and the failing entries their success clears. */
 interface Settled {
@@ -79,11 +93,59 @@ export class WriteBackSettler {
   }
 
   /**
+   * Updates left with nothing to send — Salesforce's value won each of their fields while they were on
+   * their way, and it is queued behind them — are done without a call.
+   */
+  async completeEmptyUpdates(writes: PendingWrite[], tally: SettleTally): Promise<PendingWrite[]> {
+    const empty = writes.filter((w) => Object.keys(w.payload).length === 0);
+    if (empty.length === 0) return writes;
+    await completeOutbox(this.options.db, outboxIdsOf(empty));
+    tally.written += empty.length;
+    return writes.filter((w) => !empty.includes(w));
+  }
+
+  /**
    * Settles a sent batch in one transaction, each write under a savepoint: a write whose bookkeeping
    * fails (say its contact vanished in an unexpected way) is parked with the reason, and the others
    * still commit — a batch Salesforce accepted is never left claimed, to be sent again.
+   *
+   * Salesforce's answers exist only here, in memory. Should the database go away before they are
+   * recorded, the settle waits for it and tries again (unless the worker stops): left claimed, the rows
+   * would be taken back and sent again — over any edit made in Salesforce meanwhile. A try whose commit
+   * went through although its answer was lost is not repeated: its rows are done.
    */
   async settle(writes: PendingWrite[], outcomeOf: (index: number) => SaveOutcome, tally: SettleTally): Promise<void> {
+    let pending = writes.map((write, index) => ({ write, index }));
+    for (let waitMs = OUTAGE_RETRY_MS; ; waitMs = Math.min(waitMs * 2, OUTAGE_RETRY_MAX_MS)) {
+      const attempt: SettleTally = { written: 0, retried: 0, failed: 0 };
+      try {
+        const outcome = (i: number) => outcomeOf(pending[i]?.index ?? -1);
+        await this.settleOnce(
+          pending.map((p) => p.write),
+          outcome,
+          attempt,
+        );
+        return addTally(tally, attempt);
+      } catch (err) {
+        if (!isDatabaseUnavailable(err) || this.options.stopped?.()) throw err;
+        await new Promise((resolve) => setTimeout(resolve, waitMs));
+        const done = await doneOutboxIds(this.options.db, outboxIdsOf(pending.map((p) => p.write))).catch(
+          (error: unknown) => {
+            if (isDatabaseUnavailable(error)) return new Set<string>();
+            throw error;
+          },
+        );
+        pending = pending.filter((p) => !p.write.items.every((item) => done.has(item.id)));
+        if (pending.length === 0) return addTally(tally, attempt);
+      }
+    }
+  }
+
+  private async settleOnce(
+    writes: PendingWrite[],
+    outcomeOf: (index: number) => SaveOutcome,
+    tally: SettleTally,
+  ): Promise<void> {
     const { db, logger, orgId } = this.options;
     await db.transaction(async (tx) => {
       // What every written row needs is done once for the batch, at the end.
@@ -98,6 +160,9 @@ export class WriteBackSettler {
             if (key) written[healthSide].push(key);
           }
         } catch (err) {
+          // The database went away: nothing can be recorded, the rows stay claimed and the round fails
+          // (logged once as an outage); a worker takes them back when it is here again.
+          if (isDatabaseUnavailable(err)) throw err;
           logger.error(
             { err, recordId: write.recordId, contactId: write.contactId },
             'could not record a write-back outcome',
@@ -131,7 +196,18 @@ export class WriteBackSettler {
       return false;
     }
     const { orgId, settings } = this.options;
-    if (write.operation === 'create') {
+    if (write.operation === 'create' && isCallTask(write)) {
+      if (!outcome.id) throw new Error('Salesforce reported a create without a record id');
+      const callId = write.items.find((item) => item.callId)?.callId as string;
+      await recordCallTask(tx, callId, orgId, outcome.id);
+      await auditWrite(
+        tx,
+        orgId,
+        write,
+        'call-logged',
+        `call ${String(write.payload.CallObject)} logged as Task ${outcome.id}`,
+      );
+    } else if (write.operation === 'create') {
       if (!outcome.id || !write.contactId) throw new Error('Salesforce reported a create without a record id');
       await linkCreatedRecord(tx, settings, {
         orgId,
@@ -214,8 +290,13 @@ export class WriteBackSettler {
   }
 }
 
-/** A create is about the directory contact (no record yet); updates and deletes about the Salesforce record. */
+/**
+ * A create is about the directory contact (no record yet); updates and deletes about the Salesforce record; a
+ * call's Task about the call (its own entry: a failing Task must not mark, nor a logged one clear, the contact's).
+ */
 function healthKey(write: PendingWrite): [HealthSide, string | null] {
+  const callId = write.items.find((item) => item.callId)?.callId;
+  if (callId) return ['telephony', `task:${callId}`];
   return write.operation === 'create' ? ['telephony', write.contactId] : ['salesforce', write.recordId];
 }
 
@@ -250,4 +331,10 @@ function backoffMs(attempts: number): number {
 /** The outcome of a write Salesforce said nothing about: transient, so it is sent again. */
 export function unknownError(): SaveErrorInfo {
   return { code: 'UNKNOWN', message: 'Salesforce returned no result for this record', fields: [], transient: true };
+}
+
+function addTally(into: SettleTally, more: SettleTally): void {
+  into.written += more.written;
+  into.retried += more.retried;
+  into.failed += more.failed;
 }

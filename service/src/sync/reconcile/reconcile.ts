@@ -33,6 +33,8 @@ export interface ReconcileResult extends ReconcileCounts {
   problems: SettingsProblem[];
   /** Why deletes were held, when they were: the org must pause. */
   heldReason: string | null;
+  /** The org's users pulled in as internal extensions after the run (runtime/orgReconcile.ts), when it could. */
+  internalUsers?: { users: number; added: number; updated: number; removed: number };
 }
 
 export interface ReconcileOptions {

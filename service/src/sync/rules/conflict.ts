@@ -103,6 +103,34 @@ export function resolveJoin(directory: FlatFields, salesforce: FlatFields, winne
   return resolution;
 }
 
+/**
+ * Conflict kind (a) when a record takes the org's primary place on a contact from another record of the
+ * same org (it outranks it, or the previous primary went). What the directory holds because the previous
+ * primary said so is that record's, not the directory's: on a shared office number it is another
+ * person's. So a field still holding the previous primary's value takes the new primary's, blank
+ * included — the contact never keeps one person's email under another's name. A field the directory
+ * changed since (a phone-side edit, another org's value) joins by resolveJoin.
+ */
+export function resolveTakeOver(
+  directory: FlatFields,
+  salesforce: FlatFields,
+  previous: FlatFields,
+  winner: Side,
+): Resolution {
+  const ours: FlatFields = {};
+  const joined: FlatFields = {};
+  for (const field of Object.keys(salesforce) as TelephonyField[]) {
+    const fromPrevious = field in previous && sameValue(field, directory[field], previous[field]);
+    if (fromPrevious) ours[field] = salesforce[field] ?? null;
+    else joined[field] = salesforce[field] ?? null;
+  }
+  const resolution = resolveJoin(directory, joined, winner);
+  for (const field of Object.keys(ours) as TelephonyField[]) {
+    if (!sameValue(field, directory[field], ours[field])) takeSalesforce(resolution, field, ours[field] ?? null);
+  }
+  return resolution;
+}
+
 export interface ChangeInput {
   directory: FlatFields;
   salesforce: FlatFields;

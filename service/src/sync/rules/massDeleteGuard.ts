@@ -28,9 +28,13 @@ export interface GuardInput {
   recent: number;
   /** Linked records this run would delete. */
   incoming: number;
+  /** How many of them have a delete held already (counted in alreadyHeld: not counted twice). */
+  incomingHeld?: number;
   thresholdPercent: number;
-  /** Deletes already held for the org, waiting for an admin. */
+  /** Deletes already held for the org, waiting for an admin: Salesforce's and the directory's. */
   alreadyHeld: number;
+  /** How many of alreadyHeld are directory deletes (queued deletes of Salesforce records). */
+  heldDirectory?: number;
   /**
    * Whose deletes: Salesforce's (directory contacts would go, the default) or the directory's (queued
    * deletes of linked Salesforce records would be sent).
@@ -50,10 +54,11 @@ export function decideMassDelete(input: GuardInput): GuardDecision {
   const telephony = input.side === 'telephony';
   if (incoming === 0) return { hold: false, reason: null };
   if (alreadyHeld > 0) {
-    const what = telephony
-      ? "deletes are held for an admin's approval (mass-deletion guard), directory deletes included"
-      : "Salesforce deletes are held for an admin's approval (mass-deletion guard)";
-    return { hold: true, reason: `${alreadyHeld + incoming} ${what}` };
+    const what =
+      telephony || (input.heldDirectory ?? 0) > 0
+        ? "deletes are held for an admin's approval (mass-deletion guard), directory deletes included"
+        : "Salesforce deletes are held for an admin's approval (mass-deletion guard)";
+    return { hold: true, reason: `${alreadyHeld + incoming - (input.incomingHeld ?? 0)} ${what}` };
   }
   const deletes = recent + incoming;
   const base = linked + recent;

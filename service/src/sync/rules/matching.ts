@@ -5,28 +5,28 @@ import type { SyncPolicy } from './context';
 /**
  * Which Salesforce record a directory contact (one caller-ID entry, one person) shows when several records
  * of one org carry the same number or email: a Contact before a Lead before a Person Account — the
- * Contact is the curated record, a Lead is a prospect that may become one — then the most recently
- * modified, then the record id (so the choice is stable).
+ * Contact is the curated record, a Lead is a prospect that may become one — then the older record (the
+ * lower record id: Salesforce hands ids out in creation order). Nothing that changes over time decides:
+ * ranking by the latest modification let the service's own status writes (which move SystemModstamp and
+ * LastModifiedDate) and a colleague's edit swap who a shared office number shows (issue 12 item 6).
  */
 export const SOBJECT_PRIORITY: Readonly<Record<string, number>> = { Contact: 0, Lead: 1, Account: 2 };
 
 export interface CandidateRecord {
   sobject: string;
   recordId: string;
-  /** SystemModstamp (ISO 8601), null when unknown. */
+  /** SystemModstamp (ISO 8601), null when unknown: shown in the audit, never ranked by. */
   modstamp: string | null;
 }
 
 const priorityOf = (sobject: string) => SOBJECT_PRIORITY[sobject] ?? Number.MAX_SAFE_INTEGER;
-const timeOf = (modstamp: string | null) => (modstamp ? Date.parse(modstamp) : Number.NEGATIVE_INFINITY);
+/** The 15-character id: the 18-character form's last three are a checksum of its case. */
+const idOf = (recordId: string) => recordId.slice(0, 15);
 
 /** Negative when `a` ranks before `b`. */
 export function compareCandidates(a: CandidateRecord, b: CandidateRecord): number {
-  return (
-    priorityOf(a.sobject) - priorityOf(b.sobject) ||
-    timeOf(b.modstamp) - timeOf(a.modstamp) ||
-    (a.recordId < b.recordId ? -1 : a.recordId > b.recordId ? 1 : 0)
-  );
+  const [x, y] = [idOf(a.recordId), idOf(b.recordId)];
+  return priorityOf(a.sobject) - priorityOf(b.sobject) || (x < y ? -1 : x > y ? 1 : 0);
 }
 
 export function rankCandidates<T extends CandidateRecord>(records: T[]): T[] {
@@ -34,17 +34,14 @@ export function rankCandidates<T extends CandidateRecord>(records: T[]): T[] {
 }
 
 const sobjectLabel = (sobject: string) => (sobject === 'Account' ? 'Person Account' : sobject);
-const describeRecord = (r: CandidateRecord) =>
-  `${sobjectLabel(r.sobject)} ${r.recordId} (modified ${r.modstamp ?? 'unknown'})`;
+const describeRecord = (r: CandidateRecord) => `${sobjectLabel(r.sobject)} ${r.recordId}`;
 
 /** Why the first of the ranked records won over the second, in words for the audit log. */
 export function whyFirst(winner: CandidateRecord, runnerUp: CandidateRecord): string {
   if (priorityOf(winner.sobject) !== priorityOf(runnerUp.sobject)) {
     return `${sobjectLabel(winner.sobject)} outranks ${sobjectLabel(runnerUp.sobject)}`;
   }
-  if (timeOf(winner.modstamp) !== timeOf(runnerUp.modstamp))
-    return `both ${sobjectLabel(winner.sobject)}, ${winner.recordId} modified more recently`;
-  return `same object and time, ${winner.recordId} has the lower id`;
+  return `both ${sobjectLabel(winner.sobject)}, ${winner.recordId} is the older record (lower record id)`;
 }
 
 /** The audit text of a candidate choice: every candidate, the winner and why. */
@@ -52,6 +49,23 @@ export function describeChoice(ranked: CandidateRecord[]): string {
   const [first, second] = ranked;
   if (!first || !second) return '';
   return `candidates ${ranked.map(describeRecord).join(', ')}: primary ${sobjectLabel(first.sobject)} ${first.recordId} (${whyFirst(first, second)})`;
+}
+
+/**
+ * The match keys a write gives a contact that it did not carry before — numbers not among its own,
+ * an email other than its own (compared as matching compares them) — for the writer to lock first
+ * (store/state/matchKeyLocks.ts): another org's new record bringing the same key waits for the write
+ * and then joins this contact instead of making a second. `before` is {} for a new contact.
+ */
+export function addedMatchKeys(
+  before: ContactFields,
+  change: ContactFields,
+): { e164s: string[]; email: string | null } {
+  const own = new Set(e164sOf(before.phones ?? []));
+  const e164s = change.phones === undefined ? [] : e164sOf(change.phones).filter((n) => !own.has(n));
+  const folded = (email: string | null | undefined) => email?.trim().toLowerCase() || null;
+  const email = folded(change.email);
+  return { e164s, email: email !== null && email !== folded(before.email) ? email : null };
 }
 
 /** The keys a record is matched by, per the sync's match-key setting. */

@@ -79,13 +79,57 @@ function hasSubquery(where: WhereClause | undefined): boolean {
   return false;
 }
 
+/** AND/OR words at one parenthesis level of a condition, with where each is (0-based offsets). */
+interface Level {
+  start: number;
+  ops: Array<{ word: string; at: number; end: number }>;
+}
+
+/**
+ * Salesforce refuses AND and OR side by side at one level without parentheses (the parser above reads
+ * them left to right, so it passes). Finds the first level that mixes them, outside string literals, and
+ * names it with the two ways of grouping its first switch of operator.
+ */
+function checkAndOrGrouping(field: string, text: string): void {
+  const open: Level[] = [{ start: 0, ops: [] }];
+  const check = (level: Level, end: number) => {
+    const k = level.ops.findIndex((op, i) => i > 0 && op.word.toUpperCase() !== level.ops[i - 1].word.toUpperCase());
+    if (k < 0) return;
+    const [before, after] = [level.ops[k - 1], level.ops[k]];
+    const part = (from: number, to: number) => text.slice(from, to).trim();
+    const left = `(${part(level.start, after.at)}) ${after.word} ${part(after.end, end)}`;
+    const right = `${part(level.start, before.at)} ${before.word} (${part(before.end, end)})`;
+    throw new ScopeError(
+      field,
+      `mixes ${before.word} and ${after.word} without parentheses in "${part(level.start, end)}" ` +
+        `(${before.word} at position ${before.at + 1}, ${after.word} at position ${after.at + 1}): ` +
+        `add parentheses, e.g. "${left}" or "${right}"`,
+    );
+  };
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === "'") {
+      for (i++; i < text.length && text[i] !== "'"; i++) if (text[i] === '\\') i++;
+    } else if (ch === '(') {
+      open.push({ start: i + 1, ops: [] });
+    } else if (ch === ')') {
+      check(open.pop() as Level, i);
+    } else if (!/\w/.test(text[i - 1] ?? '')) {
+      const word = /^(?:AND|OR)\b/i.exec(text.slice(i))?.[0];
+      if (word) open[open.length - 1].ops.push({ word, at: i, end: i + word.length });
+    }
+  }
+  check(open[0], text.length);
+}
+
 /**
  * Checks that an admin's scope is one boolean SOQL condition and returns it parenthesised (text
  * unchanged), so it can be AND-ed with the service's own conditions without changing their meaning. A
  * scan outside string literals names the usual mistakes (unclosed quotes, unbalanced parentheses, ";",
  * comments, Apex binds, look-alike Unicode punctuation, clauses that escape the WHERE); then the text is
  * parsed as `SELECT Id FROM <object> WHERE <condition>` by a SOQL parser, and anything it rejects, or
- * that parses to more than a WHERE condition, is refused. The org's SOQL parser still has the last word
+ * that parses to more than a WHERE condition, is refused, as is AND beside OR without parentheses
+ * (which the parser accepts and Salesforce does not). The org's SOQL parser still has the last word
  * on field names (its error is reported as a configuration problem).
  */
 export function checkScopeCondition(field: string, condition: string): string {
@@ -140,6 +184,7 @@ export function checkScopeCondition(field: string, condition: string): string {
   const extra = Object.keys(parsed).find((key) => !OWN_PARTS.has(key));
   if (extra) throw new ScopeError(field, `must be a WHERE condition only (it parses with a "${extra}" clause)`);
   if (hasSubquery(parsed.where)) throw new ScopeError(field, 'must not hold a subquery');
+  checkAndOrGrouping(field, text);
   return `(${text})`;
 }
 

@@ -20,8 +20,10 @@ describe('sync errors an admin ignores in the org', () => {
     (await listOutbox(stack.db, { limit: 1000 }))
       .filter((r) => r.recordId === recordId && r.operation === 'update')
       .reverse();
+  // The worker's next two requests: the read of the records before a round of updates (which then goes
+  // as it is), and the update itself.
   const lockNextRequest = () =>
-    Object.assign(org().faults, { errorKinds: ['UNABLE_TO_LOCK_ROW'], failNextRequests: 1 });
+    Object.assign(org().faults, { errorKinds: ['UNABLE_TO_LOCK_ROW'], failNextRequests: 2 });
 
   beforeAll(async () => {
     // Status flushes only when the test asks, and each asks the org what is ignored.

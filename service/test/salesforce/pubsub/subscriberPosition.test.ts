@@ -153,4 +153,42 @@ describe('the replay position the server reports', () => {
     expect(reported.filter((r) => r.replayId >= Number(event.replay))).toEqual([]);
     expect(stored.value).toBe(Number(event.replay));
   });
+
+  describe('when a keepalive overtakes events the client is still decoding (a slow schema fetch)', () => {
+    const SCHEMA_DELAY_MS = 450;
+
+    test('an apply that fails afterwards gets the events again', async () => {
+      harness = await startHarness({}, { keepaliveMs: 100, schemaDelayMs: SCHEMA_DELAY_MS });
+      let attempts = 0;
+      const { subscriber, handled, stored } = subscribe(() =>
+        ++attempts === 1 ? Promise.reject(new Error('the database went away')) : Promise.resolve(),
+      );
+      await once(subscriber, 'live');
+      const event = publishEvent(harness.org, TOPIC, change('decoded late'));
+      // Sent before this keepalive, which names its replay id, the event is not handed over yet.
+      await once(subscriber, 'keepalive');
+      expect(handled).toEqual([]);
+      const [applied] = (await once(subscriber, 'applied')) as [RawPubSubEvent];
+      expect(applied.replayId).toBe(Number(event.replay));
+      expect(handled).toEqual([Number(event.replay), Number(event.replay)]);
+      expect(stored.value).toBe(Number(event.replay));
+    }, 20_000);
+
+    test('a stop before they are applied keeps the position before them', async () => {
+      harness = await startHarness({}, { keepaliveMs: 100, schemaDelayMs: SCHEMA_DELAY_MS });
+      const { subscriber, stored, handled } = subscribe(() => Promise.resolve());
+      await once(subscriber, 'live');
+      await once(subscriber, 'keepalive');
+      const before = stored.value;
+      const event = publishEvent(harness.org, TOPIC, change('stopped while decoding'));
+      await once(subscriber, 'keepalive');
+      await once(subscriber, 'keepalive');
+      expect(handled).toEqual([]);
+      await subscriber.stop();
+      expect(stored.value).toBe(before);
+      const again = subscribe(() => Promise.resolve(), stored.value);
+      const [applied] = (await once(again.subscriber, 'applied')) as [RawPubSubEvent];
+      expect(applied.replayId).toBe(Number(event.replay));
+    }, 20_000);
+  });
 });

@@ -1,4 +1,5 @@
-import { countSoql, selectSoql, soqlDateTime } from '../../../src/salesforce/queries/soql';
+import { parseQuery } from '@jetstreamapp/soql-parser-js';
+import { countSoql, selectSoql, soqlDateTime, soqlString } from '../../../src/salesforce/queries/soql';
 
 describe("the SOQL of the engine's reads", () => {
   it("selects each field once, in order, with the engine's condition first and its own after", () => {
@@ -61,5 +62,17 @@ describe("the SOQL of the engine's reads", () => {
     );
     expect(() => soqlDateTime('yesterday')).toThrow('not a timestamp: yesterday');
     expect(soqlDateTime('2026-01-02T03:04:05.678Z')).toBe('2026-01-02T03:04:05Z');
+  });
+
+  it('writes a text from outside as one string literal, whatever it holds', () => {
+    expect(soqlString('pbx-1')).toBe("'pbx-1'");
+    expect(soqlString("a' OR Id != 'b")).toBe("'a\\' OR Id != \\'b'");
+    expect(soqlString('back\\slash "q"\nline')).toBe('\'back\\\\slash \\"q\\"\\nline\'');
+    // The parser reads each as a single value of the IN list.
+    for (const value of ["a' OR Id != 'b", 'x\\', "'); DELETE", 'tab\there']) {
+      const parsed = parseQuery(`SELECT Id FROM Task WHERE CallObject IN (${soqlString(value)}, 'z')`);
+      const where = parsed.where?.left as { value?: unknown } | undefined;
+      expect(where?.value).toHaveLength(2);
+    }
   });
 });

@@ -3,6 +3,7 @@ import {
   claimOutboxBatch,
   enqueueOutbox,
   listOutbox,
+  deadClaimants,
   releaseDeadClaims,
   startClaimant,
   type Claimant,
@@ -26,7 +27,7 @@ function item(operation: NewOutboxItem['operation']): NewOutboxItem {
   };
 }
 
-describeEachBackend('outbox claims of dead workers', (getDb) => {
+describeEachBackend('outbox claims of dead workers', (getDb, backend) => {
   const claimants: Claimant[] = [];
   const claimant = async () => {
     const started = await startClaimant(getDb());
@@ -91,4 +92,43 @@ describeEachBackend('outbox claims of dead workers', (getDb) => {
     await claimOutboxBatch(getDb(), { orgId: ORG_ID, limit: 10, leaseMs: CALL_LEASE_MS });
     expect(await releaseDeadClaims(getDb(), ORG_ID, CALL_LEASE_MS)).toBe(0);
   });
+
+  it('names the workers that look dead, and releases only the rows of the ones named', async () => {
+    const first = await claimant();
+    const second = await claimant();
+    for (const [n, worker] of [first, second].entries()) {
+      await enqueueOutbox(getDb(), { ...item('update'), recordId: `00300000000000${n}BBB` });
+      await claimOutboxBatch(getDb(), { orgId: ORG_ID, limit: 1, leaseMs: CALL_LEASE_MS, claimant: worker.id });
+    }
+    expect(await deadClaimants(getDb(), ORG_ID, CALL_LEASE_MS)).toEqual([]);
+    await first.end();
+    await second.end();
+    expect(await deadClaimants(getDb(), ORG_ID, CALL_LEASE_MS)).toEqual([first.id, second.id].sort());
+    expect(await releaseDeadClaims(getDb(), ORG_ID, CALL_LEASE_MS, [second.id])).toBe(1);
+    expect(await deadClaimants(getDb(), ORG_ID, CALL_LEASE_MS)).toEqual([first.id]);
+  });
+
+  if (backend.kind === 'postgres') {
+    it('a live worker whose lock connection broke takes its lock again, so its rows stay its own', async () => {
+      const live = await claimant();
+      await enqueueOutbox(getDb(), item('create'));
+      await claimOutboxBatch(getDb(), { orgId: ORG_ID, limit: 1, leaseMs: CALL_LEASE_MS, claimant: live.id });
+      const holder = async () =>
+        (
+          await getDb().query<{ pid: number }>(
+            `SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND objid = hashtext($1)::oid`,
+            [live.id],
+          )
+        ).rows[0]?.pid;
+      const pid = await holder();
+      expect(pid).toEqual(expect.any(Number));
+      await getDb().query('SELECT pg_terminate_backend($1)', [pid]);
+      // The lock comes back on a new connection of the same worker.
+      for (let i = 0; i < 100 && ((await holder()) ?? pid) === pid; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(await holder()).toEqual(expect.any(Number));
+      expect(await holder()).not.toBe(pid);
+      expect(await deadClaimants(getDb(), ORG_ID, CALL_LEASE_MS)).toEqual([]);
+      expect(await releaseDeadClaims(getDb(), ORG_ID, CALL_LEASE_MS)).toBe(0);
+    });
+  }
 });

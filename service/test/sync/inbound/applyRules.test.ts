@@ -329,25 +329,45 @@ describe('apply rules: validity, match keys, candidate priority', () => {
       expect((await findLinkByRecord(stack.db, ORG, person))?.role).toBe('secondary');
     });
 
-    it('between records of the same object, the most recently modified wins', async () => {
+    it('between records of the same object, the older record stays primary, whichever is edited later', async () => {
       const number = nextNumber();
       const older = uiCreate(stack, 'Contact', { LastName: 'Older', Phone: number.raw });
       const contactId = await linkedContactId(stack, older);
-      const newer = uiCreate(stack, 'Contact', { LastName: 'Newer', Phone: number.raw });
+      const newer = uiCreate(stack, 'Contact', { LastName: 'Newer', Email: 'newer@example.com', Phone: number.raw });
       await eventually(
-        async () => (await getContact(stack.db, contactId))?.lastName === 'Newer' || undefined,
+        async () => (await findLinkByRecord(stack.db, ORG, newer))?.role === 'secondary' || undefined,
+        'the newer record linked as secondary',
+      );
+      expect(await getContact(stack.db, contactId)).toMatchObject({ lastName: 'Older', email: null });
+
+      uiUpdate(stack, 'Contact', newer, { LastName: 'Newer, edited last' });
+      await eventually(
+        async () =>
+          (await findLinkByRecord(stack.db, ORG, newer))?.sfValues?.LastName === 'Newer, edited last' || undefined,
+        "the edit kept on the secondary's link",
+      );
+      expect((await findLinkByRecord(stack.db, ORG, older))?.role).toBe('primary');
+      expect(await getContact(stack.db, contactId)).toMatchObject({ lastName: 'Older', email: null });
+      const rules = (await listAudit(stack.db, { contactId, limit: 50 })).map((a) => a.rule ?? '');
+      expect(rules.some((r) => r.includes(`both Contact, ${older} is the older record (lower record id)`))).toBe(true);
+
+      // The primary goes: the secondary takes over, and nothing of the departed record stays on the contact.
+      uiUpdate(stack, 'Contact', older, { Title: 'Leaving' });
+      await eventually(
+        async () => (await getContact(stack.db, contactId))?.title === 'Leaving' || undefined,
+        "the older record's title",
+      );
+      const org = stack.emulator.org;
+      expect(org.store.delete('Contact', [older], org.adminUser)[0].success).toBe(true);
+      await eventually(
+        async () => (await findLinkByRecord(stack.db, ORG, newer))?.role === 'primary' || undefined,
         'the newer record taking over',
       );
-      expect((await findLinkByRecord(stack.db, ORG, older))?.role).toBe('secondary');
-
-      uiUpdate(stack, 'Contact', older, { LastName: 'Older, edited last' });
-      await eventually(
-        async () => (await getContact(stack.db, contactId))?.lastName === 'Older, edited last' || undefined,
-        'the edited record taking over',
-      );
-      expect((await findLinkByRecord(stack.db, ORG, newer))?.role).toBe('secondary');
-      const rules = (await listAudit(stack.db, { contactId, limit: 50 })).map((a) => a.rule ?? '');
-      expect(rules.some((r) => r.includes(`both Contact, ${older} modified more recently`))).toBe(true);
+      expect(await getContact(stack.db, contactId)).toMatchObject({
+        lastName: 'Newer, edited last',
+        email: 'newer@example.com',
+        title: null,
+      });
     });
   });
 });

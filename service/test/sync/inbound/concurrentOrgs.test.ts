@@ -7,6 +7,8 @@
  */
 import pg from 'pg';
 import { applyChangeEvent } from '../../../src/sync/inbound/applyChange';
+import { editContactFromTelephony } from '../../../src/sync/outbound/telephonyEdit';
+import { insertContact } from '../../../src/directory/contacts';
 import { applySnapshotPage, prepareRows } from '../../../src/sync/initialSync/initialSyncPage';
 import type { ChangeEvent } from '../../../src/salesforce/pubsub/changeEvent';
 import { openDatabase } from '../../../src/store/db';
@@ -38,13 +40,18 @@ async function blockedOrDone(monitor: pg.Client, done: Promise<unknown>): Promis
 
 /** The database, but the transaction's INSERT of a directory contact (one or many) waits for `gate` first. */
 function holdingBeforeCreate(db: Database, reached: () => void, gate: Promise<void>): Database {
+  return holdingBefore(/INSERT INTO directory_contacts/, db, reached, gate);
+}
+
+/** The database, but the transaction's first statement matching `statement` waits for `gate` first. */
+function holdingBefore(statement: RegExp, db: Database, reached: () => void, gate: Promise<void>): Database {
   return {
     ...db,
     transaction: (fn) =>
       db.transaction((tx) => {
         const held: Queryable = {
           async query(text, params) {
-            if (/INSERT INTO directory_contacts/.test(text)) {
+            if (statement.test(text)) {
               reached();
               await gate;
             }
@@ -56,20 +63,21 @@ function holdingBeforeCreate(db: Database, reached: () => void, gate: Promise<vo
   };
 }
 
-function createEvent(eventId: string, recordId: string): ChangeEvent {
+const GRACE = { FirstName: 'Grace', LastName: 'Hopper', Phone: '+1 415 555 0199', Email: 'Grace@Example.com' };
+
+function createEvent(
+  eventId: string,
+  recordId: string,
+  values: Record<string, string> = GRACE,
+  operation: ChangeEvent['operation'] = 'create',
+): ChangeEvent {
   return {
     eventId,
     replayId: 1,
     objectName: 'Contact',
-    operation: 'create',
+    operation,
     syncId: CONTACT_SYNC.syncId,
-    records: [
-      {
-        id: recordId,
-        systemModstamp: '2026-01-01T00:00:00.000Z',
-        values: { FirstName: 'Grace', LastName: 'Hopper', Phone: '+1 415 555 0199', Email: 'Grace@Example.com' },
-      },
-    ],
+    records: [{ id: recordId, systemModstamp: '2026-01-01T00:00:00.000Z', values }],
     rejected: [],
     chunkSequence: null,
     chunkCount: null,
@@ -175,5 +183,73 @@ function createEvent(eventId: string, recordId: string): ChangeEvent {
       ['org-a', '003000000000003AAA'],
       ['org-b', '003000000000004AAA'],
     ]);
+  });
+
+  it("makes one directory contact when a linked record takes a number and email while another org's new record brings them", async () => {
+    const settingsA = { ...CONTACT_SYNC, orgId: 'org-a' };
+    const before = { ...GRACE, Phone: '+1 415 555 0100', Email: 'grace.old@example.com' };
+    await applyChangeEvent(dbA, settingsA, 'topic', createEvent('event-d', '003000000000005AAA', before));
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let reached!: () => void;
+    const atUpdate = new Promise<void>((resolve) => (reached = resolve));
+
+    // Org A's record changes to Grace's number and email; its transaction is held before the directory write.
+    const first = applyChangeEvent(
+      holdingBefore(/UPDATE directory_contacts/, dbA, reached, gate),
+      settingsA,
+      'topic',
+      createEvent('event-e', '003000000000005AAA', GRACE, 'update'),
+    );
+    await atUpdate;
+    const second = applyChangeEvent(
+      dbB,
+      { ...CONTACT_SYNC, orgId: 'org-b' },
+      'topic',
+      createEvent('event-f', '003000000000006AAA'),
+    );
+    const waited = await blockedOrDone(monitor, second);
+    release();
+    expect(waited).toBe('blocked');
+    const [a, b] = await Promise.all([first, second]);
+
+    const { rows } = await dbA.query<{ id: string }>('SELECT id FROM directory_contacts');
+    expect(rows).toHaveLength(1);
+    expect(a.outcomes[0]?.contactId).toBe(rows[0]?.id);
+    expect(b.outcomes[0]?.contactId).toBe(rows[0]?.id);
+    const links = await findLinksByContact(dbA, rows[0]?.id as string);
+    expect(links.map((l) => [l.orgId, l.recordId]).sort()).toEqual([
+      ['org-a', '003000000000005AAA'],
+      ['org-b', '003000000000006AAA'],
+    ]);
+  });
+
+  it("makes one directory contact when a phone-side edit gives a contact the number another org's new record brings", async () => {
+    const contact = await insertContact(dbA, { firstName: 'Grace', lastName: 'Hopper' }, 'telephony');
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let reached!: () => void;
+    const atUpdate = new Promise<void>((resolve) => (reached = resolve));
+    const edit = editContactFromTelephony(
+      holdingBefore(/UPDATE directory_contacts/, dbA, reached, gate),
+      () => undefined,
+      contact.id,
+      { phones: [{ kind: 'work', raw: '+1 415 555 0199', e164: '+14155550199', extension: null }] },
+    );
+    await atUpdate;
+    const event = applyChangeEvent(
+      dbB,
+      { ...CONTACT_SYNC, orgId: 'org-b' },
+      'topic',
+      createEvent('event-g', '003000000000007AAA', { ...GRACE, Email: 'someone.else@example.com' }),
+    );
+    const waited = await blockedOrDone(monitor, event);
+    release();
+    expect(waited).toBe('blocked');
+    const [, applied] = await Promise.all([edit, event]);
+
+    const { rows } = await dbA.query<{ id: string }>('SELECT id FROM directory_contacts');
+    expect(rows.map((r) => r.id)).toEqual([contact.id]);
+    expect(applied.outcomes[0]?.contactId).toBe(contact.id);
   });
 });

@@ -72,7 +72,12 @@ describe('write-back: a crash after the org committed the creates', () => {
     return ids;
   }
 
-  function worker(records: RecordWriter, leaseMs?: number, claimant?: Claimant): WriteBackWorker {
+  function worker(
+    records: RecordWriter,
+    leaseMs?: number,
+    claimant?: Claimant,
+    deadClaimConfirmMs?: number,
+  ): WriteBackWorker {
     return new WriteBackWorker({
       db: stack.db,
       orgId: ORG,
@@ -83,6 +88,7 @@ describe('write-back: a crash after the org committed the creates', () => {
       intervalMs: 50,
       leaseMs,
       claimant,
+      deadClaimConfirmMs,
     });
   }
 
@@ -110,7 +116,7 @@ describe('write-back: a crash after the org committed the creates', () => {
     await expectCreatedOnce(contactIds, before);
   });
 
-  it('takes a dead worker’s rows at once, without waiting out its lease, and creates nothing twice', async () => {
+  it('takes a dead worker’s rows once it has stayed dead, without waiting out its lease, and creates nothing twice', async () => {
     const contactIds = await queuedCreates(5);
     const before = stack.emulator.org.store.count('Contact');
     const dying = dyingAfterCreate(new JsforceRecordWriter(conn));
@@ -120,8 +126,54 @@ describe('write-back: a crash after the org committed the creates', () => {
     // The process dies: its connections close, and with them the lock that said it was alive.
     await claimant.end();
 
-    const result = await worker(new JsforceRecordWriter(conn)).drainOnce();
-    expect(result.claimed).toBe(5);
+    const survivor = worker(new JsforceRecordWriter(conn), undefined, undefined, 300);
+    expect((await survivor.drainOnce()).claimed).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await survivor.drainOnce()).claimed).toBe(5);
     await expectCreatedOnce(contactIds, before);
   });
+
+  // Only real Postgres has lock connections to lose (PGlite is one session of this process).
+  (process.env.DATABASE_URL ? it : it.skip)(
+    'a live worker whose lock connection broke mid-create keeps its rows: nobody sends the create again',
+    async () => {
+      const contactIds = await queuedCreates(3);
+      const before = stack.emulator.org.store.count('Contact');
+      let open!: () => void;
+      let reached!: () => void;
+      const gate = new Promise<void>((resolve) => (open = resolve));
+      const waiting = new Promise<void>((resolve) => (reached = resolve));
+      const real = new JsforceRecordWriter(conn);
+      const slow = Object.assign(Object.create(real) as RecordWriter, {
+        async create(...args: Parameters<RecordWriter['create']>) {
+          reached();
+          await gate;
+          return real.create(...args);
+        },
+      });
+      const claimant = await startClaimant(stack.db);
+      const round = worker(slow, 120_000, claimant).drainOnce();
+      await waiting;
+
+      // The backend holding the worker's lock is terminated while its create call is on its way.
+      const { rows } = await stack.db.query<{ pid: number }>(
+        `SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND objid = hashtext($1)::oid`,
+        [claimant.id],
+      );
+      expect(rows).toHaveLength(1);
+      await stack.db.query('SELECT pg_terminate_backend($1)', [rows[0]?.pid]);
+
+      // Another worker keeps looking, longer than it waits before taking a dead worker's rows.
+      const other = worker(real, undefined, undefined, 300);
+      for (let look = 0; look < 4; look++) {
+        expect((await other.drainOnce()).claimed).toBe(0);
+        await new Promise((resolve) => setTimeout(resolve, 150));
+      }
+      open();
+      expect((await round).written).toBe(3);
+      expect((await other.drainOnce()).claimed).toBe(0);
+      await expectCreatedOnce(contactIds, before);
+      await claimant.end();
+    },
+  );
 });

@@ -3,6 +3,7 @@ import {
   flatten,
   resolveChange,
   resolveJoin,
+  resolveTakeOver,
   sameValue,
   toContactFields,
   type FlatFields,
@@ -71,6 +72,40 @@ describe('conflict kind (a): a record joins a contact it was not linked to', () 
     expect(r.toSalesforce).toEqual(['firstName', 'title', 'phone.home']);
     expect(r.conflicts).toEqual([{ field: 'firstName', winner: 'telephony', salesforce: 'Augusta', telephony: 'Ada' }]);
     expect(conflictAudit(r.conflicts)).toEqual({ before: { firstName: 'Augusta' }, after: { firstName: 'Ada' } });
+  });
+});
+
+describe('take-over: a record takes the primary place from another record of the same org', () => {
+  // Alice's record was primary; Bob's (same office number) now outranks it.
+  const alice: FlatFields = { firstName: 'Alice', lastName: 'Able', title: 'Receptionist', email: null };
+  const bob: FlatFields = { firstName: 'Bob', lastName: 'Baker', title: null, email: 'bob@example.com' };
+
+  it("replaces what the contact holds of the previous primary's values, blanks included, whichever side wins", () => {
+    for (const winner of ['salesforce', 'telephony'] as const) {
+      const r = resolveTakeOver({ ...alice }, bob, alice, winner);
+      expect(r.toDirectory).toEqual({ firstName: 'Bob', lastName: 'Baker', title: null, email: 'bob@example.com' });
+      expect(r.toSalesforce).toEqual([]);
+      expect(r.conflicts).toEqual([]);
+    }
+  });
+
+  it('joins a field the directory changed since (a phone-side edit) by the rules of kind (a)', () => {
+    const directory: FlatFields = { ...alice, title: 'Front desk' };
+    const bySalesforce = resolveTakeOver(directory, bob, alice, 'salesforce');
+    // Bob has no title: an empty value is no opinion, the phone side's edit stays.
+    expect(bySalesforce.toDirectory).toEqual({ firstName: 'Bob', lastName: 'Baker', email: 'bob@example.com' });
+    const byTelephony = resolveTakeOver(directory, bob, alice, 'telephony');
+    expect(byTelephony.toSalesforce).toEqual(['title']);
+  });
+
+  it('is a plain join for fields the previous primary did not feed', () => {
+    const r = resolveTakeOver(
+      { ...alice, title: 'Analyst' },
+      bob,
+      { firstName: 'Alice', lastName: 'Able' },
+      'salesforce',
+    );
+    expect(r.toDirectory).toEqual({ firstName: 'Bob', lastName: 'Baker', email: 'bob@example.com' });
   });
 });
 

@@ -44,6 +44,17 @@ describe('mass-deletion guard', () => {
     expect(decideMassDelete(input({ linked: 10, incoming: 0, alreadyHeld: 6 }))).toEqual({ hold: false, reason: null });
   });
 
+  it('counts a record whose delete is held already once, and says so when directory deletes wait too', () => {
+    // 8 held; a run finds those 8 again and 2 more: 10 held, not 18.
+    expect(decideMassDelete(input({ incoming: 10, incomingHeld: 8, alreadyHeld: 8 })).reason).toBe(
+      "10 Salesforce deletes are held for an admin's approval (mass-deletion guard)",
+    );
+    expect(decideMassDelete(input({ incoming: 1, alreadyHeld: 6, heldDirectory: 6 }))).toEqual({
+      hold: true,
+      reason: "7 deletes are held for an admin's approval (mass-deletion guard), directory deletes included",
+    });
+  });
+
   it('words a hold of directory deletes as Salesforce records that would be deleted', () => {
     expect(decideMassDelete(input({ linked: 50, incoming: 6, side: 'telephony' }))).toEqual({
       hold: true,

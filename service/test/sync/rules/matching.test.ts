@@ -1,4 +1,5 @@
 import {
+  addedMatchKeys,
   compareCandidates,
   describeChoice,
   matchKeysOf,
@@ -25,21 +26,31 @@ describe('candidate priority', () => {
     ]);
     expect(ranked.map((r) => r.recordId)).toEqual(['003C', '00QL', '001P']);
     expect(describeChoice(ranked)).toBe(
-      'candidates Contact 003C (modified 2024-06-01T00:00:00.000Z), Lead 00QL (modified 2024-06-02T00:00:00.000Z), Person Account 001P (modified 2024-06-03T00:00:00.000Z): primary Contact 003C (Contact outranks Lead)',
+      'candidates Contact 003C, Lead 00QL, Person Account 001P: primary Contact 003C (Contact outranks Lead)',
     );
   });
 
-  it('breaks a tie on the object by the most recent modification, then by id', () => {
+  it('breaks a tie on the object by the record id (the older record), never by modification time', () => {
     const older = rec('Lead', '00QA', '2024-06-01T00:00:00.000Z');
     const newer = rec('Lead', '00QB', '2024-06-05T00:00:00.000Z');
-    expect(rankCandidates([older, newer])[0]).toBe(newer);
-    expect(describeChoice(rankCandidates([older, newer]))).toContain(
-      'primary Lead 00QB (both Lead, 00QB modified more recently)',
+    expect(rankCandidates([newer, older])[0]).toBe(older);
+    expect(describeChoice(rankCandidates([newer, older]))).toBe(
+      'candidates Lead 00QA, Lead 00QB: primary Lead 00QA (both Lead, 00QA is the older record (lower record id))',
     );
-    expect(compareCandidates(rec('Contact', '003A', null), rec('Contact', '003B', null))).toBeLessThan(0);
+    // A later SystemModstamp (the service's own status write, a colleague's edit) changes nothing.
     expect(
       compareCandidates(rec('Contact', '003A', null), rec('Contact', '003B', '2024-01-01T00:00:00.000Z')),
+    ).toBeLessThan(0);
+    expect(
+      compareCandidates(rec('Contact', '003B', '2030-01-01T00:00:00.000Z'), rec('Contact', '003A', null)),
     ).toBeGreaterThan(0);
+    // The 18-character form ranks as its 15-character id (the suffix is a checksum of its case).
+    expect(compareCandidates(rec('Contact', '003000000000001AAA', null), rec('Contact', '003000000000001', null))).toBe(
+      0,
+    );
+    expect(
+      compareCandidates(rec('Contact', '003000000000001ZZZ', null), rec('Contact', '003000000000002AAA', null)),
+    ).toBeLessThan(0);
   });
 
   it('describes no choice for a single candidate', () => {
@@ -120,5 +131,34 @@ describe('which directory contact an unlinked record joins', () => {
       [leadLink, contactLink],
     );
     expect(pick).toEqual({ contactId: 'c-contact', matchedBy: 'phone', orgLinks: [contactLink] });
+  });
+});
+
+describe('addedMatchKeys: the keys a write gives a contact that it did not carry', () => {
+  const phone = (e164: string | null, raw = e164 ?? 'ext. 12') => ({
+    kind: 'work' as const,
+    raw,
+    e164,
+    extension: null,
+  });
+  const before: ContactFields = { email: 'Grace@Example.com', phones: [phone('+14155550100')] };
+
+  it('names new numbers and a new email only', () => {
+    expect(
+      addedMatchKeys(before, {
+        phones: [phone('+14155550100'), phone('+14155550199'), phone(null)],
+        email: ' grace@example.com ',
+      }),
+    ).toEqual({ e164s: ['+14155550199'], email: null });
+    expect(addedMatchKeys(before, { email: 'New@Example.com' })).toEqual({ e164s: [], email: 'new@example.com' });
+  });
+
+  it('a write without phones or email adds nothing; a cleared email is no key', () => {
+    expect(addedMatchKeys(before, { title: 'Admiral' })).toEqual({ e164s: [], email: null });
+    expect(addedMatchKeys(before, { email: null, phones: [] })).toEqual({ e164s: [], email: null });
+  });
+
+  it('every key of a new contact', () => {
+    expect(addedMatchKeys({}, before)).toEqual({ e164s: ['+14155550100'], email: 'grace@example.com' });
   });
 });

@@ -62,6 +62,45 @@ describe('scope conditions', () => {
     );
   });
 
+  // Salesforce refuses AND and OR side by side without parentheses ("unexpected token: 'OR'"), though the
+  // parser used here reads them left to right: the check has to say so before the reconcile runs it.
+  it.each([
+    [
+      "Department = 'Sales' AND Title = 'CEO' OR Email != null",
+      "mixes AND and OR without parentheses in \"Department = 'Sales' AND Title = 'CEO' OR Email != null\" (AND at position 22, OR at position 40): " +
+        "add parentheses, e.g. \"(Department = 'Sales' AND Title = 'CEO') OR Email != null\" or \"Department = 'Sales' AND (Title = 'CEO' OR Email != null)\"",
+    ],
+    [
+      'A = 1 OR B = 2 AND C = 3 AND D = 4',
+      'mixes OR and AND without parentheses in "A = 1 OR B = 2 AND C = 3 AND D = 4" (OR at position 7, AND at position 16): ' +
+        'add parentheses, e.g. "(A = 1 OR B = 2) AND C = 3 AND D = 4" or "A = 1 OR (B = 2 AND C = 3 AND D = 4)"',
+    ],
+    [
+      "X = 'a OR b' AND (A = 1 AND B = 2 OR C = 3)",
+      'mixes AND and OR without parentheses in "A = 1 AND B = 2 OR C = 3" (AND at position 25, OR at position 35): ' +
+        'add parentheses, e.g. "(A = 1 AND B = 2) OR C = 3" or "A = 1 AND (B = 2 OR C = 3)"',
+    ],
+    [
+      'NOT A = 1 and B = 2 or C = 3',
+      'mixes and and or without parentheses in "NOT A = 1 and B = 2 or C = 3" (and at position 11, or at position 21): ' +
+        'add parentheses, e.g. "(NOT A = 1 and B = 2) or C = 3" or "NOT A = 1 and (B = 2 or C = 3)"',
+    ],
+  ])('rejects AND and OR mixed without parentheses: %p', (condition, reason) => {
+    expect(() => checkScopeCondition('Contact_Scope__c', condition)).toThrow(
+      new ScopeError('Contact_Scope__c', reason),
+    );
+  });
+
+  it.each([
+    ['grouped on the left', '(A = 1 AND B = 2) OR C = 3'],
+    ['grouped on the right', 'A = 1 AND (B = 2 OR C = 3)'],
+    ['one operator throughout', 'A = 1 OR B = 2 OR C IN (1, 2)'],
+    ['each level with one operator', "(A = 1 OR B = 2) AND (C = 1 OR NOT (D = 2 AND E = 'x OR y'))"],
+    ['words that contain the operators', 'ORDERS__c = 1 AND BRAND__c = 2 AND Oregon__c = 3'],
+  ])('accepts AND and OR with parentheses: %s', (_what, condition) => {
+    expect(checkScopeCondition('Contact_Scope__c', condition)).toBe(`(${condition})`);
+  });
+
   it('selects the records in scope per object: Person Accounts only, and the scope', () => {
     const policy = { scope: { Contact: "Department = 'Sales'", Account: 'AnnualRevenue > 10' } };
     expect(scopeWhere(policy, 'Contact')).toBe("(Department = 'Sales')");

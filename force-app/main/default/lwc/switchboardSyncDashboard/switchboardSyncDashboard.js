@@ -6,14 +6,18 @@ import getDashboard from '@salesforce/apex/SwitchboardDashboardController.getDas
 import retryError from '@salesforce/apex/SwitchboardDashboardController.retryError';
 import ignoreError from '@salesforce/apex/SwitchboardDashboardController.ignoreError';
 import runCommand from '@salesforce/apex/SwitchboardDashboardController.runCommand';
+import statusChannel from '@salesforce/apex/SwitchboardDashboardController.statusChannel';
 import SwitchboardConfirmModal from 'c/switchboardConfirmModal';
 import { TABS, errorMessage, statusBadgeClass, statusLabel, tabPage, timestampOf, toast } from 'c/switchboardUtils';
+import { EXCLUDED_COLUMNS, FAILING_COLUMNS, exclusionReason, withRecordUrl } from './dashboardTables';
+
+export { recordPageUrl } from './dashboardTables';
 
 /** Polling period when live status events are unavailable. */
 export const POLL_INTERVAL_MS = 15000;
 /**
- * The service's status events. Under a package namespace the channel would be
- * /event/<ns>__Switchboard_Status__e; subscribing to this one then fails and the dashboard polls.
+ * The service's status events without a namespace. The controller names the channel as installed
+ * (/event/<ns>__Switchboard_Status__e from a package); this is only the fallback when it cannot answer.
  */
 export const STATUS_CHANNEL = '/event/Switchboard_Status__e';
 // Payload fields carry the package namespace, if any, as a prefix.
@@ -30,46 +34,6 @@ const COMMANDS = [
     { name: 'Delete', label: 'Delete', statuses: LIVE_STATUSES, variant: 'destructive-text' },
     { name: 'DeleteAndRevert', label: 'Delete and revert', statuses: LIVE_STATUSES, variant: 'destructive' }
 ];
-const EXCLUDED_PREFIX = 'EXCLUDED_';
-
-const DATE_TIME = { year: 'numeric', month: 'short', day: '2-digit', hour: '2-digit', minute: '2-digit' };
-const RECORD_COLUMN = {
-    label: 'Record',
-    fieldName: 'recordUrl',
-    type: 'url',
-    typeAttributes: { label: { fieldName: 'recordId' } }
-};
-const FAILING_COLUMNS = [
-    RECORD_COLUMN,
-    { label: 'Side', fieldName: 'side' },
-    { label: 'Error', fieldName: 'errorCode' },
-    { label: 'Message', fieldName: 'message', wrapText: true },
-    { label: 'Retries', fieldName: 'retryCount', type: 'number' },
-    { label: 'Last seen', fieldName: 'lastSeen', type: 'date', typeAttributes: DATE_TIME },
-    { label: 'Next retry', fieldName: 'nextRetry', type: 'date', typeAttributes: DATE_TIME },
-    {
-        type: 'action',
-        typeAttributes: {
-            rowActions: [
-                { label: 'Retry now', name: 'retry' },
-                { label: 'Ignore', name: 'ignore' }
-            ]
-        }
-    }
-];
-const EXCLUDED_COLUMNS = [
-    RECORD_COLUMN,
-    { label: 'Reason', fieldName: 'reason' },
-    { label: 'Details', fieldName: 'message', wrapText: true },
-    { label: 'Last seen', fieldName: 'lastSeen', type: 'date', typeAttributes: DATE_TIME }
-];
-
-/** "EXCLUDED_NO_VALID_PHONE" → "No valid phone". */
-function exclusionReason(errorCode) {
-    const words = (errorCode || '').replace(EXCLUDED_PREFIX, '').replace(/_/g, ' ').trim().toLowerCase();
-    return words ? words.charAt(0).toUpperCase() + words.slice(1) : 'Excluded';
-}
-
 /** A duration in words, for the time left of the initial sync. */
 function durationText(seconds) {
     if (seconds < 60) {
@@ -86,8 +50,6 @@ function durationText(seconds) {
 
 // Ids arrive as 15 or 18 characters depending on who wrote them.
 const sameId = (a, b) => Boolean(a && b) && a.substring(0, 15) === b.substring(0, 15);
-
-const withRecordUrl = (row) => ({ ...row, recordUrl: row.recordId ? `/${row.recordId}` : undefined });
 
 /**
  * The sync's dashboard: status, counters, initial sync progress, service heartbeat, failing and
@@ -163,7 +125,8 @@ export default class SwitchboardSyncDashboard extends NavigationMixin(LightningE
                 return;
             }
             onError(() => this.startPolling());
-            const subscription = await subscribe(STATUS_CHANNEL, -1, (message) => this.handleStatusEvent(message));
+            const channel = await this.statusChannel();
+            const subscription = await subscribe(channel, -1, (message) => this.handleStatusEvent(message));
             if (this.connected) {
                 this.subscription = subscription;
             } else {
@@ -172,6 +135,14 @@ export default class SwitchboardSyncDashboard extends NavigationMixin(LightningE
         } catch {
             // No live events (no streaming access, or the handshake failed): poll instead.
             this.startPolling();
+        }
+    }
+
+    async statusChannel() {
+        try {
+            return (await statusChannel()) || STATUS_CHANNEL;
+        } catch {
+            return STATUS_CHANNEL;
         }
     }
 

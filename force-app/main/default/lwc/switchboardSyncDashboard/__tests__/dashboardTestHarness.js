@@ -4,6 +4,7 @@ import getDashboard from '@salesforce/apex/SwitchboardDashboardController.getDas
 import retryError from '@salesforce/apex/SwitchboardDashboardController.retryError';
 import ignoreError from '@salesforce/apex/SwitchboardDashboardController.ignoreError';
 import runCommand from '@salesforce/apex/SwitchboardDashboardController.runCommand';
+import statusChannel from '@salesforce/apex/SwitchboardDashboardController.statusChannel';
 import listSyncs from '@salesforce/apex/SwitchboardSetupController.listSyncs';
 import LightningConfirm from 'lightning/confirm';
 import { subscribe, isEmpEnabled } from 'lightning/empApi';
@@ -28,6 +29,9 @@ jest.mock('@salesforce/apex/SwitchboardDashboardController.ignoreError', () => (
 jest.mock('@salesforce/apex/SwitchboardDashboardController.runCommand', () => ({ default: jest.fn() }), {
     virtual: true
 });
+jest.mock('@salesforce/apex/SwitchboardDashboardController.statusChannel', () => ({ default: jest.fn() }), {
+    virtual: true
+});
 jest.mock(
     '@salesforce/apex/SwitchboardSetupController.listSyncs',
     () => {
@@ -38,7 +42,7 @@ jest.mock(
 );
 jest.mock('lightning/confirm', () => ({ __esModule: true, default: { open: jest.fn() } }));
 
-export { getDashboard, retryError, ignoreError, runCommand, listSyncs, LightningConfirm };
+export { getDashboard, retryError, ignoreError, runCommand, statusChannel, listSyncs, LightningConfirm };
 
 export const ACTIVE = require('./data/activeDashboard.json');
 export const INITIAL_SYNC = require('./data/initialSyncDashboard.json');
@@ -72,6 +76,7 @@ export const statusMessage = (syncId) => ({ data: { payload: { Sync_Id__c: syncI
 export function resetBetweenTests() {
     beforeEach(() => {
         getDashboard.mockResolvedValue(ACTIVE);
+        statusChannel.mockResolvedValue('/event/Switchboard_Status__e');
         isEmpEnabled.mockResolvedValue(true);
         subscribe.mockResolvedValue({ id: 'subscription' });
     });

@@ -36,7 +36,14 @@ describe('c-switchboard-sync-dashboard', () => {
 
             const failing = $(element, 'lightning-datatable.failing');
             expect(failing.keyField).toBe('errorId');
-            expect(failing.data).toEqual([{ ...ACTIVE.failing[0], recordUrl: '/003000000000001AAA' }]);
+            expect(failing.data).toEqual([
+                {
+                    ...ACTIVE.failing[0],
+                    recordUrl: '/lightning/r/003000000000001AAA/view',
+                    openLabel: 'Open in Salesforce',
+                    openTitle: 'Open record 003000000000001AAA in Salesforce'
+                }
+            ]);
             expect(failing.columns.find((column) => column.type === 'action').typeAttributes.rowActions).toEqual([
                 { label: 'Retry now', name: 'retry' },
                 { label: 'Ignore', name: 'ignore' }
@@ -45,6 +52,7 @@ describe('c-switchboard-sync-dashboard', () => {
             expect(excluded.data.map((row) => row.reason)).toEqual(['No valid phone', 'Excluded']);
             expect(excluded.columns.map((column) => column.label)).toEqual([
                 'Record',
+                'Open in Salesforce',
                 'Reason',
                 'Details',
                 'Last seen'

@@ -1,5 +1,6 @@
 import {
     getDashboard,
+    statusChannel,
     ACTIVE,
     SYNC_ID,
     flushPromises,
@@ -39,6 +40,22 @@ describe('c-switchboard-sync-dashboard', () => {
 
             document.body.removeChild(element);
             expect(unsubscribe).toHaveBeenCalledWith({ id: 'subscription' }, expect.any(Function));
+        });
+
+        it.each([
+            ['installed from a package, the namespaced channel', '/event/sbx__Switchboard_Status__e', () => {}],
+            [
+                'without an answer from the controller, the channel without namespace',
+                '/event/Switchboard_Status__e',
+                () => statusChannel.mockRejectedValue(new Error('no access'))
+            ]
+        ])('subscribes to %s', async (_case, channel, arrange) => {
+            statusChannel.mockResolvedValue('/event/sbx__Switchboard_Status__e');
+            arrange();
+            await mount();
+            await flushPromises();
+            expect(subscribe).toHaveBeenCalledTimes(1);
+            expect(subscribe).toHaveBeenCalledWith(channel, -1, expect.any(Function));
         });
 
         it('keeps only the latest answer when reloads overtake each other', async () => {

@@ -1,0 +1,97 @@
+/**
+ * Calls logged as Tasks (issue 15 item 3), end to end through the emulated orgs: the intake queues one Task per
+ * org and call in the outbox, the write-back worker sends it with sObject Collections, and nothing makes a
+ * second — not a report posted three times, not a second leg, not an answer Salesforce lost.
+ */
+import { eventually, linkedContactId, startStack, uiCreate, type Stack } from '../support/harness';
+
+describe('calls become Tasks in each org the caller is linked in', () => {
+  let stack: Stack;
+
+  beforeAll(async () => {
+    stack = await startStack({ orgs: 2 });
+  }, 120_000);
+
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  const tasksIn = (org: number, callId: string) =>
+    [...stack.emulators[org].org.store.scan('Task')].filter((t) => t.CallObject === callId);
+
+  const call = (callId: string, extra: Record<string, unknown> = {}) => ({
+    callId,
+    direction: 'inbound',
+    from: '+1 202 555 0190',
+    to: '201',
+    extension: '201',
+    startedAt: '2026-12-07T09:00:00Z',
+    answeredAt: '2026-12-07T09:00:04Z',
+    endedAt: '2026-12-07T09:02:04Z',
+    disposition: 'answered',
+    ...extra,
+  });
+
+  let recordIds: [string, string];
+
+  it('logs one Task per org, however often the call is reported', async () => {
+    const first = uiCreate(stack, 'Contact', { FirstName: 'Kay', LastName: 'Turing', Phone: '+1 202 555 0190' }, 0);
+    const contactId = await linkedContactId(stack, first, 0);
+    // The same person in the second org (as its sync would link it).
+    const second = uiCreate(stack, 'Lead', { LastName: 'Turing', Company: 'Acme', Phone: '+1 202 555 0190' }, 1);
+    // The sync matches it by the number: one directory contact, linked in both orgs.
+    expect(await linkedContactId(stack, second, 1)).toBe(contactId);
+    recordIds = [first, second];
+
+    const answers = [];
+    for (let i = 0; i < 3; i++) answers.push(await stack.api('POST', '/calls', call('tk-1')));
+    expect(answers.map((a) => a.status)).toEqual([202, 202, 202]);
+    const [task0] = await eventually(
+      () => (tasksIn(0, 'tk-1').length > 0 ? tasksIn(0, 'tk-1') : undefined),
+      'the Task in the first org',
+    );
+    await eventually(() => (tasksIn(1, 'tk-1').length > 0 ? true : undefined), 'the Task in the second org');
+    expect(task0).toMatchObject({
+      WhoId: first,
+      TaskSubtype: 'Call',
+      CallType: 'Inbound',
+      CallDurationInSeconds: 120,
+      Status: 'Completed',
+      Subject: 'Inbound call from +1 202 555 0190',
+    });
+    expect(tasksIn(1, 'tk-1')[0]).toMatchObject({ WhoId: second });
+    // The worker has nothing more to send, and the call knows its Tasks.
+    await Promise.all(stack.service.orgs.map((o) => o.writeBack.idle()));
+    expect(tasksIn(0, 'tk-1')).toHaveLength(1);
+    expect(tasksIn(1, 'tk-1')).toHaveLength(1);
+    const view = await stack.api('GET', `/calls/${answers[0]?.body.id as string}`);
+    expect(view.body.tasks).toEqual({ primary: task0?.Id, org2: tasksIn(1, 'tk-1')[0]?.Id });
+  });
+
+  it('makes no second Task when Salesforce made the first but its answer was lost', async () => {
+    const org = stack.emulators[0].org;
+    // The next request of the first org's worker — the Task create — runs, but its answer never comes.
+    Object.assign(org.faults, { errorKinds: ['timeout'], failNextRequests: 1 });
+    expect(
+      (await stack.api('POST', '/calls', call('tk-lost', { disposition: 'missed', answeredAt: null }))).status,
+    ).toBe(202);
+    await eventually(
+      () => (tasksIn(0, 'tk-lost').length > 0 ? true : undefined),
+      'the Task made despite the lost answer',
+    );
+    // Claimed again, the row is looked for by its CallObject and settled, not sent twice.
+    await eventually(
+      async () => {
+        const { rows } = await stack.db.query<{ tasks: Record<string, string> }>(
+          "SELECT tasks FROM calls WHERE call_id = 'tk-lost'",
+        );
+        return rows[0]?.tasks.primary ? true : undefined;
+      },
+      'the Task id recorded with the call',
+      60_000,
+    );
+    await stack.service.orgs[0].writeBack.idle();
+    expect(tasksIn(0, 'tk-lost')).toHaveLength(1);
+    expect(recordIds).toHaveLength(2);
+  }, 90_000);
+});

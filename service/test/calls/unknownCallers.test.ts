@@ -1,0 +1,79 @@
+/**
+ * Unknown callers (issue 15 item 4) with CALLS_UNKNOWN_CALLERS=create: a number nobody in the directory has
+ * becomes a contact with the number and a placeholder name, offered to the connected org as its default
+ * object through the normal create path — once per number, however many calls come, at once or later.
+ */
+import { countContacts, getContact } from '../../src/directory/contacts';
+import { outboxStats } from '../../src/store/outbox/outbox';
+import { AUTH, ORG_ID, orgStatus, useApiHarness } from '../support/api-harness';
+
+const api = useApiHarness({ calls: { unknownCallers: 'create', extensionDigits: 6 } });
+
+const CALL = {
+  direction: 'inbound',
+  from: '+1 (415) 555-0177',
+  to: '201',
+  startedAt: '2026-12-07T09:00:00Z',
+  disposition: 'missed',
+};
+
+async function post(body: unknown) {
+  const res = await fetch(`${api.plainUrl}/api/v1/calls`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...AUTH },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+async function callContact(id: unknown): Promise<string | null> {
+  const res = await fetch(`${api.plainUrl}/api/v1/calls/${String(id)}`, { headers: AUTH });
+  return ((await res.json()) as { contactId: string | null }).contactId;
+}
+
+describe('an unknown caller', () => {
+  beforeEach(async () => {
+    await api.connectOrg();
+    api.orgStatuses = [orgStatus('Acme')];
+  });
+
+  it('becomes one contact with the number and a placeholder name, queued as a create in the org', async () => {
+    const first = await post({ ...CALL, callId: 'u-1' });
+    expect(first.status).toBe(202);
+    const contactId = await callContact(first.body.id);
+    const contact = await getContact(api.db, contactId as string);
+    expect(contact).toMatchObject({ lastName: 'Caller +14155550177', source: 'telephony' });
+    expect(contact?.phones).toEqual([{ kind: 'work', raw: '+14155550177', e164: '+14155550177', extension: null }]);
+    expect(api.writeBacks).toContainEqual([ORG_ID]);
+    expect((await outboxStats(api.db, ORG_ID)).pending).toBe(1);
+
+    // Minutes later, the same number again: the same contact, nothing new to create.
+    const again = await post({ ...CALL, callId: 'u-2', startedAt: '2026-12-07T09:07:00Z' });
+    expect(await callContact(again.body.id)).toBe(contactId);
+    expect(await countContacts(api.db)).toBe(1);
+    expect((await outboxStats(api.db, ORG_ID)).pending).toBe(1);
+  });
+
+  it('calling several times at once still makes one contact', async () => {
+    const answers = await Promise.all(
+      [1, 2, 3, 4].map((i) => post({ ...CALL, callId: `burst-${i}`, from: '+1 415 555 0178' })),
+    );
+    expect(answers.map((a) => a.status)).toEqual([202, 202, 202, 202]);
+    expect(await countContacts(api.db)).toBe(1);
+    const ids = new Set(await Promise.all(answers.map((a) => callContact(a.body.id))));
+    expect(ids.size).toBe(1);
+  });
+
+  it('is no reason to make a contact for an internal call or a party that is no number', async () => {
+    expect((await post({ ...CALL, callId: 'int-1', direction: 'internal', from: '202' })).status).toBe(202);
+    expect((await post({ ...CALL, callId: 'sip-1', from: 'anonymous@pbx.example.com' })).status).toBe(202);
+    expect(await countContacts(api.db)).toBe(0);
+  });
+
+  it('already in the directory is matched, not made again', async () => {
+    const ada = await api.seed();
+    const res = await post({ ...CALL, callId: 'known-1', from: '(415) 555-2671' });
+    expect(await callContact(res.body.id)).toBe(ada.id);
+    expect(await countContacts(api.db)).toBe(1);
+  });
+});

@@ -40,7 +40,7 @@ export interface OrgSyncConfiguration {
 /**
  * Parses the configuration rows read from the org, then checks the mappings against the org's describe
  * results: one that names a missing or read-only field is a problem and is left out, so the rest keeps
- * working.
+ * working. A transient describe error rejects, so the read is tried again rather than run without mappings.
  */
 export async function parseSyncConfiguration(
   rows: SyncConfigurationRows,
@@ -50,7 +50,8 @@ export async function parseSyncConfiguration(
   const [chosen, ...others] = rows.syncs;
   if (!chosen) return { sync: null, ignoredSyncIds: [], problems: [] };
   const { settings, problems } = parseSyncSettings(chosen, rows.mappings, rows.defaults, namespace);
-  const checked = await checkMappings(describe, settings.syncId, settings.objects, settings.mappings);
+  const passing = (err: unknown) => classifySaveError(err).transient;
+  const checked = await checkMappings(describe, settings.syncId, settings.objects, settings.mappings, passing);
   return {
     sync: { ...settings, mappings: checked.usable },
     ignoredSyncIds: others.map((s) => String(s.Id)),

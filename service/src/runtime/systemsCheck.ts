@@ -2,6 +2,8 @@ import type { Database } from '../store/types';
 import type { OrgSession } from '../salesforce/session';
 import { checkTopicAccess } from '../salesforce/pubsub/topicAccess';
 import { describeFields } from '../salesforce/describe';
+import { classifySaveError } from '../salesforce/saveErrors';
+import { retryTransient } from '../salesforce/transientRetry';
 import { countOrgRecords, dailyApiUsage, ORG_COUNTS } from '../salesforce/orgFigures';
 import type { OrgSyncSettings } from '../sync/rules/context';
 import type { SystemsCheckResult } from './commands/commandRunner';
@@ -76,10 +78,12 @@ export async function runSystemsCheck(
   await attempt('object and field permissions', async () => {
     const { settings } = subject;
     const checked = await checkMappings(
-      (sobject) => describeFields(conn, sobject),
+      // A passing error is asked again, and if it persists the check fails with it (not a mapping problem).
+      (sobject) => retryTransient(() => describeFields(conn, sobject)),
       settings.syncId ?? connection.id,
       settings.objects,
       settings.mappings,
+      (err) => classifySaveError(err).transient,
     );
     const problems = [...subject.status().settingsProblems.filter(fieldProblem), ...checked.problems];
     if (problems.length > 0) throw new Error(problems.map((p) => p.message).join('; '));

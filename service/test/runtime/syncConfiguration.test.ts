@@ -61,4 +61,45 @@ describe('parseSyncConfiguration (the rows salesforce/settingsReader read, parse
     });
     expect(asked).toEqual([]);
   });
+
+  // CI's chaos run (10 % API faults): one describe answered UNABLE_TO_LOCK_ROW, the Contact mappings were
+  // skipped as a "configuration problem", and the sync ran without them until the settings changed.
+  it('fails the read on a transient describe error, so it is tried again, instead of skipping the mappings', async () => {
+    const lock = Object.assign(new Error('unable to obtain exclusive access to this record'), {
+      errorCode: 'UNABLE_TO_LOCK_ROW',
+    });
+    const reset = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+    const rows = {
+      syncs: [{ Id: SYNC_ID, Name: 'Main', Status__c: 'Active', Sync_Contacts__c: true }],
+      mappings: [
+        mapping('a0B000000000001AAA', 'LastName', 'lastName'),
+        mapping('a0B000000000003AAA', 'Account.Name', 'company', 'ToTelephony'),
+      ],
+      defaults: [],
+    };
+    const failing = (failOn: string, err: Error) => async (sobject: string) => {
+      if (sobject === failOn) throw err;
+      if (sobject === 'Account') return [field('Name')];
+      return [field('LastName'), { ...field('AccountId'), relationshipName: 'Account', referenceTo: ['Account'] }];
+    };
+    await expect(parseSyncConfiguration(rows, '', failing('Contact', lock))).rejects.toBe(lock);
+    // The relationship's target object too: Account.Name is not "missing" because Account's describe failed.
+    await expect(parseSyncConfiguration(rows, '', failing('Account', reset))).rejects.toBe(reset);
+    // A permanent answer stays a problem naming the object, and the other objects keep working.
+    const missing = await parseSyncConfiguration(
+      rows,
+      '',
+      failing('Contact', new Error("sObject type 'Contact' is not supported")),
+    );
+    expect(missing.problems).toEqual([
+      {
+        recordId: SYNC_ID,
+        field: 'Contact',
+        message: expect.stringMatching(/^cannot describe Contact: .*2 mapping\(s\) are skipped$/),
+      },
+    ]);
+    const healthy = await parseSyncConfiguration(rows, '', failing('Nothing', lock));
+    expect(healthy.problems).toEqual([]);
+    expect(healthy.sync?.mappings.map((m) => m.sfField)).toEqual(['LastName', 'Account.Name']);
+  });
 });

@@ -28,6 +28,14 @@ export interface MappingCheckResult<M extends CheckedMapping> {
  */
 export type DescribeFields = (sobject: string) => Promise<readonly DescribedField[]>;
 
+/**
+ * Says which describe errors are passing (a lock, a 5xx, a dropped connection): those reject the whole
+ * check so the caller reads again later, because skipping an object's mappings for one lost answer would
+ * run the sync without them until the settings next change. Any other error means the object is not
+ * there for the integration user, and its mappings become problems.
+ */
+export type IsPassingError = (err: unknown) => boolean;
+
 const writesToSalesforce = (m: FieldMapping) => m.direction !== 'toTelephony';
 
 /**
@@ -41,6 +49,7 @@ export async function checkMappings<M extends CheckedMapping>(
   syncId: string,
   objects: SyncedObject[],
   mappings: M[],
+  isPassing: IsPassingError = () => false,
 ): Promise<MappingCheckResult<M>> {
   const describes = new Map<string, Promise<Map<string, DescribedField>>>();
   const fieldsOf = (sobject: string) => {
@@ -59,6 +68,7 @@ export async function checkMappings<M extends CheckedMapping>(
     try {
       fields = await fieldsOf(sobject);
     } catch (err) {
+      if (isPassing(err)) throw err;
       const error = `cannot describe ${sobject}: ${(err as Error).message}`;
       result.problems.push({
         recordId: syncId,
@@ -71,7 +81,7 @@ export async function checkMappings<M extends CheckedMapping>(
     let writable = 0;
     let mapped = 0;
     for (const mapping of own) {
-      const problem = await mappingProblem(mapping, fields, fieldsOf);
+      const problem = await mappingProblem(mapping, fields, fieldsOf, isPassing);
       if (problem) {
         result.problems.push({ recordId: mapping.recordId ?? syncId, field: 'Salesforce_Field__c', message: problem });
         continue;
@@ -91,6 +101,7 @@ async function mappingProblem(
   mapping: CheckedMapping,
   fields: Map<string, DescribedField>,
   fieldsOf: (sobject: string) => Promise<Map<string, DescribedField>>,
+  isPassing: IsPassingError,
 ): Promise<string | null> {
   const label = `${mapping.sobject}.${mapping.sfField}`;
   const [first, second] = mapping.sfField.split('.');
@@ -99,7 +110,10 @@ async function mappingProblem(
     const target = reference?.referenceTo?.[0];
     if (!target)
       return `${label}: ${mapping.sobject} has no relationship ${first} the integration user can see; mapping skipped`;
-    const targetFields = await fieldsOf(target).catch(() => new Map<string, DescribedField>());
+    const targetFields = await fieldsOf(target).catch((err: unknown) => {
+      if (isPassing(err)) throw err;
+      return new Map<string, DescribedField>();
+    });
     return targetFields.has(second.toLowerCase())
       ? null
       : `${label}: ${target} has no field ${second} the integration user can see; mapping skipped`;

@@ -136,3 +136,26 @@ export async function releaseDeadClaims(
   );
   return rowCount ?? 0;
 }
+
+/**
+ * Rows this live worker holds as processing go back to the queue: called between its rounds after one failed,
+ * when it has nothing in flight. A claim whose COMMIT reached the database while its answer did not (the
+ * connection broke at that moment: a restart, a terminated backend) left its rows processing under the name of
+ * a worker that holds its lock, which neither releaseDeadClaims nor a new claim would touch before the lease
+ * ran out. As there, rows keep their claim count (a create among them is looked for before it is sent again)
+ * and a Bulk job's creates keep their lease. Returns how many rows.
+ */
+export async function releaseOwnClaims(
+  db: Database,
+  orgId: string,
+  claimant: string,
+  callLeaseMs: number,
+): Promise<number> {
+  const { rowCount } = await db.query(
+    `UPDATE outbox o SET state = 'pending', lease_until = NULL, updated_at = now()
+     WHERE o.org_id = $1 AND o.state = 'processing' AND o.claimed_by = $2
+       AND (o.operation <> 'create' OR o.lease_until <= now() + $3 * interval '1 millisecond')`,
+    [orgId, claimant, callLeaseMs],
+  );
+  return rowCount ?? 0;
+}

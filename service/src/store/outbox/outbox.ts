@@ -43,4 +43,4 @@ export {
   trimPendingUpdates,
   type TrimmedUpdates,
 } from './outboxPending';
-export { deadClaimants, releaseDeadClaims, startClaimant, type Claimant } from './claimants';
+export { deadClaimants, releaseDeadClaims, releaseOwnClaims, startClaimant, type Claimant } from './claimants';

@@ -7,6 +7,7 @@ import {
   extendOutboxLease,
   outboxBacklog,
   releaseDeadClaims,
+  releaseOwnClaims,
   releaseOutbox,
   startClaimant,
   type Claimant,
@@ -129,6 +130,8 @@ export class WriteBackWorker {
   private readonly chunkSize: number;
   private readonly settler: WriteBackSettler;
   private claimant: Promise<Claimant> | undefined;
+  /** A round failed: it may have claimed rows whose claim's answer it never got. */
+  private ownClaimsUncertain = false;
   private deadClaimsCheckedAt = Number.NEGATIVE_INFINITY;
   /** Rows a failed round claimed and never sent: given back at the next round. */
   private unsent: string[] = [];
@@ -201,6 +204,7 @@ export class WriteBackWorker {
     try {
       while (!this.stopped) {
         await this.takeBackDeadClaims();
+        await this.takeBackOwnClaims();
         const backlog = await outboxBacklog(db, orgId, this.bulkThreshold + 1);
         const quiet = backlog.newestWaitMs >= intervalMs || backlog.oldestWaitMs >= maxWaitMs;
         const ready = backlog.due >= this.chunkSize || (backlog.due > 0 && quiet) || backlog.abandoned;
@@ -212,6 +216,8 @@ export class WriteBackWorker {
         if (result.claimed === 0 || result.deferred > 0) return;
       }
     } catch (err) {
+      // The round may have claimed rows without hearing so (see takeBackOwnClaims).
+      this.ownClaimsUncertain = true;
       // The interval retries the round; an outage is logged once by the database, not every round.
       logger[failureLevel(err, 'error')]({ err }, 'write-back round failed; the outbox keeps the rows');
     }
@@ -291,6 +297,16 @@ export class WriteBackWorker {
     if (dead.length === 0) return;
     const released = await releaseDeadClaims(db, orgId, this.leaseMs, dead);
     if (released > 0) logger.info({ released }, 'write-back: took back the rows of a worker that died');
+  }
+
+  /** After a failed round, the rows this worker may have claimed unknowingly go back to the queue (claimants.ts). */
+  private async takeBackOwnClaims(): Promise<void> {
+    if (!this.ownClaimsUncertain) return;
+    const claimant = await this.claimantNow();
+    const { db, orgId, logger } = this.options;
+    const released = await releaseOwnClaims(db, orgId, claimant.id, this.leaseMs);
+    this.ownClaimsUncertain = false;
+    if (released > 0) logger.info({ released }, 'write-back: took back rows a failed round had claimed');
   }
 
   private async withoutHeldDeletes(items: OutboxItem[]): Promise<OutboxItem[]> {

@@ -13,6 +13,7 @@ import { DEFAULT_POLICY, type OrgSyncSettings } from '../../../src/sync/rules/co
 import { ApiBudget, type ApiUsage } from '../../../src/sync/outbound/apiBudget';
 import { WriteBackWorker, type RecordWriter, type SaveOutcome } from '../../../src/sync/outbound/writeBack';
 import type { SaveErrorInfo } from '../../../src/salesforce/saveErrors';
+import { DatabaseUnavailableError } from '../../../src/store/availability';
 
 const ORG = 'org-1';
 const settings: OrgSyncSettings = {
@@ -202,5 +203,52 @@ describeEachBackend('write-back worker', (getDb) => {
     expect(sf.calls.map((c) => c.ids.sort())).toEqual([updates.map((u) => u.recordId).sort()]);
     // Paused: the next round claims nothing.
     expect(await worker(writer, budget).drainOnce()).toMatchObject({ claimed: 0 });
+  });
+
+  // CI's chaos trial "private Postgres cluster restarted": a claim's COMMIT reached the database as it shut
+  // down, its answer did not; the rows stayed processing under this live worker's name for the whole lease.
+  it('takes back its own claim whose commit landed but whose answer was lost, instead of waiting out the lease', async () => {
+    const update = await queued('update', { Title: 'CEO' });
+    const sf = fakeSalesforce(new Map());
+    let loseNextAnswer = true;
+    const transaction: Database['transaction'] = async (work) => {
+      const result = await db.transaction(work);
+      if (loseNextAnswer) {
+        loseNextAnswer = false;
+        throw new DatabaseUnavailableError(new Error('Connection terminated unexpectedly'));
+      }
+      return result;
+    };
+    const flaky = new Proxy(db, {
+      get: (target, property) => {
+        if (property === 'transaction') return transaction;
+        const value: unknown = Reflect.get(target, property, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const w = new WriteBackWorker({
+      db: flaky,
+      orgId: ORG,
+      records: sf.writer,
+      settings,
+      logger: pino({ level: 'silent' }),
+      batchSize: 200,
+      intervalMs: 20,
+      leaseMs: 600_000,
+    });
+    w.start();
+    try {
+      const deadline = Date.now() + 15_000;
+      while (sf.calls.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    } finally {
+      await w.stop();
+    }
+    expect(loseNextAnswer).toBe(false);
+    expect(sf.calls).toEqual([
+      { operation: 'update', ids: [update.recordId], records: [{ Id: update.recordId, Title: 'CEO' }] },
+    ]);
+    const [row] = await listOutbox(db, { orgId: ORG, limit: 10 });
+    // Claimed twice: the lost claim, then the one that sent it.
+    expect(row).toMatchObject({ state: 'done', claims: 2 });
   });
 });

@@ -77,8 +77,21 @@ export class OrgStore extends VirtualRecords {
     return new Date(t).toISOString();
   }
 
+  /**
+   * Objects the API user may read but not create, as with a profile without a user permission such as Edit
+   * Tasks: their describe says not createable and a create fails INSUFFICIENT_ACCESS_OR_READONLY.
+   */
+  readonly uncreatable = new Set<SObjectName>();
+
   insert(sobject: SObjectName, rows: Record<string, unknown>[], actor: Actor, allOrNone = false): DmlResult[] {
     return this.run(sobject, 'create', rows, actor, allOrNone, (row) => {
+      if (this.uncreatable.has(sobject)) {
+        throw new DmlError({
+          statusCode: 'INSUFFICIENT_ACCESS_OR_READONLY',
+          message: 'insufficient access rights on object id',
+          fields: [],
+        });
+      }
       const fields = this.writableFields(sobject, row, 'create');
       requireCreateFields(sobject, fields, this.personAccounts);
       const index = this.claimIndex(sobject);

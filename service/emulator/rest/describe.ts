@@ -40,14 +40,14 @@ function objectUrls(sobject: SObjectName, version: string): Record<string, strin
 }
 
 /** Per-object flags shared by describeGlobal entries and full describes. */
-function objectFlags(sobject: SObjectName, version: string): Record<string, unknown> {
+function objectFlags(sobject: SObjectName, version: string, createable = true): Record<string, unknown> {
   const def = SCHEMA[sobject];
   const writable = !READ_MOSTLY.has(sobject);
   return {
     activateable: false,
     associateEntityType: null,
     associateParentEntity: null,
-    createable: true,
+    createable,
     custom: false,
     customSetting: false,
     deepCloneable: false,
@@ -174,13 +174,16 @@ export function describeSObject(
   sobject: SObjectName,
   personAccounts: boolean,
   version: string,
+  createable = true,
 ): Record<string, unknown> {
+  // A user who may not create the object may create none of its fields either.
+  const fields = fieldsOf(sobject, personAccounts).map((def) => (createable ? def : { ...def, createable: false }));
   return {
-    ...objectFlags(sobject, version),
+    ...objectFlags(sobject, version, createable),
     actionOverrides: [],
     childRelationships: childRelationships(sobject, personAccounts),
     compactLayoutable: true,
-    fields: fieldsOf(sobject, personAccounts).map(fieldDescribe),
+    fields: fields.map(fieldDescribe),
     listviewable: null,
     lookupLayoutable: null,
     namedLayoutInfos: [],
@@ -220,18 +223,20 @@ export function describeRouter(ctx: RestContext): Router {
     res.json({
       encoding: 'UTF-8',
       maxBatchSize: 200,
-      sobjects: SOBJECT_NAMES.map((name) => objectFlags(name, version)),
+      sobjects: SOBJECT_NAMES.map((name) => objectFlags(name, version, !ctx.org.store.uncreatable.has(name))),
     });
   });
   router.get('/sobjects/:name/describe', (req, res) => {
     const sobject = sobjectFromUrl(req.params.name, res);
     if (!sobject) return;
-    res.json(describeSObject(sobject, ctx.org.store.personAccounts, apiVersionOf(req)));
+    const { store } = ctx.org;
+    res.json(describeSObject(sobject, store.personAccounts, apiVersionOf(req), !store.uncreatable.has(sobject)));
   });
   router.get('/sobjects/:name', (req, res) => {
     const sobject = sobjectFromUrl(req.params.name, res);
     if (!sobject) return;
-    res.json({ objectDescribe: objectFlags(sobject, apiVersionOf(req)), recentItems: [] });
+    const createable = !ctx.org.store.uncreatable.has(sobject);
+    res.json({ objectDescribe: objectFlags(sobject, apiVersionOf(req), createable), recentItems: [] });
   });
   return router;
 }

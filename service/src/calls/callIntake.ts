@@ -13,7 +13,7 @@ import type { SettingsLookup } from '../sync/rules/context';
 import { stableHash } from '../sync/rules/hash';
 import { storableText } from '../sync/rules/storableText';
 import { writesToSalesforce } from '../sync/outbound/telephonyCreate';
-import { notLoggedBecause, taskFieldsOf, type CallLogging } from './callTask';
+import { notLoggedBecause, taskFieldsOf } from './callTask';
 import { callerDetailByNumbers, callerNameByNumbers } from '../directory/callerIdLookup';
 import { recordsForNumber } from '../directory/callMatches';
 import { internalUserByExtension } from '../store/state/internalUsers';
@@ -21,6 +21,7 @@ import { mergeCall, otherPartyE164, parseCallReport, type CallProblem } from './
 import { freeswitchReport } from './adapters/freeswitch';
 import { kamailioReport } from './adapters/kamailio';
 import { asteriskReport } from './adapters/asterisk';
+import { threeCxReport } from './adapters/threeCx';
 
 /**
  * Where call reports come in (the HTTP routes hand over what a PBX sent, by source) and become calls.
@@ -31,7 +32,7 @@ import { asteriskReport } from './adapters/asterisk';
  * other party's number to a directory contact and one Salesforce record per org. Applying the same report again
  * changes nothing. Logs name the source and the field, never the numbers.
  */
-export const CALL_SOURCES = ['api', 'freeswitch', 'kamailio', 'asterisk'] as const;
+export const CALL_SOURCES = ['api', 'freeswitch', 'kamailio', 'asterisk', '3cx'] as const;
 export type CallSource = (typeof CALL_SOURCES)[number];
 
 export interface CallIntakeOptions {
@@ -41,18 +42,20 @@ export interface CallIntakeOptions {
   /** Longest number that is one of our extensions (adapters/parties.ts). */
   extensionDigits?: number;
   /**
-   * Makes a directory contact for a number nobody has (CALLS_UNKNOWN_CALLERS=create), once per number however
-   * many calls come at once (sync/outbound/contactChanges.ts createForNumber); absent: unknown callers stay
-   * numbers. Asked before the call is stored, so the call is matched to the new contact.
+   * Makes a directory contact for a number nobody has, for the orgs whose sync says so (Unknown_Callers__c),
+   * once per number however many calls come at once (sync/outbound/contactChanges.ts createForUnknownCaller);
+   * absent, or no org wanting it: unknown callers stay numbers. Asked before the call is stored, so the call
+   * is matched to the new contact.
    */
   createUnknownCaller?: (e164: string) => Promise<unknown>;
   /**
    * The connected orgs' sync settings: a call matched in an org whose sync takes telephony-side changes is
-   * logged there as a Task (through the outbox and its write-back worker), when `logging` wants it.
+   * logged there as a Task (through the outbox and its write-back worker) when the sync's call logging
+   * settings (policy.calls.logging) want it.
    */
   settingsOf?: SettingsLookup;
-  /** Which calls become Tasks; absent: none (the intake only keeps and matches calls). */
-  logging?: CallLogging;
+  /** Whether calls become Tasks at all (CALLS_TASKS); false: the intake only keeps and matches calls. */
+  logTasks?: boolean;
   /** Told the orgs a report queued a Task in, after it committed, so their workers look now. */
   onTasksQueued?: (orgIds: string[]) => void;
 }
@@ -74,20 +77,35 @@ export class CallIntake {
     }
   }
 
-  /** The public report shape of what the source sent (adapters map PBX formats; the API's is the shape). */
-  private reportOf(source: CallSource, body: unknown, timeZone: string): unknown {
+  /**
+   * The public report shape of what the source sent (adapters map PBX formats; the API's is the shape), or the
+   * problem an adapter that checks its own format (3CX's) found, naming the PBX's field.
+   */
+  private reportOf(
+    source: CallSource,
+    body: unknown,
+    timeZone?: string,
+  ): { mapped: unknown } | { problem: CallProblem } {
     const digits = this.options.extensionDigits;
-    if (source === 'freeswitch') return freeswitchReport(body, digits);
-    if (source === 'kamailio') return kamailioReport(body, digits);
-    if (source === 'asterisk') return asteriskReport(body, timeZone, digits);
-    return body;
+    if (source === 'freeswitch') return { mapped: freeswitchReport(body, digits) };
+    if (source === 'kamailio') return { mapped: kamailioReport(body, digits) };
+    if (source === 'asterisk') return { mapped: asteriskReport(body, timeZone ?? 'UTC', digits) };
+    if (source === '3cx') {
+      const result = threeCxReport(body, timeZone, digits);
+      return 'problem' in result ? result : { mapped: result.report };
+    }
+    return { mapped: body };
   }
 
-  /** `timeZone`: where a source that writes local times without a zone (Asterisk's CDR) is; UTC by default. */
-  async receive(source: CallSource, body: unknown, timeZone = 'UTC'): Promise<CallReceipt> {
+  /**
+   * `timeZone`: where a source that writes local times without a zone is, when the request names it: Asterisk's
+   * CDR reads UTC without one; 3CX's [DateTime] is refused without one (adapters/threeCx.ts).
+   */
+  async receive(source: CallSource, body: unknown, timeZone?: string): Promise<CallReceipt> {
     const { db, logger, defaultCountry } = this.options;
-    const mapped = this.reportOf(source, body, timeZone);
-    const parsed = parseCallReport(mapped);
+    const adapted = this.reportOf(source, body, timeZone);
+    const mapped = 'mapped' in adapted ? adapted.mapped : null;
+    const parsed = 'mapped' in adapted ? parseCallReport(mapped) : adapted;
     if ('problem' in parsed) {
       const callId = (mapped as { callId?: unknown } | null)?.callId;
       const problem =
@@ -110,11 +128,11 @@ export class CallIntake {
       }
       const id = await saveCall(tx, { call, source, otherE164, contactId: contact?.id ?? null, matched });
       const tasksQueued: string[] = [];
-      const { settingsOf, logging } = this.options;
+      const { settingsOf, logTasks } = this.options;
       for (const record of matched) {
         const settings = settingsOf?.(record.orgId);
-        if (!logging || !settings || !writesToSalesforce(settings) || notLoggedBecause(call, logging) !== null)
-          continue;
+        if (!logTasks || !settings || !writesToSalesforce(settings)) continue;
+        if (notLoggedBecause(call, settings.policy.calls.logging) !== null) continue;
         const payload = taskFieldsOf(call, record, record.ownerId);
         const task = { orgId: record.orgId, callId: id, payload, payloadHash: stableHash(payload) };
         if (await queueCallTask(tx, task)) tasksQueued.push(record.orgId);

@@ -1,4 +1,4 @@
-import type { MergedCall } from '../model/calls';
+import type { CallLogging, MergedCall } from '../model/calls';
 import type { SfValue } from '../model/records';
 import { talkSeconds } from './callEvent';
 
@@ -12,28 +12,14 @@ import { talkSeconds } from './callEvent';
  * Completed, `ActivityDate` the call's day (UTC), and a description with the numbers as the PBX gave them.
  * The record: a Contact or Lead as `WhoId`; a Person Account as `WhatId` (WhoId takes only Contacts and Leads).
  */
-export interface CallLogging {
-  inbound: boolean;
-  outbound: boolean;
-  internal: boolean;
-  /** Calls nobody answered (missed, busy, voicemail). */
-  unanswered: boolean;
-  /** Answered calls shorter than this are not logged (a wrong number picked up and put down). */
-  minimumSeconds: number;
-}
-
-export const DEFAULT_CALL_LOGGING: CallLogging = {
-  inbound: true,
-  outbound: true,
-  internal: false,
-  unanswered: true,
-  minimumSeconds: 0,
-};
-
 /** Why a call is not logged, or null when it is. */
 export function notLoggedBecause(call: MergedCall, settings: CallLogging): string | null {
+  if (call.direction === 'internal') return 'internal calls have no Salesforce record to be logged on';
   if (!settings[call.direction]) return `${call.direction} calls are not logged`;
   if (call.disposition !== 'answered') return settings.unanswered ? null : 'unanswered calls are not logged';
+  // A PBX that reports the answer before the end (Kamailio's INVITE record, then the BYE's) would otherwise get a
+  // Task with no talk time, which the end cannot change once Salesforce has it: the end's report logs the call.
+  if (!call.endedAt) return 'still going on (no end reported yet)';
   const seconds = talkSeconds(call);
   return seconds < settings.minimumSeconds
     ? `shorter than the minimum duration (${seconds} s < ${settings.minimumSeconds} s)`
@@ -67,6 +53,23 @@ function descriptionOf(call: MergedCall): string {
   ];
   return lines.filter((line): line is string => line !== null).join('\n');
 }
+
+/** Every field a call's Task may be created with (the systems check asks that the integration user can set them). */
+export const TASK_FIELDS = [
+  'Subject',
+  'TaskSubtype',
+  'Type',
+  'CallType',
+  'CallDurationInSeconds',
+  'CallObject',
+  'CallDisposition',
+  'Status',
+  'ActivityDate',
+  'Description',
+  'WhoId',
+  'WhatId',
+  'OwnerId',
+] as const;
 
 /** The Task's fields for a call logged against `record`; `ownerId` is the user whose extension took it, if known. */
 export function taskFieldsOf(

@@ -246,19 +246,11 @@ export const VARIABLES = {
     expects: 'an integer from 1 to 3600000',
     schema: intBetween(1, 3_600_000),
   },
-  CALLS_UNKNOWN_CALLERS: {
-    default: 'none',
-    example: 'create',
-    description:
-      'A call from or to a number the directory does not know: `none` keeps it a bare number; `create` adds a contact with the number and a placeholder name, which each connected org receives as its sync\'s default object (a Lead or Contact), once per number (see "Calls").',
-    expects: 'none or create',
-    schema: z.enum(['none', 'create']),
-  },
   CALLS_TASKS: {
     default: 'on',
     example: 'off',
     description:
-      'Log calls matched to a Salesforce record as Tasks in the org (inbound and outbound, answered or not; see "Calls"): `on` or `off`.',
+      'Log calls matched to a Salesforce record as Tasks, as each sync\'s call logging settings say (directions, missed calls, minimum duration; see "Calls"): `on`, or `off` to log no Task from this service whatever the syncs say.',
     expects: 'on or off',
     schema: z.enum(['on', 'off']),
   },

@@ -26,7 +26,6 @@ import { phoneBookRouter } from '../phonebook/feedRoute';
 import { phoneBooksApi } from './devices/phoneBooksApi';
 import { callsHistoryApi, callsIntakeRouter } from './callsApi';
 import { CallIntake } from '../calls/callIntake';
-import { DEFAULT_CALL_LOGGING } from '../calls/callTask';
 import { ContactChanges } from '../sync/outbound/contactChanges';
 
 export interface AppOptions extends LdapApiOptions {
@@ -44,7 +43,7 @@ export interface AppOptions extends LdapApiOptions {
   /** Wrong-token throttling per client; the default suits production (auth.ts). */
   authThrottle?: AuthThrottleOptions;
   /** Call intake settings (CALLS_* variables); absent: the defaults (unknown callers stay numbers). */
-  calls?: { unknownCallers: 'none' | 'create'; extensionDigits: number; tasks?: 'on' | 'off' };
+  calls?: { extensionDigits: number; tasks?: 'on' | 'off' };
 }
 
 export function createApp(options: AppOptions): express.Express {
@@ -95,12 +94,9 @@ export function createApp(options: AppOptions): express.Express {
         logger: options.logger,
         defaultCountry: options.defaultCountry,
         extensionDigits: options.calls?.extensionDigits,
-        createUnknownCaller:
-          options.calls?.unknownCallers === 'create'
-            ? (e164) => new ContactChanges(options).createForNumber(e164)
-            : undefined,
+        createUnknownCaller: (e164) => new ContactChanges(options).createForUnknownCaller(e164),
         settingsOf: options.settingsOf,
-        logging: options.calls?.tasks === 'off' ? undefined : DEFAULT_CALL_LOGGING,
+        logTasks: options.calls?.tasks !== 'off',
         onTasksQueued: options.onWriteBackQueued,
       }),
       bearer,

@@ -13,9 +13,10 @@ import { jsonBody } from './jsonBody';
  *
  * Intake — `POST /api/v1/calls` (the public report shape), `POST /api/v1/calls/freeswitch` (mod_json_cdr, JSON or
  * its form-encoded `cdr=`), `POST /api/v1/calls/kamailio` (acc_json records), `POST /api/v1/calls/asterisk?tz=`
- * (AMI Cdr event fields, JSON or form-encoded, times in the PBX's zone) — takes the API token or an access
- * key with the `calls` scope (as `?key=` or the HTTP Basic password, what a PBX can send) and answers 202 with the
- * call's id; a report it refuses is a 400 naming the field and the call, kept for inspection.
+ * (AMI Cdr event fields, JSON or form-encoded, times in the PBX's zone), `POST /api/v1/calls/3cx` (the 3CX CRM
+ * template's ReportCall variables, JSON or form-encoded; `?tz=` for a [DateTime] without a zone) — takes the API
+ * token or an access key with the `calls` scope (as `?key=` or the HTTP Basic password, what a PBX can send) and
+ * answers 202 with the call's id; a report it refuses is a 400 naming the field and the call, kept for inspection.
  *
  * History — `GET /api/v1/calls`, `GET /api/v1/contacts/:id/calls`, `GET /api/v1/call-rejects` — takes the API
  * token (mounted behind it).
@@ -57,7 +58,7 @@ export function callsIntakeRouter(options: CallsApiOptions): Router {
           field: 'tz',
         });
       }
-      const receipt = await options.intake.receive(source, body, tz ?? 'UTC');
+      const receipt = await options.intake.receive(source, body, tz);
       if ('problem' in receipt) {
         const { field, message, record } = receipt.problem;
         throw new ApiError(400, 'invalid_call', `${field}: ${message}${record ? ` (call ${record})` : ''}`, {
@@ -72,6 +73,7 @@ export function callsIntakeRouter(options: CallsApiOptions): Router {
   router.post('/calls/freeswitch', guard, forms, jsonBody('256kb'), receive('freeswitch', cdrOf));
   router.post('/calls/kamailio', guard, jsonBody('256kb'), receive('kamailio'));
   router.post('/calls/asterisk', guard, forms, jsonBody('256kb'), receive('asterisk'));
+  router.post('/calls/3cx', guard, forms, jsonBody('256kb'), receive('3cx'));
   return router;
 }
 

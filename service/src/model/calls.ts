@@ -29,3 +29,28 @@ export interface CallReport {
 export interface MergedCall extends Omit<CallReport, 'legId'> {
   legIds: string[];
 }
+
+/**
+ * Which calls a sync logs as Tasks (the sync record's Log_*_Calls__c and Minimum_Call_Seconds__c fields); the
+ * rule that applies it is calls/callTask.ts notLoggedBecause. Internal calls have no setting: two extensions
+ * talking have no Salesforce record as the other party, so there is nothing to log them on.
+ */
+export interface CallLogging {
+  inbound: boolean;
+  outbound: boolean;
+  /** Calls nobody answered (missed, busy, voicemail). */
+  unanswered: boolean;
+  /** Answered calls shorter than this are not logged (a wrong number picked up and put down). */
+  minimumSeconds: number;
+}
+
+/** The package's field defaults (a sync saved before call logging existed reads as these). */
+export const DEFAULT_CALL_LOGGING: CallLogging = {
+  inbound: true,
+  outbound: true,
+  unanswered: true,
+  minimumSeconds: 0,
+};
+
+/** What a call from a number no synced record has creates in an org (Unknown_Callers__c). */
+export type UnknownCallers = 'none' | 'Lead' | 'Contact';

@@ -8,6 +8,7 @@ import { countOrgRecords, dailyApiUsage, ORG_COUNTS } from '../salesforce/orgFig
 import type { OrgSyncSettings } from '../sync/rules/context';
 import type { SystemsCheckResult } from './commands/commandRunner';
 import { checkMappings } from '../sync/rules/mappingCheck';
+import { TASK_FIELDS } from '../calls/callTask';
 import { pullUsersIntoDirectory } from '../sync/inbound/userDirectory';
 import type { OrgConnectionSettings } from '../salesforce/session';
 import type { OrgStatus } from './orgStatus';
@@ -90,6 +91,18 @@ export async function runSystemsCheck(
     return checked.perObject
       .map((o) => `${o.sobject}: ${o.mapped} mapped fields, ${o.writable} written to Salesforce`)
       .join('; ');
+  });
+  await attempt('call logging', async () => {
+    const { logging } = subject.settings.policy.calls;
+    if (!logging.inbound && !logging.outbound) return 'the sync logs no calls';
+    // The Task's own fields, as calls/callTask.ts writes them: without Edit Tasks none is createable.
+    const fields = await retryTransient(() => describeFields(conn, 'Task'));
+    const createable = new Set(fields.filter((f) => f.createable).map((f) => f.name));
+    const missing = TASK_FIELDS.filter((name) => !createable.has(name));
+    if (missing.length === TASK_FIELDS.length)
+      throw new Error('the integration user cannot create Tasks: give it the Edit Tasks permission');
+    if (missing.length > 0) throw new Error(`the integration user cannot set these Task fields: ${missing.join(', ')}`);
+    return 'the integration user can create call Tasks';
   });
   await attempt('change events', async () => {
     const status = subject.status();

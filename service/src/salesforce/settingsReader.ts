@@ -24,6 +24,11 @@ export const SYNC_FIELDS = [
   'Propagate_Deletes_To_Telephony__c',
   'Propagate_Deletes_To_Salesforce__c',
   'Mass_Delete_Threshold__c',
+  'Log_Inbound_Calls__c',
+  'Log_Outbound_Calls__c',
+  'Log_Missed_Calls__c',
+  'Minimum_Call_Seconds__c',
+  'Unknown_Callers__c',
 ];
 export const MAPPING_FIELDS = [
   'Salesforce_Object__c',

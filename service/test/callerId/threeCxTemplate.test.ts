@@ -1,17 +1,17 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
-import { useApiHarness } from '../support/api-harness';
+import { AUTH, useApiHarness } from '../support/api-harness';
 import { createAccessKey } from '../../src/deviceAccess/accessKeys';
 import { upsertOrg } from '../../src/store/state/orgs';
 import { createLink } from '../../src/store/state/links';
+import { TEMPLATE, reportCallBody, reportCallScenario, reportCallUrl } from '../support/threeCxReportCall';
 
 /**
  * docs/3cx/switchboard.xml against the running service, read the way 3CX reads a CRM template: each
  * scenario's Url with its [placeholders] filled in, the JSON answer's Rules (Any: the path has a value;
- * Number: the path holds the number as searched) and Variables (dot paths, numeric parts index arrays).
+ * Number: the path holds the number as searched) and Variables (dot paths, numeric parts index arrays); and
+ * the ReportCall scenario (call journaling) as the POST 3CX makes after a call.
  */
-const TEMPLATE = join(__dirname, '..', '..', '..', 'docs', '3cx', 'switchboard.xml');
 
 interface Scenario {
   '@_Id': string;
@@ -49,7 +49,7 @@ describe('the 3CX CRM template (docs/3cx/switchboard.xml)', () => {
   let contactId = '';
 
   beforeEach(async () => {
-    key = (await createAccessKey(api.db, { name: '3cx', scopes: ['callerid'] })).key;
+    key = (await createAccessKey(api.db, { name: '3cx', scopes: ['callerid', 'calls'] })).key;
     const contact = await api.seed({
       firstName: 'Anna',
       lastName: 'Müller',
@@ -80,7 +80,7 @@ describe('the 3CX CRM template (docs/3cx/switchboard.xml)', () => {
   const settings = () => ({ ServerUrl: api.plainUrl, AccessKey: key });
 
   it('declares the parameters its URLs use and answers JSON', () => {
-    expect(crm.Parameters.Parameter.map((p) => p['@_Name'])).toEqual(['ServerUrl', 'AccessKey']);
+    expect(crm.Parameters.Parameter.map((p) => p['@_Name'])).toEqual(['ServerUrl', 'AccessKey', 'ReportCallEnabled']);
     for (const s of crm.Scenarios.Scenario) expect(s.Request['@_ResponseType']).toBe('Json');
   });
 
@@ -125,5 +125,61 @@ describe('the 3CX CRM template (docs/3cx/switchboard.xml)', () => {
     const variables = Object.fromEntries(byEmail.Variables.Variable.map((v) => [v['@_Name'], at(answer, v['@_Path'])]));
     expect(variables).toMatchObject({ ContactID: contactId, LastName: 'Müller', PhoneBusiness: '+4930123456' });
     expect(at(await run(byEmail, { ...settings(), Email: 'nobody@example.com' }), 'contact.id')).toBeUndefined();
+  });
+
+  it('journals a call (ReportCall): 202, listed with its contact, and a retry is the same call', async () => {
+    const journal = reportCallScenario();
+    expect(journal.Request).toMatchObject({
+      '@_RequestType': 'Post',
+      '@_RequestEncoding': 'Json',
+      '@_SkipIf': '[ReportCallEnabled]!=True',
+    });
+    // Every variable the body names is one 3CX fills, by 3CX's own name.
+    for (const value of journal.Request.PostValues.Value) expect(value['#text']).toBe(`[${value['@_Key']}]`);
+    const start = Date.UTC(2026, 11, 7, 9, 0, 0);
+    const body = reportCallBody({
+      CallType: 'Inbound',
+      Number: '+4930123456',
+      Agent: '201',
+      Duration: '00:01:00',
+      CallStartTimeUTCMillis: String(start),
+      CallEstablishedTimeUTCMillis: String(start + 5_000),
+      CallEndTimeUTCMillis: String(start + 65_000),
+      EntityId: contactId,
+    });
+    const send = () =>
+      fetch(reportCallUrl(settings()), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const first = await send();
+    expect(first.status).toBe(202);
+    const receipt = (await first.json()) as { id: string; callId: string };
+    expect(receipt.callId).toMatch(/^3cx-/);
+    expect(((await (await send()).json()) as { id: string }).id).toBe(receipt.id);
+
+    const listed = await fetch(`${api.plainUrl}/api/v1/calls`, { headers: AUTH });
+    const { calls } = (await listed.json()) as { calls: Array<Record<string, unknown>> };
+    expect(calls).toHaveLength(1);
+    expect(calls[0]).toMatchObject({
+      id: receipt.id,
+      source: '3cx',
+      direction: 'inbound',
+      extension: '201',
+      disposition: 'answered',
+      durationSeconds: 60,
+      contactId,
+      records: [{ orgId: 'emea', sobject: 'Contact', recordId: '003000000000001AAA', ownerId: null }],
+    });
+
+    // A key without the calls scope may look callers up, not report calls.
+    const lookupOnly = (await createAccessKey(api.db, { name: 'lookup', scopes: ['callerid'] })).key;
+    const refused = await fetch(reportCallUrl({ ...settings(), AccessKey: lookupOnly }), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    expect(refused.status).toBe(403);
   });
 });

@@ -157,7 +157,30 @@ describe('Kamailio acc_json', () => {
     expect(missed.endedAt?.toISOString()).toBe(new Date(1796634005_000).toISOString());
   });
 
-  it('needs the parties from log_extra', () => {
+  it('reads the records a real Kamailio 5.6 wrote (acc_time_mode 2: seconds with a fraction)', () => {
+    // Captured from the config kamailioAcc.test.ts runs: SIPp calls 201 and hangs up after 60 s. The BYE's
+    // dst_user is its request URI's: the callee's Contact user.
+    const tags = { from_tag: '20766SIPpTag001', to_tag: '20725SIPpTag011', callid: '1-20766@127.0.0.1' };
+    const ok = { sip_code: '200', sip_reason: 'OK', src_user: '+14155552671' };
+    const real = [
+      { time: 1796646375.9677391, method: 'INVITE', ...tags, ...ok, dst_user: '201' },
+      { time: 1796646435.9748271, method: 'BYE', ...tags, ...ok, dst_user: 'callee' },
+    ];
+    const call = merged(...real.map((record) => report(kamailioReport(record))));
+    expect(call).toMatchObject({
+      callId: '1-20766@127.0.0.1',
+      direction: 'inbound',
+      from: '+14155552671',
+      to: '201',
+      extension: '201',
+      disposition: 'answered',
+    });
+    expect(call.answeredAt?.toISOString()).toBe('2026-12-07T12:26:15.967Z');
+    expect(call.endedAt?.toISOString()).toBe('2026-12-07T12:27:15.974Z');
+    expect(talkSeconds(call)).toBe(60);
+  });
+
+  it('needs the parties from acc_extra', () => {
     const parsed = parseCallReport(
       kamailioReport({ method: 'INVITE', callid: 'x', sip_code: '200', time: 1796634005 }),
     );

@@ -1,6 +1,6 @@
-import { DEFAULT_CALL_LOGGING, notLoggedBecause, taskFieldsOf } from '../../src/calls/callTask';
+import { notLoggedBecause, taskFieldsOf } from '../../src/calls/callTask';
 import { mergeCall, parseCallReport } from '../../src/calls/callEvent';
-import type { MergedCall } from '../../src/model/calls';
+import { DEFAULT_CALL_LOGGING, type MergedCall } from '../../src/model/calls';
 
 function call(overrides: Record<string, unknown> = {}): MergedCall {
   const parsed = parseCallReport({
@@ -67,7 +67,7 @@ describe('which calls are logged', () => {
     expect(notLoggedBecause(call(), DEFAULT_CALL_LOGGING)).toBeNull();
     expect(notLoggedBecause(call({ disposition: 'busy', answeredAt: null }), DEFAULT_CALL_LOGGING)).toBeNull();
     expect(notLoggedBecause(call({ direction: 'internal', from: '202' }), DEFAULT_CALL_LOGGING)).toBe(
-      'internal calls are not logged',
+      'internal calls have no Salesforce record to be logged on',
     );
   });
 
@@ -81,5 +81,12 @@ describe('which calls are logged', () => {
     );
     expect(notLoggedBecause(call(), settings)).toBe('shorter than the minimum duration (90 s < 120 s)');
     expect(notLoggedBecause(call({ endedAt: '2026-12-08T00:02:00Z' }), settings)).toBeNull();
+  });
+
+  it('waits for the end of an answered call, so its Task has the talk time (Kamailio reports the answer first)', () => {
+    expect(notLoggedBecause(call({ endedAt: null }), DEFAULT_CALL_LOGGING)).toBe(
+      'still going on (no end reported yet)',
+    );
+    expect(notLoggedBecause(call(), DEFAULT_CALL_LOGGING)).toBeNull();
   });
 });

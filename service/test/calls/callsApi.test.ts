@@ -1,5 +1,5 @@
 /**
- * Call intake and history over real HTTP (issue 15): the public report, FreeSWITCH legs, Kamailio records,
+ * Call intake and history over real HTTP (issue 15): the public report, FreeSWITCH legs, Kamailio records, 3CX,
  * idempotency, refusals kept for inspection, matching to one record per org, access rules per role.
  */
 import { createLink } from '../../src/store/state/links';
@@ -206,6 +206,32 @@ describe('POST /api/v1/calls', () => {
     const bad = await post('/api/v1/calls/asterisk?tz=Mars/Olympus', cdr);
     expect(bad.status).toBe(400);
     expect(bad.body.error).toMatchObject({ field: 'tz' });
+  });
+
+  it('takes 3CX ReportCall variables (JSON or form-encoded), and refuses a bad one naming the 3CX field', async () => {
+    const journal = {
+      CallType: 'Notanswered',
+      Number: '+14155552671',
+      Agent: '201',
+      Duration: '00:00:00',
+      DateTime: '2026-12-07 10:00:00',
+      CallStartTimeUTCMillis: '[CallStartTimeUTCMillis]',
+    };
+    expect((await post('/api/v1/calls/3cx', journal)).body.error).toMatchObject({ field: 'DateTime' });
+    const form = await fetch(`${api.plainUrl}/api/v1/calls/3cx?tz=Europe/Berlin`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...AUTH },
+      body: new URLSearchParams(journal).toString(),
+    });
+    expect(form.status).toBe(202);
+    const [call] = (await get('/api/v1/calls')).body.calls as Array<CallView & { startedAt: string; to: string }>;
+    expect(call).toMatchObject({ direction: 'outbound', to: '+14155552671', disposition: 'missed' });
+    expect(call?.startedAt).toBe('2026-12-07T09:00:00.000Z');
+    const bad = await post('/api/v1/calls/3cx', { ...journal, CallType: 'Voicemail' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toMatchObject({ code: 'invalid_call', field: 'CallType' });
+    const rejects = (await get('/api/v1/call-rejects')).body.rejects as Array<Record<string, unknown>>;
+    expect(rejects[0]).toMatchObject({ source: '3cx', field: 'CallType', report: { CallType: 'Voicemail' } });
   });
 
   it('lets in the API token and an access key with the calls scope, and nobody else', async () => {

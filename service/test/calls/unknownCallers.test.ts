@@ -1,13 +1,33 @@
 /**
- * Unknown callers (issue 15 item 4) with CALLS_UNKNOWN_CALLERS=create: a number nobody in the directory has
- * becomes a contact with the number and a placeholder name, offered to the connected org as its default
- * object through the normal create path — once per number, however many calls come, at once or later.
+ * Unknown callers (issue 15 item 4), as the org's sync says (Unknown_Callers__c): a number nobody in the
+ * directory has becomes a contact with the number and a placeholder name, created in the org as the object the
+ * setting names (whatever the sync's default object) through the normal create path — once per number, however
+ * many calls come, at once or later; nothing at all when the setting is None.
  */
 import { countContacts, getContact } from '../../src/directory/contacts';
 import { outboxStats } from '../../src/store/outbox/outbox';
+import { DEFAULT_POLICY } from '../../src/sync/rules/context';
+import type { UnknownCallers } from '../../src/model/calls';
 import { AUTH, ORG_ID, orgStatus, useApiHarness } from '../support/api-harness';
 
-const api = useApiHarness({ calls: { unknownCallers: 'create', extensionDigits: 6 } });
+const api = useApiHarness({ calls: { extensionDigits: 6 } });
+
+/** Connects the org with its sync's Unknown Callers setting (and, optionally, its direction). */
+async function connect(unknownCallers: UnknownCallers, direction: 'both' | 'toTelephony' = 'both') {
+  await api.connectOrg({
+    policy: { ...DEFAULT_POLICY, direction, calls: { ...DEFAULT_POLICY.calls, unknownCallers } },
+  });
+  api.orgStatuses = [orgStatus('Acme')];
+}
+
+/** The objects of the creates queued in the org. */
+async function queuedCreates(): Promise<string[]> {
+  const rows = await api.db.query<{ sobject: string }>(
+    "SELECT sobject FROM outbox WHERE org_id = $1 AND operation = 'create' ORDER BY id",
+    [ORG_ID],
+  );
+  return rows.rows.map((r) => r.sobject);
+}
 
 const CALL = {
   direction: 'inbound',
@@ -32,10 +52,7 @@ async function callContact(id: unknown): Promise<string | null> {
 }
 
 describe('an unknown caller', () => {
-  beforeEach(async () => {
-    await api.connectOrg();
-    api.orgStatuses = [orgStatus('Acme')];
-  });
+  beforeEach(() => connect('Contact'));
 
   it('becomes one contact with the number and a placeholder name, queued as a create in the org', async () => {
     const first = await post({ ...CALL, callId: 'u-1' });
@@ -46,6 +63,7 @@ describe('an unknown caller', () => {
     expect(contact?.phones).toEqual([{ kind: 'work', raw: '+14155550177', e164: '+14155550177', extension: null }]);
     expect(api.writeBacks).toContainEqual([ORG_ID]);
     expect((await outboxStats(api.db, ORG_ID)).pending).toBe(1);
+    expect(await queuedCreates()).toEqual(['Contact']);
 
     // Minutes later, the same number again: the same contact, nothing new to create.
     const again = await post({ ...CALL, callId: 'u-2', startedAt: '2026-12-07T09:07:00Z' });
@@ -75,5 +93,24 @@ describe('an unknown caller', () => {
     const res = await post({ ...CALL, callId: 'known-1', from: '(415) 555-2671' });
     expect(await callContact(res.body.id)).toBe(ada.id);
     expect(await countContacts(api.db)).toBe(1);
+  });
+
+  it('becomes the object the sync names, not its default object', async () => {
+    await connect('Lead');
+    expect(DEFAULT_POLICY.defaultObject).toBe('Contact');
+    await post({ ...CALL, callId: 'lead-1' });
+    expect(await countContacts(api.db)).toBe(1);
+    expect(await queuedCreates()).toEqual(['Lead']);
+  });
+
+  it('stays a number when the sync says None, or takes no telephony-side changes', async () => {
+    await connect('none');
+    const res = await post({ ...CALL, callId: 'none-1' });
+    expect(res.status).toBe(202);
+    expect(await callContact(res.body.id)).toBeNull();
+    await connect('Lead', 'toTelephony');
+    await post({ ...CALL, callId: 'none-2' });
+    expect(await countContacts(api.db)).toBe(0);
+    expect(await queuedCreates()).toEqual([]);
   });
 });

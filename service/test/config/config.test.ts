@@ -39,7 +39,7 @@ describe('loadConfig', () => {
       logLevel: 'info',
       defaultCountry: 'US',
       writeback: { batchSize: 200, intervalMs: 500 },
-      calls: { unknownCallers: 'none', extensionDigits: 6, tasks: 'on' },
+      calls: { extensionDigits: 6, tasks: 'on' },
     });
   });
 
@@ -65,7 +65,6 @@ describe('loadConfig', () => {
       SF_ORG_NAME: 'Acme',
       WRITEBACK_BATCH_SIZE: '50',
       WRITEBACK_INTERVAL_MS: '1000',
-      CALLS_UNKNOWN_CALLERS: 'create',
       CALLS_EXTENSION_DIGITS: '4',
       CALLS_TASKS: 'off',
     });
@@ -92,7 +91,7 @@ describe('loadConfig', () => {
         orgName: 'Acme',
       },
       writeback: { batchSize: 50, intervalMs: 1000 },
-      calls: { unknownCallers: 'create', extensionDigits: 4, tasks: 'off' },
+      calls: { extensionDigits: 4, tasks: 'off' },
     });
   });
 

@@ -1,4 +1,5 @@
 import { EmulatedOrg } from '../../emulator/org/org';
+import { describeSObject } from '../../emulator/rest/describe';
 import { mergeCall, parseCallReport } from '../../src/calls/callEvent';
 import { taskFieldsOf } from '../../src/calls/callTask';
 
@@ -37,6 +38,23 @@ describe('Task in the org emulator', () => {
       WhoId: contactId,
       OwnerId: org.integrationUser.userId,
     });
+  });
+
+  it('refuses every Task create of a user without Edit Tasks, and its describe says so', () => {
+    org.store.uncreatable.add('Task');
+    try {
+      const [result] = org.store.insert('Task', [callTask()], org.integrationUser);
+      expect(result).toMatchObject({ success: false, errors: [{ statusCode: 'INSUFFICIENT_ACCESS_OR_READONLY' }] });
+      const described = describeSObject('Task', false, '62.0', false) as {
+        createable: boolean;
+        fields: Array<{ createable: boolean }>;
+      };
+      expect(described.createable).toBe(false);
+      expect(described.fields.filter((f) => f.createable)).toEqual([]);
+    } finally {
+      org.store.uncreatable.delete('Task');
+    }
+    expect(org.store.insert('Task', [callTask()], org.integrationUser)[0]?.success).toBe(true);
   });
 
   it('refuses a call type the picklist does not have', () => {

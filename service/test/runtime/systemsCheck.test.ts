@@ -46,6 +46,7 @@ describe('systems check', () => {
       'settings',
       'topic access',
       'object and field permissions',
+      'call logging',
       'change events',
       'API usage',
       'contacts count',
@@ -59,12 +60,29 @@ describe('systems check', () => {
     expect(checkNamed(result.checks, 'object and field permissions')?.detail).toMatch(
       /^Contact: 9 mapped fields, 8 written to Salesforce; Lead: 7 mapped fields, 7 written/,
     );
+    expect(checkNamed(result.checks, 'call logging')?.detail).toBe('the integration user can create call Tasks');
     expect(result.figures).toMatchObject({
       contacts: store.count('Contact'),
       leads: store.count('Lead'),
       users: store.count('User'),
     });
     expect(result.figures.apiRequestsMax).toBeGreaterThan(result.figures.apiRequestsUsed);
+  });
+
+  it('says the integration user needs Edit Tasks when it cannot create the Tasks calls are logged as', async () => {
+    stack.emulator.org.store.uncreatable.add('Task');
+    try {
+      const result = await systemsCheck(stack);
+      expect(result.ok).toBe(false);
+      expect(checkNamed(result.checks, 'call logging')).toEqual({
+        name: 'call logging',
+        ok: false,
+        detail: 'the integration user cannot create Tasks: give it the Edit Tasks permission',
+      });
+      expect(result.checks.filter((c) => !c.ok).map((c) => c.name)).toEqual(['call logging']);
+    } finally {
+      stack.emulator.org.store.uncreatable.delete('Task');
+    }
   });
 
   it('pulls active standard users in as internal extensions (E.164, extension), leaving out the integration user', async () => {

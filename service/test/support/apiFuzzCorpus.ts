@@ -111,12 +111,22 @@ function mutateCallReport(r: Rand): { path: string; body: unknown; values: strin
     '/api/v1/calls/freeswitch',
     '/api/v1/calls/kamailio',
     '/api/v1/calls/asterisk',
+    '/api/v1/calls/3cx',
   ]);
   if (path !== '/api/v1/calls') {
     // The PBX formats: bodies that hold none of what a call needs, or not an object at all.
     return {
       path,
-      body: pick(r, [{}, { variables: { uuid: 'x' } }, { method: 'INVITE' }, { Event: 'Cdr' }, [], 'cdr', 7]),
+      body: pick(r, [
+        {},
+        { variables: { uuid: 'x' } },
+        { method: 'INVITE' },
+        { Event: 'Cdr' },
+        { CallType: 'Inbound', Number: '+14155552671', Agent: '[Agent]' },
+        [],
+        'cdr',
+        7,
+      ]),
       values: [],
     };
   }

@@ -1,10 +1,12 @@
 import { directionOf, epochToIso, ourExtension, userOf } from './parties';
 
 /**
- * Kamailio `acc_json`: one JSON record per accounted transaction, POSTed by the routing script (README shows
- * the `http_async_query` route). The acc module's own fields are `method`, `callid`, `sip_code`, `time` (and the
- * tags); the parties come from `log_extra` as `src_user` and `dst_user`. One call is the INVITE's record (its
- * final reply: 200 when answered, 486 busy, 4xx–6xx missed — acc_missed) and the BYE's (the end):
+ * Kamailio `acc_json`: one JSON record per accounted transaction, queued in an mqueue and POSTed by the routing
+ * script's timer route (README; service/test/calls/kamailioAcc.test.ts runs it). The acc module's own fields are
+ * `method`, `callid`, `sip_code` (a string), `time` (epoch seconds: an integer, or with a fraction under
+ * `acc_time_mode` 2) and the tags; the parties come from acc_json's `acc_extra` as `src_user` and `dst_user`.
+ * One call is the INVITE's record (its final reply: 200 when answered, 486 busy, 4xx–6xx missed —
+ * acc_missed_flag) and the BYE's (the end):
  *
  * - callId: `callid`; legId: the method, so a retried record changes nothing and INVITE + BYE merge.
  * - INVITE 2xx: started and answered at `time`; INVITE 486/600: busy; other INVITE failures: missed.

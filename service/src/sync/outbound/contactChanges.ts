@@ -8,6 +8,7 @@ import {
   reevaluateCreates,
   type TelephonyCreateResult,
   type WithNewContact,
+  writesToSalesforce,
 } from './telephonyCreate';
 import { deleteContactFromTelephony, type TelephonyDeleteResult } from './telephonyDelete';
 
@@ -49,18 +50,23 @@ export class ContactChanges {
   }
 
   /**
-   * A contact for an unknown caller: the number, a placeholder last name, offered to every connected org like
-   * any new contact — unless a contact has the number by then (null). Salesforce requires a last name; a Lead's
-   * company is filled by the write-back's requirements.
+   * A contact for a caller nobody has: "Caller +1…" with the number, created in the orgs whose sync says so
+   * (Unknown_Callers__c: a Lead or a Contact there, whatever the sync's default object) and take telephony-side
+   * creates. Null, and nothing made, when no org wants it or the number is known by the time its keys are
+   * locked (calls at once, or minutes apart, make one contact — never two records in one org).
    */
-  async createForNumber(e164: string): Promise<TelephonyCreateResult | null> {
+  async createForUnknownCaller(e164: string): Promise<TelephonyCreateResult | null> {
+    const orgs = this.connectedOrgs().flatMap((settings) => {
+      const object = settings.policy.calls.unknownCallers;
+      if (object === 'none' || !writesToSalesforce(settings)) return [];
+      return [{ ...settings, policy: { ...settings.policy, defaultObject: object } }];
+    });
+    if (orgs.length === 0) return null;
     const fields: ContactFields = {
       lastName: `Caller ${e164}`,
       phones: [{ kind: 'work', raw: e164, e164, extension: null }],
     };
-    const result = await createContactFromTelephony(this.context.db, this.connectedOrgs(), fields, {
-      unlessNumberKnown: e164,
-    });
+    const result = await createContactFromTelephony(this.context.db, orgs, fields, { unlessNumberKnown: e164 });
     if (result) this.wake(result.queuedIn);
     return result;
   }

@@ -2,6 +2,7 @@ import type { CountryCode } from 'libphonenumber-js/max';
 import type { SyncedObject } from '../../model/records';
 import type { FieldMapping } from './fieldMap';
 import type { SyncSettings } from './syncSettings';
+import { DEFAULT_CALL_LOGGING } from '../../model/calls';
 
 /**
  * The behaviour an admin chose for the org's sync (Switchboard_Sync__c), as the engine applies it.
@@ -18,6 +19,7 @@ export type SyncPolicy = Pick<
   | 'schedule'
   | 'propagateDeletes'
   | 'massDeleteThresholdPercent'
+  | 'calls'
 >;
 
 export const DEFAULT_POLICY: SyncPolicy = {
@@ -30,6 +32,7 @@ export const DEFAULT_POLICY: SyncPolicy = {
   schedule: '0 * * * *',
   propagateDeletes: { toTelephony: true, toSalesforce: false },
   massDeleteThresholdPercent: 10,
+  calls: { logging: DEFAULT_CALL_LOGGING, unknownCallers: 'none' },
 };
 
 /** What the sync needs to know about one org while applying or writing back changes. */
@@ -58,6 +61,7 @@ export function policyOf(sync: SyncSettings): SyncPolicy {
     schedule,
     propagateDeletes,
     massDeleteThresholdPercent,
+    calls,
   } = sync;
   return {
     direction,
@@ -69,5 +73,6 @@ export function policyOf(sync: SyncSettings): SyncPolicy {
     schedule,
     propagateDeletes,
     massDeleteThresholdPercent,
+    calls,
   };
 }

@@ -1,6 +1,7 @@
 import { isSupportedCountry, type CountryCode } from 'libphonenumber-js/max';
 import { validate as isValidCron } from 'node-cron';
 import type { SyncedObject } from '../../model/records';
+import { DEFAULT_CALL_LOGGING, type CallLogging, type UnknownCallers } from '../../model/calls';
 import type { FieldMapping, MappingDirection, TelephonyField } from './fieldMap';
 import { TRANSFORMS, type Transform } from './transforms';
 
@@ -22,6 +23,8 @@ export interface SyncSettings {
   defaultCountry: CountryCode;
   propagateDeletes: { toTelephony: boolean; toSalesforce: boolean };
   massDeleteThresholdPercent: number;
+  /** Which calls become Tasks in the org, and what a call from an unknown number creates there. */
+  calls: { logging: CallLogging; unknownCallers: UnknownCallers };
   mappings: SettingsMapping[];
 }
 
@@ -48,6 +51,9 @@ export const SCHEDULES: Record<string, string> = {
   Every6Hours: '0 */6 * * *',
   Daily: '30 2 * * *',
 };
+
+/** The package's validation rule Minimum_Call_Seconds_Range. */
+const MAX_MINIMUM_CALL_SECONDS = 3600;
 
 const STATUSES: SyncStatus[] = ['NotStarted', 'InitialSync', 'Active', 'Paused', 'Error', 'Deleting'];
 const TEL_FIELDS = [
@@ -143,6 +149,8 @@ export function parseSyncSettings(
   if (massDeleteThresholdPercent !== threshold)
     problem('Mass_Delete_Threshold__c', `must be between 1 and 100 (got ${String(threshold)})`);
 
+  const calls = callSettings(get, record, flag, choice, problem);
+
   const scope: Partial<Record<SyncedObject, string>> = {};
   const contactScope = text('Contact_Scope__c');
   const leadScope = text('Lead_Scope__c');
@@ -186,9 +194,38 @@ export function parseSyncSettings(
       toSalesforce: flag('Propagate_Deletes_To_Salesforce__c', false),
     },
     massDeleteThresholdPercent,
+    calls,
     mappings,
   };
   return { settings, problems };
+}
+
+/** Call logging and unknown callers; a bad minimum duration is a problem and logs every answered call. */
+function callSettings(
+  get: (row: Row, field: string) => unknown,
+  record: Row,
+  flag: (field: string, fallback: boolean) => boolean,
+  choice: <T extends string>(field: string, allowed: Record<string, T>, fallback: T) => T,
+  problem: (field: string, message: string) => void,
+): SyncSettings['calls'] {
+  const raw = get(record, 'Minimum_Call_Seconds__c');
+  const seconds = raw === null || raw === undefined ? 0 : Number(raw);
+  const valid = Number.isInteger(seconds) && seconds >= 0 && seconds <= MAX_MINIMUM_CALL_SECONDS;
+  if (!valid)
+    problem(
+      'Minimum_Call_Seconds__c',
+      `must be a whole number from 0 to ${MAX_MINIMUM_CALL_SECONDS} (got ${String(raw)})`,
+    );
+  const d = DEFAULT_CALL_LOGGING;
+  return {
+    logging: {
+      inbound: flag('Log_Inbound_Calls__c', d.inbound),
+      outbound: flag('Log_Outbound_Calls__c', d.outbound),
+      unanswered: flag('Log_Missed_Calls__c', d.unanswered),
+      minimumSeconds: valid ? seconds : d.minimumSeconds,
+    },
+    unknownCallers: choice('Unknown_Callers__c', { None: 'none', Lead: 'Lead', Contact: 'Contact' } as const, 'none'),
+  };
 }
 
 function parseMapping(

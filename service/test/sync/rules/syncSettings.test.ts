@@ -46,6 +46,11 @@ const SYNC = {
   Propagate_Deletes_To_Telephony__c: true,
   Propagate_Deletes_To_Salesforce__c: false,
   Mass_Delete_Threshold__c: 5,
+  Log_Inbound_Calls__c: true,
+  Log_Outbound_Calls__c: false,
+  Log_Missed_Calls__c: false,
+  Minimum_Call_Seconds__c: 20,
+  Unknown_Callers__c: 'Lead',
 };
 
 describe('sync settings from the package records', () => {
@@ -67,7 +72,35 @@ describe('sync settings from the package records', () => {
       defaultCountry: 'DE',
       propagateDeletes: { toTelephony: true, toSalesforce: false },
       massDeleteThresholdPercent: 5,
+      calls: {
+        logging: { inbound: true, outbound: false, unanswered: false, minimumSeconds: 20 },
+        unknownCallers: 'Lead',
+      },
     });
+  });
+
+  it('reads a sync saved before call logging existed as the package defaults, and names a bad minimum', () => {
+    const {
+      Log_Inbound_Calls__c: _inbound,
+      Log_Outbound_Calls__c: _outbound,
+      Log_Missed_Calls__c: _missed,
+      Minimum_Call_Seconds__c: _minimum,
+      Unknown_Callers__c: _unknown,
+      ...older
+    } = SYNC;
+    const { settings, problems } = parseSyncSettings(older, [], []);
+    expect(problems).toEqual([]);
+    expect(settings.calls).toEqual({
+      logging: { inbound: true, outbound: true, unanswered: true, minimumSeconds: 0 },
+      unknownCallers: 'none',
+    });
+    for (const bad of [-1, 2.5, 3601, 'soon']) {
+      const parsed = parseSyncSettings({ ...SYNC, Minimum_Call_Seconds__c: bad }, [], []);
+      expect(parsed.problems).toEqual([
+        expect.objectContaining({ recordId: SYNC.Id, field: 'Minimum_Call_Seconds__c' }),
+      ]);
+      expect(parsed.settings.calls.logging.minimumSeconds).toBe(0);
+    }
   });
 
   it('accepts exactly the picklist values the package defines', () => {
@@ -77,6 +110,7 @@ describe('sync settings from the package records', () => {
       Conflict_Winner__c: picklistValues('Switchboard_Sync__c', 'Conflict_Winner__c'),
       Default_Object__c: picklistValues('Switchboard_Sync__c', 'Default_Object__c'),
       Match_Keys__c: picklistValues('Switchboard_Sync__c', 'Match_Keys__c'),
+      Unknown_Callers__c: picklistValues('Switchboard_Sync__c', 'Unknown_Callers__c'),
       Status__c: picklistValues('Switchboard_Sync__c', 'Status__c'),
     })) {
       expect(values.length).toBeGreaterThan(1);

@@ -13,7 +13,8 @@ const STATES = Object.freeze({
 
 /**
  * Where a Contact, Lead or Person Account stands with the telephony directory: its sync state,
- * directory entry, when it last synced and its open sync errors, with a button to sync it now.
+ * directory entry, when it last synced and its open sync errors, with a button to sync it now, and the
+ * calls the service logged on it (c-switchboard-recent-calls).
  */
 export default class SwitchboardRecordStatus extends LightningElement {
     @api recordId;
@@ -87,6 +88,10 @@ export default class SwitchboardRecordStatus extends LightningElement {
 
     handleRefresh() {
         this.load();
+        const calls = this.template.querySelector('c-switchboard-recent-calls');
+        if (calls) {
+            calls.refresh();
+        }
     }
 
     get lastSyncedTimestamp() {

@@ -162,6 +162,11 @@ export default class SwitchboardSetupWizard extends NavigationMixin(LightningEle
         this.update('defaultCountry', (event.detail.value || '').toUpperCase());
     }
 
+    /** An edit of the call logging step (c-switchboard-call-logging tells, the draft stays here). */
+    handleDraftChange(event) {
+        this.update(event.detail.field, event.detail.value);
+    }
+
     handleThreshold(event) {
         const value = event.detail.value;
         this.update('massDeleteThreshold', isBlank(value) ? null : Number(value));

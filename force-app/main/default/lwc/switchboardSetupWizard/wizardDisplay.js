@@ -1,6 +1,7 @@
 import { DIRECTION_OPTIONS, optionLabel } from 'c/switchboardUtils';
 import { CONFLICT_OPTIONS, DEFAULT_OBJECT_OPTIONS, FREQUENCY_OPTIONS, MATCH_KEY_OPTIONS } from './wizardOptions';
 import { isBlank } from './wizardValidation';
+import { UNKNOWN_CALLER_OPTIONS } from 'c/switchboardCallLogging';
 
 /**
  * What the setup wizard shows of a draft: a scope step row per synced object (its condition and how
@@ -8,6 +9,17 @@ import { isBlank } from './wizardValidation';
  */
 
 const yesNo = (value) => (value ? 'Yes' : 'No');
+
+/** "Inbound and outbound calls, missed ones included", or "None". */
+function loggedCalls(d) {
+    const directions = [d.logInboundCalls && 'inbound', d.logOutboundCalls && 'outbound'].filter(Boolean);
+    if (directions.length === 0) {
+        return 'None';
+    }
+    const text = directions.join(' and ');
+    const sentence = `${text.charAt(0).toUpperCase()}${text.slice(1)} calls`;
+    return d.logMissedCalls ? `${sentence}, missed ones included` : `${sentence}, answered only`;
+}
 
 /**
  * The scope step's row of one object.
@@ -68,7 +80,10 @@ export function reviewItemsOf(wizard) {
         { label: 'Default phone country', value: d.defaultCountry },
         { label: 'Salesforce deletions remove directory entries', value: yesNo(d.propagateDeletesToTelephony) },
         { label: 'Directory deletions delete Salesforce records', value: yesNo(d.propagateDeletesToSalesforce) },
-        { label: 'Mass delete threshold', value: `${d.massDeleteThreshold} %` }
+        { label: 'Mass delete threshold', value: `${d.massDeleteThreshold} %` },
+        { label: 'Calls logged as Tasks', value: loggedCalls(d) },
+        { label: 'Shortest answered call logged', value: `${d.minimumCallSeconds} s` },
+        { label: 'Unknown callers', value: optionLabel(UNKNOWN_CALLER_OPTIONS, d.unknownCallers) }
     ];
     return items.map((item, index) => ({ ...item, labelKey: `label-${index}`, valueKey: `value-${index}` }));
 }

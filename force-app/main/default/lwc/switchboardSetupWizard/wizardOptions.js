@@ -12,6 +12,7 @@ export const STEPS = [
     { value: 'rules', label: 'Validity and matching' },
     { value: 'scope', label: 'Scope' },
     { value: 'schedule', label: 'Schedule and deletes' },
+    { value: 'calls', label: 'Call logging' },
     { value: 'review', label: 'Review' }
 ];
 

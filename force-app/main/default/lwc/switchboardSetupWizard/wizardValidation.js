@@ -6,6 +6,8 @@
 const CRON = /^\S+( +\S+){4}$/;
 const COUNTRY = /^[A-Z]{2}$/;
 const NAME_MAX_LENGTH = 80;
+// The validation rule Minimum_Call_Seconds_Range.
+const MAX_MINIMUM_CALL_SECONDS = 3600;
 
 /** Whether a draft value is missing (undefined, null or only spaces). */
 export const isBlank = (value) => value === undefined || value === null || String(value).trim() === '';
@@ -64,6 +66,20 @@ export function stepProblems(step, wizard) {
             need(
                 !(Number.isInteger(threshold) && threshold >= 1 && threshold <= 100),
                 'Enter a mass delete threshold between 1 and 100 percent.'
+            );
+            break;
+        }
+        case 'calls': {
+            const seconds = d.minimumCallSeconds;
+            const chosen = d.unknownCallers;
+            need(
+                !(Number.isInteger(seconds) && seconds >= 0 && seconds <= MAX_MINIMUM_CALL_SECONDS),
+                `Enter the shortest call logged as whole seconds from 0 to ${MAX_MINIMUM_CALL_SECONDS}.`
+            );
+            need(isBlank(chosen), 'Choose what a call from an unknown number creates.');
+            need(
+                (chosen === 'Lead' && !d.syncLeads) || (chosen === 'Contact' && !d.syncContacts),
+                `Unknown callers cannot become ${chosen}s: the sync does not sync them.`
             );
             break;
         }

@@ -2,6 +2,8 @@ import { createElement } from 'lwc';
 import SwitchboardRecordStatus from 'c/switchboardRecordStatus';
 import getRecordStatus from '@salesforce/apex/SwitchboardRecordStatusController.getRecordStatus';
 import syncNow from '@salesforce/apex/SwitchboardRecordStatusController.syncNow';
+import recentCalls from '@salesforce/apex/SwitchboardRecentCallsController.recentCalls';
+import { refreshApex } from '@salesforce/apex';
 
 const FAILING = require('./data/failingStatus.json');
 const NOT_SYNCED = require('./data/notSyncedStatus.json');
@@ -12,6 +14,12 @@ jest.mock('@salesforce/apex/SwitchboardRecordStatusController.getRecordStatus', 
 jest.mock('@salesforce/apex/SwitchboardRecordStatusController.syncNow', () => ({ default: jest.fn() }), {
     virtual: true
 });
+jest.mock(
+    '@salesforce/apex/SwitchboardRecentCallsController.recentCalls',
+    () => ({ default: require('@salesforce/sfdx-lwc-jest').createApexTestWireAdapter(jest.fn()) }),
+    { virtual: true }
+);
+jest.mock('@salesforce/apex', () => ({ refreshApex: jest.fn(() => Promise.resolve()) }), { virtual: true });
 
 const RECORD_ID = '003000000000001AAA';
 const flushPromises = () => new Promise((resolve) => process.nextTick(resolve));
@@ -142,5 +150,50 @@ describe('c-switchboard-record-status', () => {
         expect(getRecordStatus).toHaveBeenCalledTimes(2);
         expect($(element, '[role="alert"]')).toBeNull();
         expect($(element, 'lightning-badge').label).toBe('Failing');
+    });
+
+    it('shows the recent calls of the record below its status, and reads them again on refresh', async () => {
+        getRecordStatus.mockResolvedValue(FAILING);
+        const { element } = await mount('Lead');
+
+        const calls = $(element, 'c-switchboard-recent-calls');
+        expect(calls.recordId).toBe(RECORD_ID);
+        expect(calls.objectApiName).toBe('Lead');
+        expect(recentCalls.getLastConfig()).toEqual({ recordId: RECORD_ID, maxRows: 5 });
+        recentCalls.emit({
+            applies: true,
+            problem: null,
+            hasMore: false,
+            calls: [
+                {
+                    taskId: '00T000000000001AAA',
+                    subject: 'Inbound call from +49 30 1234567',
+                    direction: 'Inbound',
+                    loggedAt: '2025-11-21T10:03:07.000Z',
+                    durationSeconds: 187,
+                    disposition: 'Answered',
+                    ownerName: 'Grace Hopper'
+                }
+            ]
+        });
+        await flushPromises();
+        expect(calls.shadowRoot.querySelectorAll('li.call')).toHaveLength(1);
+        await expect(element).toBeAccessible();
+
+        $(element, 'lightning-button-icon').click();
+        await flushPromises();
+
+        expect(getRecordStatus).toHaveBeenCalledTimes(2);
+        expect(refreshApex).toHaveBeenCalledTimes(1);
+    });
+
+    it('shows no calls until the status is loaded', async () => {
+        getRecordStatus.mockRejectedValueOnce({ body: { message: 'Insufficient access rights on cross-reference id' } });
+        const { element } = await mount();
+
+        expect($(element, 'c-switchboard-recent-calls')).toBeNull();
+        $(element, 'lightning-button-icon').click();
+        await flushPromises();
+        expect(refreshApex).not.toHaveBeenCalled();
     });
 });

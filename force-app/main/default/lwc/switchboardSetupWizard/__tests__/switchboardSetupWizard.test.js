@@ -39,9 +39,10 @@ describe('c-switchboard-setup-wizard', () => {
                 'Validity and matching',
                 'Scope',
                 'Schedule and deletes',
+                'Call logging',
                 'Review'
             ]);
-            expect(heading(element)).toBe('Step 1 of 8: Connection');
+            expect(heading(element)).toBe('Step 1 of 9: Connection');
         });
 
         it('the sync given to the component', async () => {

@@ -32,7 +32,7 @@ describe('c-switchboard-setup-wizard', () => {
         const { element, toasts, saved } = await mount();
 
         await next(element);
-        expect(heading(element)).toBe('Step 2 of 8: Direction');
+        expect(heading(element)).toBe('Step 2 of 9: Direction');
         expect($(element, 'lightning-progress-indicator').currentStep).toBe('direction');
         expect($(element, 'lightning-button.next').disabled).toBe(true);
         expect(problems(element)).toEqual(['Give the sync a name.']);
@@ -42,7 +42,7 @@ describe('c-switchboard-setup-wizard', () => {
         expect(problems(element)).toEqual([]);
 
         await next(element);
-        expect(heading(element)).toBe('Step 3 of 8: Conflict winner');
+        expect(heading(element)).toBe('Step 3 of 9: Conflict winner');
         expect($(element, '.one-way')).not.toBeNull();
         $(element, 'lightning-button.back').click();
         await flushPromises();
@@ -72,7 +72,7 @@ describe('c-switchboard-setup-wizard', () => {
         await change(field(element, 'matchKeys'), 'Phone');
 
         await next(element);
-        expect(heading(element)).toBe('Step 6 of 8: Scope');
+        expect(heading(element)).toBe('Step 6 of 9: Scope');
         expectLabelledControls(element);
         expect($$(element, 'lightning-textarea').map((area) => area.label)).toEqual([
             'Contacts scope (SOQL condition without WHERE; blank for all)',
@@ -100,7 +100,19 @@ describe('c-switchboard-setup-wizard', () => {
         await change(field(element, 'massDeleteThreshold'), '15');
 
         await next(element);
-        expect(heading(element)).toBe('Step 8 of 8: Review');
+        expect(heading(element)).toBe('Step 8 of 9: Call logging');
+        const calls = $(element, 'c-switchboard-call-logging');
+        const callField = (name) => calls.shadowRoot.querySelector(`[data-field="${name}"]`);
+        await toggle(callField('logInboundCalls'), false);
+        await toggle(callField('logMissedCalls'), false);
+        await change(callField('minimumCallSeconds'), '2.5');
+        expect(problems(element)).toEqual(['Enter the shortest call logged as whole seconds from 0 to 3600.']);
+        await change(callField('minimumCallSeconds'), '10');
+        await change(callField('unknownCallers'), 'Lead');
+        expect(problems(element)).toEqual([]);
+
+        await next(element);
+        expect(heading(element)).toBe('Step 9 of 9: Review');
         const review = Object.fromEntries(
             $$(element, '.review dt').map((term, index) => [
                 term.textContent,
@@ -121,7 +133,10 @@ describe('c-switchboard-setup-wizard', () => {
             'Default phone country': 'GB',
             'Salesforce deletions remove directory entries': 'Yes',
             'Directory deletions delete Salesforce records': 'Yes',
-            'Mass delete threshold': '15 %'
+            'Mass delete threshold': '15 %',
+            'Calls logged as Tasks': 'Outbound calls, answered only',
+            'Shortest answered call logged': '10 s',
+            'Unknown callers': 'Create a Lead with the number'
         });
         expect(saveSync).not.toHaveBeenCalled();
         jest.useRealTimers();
@@ -147,7 +162,11 @@ describe('c-switchboard-setup-wizard', () => {
             frequency: 'Daily',
             defaultCountry: 'GB',
             propagateDeletesToSalesforce: true,
-            massDeleteThreshold: 15
+            massDeleteThreshold: 15,
+            logInboundCalls: false,
+            logMissedCalls: false,
+            minimumCallSeconds: 10,
+            unknownCallers: 'Lead'
         });
         expect(toasts).toEqual([
             {
@@ -181,7 +200,7 @@ describe('c-switchboard-setup-wizard', () => {
     it('saves an edited sync without starting it, and refreshes the cached draft', async () => {
         saveSync.mockResolvedValue(EXISTING_DRAFT.syncId);
         const { element, toasts, saved } = await mount(EXISTING_DRAFT, { syncId: EXISTING_DRAFT.syncId });
-        await forward(element, 7);
+        await forward(element, 8);
         const review = $$(element, '.review dd').map((value) => value.textContent);
         expect(review).toEqual(
             expect.arrayContaining([
@@ -191,7 +210,10 @@ describe('c-switchboard-setup-wizard', () => {
                 "MailingCountry = 'US' (0 Contacts in scope)",
                 'All Leads (0 Leads in scope)',
                 'Custom: 30 2 * * 1-5',
-                'No'
+                'No',
+                'Inbound calls, missed ones included',
+                '5 s',
+                'Create a Lead with the number'
             ])
         );
         // A paused sync cannot start its initial sync.
@@ -219,7 +241,7 @@ describe('c-switchboard-setup-wizard', () => {
             { ...EXISTING_DRAFT, status: 'Active' },
             { syncId: EXISTING_DRAFT.syncId }
         );
-        await forward(element, 7);
+        await forward(element, 8);
 
         $(element, 'lightning-button.save-and-start').click();
         await flushPromises();

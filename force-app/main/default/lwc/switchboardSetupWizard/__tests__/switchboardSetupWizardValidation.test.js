@@ -18,10 +18,32 @@ import {
 describe('c-switchboard-setup-wizard', () => {
     resetBetweenTests();
 
+    it('keeps unknown callers to an object the sync syncs, and the shortest call to whole seconds', async () => {
+        const draft = { ...EXISTING_DRAFT, syncLeads: false, defaultObject: 'Contact' };
+        const { element } = await mount(draft, { syncId: draft.syncId });
+        await forward(element, 7);
+        expect(heading(element)).toBe('Step 8 of 9: Call logging');
+        const calls = $(element, 'c-switchboard-call-logging');
+        const callField = (name) => calls.shadowRoot.querySelector(`[data-field="${name}"]`);
+        expect(problems(element)).toEqual(['Unknown callers cannot become Leads: the sync does not sync them.']);
+
+        await change(callField('minimumCallSeconds'), '3601');
+        expect(problems(element)).toEqual([
+            'Enter the shortest call logged as whole seconds from 0 to 3600.',
+            'Unknown callers cannot become Leads: the sync does not sync them.'
+        ]);
+        expect($(element, 'lightning-button.next').disabled).toBe(true);
+
+        await change(callField('minimumCallSeconds'), '0');
+        await change(callField('unknownCallers'), 'Contact');
+        expect(problems(element)).toEqual([]);
+        expect($(element, 'lightning-button.next').disabled).toBe(false);
+    });
+
     it('validates the schedule step as the object does', async () => {
         const { element } = await mount(EXISTING_DRAFT, { syncId: EXISTING_DRAFT.syncId });
         await forward(element, 6);
-        expect(heading(element)).toBe('Step 7 of 8: Schedule and deletes');
+        expect(heading(element)).toBe('Step 7 of 9: Schedule and deletes');
         expectLabelledControls(element);
         expect(field(element, 'customSchedule').value).toBe('30 2 * * 1-5');
 
@@ -74,6 +96,6 @@ describe('c-switchboard-setup-wizard', () => {
 
         $(element, 'lightning-button.back').click();
         await flushPromises();
-        expect(heading(element)).toBe('Step 4 of 8: Objects');
+        expect(heading(element)).toBe('Step 4 of 9: Objects');
     });
 });

@@ -222,24 +222,70 @@ export async function listCalls(
 
 /**
  * Queues the Task that logs a call in an org (an outbox create of sobject Task carrying the call, migration
- * 025), or gives a still unsent one the call's latest values (a later leg, a fuller retry). A Task being sent
- * or sent is left alone: at most one per org and call, whatever comes. True when a row is pending now with
- * these values.
+ * 025) — at most one per org and call, whatever comes. A later report that changes the call (another leg, a
+ * fuller retry) gives a still unsent row the latest values; once Salesforce made the Task (its id is with the
+ * call), the same row becomes an update of that Task with them, less TaskSubtype (set on create only). A row
+ * being sent takes the values but stays claimed: the settle sends them after it (settleCallTaskRow). A row
+ * parked as failed is left alone. True when a row holds these values now.
  */
 export async function queueCallTask(
   tx: Queryable,
   task: { orgId: string; callId: string; payload: Record<string, unknown>; payloadHash: string },
 ): Promise<boolean> {
+  // The Task's id is on the row once made (settleCallTaskRow): read from the row itself, which ON CONFLICT sees
+  // as last committed — a settle committing meanwhile included — where another table would be read as of this
+  // statement's start.
+  const toUpdate = `(outbox.state = 'done' AND outbox.record_id IS NOT NULL)`;
   const { rows } = await tx.query<{ id: string }>(
     `INSERT INTO outbox (org_id, contact_id, link_id, sobject, record_id, operation, payload, payload_hash, call_id)
      VALUES ($1, NULL, NULL, 'Task', NULL, 'create', $2::jsonb, $3, $4::uuid)
      ON CONFLICT (org_id, call_id) WHERE call_id IS NOT NULL
-     DO UPDATE SET payload = EXCLUDED.payload, payload_hash = EXCLUDED.payload_hash, updated_at = now()
-       WHERE outbox.state = 'pending' AND outbox.payload_hash <> EXCLUDED.payload_hash
+     DO UPDATE SET
+       operation = CASE WHEN ${toUpdate} THEN 'update' ELSE outbox.operation END,
+       payload = CASE WHEN ${toUpdate} OR outbox.operation = 'update' THEN EXCLUDED.payload - 'TaskSubtype'
+         ELSE EXCLUDED.payload END,
+       payload_hash = EXCLUDED.payload_hash,
+       state = CASE WHEN outbox.state = 'processing' THEN 'processing' ELSE 'pending' END,
+       attempts = CASE WHEN ${toUpdate} THEN 0 ELSE outbox.attempts END,
+       claims = CASE WHEN ${toUpdate} THEN 0 ELSE outbox.claims END,
+       next_attempt_at = CASE WHEN ${toUpdate} THEN now() ELSE outbox.next_attempt_at END,
+       updated_at = now()
+     WHERE outbox.payload_hash <> EXCLUDED.payload_hash AND (outbox.state IN ('pending', 'processing') OR ${toUpdate})
      RETURNING id::text`,
     [task.orgId, JSON.stringify(task.payload), task.payloadHash, task.callId],
   );
   return rows.length > 0;
+}
+
+/**
+ * A call's Task went through (created or updated, `taskId`) with the values whose hash was `sentHash`: the row
+ * keeps the Task's id (so a later report updates that Task, queueCallTask). When a later report gave the row
+ * other values meanwhile, it goes back to the queue as an update of the Task with them, and true is returned:
+ * the caller must not complete it. False: the Task is up to date. The row stays locked until the caller's
+ * transaction ends, so a report arriving meanwhile waits and then sees the Task's id.
+ */
+export async function settleCallTaskRow(
+  tx: Queryable,
+  outboxId: string,
+  sentHash: string,
+  taskId: string,
+): Promise<boolean> {
+  const changed = `payload_hash <> $2`;
+  const { rows } = await tx.query<{ changed: boolean }>(
+    `UPDATE outbox SET record_id = $3,
+       operation = CASE WHEN ${changed} THEN 'update' ELSE operation END,
+       payload = CASE WHEN ${changed} THEN payload - 'TaskSubtype' ELSE payload END,
+       state = CASE WHEN ${changed} THEN 'pending' ELSE state END,
+       attempts = CASE WHEN ${changed} THEN 0 ELSE attempts END,
+       claims = CASE WHEN ${changed} THEN 0 ELSE claims END,
+       next_attempt_at = CASE WHEN ${changed} THEN now() ELSE next_attempt_at END,
+       lease_until = CASE WHEN ${changed} THEN NULL ELSE lease_until END,
+       updated_at = now()
+     WHERE id = $1::bigint
+     RETURNING ${changed} AS changed`,
+    [outboxId, sentHash, taskId],
+  );
+  return rows[0]?.changed === true;
 }
 
 /** Salesforce made the call's Task in the org: its id goes with the call (in the settle's transaction). */

@@ -68,6 +68,36 @@ describe('calls become Tasks in each org the caller is linked in', () => {
     expect(view.body.tasks).toEqual({ primary: task0?.Id, org2: tasksIn(1, 'tk-1')[0]?.Id });
   });
 
+  it('updates the Task a later leg changes, instead of leaving it as first sent or making a second', async () => {
+    expect((await stack.api('POST', '/calls', call('tk-legs', { legId: 'a' }))).status).toBe(202);
+    const [made] = await eventually(
+      () => (tasksIn(0, 'tk-legs').length > 0 ? tasksIn(0, 'tk-legs') : undefined),
+      'the Task of the first leg',
+    );
+    await eventually(async () => {
+      const { rows } = await stack.db.query<{ tasks: Record<string, string> }>(
+        "SELECT tasks FROM calls WHERE call_id = 'tk-legs'",
+      );
+      return rows[0]?.tasks.primary ? true : undefined;
+    }, 'the Task id recorded with the call');
+    expect(made).toMatchObject({ CallDurationInSeconds: 120 });
+    // The other leg ends a minute later: the call is longer than the Task says.
+    const later = call('tk-legs', { legId: 'b', answeredAt: '2026-12-07T09:00:10Z', endedAt: '2026-12-07T09:03:04Z' });
+    expect((await stack.api('POST', '/calls', later)).status).toBe(202);
+    // In both orgs, whether the second leg came while that org's Task was queued, on its way or made.
+    for (const org of [0, 1]) {
+      await eventually(
+        () => (tasksIn(org, 'tk-legs')[0]?.CallDurationInSeconds === 180 ? true : undefined),
+        `the Task in org ${org} updated with the whole call`,
+      );
+    }
+    await Promise.all(stack.service.orgs.map((o) => o.writeBack.idle()));
+    expect(tasksIn(0, 'tk-legs')).toHaveLength(1);
+    expect(tasksIn(0, 'tk-legs')[0]).toMatchObject({ Id: made?.Id, TaskSubtype: 'Call', WhoId: recordIds[0] });
+    expect(String(tasksIn(0, 'tk-legs')[0]?.Description)).toContain('Ended: 2026-12-07T09:03:04.000Z');
+    expect(tasksIn(1, 'tk-legs')).toHaveLength(1);
+  });
+
   it('makes no second Task when Salesforce made the first but its answer was lost', async () => {
     const org = stack.emulators[0].org;
     // The next request of the first org's worker — the Task create — runs, but its answer never comes.

@@ -17,7 +17,7 @@ import { contactsLinkedIn, findLinkByRecord, updateLink } from '../../store/stat
 import { underSavepoint } from '../../store/savepoint';
 import { stableHash } from '../rules/hash';
 import { linkCreatedRecord } from './telephonyCreate';
-import { recordCallTask } from '../../store/calls';
+import { recordCallTask, settleCallTaskRow } from '../../store/calls';
 import type { OrgSyncSettings } from '../rules/context';
 import { isCallTask, outboxIdsOf, type PendingWrite } from './writeBackPlan';
 
@@ -154,6 +154,7 @@ export class WriteBackSettler {
         const write = writes[i];
         try {
           const side = await underSavepoint(tx, 'settle_write', () => this.settleOne(tx, write, outcomeOf(i), tally));
+          if (side && (await this.callTaskChangedMeanwhile(tx, write, outcomeOf(i)))) continue;
           if (side) {
             written.outboxIds.push(...write.items.map((item) => item.id));
             const [healthSide, key] = healthKey(write);
@@ -180,6 +181,18 @@ export class WriteBackSettler {
       await clearFailingHealth(tx, orgId, 'telephony', written.telephony);
       await clearFailingHealth(tx, orgId, 'salesforce', written.salesforce);
     });
+  }
+
+  /**
+   * A call's Task that went through while a later report changed the call: its row is queued again as an update
+   * of the Task (store/calls.ts settleCallTaskRow) instead of being completed. The Task's health entry and audit
+   * are the write's own, already recorded.
+   */
+  private async callTaskChangedMeanwhile(tx: Queryable, write: PendingWrite, outcome: SaveOutcome): Promise<boolean> {
+    const item = write.items.find((i) => i.callId);
+    const taskId = write.operation === 'create' ? outcome.id : write.recordId;
+    if (!item || !taskId) return false;
+    return settleCallTaskRow(tx, item.id, item.payloadHash, taskId);
   }
 
   /** Records one outcome; true when the write went through (its row is completed with the batch). */

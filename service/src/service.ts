@@ -132,6 +132,7 @@ function orgRuntime(org: OrgConnectionConfig, config: Config, options: StartOpti
     initialSyncPageSize: options.initialSyncPageSize,
     electionRetryMs: options.electionRetryMs,
     status: options.status,
+    userExtensionField: config.calls?.userExtensionField,
     connection: {
       id: org.id,
       name: org.orgName,

@@ -251,6 +251,7 @@ export const SCHEMA: Record<SObjectName, SObjectDef> = {
       phone('Phone', 'Phone'),
       phone('MobilePhone', 'Mobile'),
       text('Extension', 'Extension', 40),
+      text('EmployeeNumber', 'Employee Number', 20),
       text('Title', 'Title', 80),
       f('IsActive', 'Active', 'boolean', { nillable: false }),
       // Set by the platform from the user's licence (Standard for internal users), never by DML.

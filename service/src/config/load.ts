@@ -48,7 +48,7 @@ export interface Config {
   orgs?: OrgConnectionConfig[];
   writeback: { batchSize: number; intervalMs: number };
   /** Call intake (CALLS_* variables): unknown callers, and how long an extension is. */
-  calls?: { extensionDigits: number; tasks: 'on' | 'off' };
+  calls?: { extensionDigits: number; tasks: 'on' | 'off'; userExtensionField: string };
   /** The LDAP mirror (LDAP_* variables); absent when LDAP_URL is unset. */
   ldap?: LdapConfig;
 }
@@ -133,7 +133,11 @@ function toConfig(v: ParsedVariables): Config {
     logLevel: v.LOG_LEVEL,
     defaultCountry: v.DEFAULT_PHONE_COUNTRY,
     writeback: { batchSize: v.WRITEBACK_BATCH_SIZE, intervalMs: v.WRITEBACK_INTERVAL_MS },
-    calls: { extensionDigits: v.CALLS_EXTENSION_DIGITS, tasks: v.CALLS_TASKS },
+    calls: {
+      extensionDigits: v.CALLS_EXTENSION_DIGITS,
+      tasks: v.CALLS_TASKS,
+      userExtensionField: v.CALLS_USER_EXTENSION_FIELD,
+    },
   };
   if (v.DATABASE_URL !== undefined) config.databaseUrl = v.DATABASE_URL;
   if (v.SWITCHBOARD_API_TOKEN !== undefined) config.apiToken = v.SWITCHBOARD_API_TOKEN;

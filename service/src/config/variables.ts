@@ -262,6 +262,14 @@ export const VARIABLES = {
     expects: 'an integer from 1 to 15',
     schema: intBetween(1, 15),
   },
+  CALLS_USER_EXTENSION_FIELD: {
+    default: 'Extension',
+    example: 'Desk_Extension__c',
+    description:
+      'The User field that holds each Salesforce user\'s extension, for calls owned by the user whose extension took them and for internal calls (see "Calls"): the standard `Extension`, or a field of your own.',
+    expects: 'a User field API name',
+    schema: z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,79}$/),
+  },
   LDAP_URL: {
     default: null,
     example: 'ldap://127.0.0.1:389',

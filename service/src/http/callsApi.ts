@@ -5,6 +5,8 @@ import { callById, listCallRejects, listCalls, type StoredCall } from '../store/
 import { DIRECTIONS, DISPOSITIONS, talkSeconds } from '../calls/callEvent';
 import type { CallIntake, CallSource } from '../calls/callIntake';
 import { isTimeZone } from '../calls/adapters/asterisk';
+import { listOrgs } from '../store/state/orgs';
+import { lightningUrl } from '../callerId/callerView';
 import { ApiError, fromZod } from './errors';
 import { jsonBody } from './jsonBody';
 
@@ -107,8 +109,16 @@ function afterOf(cursor: string | undefined): { startedAt: Date; id: string } | 
   return { startedAt: new Date(Number(ms)), id: id as string };
 }
 
-/** A call as the API shows it, with its talk time. */
-function view(call: StoredCall) {
+/** Each connected org's instance URL (null until signed in once), for "Open in Salesforce" links. */
+type InstanceUrls = Map<string, string | null>;
+
+async function instanceUrls(db: Database): Promise<InstanceUrls> {
+  return new Map((await listOrgs(db)).map((org) => [org.id, org.instanceUrl]));
+}
+
+/** A call as the API shows it, with its talk time and links to its records and Tasks in Salesforce. */
+function view(call: StoredCall, urls: InstanceUrls) {
+  const url = (orgId: string, sobject: string, id: string) => lightningUrl(urls.get(orgId) ?? null, sobject, id);
   return {
     id: call.id,
     callId: call.callId,
@@ -126,9 +136,10 @@ function view(call: StoredCall) {
     recordingUrl: call.recordingUrl,
     legs: call.legIds.length,
     contactId: call.contactId,
-    records: call.matched,
+    records: call.matched.map((record) => ({ ...record, url: url(record.orgId, record.sobject, record.recordId) })),
     /** The Task logging the call, by org id, once Salesforce has made it. */
     tasks: call.tasks,
+    taskUrls: Object.fromEntries(Object.entries(call.tasks).map(([orgId, id]) => [orgId, url(orgId, 'Task', id)])),
     receivedAt: call.receivedAt,
   };
 }
@@ -141,7 +152,8 @@ export function callsHistoryApi(options: { db: Database }): Router {
     const { limit, cursor, ...filter } = parsed.data;
     const calls = await listCalls(options.db, { ...filter, contactId }, afterOf(cursor), limit);
     const last = calls.length === limit ? calls.at(-1) : undefined;
-    return { calls: calls.map(view), nextCursor: last ? cursorOf(last) : null };
+    const urls = await instanceUrls(options.db);
+    return { calls: calls.map((call) => view(call, urls)), nextCursor: last ? cursorOf(last) : null };
   };
   router.get('/calls', async (req, res) => {
     res.json(await page(req.query));
@@ -150,7 +162,7 @@ export function callsHistoryApi(options: { db: Database }): Router {
     const id = req.params.id;
     const call = z.uuid().safeParse(id).success ? await callById(options.db, id) : null;
     if (!call) throw new ApiError(404, 'not_found', `no call ${id}`, { record: id });
-    res.json(view(call));
+    res.json(view(call, await instanceUrls(options.db)));
   });
   router.get('/contacts/:id/calls', async (req, res) => {
     const id = req.params.id;

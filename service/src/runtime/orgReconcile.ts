@@ -22,6 +22,8 @@ export interface OrgReconcileOptions {
   initialSync: Pick<OrgInitialSync, 'status'>;
   /** A reconcile ran to its end: a gap it was needed for is closed. */
   onReconciled: () => void;
+  /** The User field holding each user's extension (default Extension). */
+  userExtensionField?: string;
 }
 
 /** One org's reconcile schedule, run only while the org's state allows it. */
@@ -64,6 +66,7 @@ async function reconcileOnce(options: OrgReconcileOptions): Promise<ReconcileRes
       orgId,
       settings.defaultCountry,
       session.current?.userId ?? null,
+      options.userExtensionField,
     );
     result.internalUsers = pulled;
   } catch (err) {

@@ -45,6 +45,8 @@ export interface OrgRuntimeOptions {
   initialSyncPageSize?: number;
   /** How often a follower instance tries to take over the subscribers (default 5 s). */
   electionRetryMs?: number;
+  /** The User field holding each user's extension (CALLS_USER_EXTENSION_FIELD; default Extension). */
+  userExtensionField?: string;
   /** Status reporting to the org (statusReporter.ts): flush interval, heartbeat, records per flush. */
   status?: Pick<StatusReporterOptions, 'intervalMs' | 'heartbeatMs' | 'maxRecordsPerFlush' | 'ignoredCheckMs'>;
 }
@@ -158,6 +160,7 @@ export class OrgRuntime implements CommandTarget {
       pausing: this.pausing,
       initialSync: this.initialSync,
       onReconciled: () => this.feed.reconciled(),
+      userExtensionField: options.userExtensionField,
     });
     this.leadership = new Leadership({
       ...org,

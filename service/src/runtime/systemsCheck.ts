@@ -38,7 +38,7 @@ type Check = SystemsCheckResult['checks'][number];
  */
 export async function runSystemsCheck(
   subject: SystemsCheckSubject,
-  context: { db: Database; connection: OrgConnectionSettings },
+  context: { db: Database; connection: OrgConnectionSettings; userExtensionField?: string },
 ): Promise<SystemsCheckResult> {
   const { session } = subject;
   const { db, connection } = context;
@@ -129,7 +129,14 @@ export async function runSystemsCheck(
   }
   await attempt('internal extensions', async () => {
     const userId = session.current?.userId ?? null;
-    const pulled = await pullUsersIntoDirectory(db, conn, connection.id, subject.settings.defaultCountry, userId);
+    const pulled = await pullUsersIntoDirectory(
+      db,
+      conn,
+      connection.id,
+      subject.settings.defaultCountry,
+      userId,
+      context.userExtensionField,
+    );
     figures.internalExtensions = pulled.users;
     return `${pulled.users} users with a phone or extension: ${pulled.added} added, ${pulled.updated} updated, ${pulled.removed} removed`;
   });

@@ -81,11 +81,46 @@ describe('POST /api/v1/calls', () => {
     expect(calls[0]).toMatchObject({ callId: 'pbx-2001', legs: 1, contactId: ada.id, durationSeconds: 60 });
     // Contact before Lead in org-1, whatever the link's role; one record in each org.
     expect(calls[0]?.records).toEqual([
-      { orgId: 'org-1', sobject: 'Contact', recordId: '003000000000009AAA', ownerId: null },
-      { orgId: 'org-2', sobject: 'Contact', recordId: '003000000000001AAB', ownerId: null },
+      { orgId: 'org-1', sobject: 'Contact', recordId: '003000000000009AAA', ownerId: null, url: null },
+      { orgId: 'org-2', sobject: 'Contact', recordId: '003000000000001AAB', ownerId: null, url: null },
     ]);
     expect((await get(`/api/v1/contacts/${ada.id}/calls`)).body.calls).toHaveLength(1);
     expect((await get(`/api/v1/calls/${answers[0]?.body.id as string}`)).body).toMatchObject({ callId: 'pbx-2001' });
+  });
+
+  it("links each matched record and each logged Task to its page in Salesforce, once the org's address is known", async () => {
+    const ada = await api.seed();
+    await upsertOrg(api.db, {
+      id: 'org-1',
+      name: 'Acme',
+      loginUrl: 'https://login.example.com',
+      instanceUrl: 'https://acme.my.salesforce.com/',
+    });
+    await upsertOrg(api.db, { id: 'org-2', name: 'Beta', loginUrl: 'https://login.example.com' });
+    await createLink(api.db, { orgId: 'org-1', contactId: ada.id, sobject: 'Contact', recordId: '003000000000001AAA' });
+    await createLink(api.db, { orgId: 'org-2', contactId: ada.id, sobject: 'Lead', recordId: '00Q000000000001AAB' });
+    const { body } = await post('/api/v1/calls', CALL);
+    await api.db.query(`UPDATE calls SET tasks = '{"org-1": "00T000000000001AAA"}' WHERE id = $1`, [body.id]);
+
+    const view = (await get(`/api/v1/calls/${body.id as string}`)).body;
+    expect(view.records).toEqual([
+      {
+        orgId: 'org-1',
+        sobject: 'Contact',
+        recordId: '003000000000001AAA',
+        ownerId: null,
+        url: 'https://acme.my.salesforce.com/lightning/r/Contact/003000000000001AAA/view',
+      },
+      // The org has not been signed in to yet: no address to link to.
+      { orgId: 'org-2', sobject: 'Lead', recordId: '00Q000000000001AAB', ownerId: null, url: null },
+    ]);
+    expect(view.tasks).toEqual({ 'org-1': '00T000000000001AAA' });
+    expect(view.taskUrls).toEqual({
+      'org-1': 'https://acme.my.salesforce.com/lightning/r/Task/00T000000000001AAA/view',
+    });
+    expect(((await get('/api/v1/calls')).body.calls as Array<{ taskUrls: unknown }>)[0]?.taskUrls).toEqual(
+      view.taskUrls,
+    );
   });
 
   it("names the org's user whose extension took the call as the owner", async () => {

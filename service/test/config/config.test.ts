@@ -39,7 +39,7 @@ describe('loadConfig', () => {
       logLevel: 'info',
       defaultCountry: 'US',
       writeback: { batchSize: 200, intervalMs: 500 },
-      calls: { extensionDigits: 6, tasks: 'on' },
+      calls: { extensionDigits: 6, tasks: 'on', userExtensionField: 'Extension' },
     });
   });
 
@@ -67,6 +67,7 @@ describe('loadConfig', () => {
       WRITEBACK_INTERVAL_MS: '1000',
       CALLS_EXTENSION_DIGITS: '4',
       CALLS_TASKS: 'off',
+      CALLS_USER_EXTENSION_FIELD: 'Desk_Extension__c',
     });
     expect(config).toEqual({
       port: 8080,
@@ -91,7 +92,7 @@ describe('loadConfig', () => {
         orgName: 'Acme',
       },
       writeback: { batchSize: 50, intervalMs: 1000 },
-      calls: { extensionDigits: 4, tasks: 'off' },
+      calls: { extensionDigits: 4, tasks: 'off', userExtensionField: 'Desk_Extension__c' },
     });
   });
 
@@ -135,6 +136,7 @@ describe('loadConfig', () => {
     ['SF_PRIVATE_KEY_FILE', '/no/such/key.pem'],
     ['WRITEBACK_BATCH_SIZE', '201'],
     ['WRITEBACK_INTERVAL_MS', '-5'],
+    ['CALLS_USER_EXTENSION_FIELD', 'Extension FROM User'],
   ];
   it.each(invalid)('names %s and shows the bad value %p', (name, value) => {
     // A key file alone also leaves the org half-configured, a second problem.

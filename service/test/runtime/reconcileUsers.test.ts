@@ -1,4 +1,5 @@
 import { startStack, type Stack } from '../support/harness';
+import { getContact } from '../../src/directory/contacts';
 
 /**
  * The org's users are pulled into the directory on the reconcile schedule too (issue 15 item 5), not only when
@@ -47,5 +48,43 @@ describe('users on the reconcile schedule', () => {
     const again = await runtime().runReconcileNow();
     expect(await internalUserIds()).not.toContain(joined?.id);
     expect(again.internalUsers?.removed).toBe(1);
+  });
+});
+
+describe('users whose extension the org keeps in another field (CALLS_USER_EXTENSION_FIELD)', () => {
+  let stack: Stack;
+
+  beforeAll(async () => {
+    stack = await startStack({ calls: { extensionDigits: 6, tasks: 'on', userExtensionField: 'EmployeeNumber' } });
+  });
+
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it('reads the extension from that field, not from Extension', async () => {
+    const org = stack.emulator.org;
+    const [joined] = org.store.insert(
+      'User',
+      [
+        {
+          Username: 'desk@example.com',
+          Email: 'desk@example.com',
+          LastName: 'Desk',
+          EmployeeNumber: '4713',
+          Extension: '9999',
+          IsActive: true,
+        },
+      ],
+      org.adminUser,
+    );
+    expect(joined?.success).toBe(true);
+    await stack.service.orgs[0].runReconcileNow();
+    const { rows } = await stack.db.query<{ contact_id: string }>(
+      "SELECT contact_id FROM internal_users WHERE org_id = 'primary' AND user_id = $1",
+      [joined?.id],
+    );
+    const contact = await getContact(stack.db, rows[0]?.contact_id as string);
+    expect(contact?.phones.map((p) => p.extension)).toEqual(['4713']);
   });
 });

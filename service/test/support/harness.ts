@@ -79,6 +79,8 @@ export interface StackOptions {
   orgs?: number;
   /** More startService options (e.g. electionRetryMs). */
   service?: Partial<StartOptions>;
+  /** The calls settings (CALLS_*); the service's defaults when absent. */
+  calls?: Config['calls'];
 }
 
 const silent = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
@@ -130,6 +132,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     defaultCountry: 'US',
     writeback: { batchSize: 200, intervalMs: 200 },
     salesforce: orgConfig(emulator, 'Test org'),
+    calls: options.calls,
   };
   if (orgs.length > 1)
     config.orgs = orgs.slice(1).map((o, i) => ({ id: o.id, ...orgConfig(o.emulator, `Test org ${i + 2}`) }));

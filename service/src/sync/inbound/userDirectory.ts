@@ -32,7 +32,7 @@ const text = (value: string | null | undefined): string | null => {
 /** A user as a directory entry; null when there is nothing to dial. The extension rides on the work phone. */
 export function userToContact(user: UserRow, defaultCountry: CountryCode): ContactFields | null {
   const phones: DirectoryPhone[] = [];
-  const extension = text(user.Extension);
+  const extension = text(user.extension);
   const work = text(user.Phone);
   if (work) {
     const phone = toDirectoryPhone('work', work, defaultCountry);
@@ -65,8 +65,9 @@ export async function pullUsersIntoDirectory(
   orgId: string,
   defaultCountry: CountryCode,
   integrationUserId: string | null,
+  extensionField?: string,
 ): Promise<UserPullResult> {
-  const users = await queryActiveStandardUsers(conn);
+  const users = await queryActiveStandardUsers(conn, extensionField);
   const wanted = new Map<string, ContactFields>();
   for (const user of users) {
     if (integrationUserId && user.Id.slice(0, 15) === integrationUserId.slice(0, 15)) continue;

@@ -38,7 +38,7 @@ describe('text Postgres cannot store (the cleaning rule)', () => {
       Title: 'Desk \udc00',
       Phone: '+1 415 555 0100',
       MobilePhone: null,
-      Extension: null,
+      extension: null,
     };
     expect(userToContact(user, 'US')).toMatchObject({ firstName: null, lastName: 'Operator', title: 'Desk \ufffd' });
   });

@@ -94,6 +94,7 @@ export class OrgStore extends VirtualRecords {
       }
       const fields = this.writableFields(sobject, row, 'create');
       requireCreateFields(sobject, fields, this.personAccounts);
+      this.requireActiveOwner(sobject, fields);
       const index = this.claimIndex(sobject);
       const stamp = this.now();
       const record: SfRecord = {
@@ -118,6 +119,7 @@ export class OrgStore extends VirtualRecords {
       const before = this.requireLive(sobject, id);
       const { Id: _ignored, id: _ignoredLower, ...rest } = row;
       const fields = this.writableFields(sobject, rest, 'update');
+      this.requireActiveOwner(sobject, fields);
       const stamp = this.now();
       const after: SfRecord = {
         ...before,
@@ -288,6 +290,17 @@ export class OrgStore extends VirtualRecords {
     mode: 'create' | 'update',
   ): Record<string, FieldValue> {
     return validateFields(sobject, row, mode, this.personAccounts, (def, id) => this.liveReference(def, id));
+  }
+
+  /** As an org: a record cannot be given to a deactivated user (INACTIVE_OWNER_OR_USER). */
+  private requireActiveOwner(sobject: SObjectName, fields: Record<string, FieldValue>): void {
+    const owner = typeof fields.OwnerId === 'string' ? this.get('User', fields.OwnerId) : undefined;
+    if (owner?.IsActive !== false) return;
+    throw new DmlError({
+      statusCode: 'INACTIVE_OWNER_OR_USER',
+      message: `operation performed with inactive user [${String(fields.OwnerId)}] as owner of ${sobject.toLowerCase()}`,
+      fields: [],
+    });
   }
 
   private requireLive(sobject: SObjectName, id: string): SfRecord {

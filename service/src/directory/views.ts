@@ -1,4 +1,5 @@
 import type { Queryable } from '../store/types';
+import { callOfHealthKey } from '../model/calls';
 import { countContacts, getContact, listContacts, type ListContactsOptions } from './contacts';
 import type { DirectoryContact } from './model';
 import { findLinksByContact, type Link } from '../store/state/links';
@@ -59,11 +60,14 @@ export function worstState(entries: ReadonlyArray<{ state: HealthState | Contact
 
 /** A record health entry as the API shows it (the key names the record or the contact, by side). */
 export function healthEntryView(entry: RecordHealth) {
+  // A call's Task is keyed by its call: that key is no contact id.
+  const callId = callOfHealthKey(entry.key);
   return {
     side: entry.side,
     sobject: entry.sobject,
     recordId: entry.recordId ?? (entry.side === 'salesforce' ? entry.key : null),
-    contactId: entry.contactId ?? (entry.side === 'telephony' ? entry.key : null),
+    contactId: entry.contactId ?? (entry.side === 'telephony' && !callId ? entry.key : null),
+    callId,
     state: entry.state,
     code: entry.code,
     reason: entry.reason,

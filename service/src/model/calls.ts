@@ -52,5 +52,15 @@ export const DEFAULT_CALL_LOGGING: CallLogging = {
   minimumSeconds: 0,
 };
 
+/**
+ * A call's Task has its own health entry (side telephony), keyed by the call (its uuid), never by the contact:
+ * a failing Task must not mark, nor a logged one clear, the contact's own entry.
+ */
+const TASK_HEALTH_PREFIX = 'task:';
+export const taskHealthKey = (callUuid: string): string => `${TASK_HEALTH_PREFIX}${callUuid}`;
+/** The call a health entry's key names, or null for a contact's or a record's entry. */
+export const callOfHealthKey = (key: string): string | null =>
+  key.startsWith(TASK_HEALTH_PREFIX) ? key.slice(TASK_HEALTH_PREFIX.length) : null;
+
 /** What a call from a number no synced record has creates in an org (Unknown_Callers__c). */
 export type UnknownCallers = 'none' | 'Lead' | 'Contact';

@@ -288,6 +288,16 @@ export async function settleCallTaskRow(
   return rows[0]?.changed === true;
 }
 
+/** A call's Task goes back to the queue at once without its owner (a deactivated user): the org's default owner. */
+export async function dropCallTaskOwner(tx: Queryable, outboxId: string): Promise<void> {
+  await tx.query(
+    `UPDATE outbox SET payload = payload - 'OwnerId', state = 'pending', next_attempt_at = now(), lease_until = NULL,
+       updated_at = now()
+     WHERE id = $1::bigint`,
+    [outboxId],
+  );
+}
+
 /** Salesforce made the call's Task in the org: its id goes with the call (in the settle's transaction). */
 export async function recordCallTask(tx: Queryable, callId: string, orgId: string, taskId: string): Promise<void> {
   await tx.query(

@@ -124,4 +124,70 @@ describe('calls become Tasks in each org the caller is linked in', () => {
     expect(tasksIn(0, 'tk-lost')).toHaveLength(1);
     expect(recordIds).toHaveLength(2);
   }, 90_000);
+
+  it("parks a Task Salesforce refuses for good, visible in the org's health under the call, not the contact", async () => {
+    const org = stack.emulators[0].org;
+    // The integration user lost Edit Tasks: every Task create is refused, whatever the retries.
+    org.store.uncreatable.add('Task');
+    try {
+      const posted = await stack.api('POST', '/calls', call('tk-refused'));
+      expect(posted.status).toBe(202);
+      const callUuid = posted.body.id as string;
+      const entry = await eventually(async () => {
+        const health = await stack.api('GET', '/orgs/primary/health?state=failing');
+        const entries = health.body.entries as Array<Record<string, unknown>>;
+        return entries.find((r) => r.callId === callUuid);
+      }, 'the parked Task in the health of the org');
+      expect(entry).toMatchObject({
+        side: 'telephony',
+        sobject: 'Task',
+        contactId: null,
+        state: 'failing',
+        code: 'INSUFFICIENT_ACCESS_OR_READONLY',
+      });
+      expect(String(entry.reason)).toContain('create failed');
+      const { rows } = await stack.db.query<{ state: string }>(
+        `SELECT o.state FROM outbox o JOIN calls c ON c.id = o.call_id WHERE c.call_id = 'tk-refused' AND o.org_id = 'primary'`,
+      );
+      expect(rows).toEqual([{ state: 'failed' }]);
+      // The caller's own record is healthy: a Task's failure is the call's, never the contact's.
+      const { contactId } = (await stack.api('GET', `/calls/${callUuid}`)).body as { contactId: string };
+      const contactHealth = await stack.api('GET', `/contacts/${contactId}/health`);
+      expect(contactHealth.status).toBe(200);
+      expect(JSON.stringify(contactHealth.body)).not.toContain('INSUFFICIENT_ACCESS');
+      expect(tasksIn(0, 'tk-refused')).toEqual([]);
+    } finally {
+      org.store.uncreatable.delete('Task');
+    }
+  });
+
+  it('logs a call taken by a user deactivated since the users were pulled, owned by the integration user', async () => {
+    const org = stack.emulators[0].org;
+    const [agent] = org.store.insert(
+      'User',
+      [
+        {
+          Username: 'gone@example.com',
+          Email: 'gone@example.com',
+          LastName: 'Gone',
+          Extension: '4720',
+          IsActive: true,
+        },
+      ],
+      org.adminUser,
+    );
+    expect(agent?.success).toBe(true);
+    await stack.service.orgs[0].runReconcileNow();
+    // Deactivated in Salesforce; the service learns of it at the next pull, after this call.
+    org.store.update('User', [{ Id: agent?.id as string, IsActive: false }], org.adminUser);
+    const posted = await stack.api('POST', '/calls', call('tk-gone', { to: '4720', extension: '4720' }));
+    expect(posted.body.matched).toContainEqual(expect.objectContaining({ orgId: 'primary', ownerId: agent?.id }));
+    const [task] = await eventually(
+      () => (tasksIn(0, 'tk-gone').length > 0 ? tasksIn(0, 'tk-gone') : undefined),
+      'the Task, made without the deactivated owner',
+    );
+    expect(task?.OwnerId).toBe(org.integrationUser.userId);
+    await stack.service.orgs[0].writeBack.idle();
+    expect(tasksIn(0, 'tk-gone')).toHaveLength(1);
+  });
 });

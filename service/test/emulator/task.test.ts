@@ -57,6 +57,19 @@ describe('Task in the org emulator', () => {
     expect(org.store.insert('Task', [callTask()], org.integrationUser)[0]?.success).toBe(true);
   });
 
+  it('refuses a deactivated owner as an org does', () => {
+    const [user] = org.store.insert(
+      'User',
+      [{ Username: 'left@example.com', Email: 'left@example.com', LastName: 'Left', IsActive: false }],
+      org.adminUser,
+    );
+    const [result] = org.store.insert('Task', [{ ...callTask(), OwnerId: user?.id }], org.integrationUser);
+    expect(result).toMatchObject({
+      success: false,
+      errors: [{ statusCode: 'INACTIVE_OWNER_OR_USER', message: expect.stringContaining('inactive user') }],
+    });
+  });
+
   it('refuses a call type the picklist does not have', () => {
     const [result] = org.store.insert('Task', [{ ...callTask(), CallType: 'Sideways' }], org.integrationUser);
     expect(result?.success).toBe(false);

@@ -17,7 +17,8 @@ import { contactsLinkedIn, findLinkByRecord, updateLink } from '../../store/stat
 import { underSavepoint } from '../../store/savepoint';
 import { stableHash } from '../rules/hash';
 import { linkCreatedRecord } from './telephonyCreate';
-import { recordCallTask, settleCallTaskRow } from '../../store/calls';
+import { dropCallTaskOwner, recordCallTask, settleCallTaskRow } from '../../store/calls';
+import { taskHealthKey } from '../../model/calls';
 import type { OrgSyncSettings } from '../rules/context';
 import { isCallTask, outboxIdsOf, type PendingWrite } from './writeBackPlan';
 
@@ -263,6 +264,13 @@ export class WriteBackSettler {
    */
   private async fail(tx: Queryable, write: PendingWrite, error: SaveErrorInfo, tally: SettleTally): Promise<void> {
     const { orgId } = this.options;
+    // The user whose extension took the call was deactivated since the users were last pulled: the call is still
+    // logged, owned by the integration user, rather than parked.
+    if (error.code === 'INACTIVE_OWNER_OR_USER' && isCallTask(write) && 'OwnerId' in write.payload) {
+      for (const item of write.items) await dropCallTaskOwner(tx, item.id);
+      tally.retried++;
+      return;
+    }
     const attempts = Math.max(...write.items.map((i) => i.attempts)) + 1;
     const [side, key] = healthKey(write);
     const known = key && error.transient ? await getRecordHealth(tx, orgId, side, key) : null;
@@ -309,7 +317,7 @@ export class WriteBackSettler {
  */
 function healthKey(write: PendingWrite): [HealthSide, string | null] {
   const callId = write.items.find((item) => item.callId)?.callId;
-  if (callId) return ['telephony', `task:${callId}`];
+  if (callId) return ['telephony', taskHealthKey(callId)];
   return write.operation === 'create' ? ['telephony', write.contactId] : ['salesforce', write.recordId];
 }
 

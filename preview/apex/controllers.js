@@ -17,6 +17,7 @@ import initialSyncDashboard from '../../force-app/main/default/lwc/switchboardSy
 import errorDashboard from '../../force-app/main/default/lwc/switchboardSyncDashboard/__tests__/data/errorDashboard.json';
 import failingStatus from '../../force-app/main/default/lwc/switchboardRecordStatus/__tests__/data/failingStatus.json';
 import notSyncedStatus from '../../force-app/main/default/lwc/switchboardRecordStatus/__tests__/data/notSyncedStatus.json';
+import recentCalls from '../../force-app/main/default/lwc/switchboardRecentCalls/__tests__/data/recentCalls.json';
 
 const NEW_SYNC_ID = 'a01000000000009AAA';
 // Records in each object's scope when the condition is blank; a condition narrows that to a share.
@@ -92,5 +93,6 @@ export const CONTROLLERS = {
     },
     'SwitchboardRecordStatusController.getRecordStatus': ({ recordId }) =>
         recordId && recordId.startsWith('00Q') ? notSyncedStatus : failingStatus,
-    'SwitchboardRecordStatusController.syncNow': () => requestId()
+    'SwitchboardRecordStatusController.syncNow': () => requestId(),
+    'SwitchboardRecentCallsController.recentCalls': () => recentCalls
 };

@@ -114,11 +114,11 @@ describeInChromium(title, () => {
   test('setup wizard: Next through every step to the review, then save', async () => {
     await open('wizard');
     const next = button('Next');
-    await page.getByText('Step 1 of 8: Connection').waitFor();
+    await page.getByText('Step 1 of 9: Connection').waitFor();
     await shot('wizard-1-connection');
     await next.click();
 
-    await page.getByText('Step 2 of 8: Direction').waitFor();
+    await page.getByText('Step 2 of 9: Direction').waitFor();
     expect(await next.isDisabled()).toBe(true);
     await page.getByLabel('Sync name').fill('Preview sync');
     await expectEnabled(next);
@@ -127,13 +127,13 @@ describeInChromium(title, () => {
 
     const steps = ['Conflict winner', 'Objects', 'Validity and matching'];
     for (const [index, label] of steps.entries()) {
-      await page.getByText(`Step ${index + 3} of 8: ${label}`).waitFor();
+      await page.getByText(`Step ${index + 3} of 9: ${label}`).waitFor();
       await shot(`wizard-${index + 3}-${label.toLowerCase().replace(/\W+/g, '-')}`);
       await expectEnabled(next);
       await next.click();
     }
 
-    await page.getByText('Step 6 of 8: Scope').waitFor();
+    await page.getByText('Step 6 of 9: Scope').waitFor();
     await page.getByText('12,842 Contacts in scope').waitFor();
     const scope = page.getByLabel('Contacts scope (SOQL condition without WHERE; blank for all)');
     await scope.fill("MailingCountry = 'US");
@@ -146,15 +146,21 @@ describeInChromium(title, () => {
     await shot('wizard-6-scope');
     await next.click();
 
-    await page.getByText('Step 7 of 8: Schedule and deletes').waitFor();
+    await page.getByText('Step 7 of 9: Schedule and deletes').waitFor();
     await expectEnabled(next);
     await shot('wizard-7-schedule');
     await next.click();
 
-    await page.getByText('Step 8 of 8: Review').waitFor();
+    await page.getByText('Step 8 of 9: Call logging').waitFor();
+    await page.getByText('Log missed, busy and voicemail calls').waitFor();
+    await expectEnabled(next);
+    await shot('wizard-8-call-logging');
+    await next.click();
+
+    await page.getByText('Step 9 of 9: Review').waitFor();
     await page.locator('main').getByText('Preview sync').waitFor();
     await page.locator('main').getByText("MailingCountry = 'US'", { exact: false }).waitFor();
-    await shot('wizard-8-review');
+    await shot('wizard-9-review');
 
     await button('Save').click();
     await page.getByText('Preview sync is saved.').waitFor();
@@ -177,6 +183,7 @@ describeInChromium(title, () => {
     await main.getByText('6f1c7a52-93a4-4d0e-9a55-0b8f3f0f2d11').waitFor();
     await main.getByText('Failing').first().waitFor();
     await main.getByText('INVALID_PHONE (Telephony)').waitFor();
+    await main.getByText('Inbound call from +49 30 1234567').waitFor();
     await shot('record-status');
     await button('Sync now').click();
     await page.locator('.slds-notify_toast').first().waitFor();

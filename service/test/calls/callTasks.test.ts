@@ -98,6 +98,34 @@ describe('calls become Tasks in each org the caller is linked in', () => {
     expect(tasksIn(1, 'tk-legs')).toHaveLength(1);
   });
 
+  it('makes the two legs FreeSWITCH posts of one call one Task per org, with the whole call', async () => {
+    const A = 'f5a0c3d4-0000-4000-8000-00000000000a';
+    const leg = (variables: Record<string, string>) => ({
+      channel_data: { state: 'CS_REPORTING', direction: variables.direction },
+      variables: { hangup_cause: 'NORMAL_CLEARING', last_app: 'bridge', destination_number: '201', ...variables },
+    });
+    const aLeg = leg({ uuid: A, call_uuid: A, direction: 'inbound', caller_id_number: '+12025550190' });
+    Object.assign(aLeg.variables, { start_epoch: '1796634000', answer_epoch: '1796634005', end_epoch: '1796634125' });
+    const bLeg = leg({ uuid: 'f5b0c3d4-0000-4000-8000-00000000000b', originating_leg_uuid: A, direction: 'outbound' });
+    Object.assign(bLeg.variables, {
+      caller_id_number: '%2B12025550190',
+      start_epoch: '1796634001',
+      answer_epoch: '1796634005',
+      end_epoch: '1796634126',
+    });
+    // The callee's leg ends first, then the caller's: each is one POST.
+    for (const cdr of [bLeg, aLeg]) expect((await stack.api('POST', '/calls/freeswitch', cdr)).status).toBe(202);
+    for (const org of [0, 1]) {
+      await eventually(
+        () => (tasksIn(org, A)[0]?.CallDurationInSeconds === 121 ? true : undefined),
+        `the Task of both legs in org ${org}`,
+      );
+    }
+    await Promise.all(stack.service.orgs.map((o) => o.writeBack.idle()));
+    expect([tasksIn(0, A).length, tasksIn(1, A).length]).toEqual([1, 1]);
+    expect(tasksIn(0, A)[0]).toMatchObject({ CallType: 'Inbound', WhoId: recordIds[0] });
+  });
+
   it('makes no second Task when Salesforce made the first but its answer was lost', async () => {
     const org = stack.emulators[0].org;
     // The next request of the first org's worker — the Task create — runs, but its answer never comes.
@@ -178,6 +206,13 @@ describe('calls become Tasks in each org the caller is linked in', () => {
     );
     expect(agent?.success).toBe(true);
     await stack.service.orgs[0].runReconcileNow();
+    // The owner is the user whose extension took the call.
+    await stack.api('POST', '/calls', call('tk-owned', { to: '4720', extension: '4720' }));
+    const [owned] = await eventually(
+      () => (tasksIn(0, 'tk-owned').length > 0 ? tasksIn(0, 'tk-owned') : undefined),
+      'the Task owned by the agent',
+    );
+    expect(owned?.OwnerId).toBe(agent?.id);
     // Deactivated in Salesforce; the service learns of it at the next pull, after this call.
     org.store.update('User', [{ Id: agent?.id as string, IsActive: false }], org.adminUser);
     const posted = await stack.api('POST', '/calls', call('tk-gone', { to: '4720', extension: '4720' }));

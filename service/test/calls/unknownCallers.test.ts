@@ -99,6 +99,8 @@ describe('an unknown caller', () => {
     await connect('Lead');
     expect(DEFAULT_POLICY.defaultObject).toBe('Contact');
     await post({ ...CALL, callId: 'lead-1' });
+    // The same caller again minutes later: matched to that contact, no second Lead.
+    await post({ ...CALL, callId: 'lead-2', startedAt: '2026-12-07T09:06:00Z' });
     expect(await countContacts(api.db)).toBe(1);
     expect(await queuedCreates()).toEqual(['Lead']);
   });

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { OrgConnection } from '../../salesforce/session';
 import type { Database } from '../../store/types';
 import { failureLevel } from '../../store/availability';
+import { classifySaveError } from '../../salesforce/saveErrors';
 import { countRecordHealth } from '../../store/state/recordHealth';
 import { syncCounts } from '../../store/state/reportedStatus';
 import {
@@ -147,13 +148,13 @@ export class StatusReporter {
     const loading = source.initialSync().state === 'running';
     if (!loading) await this.refreshCounts();
     await this.sendSyncStatus(syncId).catch((err: unknown) =>
-      logger.error({ err }, 'could not report the sync status to the org'),
+      logOrgCallFailure(logger, err, 'could not report the sync status to the org'),
     );
     if (loading) return;
     const limit = this.options.maxRecordsPerFlush ?? 2000;
     const { db, orgId, conn, namespace } = this.options;
     await sendSyncErrors({ db, orgId, conn, namespace, logger, syncId, limit }).catch((err: unknown) =>
-      logger[failureLevel(err, 'error')]({ err }, 'could not send the sync error records to the org'),
+      logOrgCallFailure(logger, err, 'could not send the sync error records to the org'),
     );
     await this.honourIgnored(syncId);
     // Paused means no writes to the org's records; the fields catch up on resume.
@@ -164,7 +165,7 @@ export class StatusReporter {
       writer: this.records,
       logger,
       limit: this.options.maxRecordStatusesPerFlush ?? 20_000,
-    }).catch((err: unknown) => logger[failureLevel(err, 'error')]({ err }, 'could not write the record status fields'));
+    }).catch((err: unknown) => logOrgCallFailure(logger, err, 'could not write the record status fields'));
   }
 
   /** Throttled: the org is asked at most once per ignoredCheckMs. */
@@ -251,4 +252,16 @@ export class StatusReporter {
     }
     this.lastSent = key;
   }
+}
+
+/**
+ * A flush's call to the org that failed. A passing answer (a lock, a 5xx, a dropped connection) is a warning
+ * naming its code, without the stack: the next flush sends again. A database outage is logged once by the
+ * database; anything else is an error with its stack.
+ */
+function logOrgCallFailure(logger: Logger, err: unknown, message: string): void {
+  const level = failureLevel(err, 'error');
+  const { code, transient } = classifySaveError(err);
+  if (level === 'error' && transient) logger.warn({ code }, `${message}; the next flush sends it again`);
+  else logger[level]({ err }, message);
 }

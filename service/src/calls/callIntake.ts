@@ -49,6 +49,11 @@ export interface CallIntakeOptions {
    */
   createUnknownCaller?: (e164: string) => Promise<unknown>;
   /**
+   * Whether any connected org's sync wants unknown callers created now; false spares every call the number's
+   * lookup (the default: Unknown_Callers__c None everywhere). Absent: asked whenever createUnknownCaller is given.
+   */
+  unknownCallersWanted?: () => boolean;
+  /**
    * The connected orgs' sync settings: a call matched in an org whose sync takes telephony-side changes is
    * logged there as a Task (through the outbox and its write-back worker) when the sync's call logging
    * settings (policy.calls.logging) want it.
@@ -68,8 +73,9 @@ export class CallIntake {
 
   /** A failure here costs the caller's contact, never the call: it is logged and the call stored as it is. */
   private async makeUnknownCallerKnown(e164: string | null): Promise<void> {
-    const { db, logger, createUnknownCaller } = this.options;
-    if (!e164 || !createUnknownCaller || (await callerNameByNumbers(db, [e164], null))) return;
+    const { db, logger, createUnknownCaller, unknownCallersWanted } = this.options;
+    if (!e164 || !createUnknownCaller || unknownCallersWanted?.() === false) return;
+    if (await callerNameByNumbers(db, [e164], null)) return;
     try {
       await createUnknownCaller(e164);
     } catch (err) {

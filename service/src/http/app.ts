@@ -95,6 +95,8 @@ export function createApp(options: AppOptions): express.Express {
         defaultCountry: options.defaultCountry,
         extensionDigits: options.calls?.extensionDigits,
         createUnknownCaller: (e164) => new ContactChanges(options).createForUnknownCaller(e164),
+        unknownCallersWanted: () =>
+          options.orgs().some((org) => (options.settingsOf(org.id)?.policy.calls.unknownCallers ?? 'none') !== 'none'),
         settingsOf: options.settingsOf,
         logTasks: options.calls?.tasks !== 'off',
         onTasksQueued: options.onWriteBackQueued,

@@ -32,7 +32,11 @@ export async function startBenchOrg(name: string, seed: SeedCounts): Promise<Ben
   const scratch = process.env.DATABASE_URL ? await createTemporaryDatabase(process.env.DATABASE_URL) : undefined;
   const db = await openDatabase(scratch ? { databaseUrl: scratch.url } : { dataDir: join(dir, 'data') });
   const config = serviceConfigFor(emulator, join(dir, 'data'), 'Bench org');
-  const service = await startService(config, { logger: pino({ level: 'silent' }), db, initialSync: false });
+  const service = await startService(config, {
+    logger: pino({ level: process.env.BENCH_LOG_LEVEL ?? 'silent' }),
+    db,
+    initialSync: false,
+  });
   return {
     emulator,
     db,

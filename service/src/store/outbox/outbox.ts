@@ -11,8 +11,8 @@ export {
   type OutboxOperation,
   type OutboxState,
 } from './outboxItem';
+export { claimOutboxBatch, type ClaimOptions } from './outboxClaim';
 export {
-  claimOutboxBatch,
   completeOutbox,
   doneOutboxIds,
   enqueueOutbox,
@@ -21,7 +21,6 @@ export {
   outboxBacklog,
   releaseOutbox,
   retryOutbox,
-  type ClaimOptions,
   type OutboxBacklog,
 } from './outboxQueue';
 export {

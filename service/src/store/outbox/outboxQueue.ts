@@ -1,7 +1,6 @@
-import type { Database, Queryable } from '../types';
+import type { Queryable } from '../types';
 import { isBigintId, isUuid, jsonParam, requirePositiveInteger, StoreInputError } from '../values';
 import {
-  byOutboxId,
   checkOutboxId,
   checkOutboxIds,
   OUTBOX_COLUMNS,
@@ -63,59 +62,6 @@ export async function enqueueOutbox(q: Queryable, item: NewOutboxItem): Promise<
     ],
   );
   return toOutboxItem(rows[0] as OutboxDbRow);
-}
-
-export interface ClaimOptions {
-  orgId: string;
-  limit: number;
-  /** How long the claim holds; after that another worker may take the items (a crashed worker's leftovers). */
-  leaseMs: number;
-  /** The claiming worker instance (claimants.ts), so its rows are taken back at once should it die. */
-  claimant?: string;
-}
-
-/**
- * Claims up to `limit` items, oldest first: pending ones that are due and processing ones whose lease ran
- * out. SKIP LOCKED lets several workers claim side by side without waiting or overlapping.
- *
- * Changes to one contact or record stay in order across workers: an item is held back while an older
- * item for the same contact or record is in flight elsewhere (processing under a live lease) or waiting
- * for a retry. Due items of one record are claimed together, oldest first, so a worker can coalesce them.
- */
-export async function claimOutboxBatch(db: Database, opts: ClaimOptions): Promise<OutboxItem[]> {
-  const limit = requirePositiveInteger('limit', opts.limit);
-  if (!Number.isFinite(opts.leaseMs) || opts.leaseMs < 0) {
-    throw new StoreInputError('leaseMs', `expects a non-negative number of milliseconds, got ${String(opts.leaseMs)}`);
-  }
-  const items = await db.transaction(async (tx) => {
-    const { rows } = await tx.query<OutboxDbRow>(
-      `UPDATE outbox o
-       SET state = 'processing', lease_until = now() + $3 * interval '1 millisecond', updated_at = now(),
-         claims = o.claims + 1, claimed_by = $4
-       FROM (
-         SELECT c.id FROM outbox c
-         WHERE c.org_id = $1
-           AND ((c.state = 'pending' AND c.next_attempt_at <= now())
-             OR (c.state = 'processing' AND c.lease_until < now()))
-           AND NOT EXISTS (
-             SELECT 1 FROM outbox older
-             WHERE older.org_id = c.org_id AND older.id < c.id
-               AND ((older.state = 'processing' AND older.lease_until >= now())
-                 OR (older.state = 'pending' AND older.next_attempt_at > now()))
-               AND (older.contact_id = c.contact_id OR older.record_id = c.record_id))
-         ORDER BY c.id
-         LIMIT $2
-         FOR UPDATE SKIP LOCKED
-       ) picked
-       WHERE o.id = picked.id
-       RETURNING ${OUTBOX_COLUMNS.split(', ')
-         .map((c) => `o.${c}`)
-         .join(', ')}`,
-      [opts.orgId, limit, opts.leaseMs, opts.claimant ?? null],
-    );
-    return rows.map(toOutboxItem);
-  });
-  return items.sort(byOutboxId);
 }
 
 export async function completeOutbox(q: Queryable, ids: string[]): Promise<void> {

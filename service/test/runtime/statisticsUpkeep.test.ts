@@ -1,0 +1,100 @@
+import pino from 'pino';
+import { StatisticsUpkeep } from '../../src/runtime/statisticsUpkeep';
+import type { Database } from '../../src/store/types';
+import { describeEachBackend, resetDatabase } from '../support/backends';
+import { ORG_ID, seedOrg } from '../support/fixtures';
+
+const logger = pino({ level: 'silent' });
+
+/** Inserts `n` done outbox rows in one transaction whose counts the backend reports as soon as it is idle. */
+async function addOutboxRows(db: Database, n: number): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.query(
+      `INSERT INTO outbox (org_id, contact_id, sobject, record_id, operation, payload, payload_hash, state)
+       SELECT $1, gen_random_uuid(), 'Contact', '003' || lpad(i::text, 15, '0'), 'update', '{}', 'h', 'done'
+         FROM generate_series(1, $2::int) i`,
+      [ORG_ID, n],
+    );
+    await tx.query('SELECT pg_stat_force_next_flush()');
+  });
+}
+
+interface TableCounts {
+  modified: number;
+  analyzed: number;
+}
+
+async function counts(db: Database, table: string): Promise<TableCounts> {
+  const { rows } = await db.query<{ modified: string; analyzed: string }>(
+    `SELECT n_mod_since_analyze AS modified, analyze_count + autoanalyze_count AS analyzed
+       FROM pg_stat_user_tables WHERE relname = $1`,
+    [table],
+  );
+  return { modified: Number(rows[0]?.modified ?? 0), analyzed: Number(rows[0]?.analyzed ?? 0) };
+}
+
+/** Waits for the cumulative statistics to show a condition (they are reported when a backend goes idle). */
+async function until(check: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 600 && !(await check()); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+  expect(await check()).toBe(true);
+}
+
+describeEachBackend('the planner statistics upkeep', (getDb, backend) => {
+  beforeEach(async () => {
+    await resetDatabase(getDb());
+    await seedOrg(getDb());
+    await getDb().query(`ANALYZE`);
+  });
+
+  it('analyzes the tables that changed by more than a tenth since their last analysis, and only those', async () => {
+    const db = getDb();
+    const upkeep = new StatisticsUpkeep({ db, logger });
+    const outboxBefore = await counts(db, 'outbox');
+    const auditBefore = await counts(db, 'audit_log');
+    await addOutboxRows(db, 3_000);
+    // A few changes to a small table: below the floor, not worth an analysis.
+    await db.query(
+      `INSERT INTO audit_log (org_id, origin, action) SELECT $1, 'telephony', 'update' FROM generate_series(1, 20)`,
+      [ORG_ID],
+    );
+    await until(async () => (await counts(db, 'outbox')).modified >= 3_000);
+
+    const analyzed = await upkeep.runOnce();
+
+    expect(analyzed).toContain('outbox');
+    expect(analyzed).not.toContain('audit_log');
+    await until(async () => (await counts(db, 'outbox')).analyzed > outboxBefore.analyzed);
+    expect((await counts(db, 'audit_log')).analyzed).toBe(auditBefore.analyzed);
+    const { rows } = await db.query<{ reltuples: number }>(`SELECT reltuples FROM pg_class WHERE relname = 'outbox'`);
+    expect(rows[0]?.reltuples).toBe(3_000);
+    // Nothing changed since: the next look analyzes nothing.
+    await until(async () => (await counts(db, 'outbox')).modified === 0);
+    expect(await upkeep.runOnce()).toEqual([]);
+  });
+
+  it('runs by itself once started, and leaves the work to the instance at it', async () => {
+    const db = getDb();
+    const before = await counts(db, 'outbox');
+    if (backend.kind === 'postgres' && db.openSession) {
+      // Another instance holds the upkeep's lock: this one leaves the tables alone.
+      const other = await db.openSession();
+      try {
+        await other.query('SELECT pg_advisory_lock($1::int, 0)', [0x53574234]);
+        await addOutboxRows(db, 1_000);
+        await until(async () => (await counts(db, 'outbox')).modified >= 1_000);
+        expect(await new StatisticsUpkeep({ db, logger }).runOnce()).toEqual([]);
+      } finally {
+        await other.end();
+      }
+    } else {
+      await addOutboxRows(db, 1_000);
+    }
+    const upkeep = new StatisticsUpkeep({ db, logger, everyMs: 20 });
+    upkeep.start();
+    try {
+      await until(async () => (await counts(db, 'outbox')).analyzed > before.analyzed);
+    } finally {
+      await upkeep.stop();
+    }
+  });
+});

@@ -11,7 +11,7 @@ import { createApp } from './http/app';
 import { resolveApiToken } from './apiToken';
 import { loadExtraCa, trustExtraCaForHttps } from './salesforce/tls';
 import { LdapMirror, type LdapMirrorOptions } from './ldapMirror/mirror';
-import { StatisticsUpkeep } from './runtime/statisticsUpkeep';
+import { DatabaseUpkeep } from './runtime/databaseUpkeep';
 
 export interface StartOptions {
   logger: Logger;
@@ -28,7 +28,7 @@ export interface StartOptions {
   electionRetryMs?: number;
   /** Status reporting to each org (flush interval, heartbeat); tests flush explicitly instead. */
   status?: OrgRuntimeOptions['status'];
-  /** How often the planner statistics' upkeep looks for tables that changed (default 10 s). */
+  /** How often the database's upkeep looks for tables that changed (default 10 s; it prunes hourly). */
   statisticsEveryMs?: number;
   /** LDAP mirror tuning (tests poll and retry faster); the connection comes from config.ldap. */
   ldapMirror?: Pick<LdapMirrorOptions, 'batchSize' | 'pollMs' | 'backoff'>;
@@ -101,8 +101,8 @@ export async function startService(config: Config, options: StartOptions): Promi
   const address = server.address() as AddressInfo;
   const url = `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`;
   logger.info({ url }, 'Switchboard is serving');
-  const statistics = new StatisticsUpkeep({ db, logger, everyMs: options.statisticsEveryMs });
-  statistics.start();
+  const upkeep = new DatabaseUpkeep({ db, logger, statisticsEveryMs: options.statisticsEveryMs });
+  upkeep.start();
 
   return {
     url,
@@ -116,7 +116,7 @@ export async function startService(config: Config, options: StartOptions): Promi
       server.closeAllConnections?.();
       for (const org of orgs) await org.stop();
       await ldapMirror?.stop();
-      await statistics.stop();
+      await upkeep.stop();
       if (ownsDb) await db.close();
     },
   };

@@ -57,9 +57,17 @@ export async function listOutbox(q: Queryable, options: ListOutboxOptions): Prom
   return rows.map(toOutboxItem);
 }
 
-/** Deletes written items older than `olderThan`; returns how many. */
-export async function pruneOutbox(q: Queryable, olderThan: Date): Promise<number> {
-  const { rowCount } = await q.query("DELETE FROM outbox WHERE state = 'done' AND updated_at < $1", [olderThan]);
+/**
+ * Deletes written items older than `olderThan`, at most `limit` per call (a first prune of a long-running install
+ * must not hold one huge transaction); returns how many. A call's Task row stays: it holds the Task's id, so that
+ * a report of the call arriving later updates that Task instead of making a second one (store/calls.ts).
+ */
+export async function pruneOutbox(q: Queryable, olderThan: Date, limit = 10_000): Promise<number> {
+  const { rowCount } = await q.query(
+    `DELETE FROM outbox WHERE id IN (
+       SELECT id FROM outbox WHERE state = 'done' AND call_id IS NULL AND updated_at < $1 LIMIT $2)`,
+    [olderThan, limit],
+  );
   return rowCount ?? 0;
 }
 

@@ -21,8 +21,15 @@ export async function markEventProcessed(q: Queryable, orgId: string, eventId: s
   return (rowCount ?? 0) > 0;
 }
 
-/** Events are redelivered for at most 72 hours; older markers only take space. Returns how many went. */
-export async function pruneProcessedEvents(q: Queryable, olderThan: Date): Promise<number> {
-  const { rowCount } = await q.query('DELETE FROM processed_events WHERE processed_at < $1', [olderThan]);
+/**
+ * Events are redelivered for at most 72 hours; older markers only take space. At most `limit` go per call (a
+ * first prune of a long-running install must not hold one huge transaction). Returns how many went.
+ */
+export async function pruneProcessedEvents(q: Queryable, olderThan: Date, limit = 10_000): Promise<number> {
+  const { rowCount } = await q.query(
+    `DELETE FROM processed_events WHERE (org_id, event_id) IN (
+       SELECT org_id, event_id FROM processed_events WHERE processed_at < $1 LIMIT $2)`,
+    [olderThan, limit],
+  );
   return rowCount ?? 0;
 }

@@ -1,5 +1,6 @@
 import pino from 'pino';
-import { StatisticsUpkeep } from '../../src/runtime/statisticsUpkeep';
+import { DatabaseUpkeep, PROCESSED_EVENTS_KEPT_MS, WRITTEN_CHANGES_KEPT_MS } from '../../src/runtime/databaseUpkeep';
+import { markEventProcessed } from '../../src/store/state/processedEvents';
 import type { Database } from '../../src/store/types';
 import { describeEachBackend, resetDatabase } from '../support/backends';
 import { ORG_ID, seedOrg } from '../support/fixtures';
@@ -39,7 +40,7 @@ async function until(check: () => Promise<boolean>): Promise<void> {
   expect(await check()).toBe(true);
 }
 
-describeEachBackend('the planner statistics upkeep', (getDb, backend) => {
+describeEachBackend('the database upkeep', (getDb, backend) => {
   beforeEach(async () => {
     await resetDatabase(getDb());
     await seedOrg(getDb());
@@ -48,7 +49,7 @@ describeEachBackend('the planner statistics upkeep', (getDb, backend) => {
 
   it('analyzes the tables that changed by more than a tenth since their last analysis, and only those', async () => {
     const db = getDb();
-    const upkeep = new StatisticsUpkeep({ db, logger });
+    const upkeep = new DatabaseUpkeep({ db, logger });
     const outboxBefore = await counts(db, 'outbox');
     const auditBefore = await counts(db, 'audit_log');
     await addOutboxRows(db, 3_000);
@@ -59,7 +60,7 @@ describeEachBackend('the planner statistics upkeep', (getDb, backend) => {
     );
     await until(async () => (await counts(db, 'outbox')).modified >= 3_000);
 
-    const analyzed = await upkeep.runOnce();
+    const { analyzed } = await upkeep.runOnce();
 
     expect(analyzed).toContain('outbox');
     expect(analyzed).not.toContain('audit_log');
@@ -69,7 +70,7 @@ describeEachBackend('the planner statistics upkeep', (getDb, backend) => {
     expect(rows[0]?.reltuples).toBe(3_000);
     // Nothing changed since: the next look analyzes nothing.
     await until(async () => (await counts(db, 'outbox')).modified === 0);
-    expect(await upkeep.runOnce()).toEqual([]);
+    expect((await upkeep.runOnce()).analyzed).toEqual([]);
   });
 
   it('runs by itself once started, and leaves the work to the instance at it', async () => {
@@ -82,19 +83,68 @@ describeEachBackend('the planner statistics upkeep', (getDb, backend) => {
         await other.query('SELECT pg_advisory_lock($1::int, 0)', [0x53574234]);
         await addOutboxRows(db, 1_000);
         await until(async () => (await counts(db, 'outbox')).modified >= 1_000);
-        expect(await new StatisticsUpkeep({ db, logger }).runOnce()).toEqual([]);
+        expect((await new DatabaseUpkeep({ db, logger }).runOnce()).analyzed).toEqual([]);
       } finally {
         await other.end();
       }
     } else {
       await addOutboxRows(db, 1_000);
     }
-    const upkeep = new StatisticsUpkeep({ db, logger, everyMs: 20 });
+    const upkeep = new DatabaseUpkeep({ db, logger, statisticsEveryMs: 20 });
     upkeep.start();
     try {
       await until(async () => (await counts(db, 'outbox')).analyzed > before.analyzed);
     } finally {
       await upkeep.stop();
     }
+  });
+
+  it('prunes event markers past the redelivery window and written changes past a week, hourly, keeping call Tasks', async () => {
+    const db = getDb();
+    const day = 86_400_000;
+    for (const id of ['old-1', 'old-2', 'recent']) await markEventProcessed(db, ORG_ID, id);
+    await db.query(
+      `UPDATE processed_events SET processed_at = now() - $1 * interval '1 millisecond' WHERE event_id LIKE 'old-%'`,
+      [PROCESSED_EVENTS_KEPT_MS + day],
+    );
+    await db.query(
+      `INSERT INTO calls (call_id, source, direction, from_number, to_number, started_at, disposition, leg_ids)
+       VALUES ('c-1', 'api', 'inbound', '+12025550100', '201', now(), 'answered', '{c-1}')`,
+    );
+    await db.query(
+      `INSERT INTO outbox (org_id, contact_id, sobject, record_id, operation, payload, payload_hash, state, call_id)
+       SELECT $1, gen_random_uuid(), 'Contact', '003' || lpad(i::text, 15, '0'), 'update', '{}', 'h', s.state, NULL
+         FROM generate_series(1, 3) i, (VALUES ('done'), ('failed'), ('pending')) s(state)`,
+      [ORG_ID],
+    );
+    await db.query(
+      `INSERT INTO outbox (org_id, contact_id, sobject, record_id, operation, payload, payload_hash, state, call_id)
+       SELECT $1, NULL, 'Task', '00T000000000001AAA', 'create', '{}', 'h', 'done', id FROM calls`,
+      [ORG_ID],
+    );
+    // Everything but one written change is old; only the old written changes that are not a call's Task go.
+    await db.query(
+      `UPDATE outbox SET updated_at = now() - $1 * interval '1 millisecond' WHERE record_id <> '003000000000000003'`,
+      [WRITTEN_CHANGES_KEPT_MS + day],
+    );
+    const upkeep = new DatabaseUpkeep({ db, logger });
+    const now = Date.now();
+
+    expect((await upkeep.runOnce(now)).pruned).toEqual({ processedEvents: 2, writtenChanges: 2 });
+    const { rows } = await db.query<{ state: string; n: number }>(
+      `SELECT state || CASE WHEN call_id IS NULL THEN '' ELSE ' call' END AS state, count(*)::int AS n
+         FROM outbox GROUP BY 1 ORDER BY 1`,
+    );
+    expect(rows).toEqual([
+      { state: 'done', n: 1 },
+      { state: 'done call', n: 1 },
+      { state: 'failed', n: 3 },
+      { state: 'pending', n: 3 },
+    ]);
+    const markers = await db.query<{ event_id: string }>('SELECT event_id FROM processed_events');
+    expect(markers.rows.map((r) => r.event_id)).toEqual(['recent']);
+    // Within the hour the next look does not prune; an hour on, it does (nothing left to delete).
+    expect((await upkeep.runOnce(now + 60_000)).pruned).toBeUndefined();
+    expect((await upkeep.runOnce(now + 3_600_000)).pruned).toEqual({ processedEvents: 0, writtenChanges: 0 });
   });
 });

@@ -11,6 +11,7 @@ import { SCHEMA } from '../emulator/org/schema';
 import { startEmulatorProcess, type EmulatorProcess } from './emulatorProcess';
 import type { RawPubSubEvent } from '../src/salesforce/pubsub/changeEvent';
 import { figure, percentile } from './figures';
+import { countingDatabase, startUsage } from './usage';
 
 /**
  * Incremental latency: a person edits Contacts in Salesforce at a steady rate; the figure is the time from
@@ -27,10 +28,11 @@ export async function runLatencyBench(options: { changes: number; perSecond: num
   const db = await openDatabase(
     process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : { dataDir: join(dir, 'data') },
   );
+  const counting = countingDatabase(db);
   const config = serviceConfigFor(emulator, join(dir, 'data'), 'Bench org');
   const service = await startService(config, {
     logger: pino({ level: process.env.BENCH_LOG ?? 'silent' }, pino.destination(2)),
-    db,
+    db: counting.db,
     initialSync: false,
   });
   const org = service.orgs[0];
@@ -53,6 +55,8 @@ export async function runLatencyBench(options: { changes: number; perSecond: num
       });
     });
     const intervalMs = 1000 / options.perSecond;
+    const statementsBefore = counting.statements();
+    const usage = startUsage(emulator.pid);
     const started = performance.now();
     const edits: Array<Promise<void>> = [];
     for (let i = 0; i < options.changes; i++) {
@@ -67,6 +71,8 @@ export async function runLatencyBench(options: { changes: number; perSecond: num
     }
     await Promise.all(edits);
     await done;
+    const used = usage();
+    const statements = counting.statements() - statementsBefore;
     const sorted = [...latencies].sort((a, b) => a - b);
     figure('incremental latency p50 (Salesforce commit → directory row)', percentile(sorted, 50), 'ms', 500);
     figure('incremental latency p99 (Salesforce commit → directory row)', percentile(sorted, 99), 'ms', 500);
@@ -77,6 +83,15 @@ export async function runLatencyBench(options: { changes: number; perSecond: num
       options.perSecond,
     );
     figure('events delivered for the single-record edits', events, 'events', options.changes);
+    // Figures that do not move with how busy the machine is (the status reporter's and the API's share included).
+    figure('incremental: SQL statements per applied change', statements / options.changes, 'statements', 0);
+    figure(
+      "incremental: service CPU per applied change (this process, the edits' requests included)",
+      (used.serviceCpuMs * 1000) / options.changes,
+      'µs',
+      0,
+    );
+    figure('incremental: emulator CPU share during the run (of one core)', used.emulatorShare, '%', 0);
   } finally {
     await service.close();
     await emulator.close();

@@ -47,8 +47,17 @@ export interface ChangedLink {
   telephonyHash: string | null;
   /** When the contact changed (ISO 8601, milliseconds). */
   updatedAt: string;
-  /** Where the next page starts. */
-  cursor: ChangedLinksCursor;
+}
+
+/** One step of a sweep: the links among the contacts it passed that need a look, and where it got to. */
+export interface ChangedLinksPage {
+  links: ChangedLink[];
+  /** Primary links passed over because their contact is still at the version the link saw (migration 026). */
+  unchanged: number;
+  /** Contacts the step went through (linked in the org or not); fewer than asked: the sweep is at the end. */
+  scanned: number;
+  /** Where the next step starts (the last contact passed), and when that contact changed; null when none was. */
+  scannedTo: (ChangedLinksCursor & { updatedAt: string }) | null;
 }
 
 /**
@@ -60,39 +69,61 @@ export function changedLinksFrom(from: string | null): ChangedLinksCursor {
 }
 
 /**
- * The org's primary links whose contact changed after `after`, in the order of the index on
- * (updated_at, id), without those whose record has a write-back pending or in flight, or one parked
- * (failed) for this very version of the contact. At most `limit`.
+ * The next `limit` directory contacts changed after `after`, in the order of the index on (updated_at, id), and
+ * among them the org's primary links that need a look: not those whose record has a write-back pending or in
+ * flight, or one parked (failed) for this very version of the contact, and not those whose contact is still at
+ * the version the link's hash was computed from (passed over here, counted in `unchanged`). The step is bounded by
+ * the contacts it passes, not by the links it returns, so a sweep over a million unchanged contacts takes
+ * a thousand cheap steps and never reads them.
  */
 export async function changedPrimaryLinks(
   q: Queryable,
   orgId: string,
   after: ChangedLinksCursor,
   limit: number,
-): Promise<ChangedLink[]> {
+): Promise<ChangedLinksPage> {
   const { rows } = await q.query<{
-    record_id: string;
     contact_id: string;
-    telephony_hash: string | null;
     updated_at: Date;
     updated_at_exact: string;
+    record_id: string | null;
+    telephony_hash: string | null;
+    unchanged: boolean;
+    queued: boolean;
   }>(
-    `SELECT l.record_id, l.contact_id, l.telephony_hash, c.updated_at, c.updated_at::text AS updated_at_exact
-       FROM directory_contacts c JOIN links l ON l.contact_id = c.id AND l.org_id = $1 AND l.role = 'primary'
-      WHERE (c.updated_at, c.id) > ($2::timestamptz, $3::uuid)
-        AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.org_id = l.org_id AND o.record_id = l.record_id
-              AND (o.state IN ('pending', 'processing') OR (o.state = 'failed' AND o.created_at >= c.updated_at)))
-      ORDER BY c.updated_at, c.id LIMIT $4`,
+    `WITH scanned AS (
+       SELECT c.id, c.updated_at, c.version FROM directory_contacts c
+        WHERE (c.updated_at, c.id) > ($2::timestamptz, $3::uuid)
+        ORDER BY c.updated_at, c.id LIMIT $4)
+     SELECT s.id::text AS contact_id, s.updated_at, s.updated_at::text AS updated_at_exact, l.record_id,
+            l.telephony_hash, l.telephony_version IS NOT DISTINCT FROM s.version AS unchanged,
+            EXISTS (SELECT 1 FROM outbox o WHERE o.org_id = l.org_id AND o.record_id = l.record_id
+              AND (o.state IN ('pending', 'processing') OR (o.state = 'failed' AND o.created_at >= s.updated_at)))
+              AS queued
+       FROM scanned s LEFT JOIN links l ON l.contact_id = s.id AND l.org_id = $1 AND l.role = 'primary'
+      ORDER BY s.updated_at, s.id`,
     [orgId, after.at, after.contactId, limit],
   );
+  const page: ChangedLinksPage = {
+    links: [],
+    unchanged: 0,
+    scanned: new Set(rows.map((r) => r.contact_id)).size,
+    scannedTo: null,
+  };
+  for (const r of rows) {
+    if (r.record_id !== null && r.unchanged) page.unchanged++;
+    else if (r.record_id !== null && !r.queued)
+      page.links.push({
+        recordId: r.record_id,
+        contactId: r.contact_id,
+        telephonyHash: r.telephony_hash,
+        updatedAt: iso(r.updated_at),
+      });
+  }
   // The cursor is the server's text, not the JavaScript date (milliseconds): contacts changed in one
   // transaction share one timestamp to the microsecond, and a cursor a fraction of a millisecond behind
   // it fetched the same page forever.
-  return rows.map((r) => ({
-    recordId: r.record_id,
-    contactId: r.contact_id,
-    telephonyHash: r.telephony_hash,
-    updatedAt: iso(r.updated_at),
-    cursor: { at: r.updated_at_exact, contactId: r.contact_id },
-  }));
+  const last = rows.at(-1);
+  if (last) page.scannedTo = { at: last.updated_at_exact, contactId: last.contact_id, updatedAt: iso(last.updated_at) };
+  return page;
 }

@@ -100,23 +100,37 @@ describeEachBackend('directory sweeps', (getDb) => {
       createdAt: '2999-01-01T00:00:00Z',
     });
 
-    const all = await changedPrimaryLinks(getDb(), ORG_ID, changedLinksFrom(null), 100);
+    const whole = await changedPrimaryLinks(getDb(), ORG_ID, changedLinksFrom(null), 100);
+    const all = whole.links;
     // The secondary's record is left out; its primary ('003EP', another contact) is in.
     expect(all.map((l) => l.recordId).sort()).toEqual(['003A', '003C', '003EP']);
     expect(all.find((l) => l.recordId === '003A')).toMatchObject({ contactId: plain, telephonyHash: 'hash of 003A' });
     expect(all.every((l, i) => i === 0 || all[i - 1].updatedAt <= l.updatedAt)).toBe(true);
+    // Six contacts passed; none known to be as its link saw it (these links do not know the version).
+    expect(whole).toMatchObject({ scanned: 6, unchanged: 0 });
 
-    // Page by page through the cursor: the same links, none twice.
-    const first = await changedPrimaryLinks(getDb(), ORG_ID, changedLinksFrom(null), 2);
-    const rest = await changedPrimaryLinks(getDb(), ORG_ID, first[1].cursor, 2);
-    expect([...first, ...rest].map((l) => l.recordId)).toEqual(all.map((l) => l.recordId));
+    // Step by step through the cursor, two contacts a step: the same links, none twice.
+    const stepped: string[] = [];
+    let cursor = changedLinksFrom(null);
+    for (let steps = 0; steps < 10; steps++) {
+      const page = await changedPrimaryLinks(getDb(), ORG_ID, cursor, 2);
+      stepped.push(...page.links.map((l) => l.recordId));
+      if (page.scanned < 2 || !page.scannedTo) break;
+      cursor = page.scannedTo;
+    }
+    expect(stepped).toEqual(all.map((l) => l.recordId));
 
     // Only changes after `from`: an edit now is found from a second ago, nothing from the future.
     await updateContact(getDb(), plain, { title: 'Edited' });
     const since = new Date(Date.now() - 1000).toISOString();
-    expect((await changedPrimaryLinks(getDb(), ORG_ID, changedLinksFrom(since), 100)).map((l) => l.recordId)).toContain(
-      '003A',
-    );
-    expect(await changedPrimaryLinks(getDb(), ORG_ID, changedLinksFrom('2999-01-01T00:00:00.000Z'), 100)).toEqual([]);
+    expect(
+      (await changedPrimaryLinks(getDb(), ORG_ID, changedLinksFrom(since), 100)).links.map((l) => l.recordId),
+    ).toContain('003A');
+    expect(await changedPrimaryLinks(getDb(), ORG_ID, changedLinksFrom('2999-01-01T00:00:00.000Z'), 100)).toEqual({
+      links: [],
+      unchanged: 0,
+      scanned: 0,
+      scannedTo: null,
+    });
   });
 });

@@ -23,6 +23,7 @@ import * as outboxSuperseded from './022_outbox_superseded';
 import * as directoryWriters from './023_directory_writers';
 import * as calls from './024_calls';
 import * as callTasks from './025_call_tasks';
+import * as linkSeenVersion from './026_link_seen_version';
 
 export interface Migration {
   /** Ordering key, never reused or renumbered once released. */
@@ -58,4 +59,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 23, ...directoryWriters },
   { version: 24, ...calls },
   { version: 25, ...callTasks },
+  { version: 26, ...linkSeenVersion },
 ];

@@ -282,6 +282,8 @@ export interface NewBulkLink {
   sfHash: string;
   telephonyHash: string;
   sfModstamp: string | null;
+  /** The contact's version telephonyHash was computed from (migration 026): 1 for a contact made with the link. */
+  telephonyVersion: number | null;
 }
 
 /**
@@ -292,10 +294,12 @@ export interface NewBulkLink {
 export async function insertLinksBulk(q: Queryable, orgId: string, links: NewBulkLink[]): Promise<void> {
   if (links.length === 0) return;
   await q.query(
-    `INSERT INTO links (org_id, contact_id, sobject, record_id, sf_values, sf_hash, telephony_hash, sf_modstamp)
-     SELECT $1, contact_id, sobject, record_id, sf_values::jsonb, sf_hash, telephony_hash, sf_modstamp::timestamptz
-     FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
-       AS t(contact_id, sobject, record_id, sf_values, sf_hash, telephony_hash, sf_modstamp)`,
+    `INSERT INTO links (org_id, contact_id, sobject, record_id, sf_values, sf_hash, telephony_hash, sf_modstamp,
+       telephony_version)
+     SELECT $1, contact_id, sobject, record_id, sf_values::jsonb, sf_hash, telephony_hash, sf_modstamp::timestamptz,
+       telephony_version
+     FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::int[])
+       AS t(contact_id, sobject, record_id, sf_values, sf_hash, telephony_hash, sf_modstamp, telephony_version)`,
     [
       orgId,
       links.map((l) => l.contactId),
@@ -305,6 +309,7 @@ export async function insertLinksBulk(q: Queryable, orgId: string, links: NewBul
       links.map((l) => l.sfHash),
       links.map((l) => l.telephonyHash),
       links.map((l) => l.sfModstamp),
+      links.map((l) => l.telephonyVersion),
     ],
   );
 }

@@ -7,7 +7,7 @@ import { saveReplayId } from '../../store/state/checkpoints';
 import { inflightPayloadsForRecord } from '../../store/outbox/outbox';
 import { recordAudit } from '../../store/audit';
 import { clearExcludedHealth } from '../../store/state/recordHealth';
-import { mappedSfValues, sfToDirectory } from '../rules/fieldMap';
+import { isOlder, mappedRecord } from '../rules/unchangedRecord';
 import { stableHash } from '../rules/hash';
 import { replayIdToBytes } from '../../salesforce/pubsub/replayId';
 import type { OrgSyncSettings } from '../rules/context';
@@ -148,10 +148,8 @@ async function applyStorable(
 ): Promise<{ outcome: RecordOutcome; contactId: string | null }> {
   const link = await findLinkByRecord(tx, settings.orgId, record.id);
   if (link && isOlder(record.systemModstamp, link.sfModstamp)) return { outcome: 'stale', contactId: link.contactId };
-  // Events carry every mapped field; the link's values fill in for a caller that sends fewer.
-  const values = mappedSfValues(settings.mappings, objectName, { ...(link?.sfValues ?? {}), ...record.values });
-  const fields = sfToDirectory(settings.mappings, objectName, values, settings.defaultCountry);
-  const ctx: ApplyContext = { tx, settings, objectName, record, values, sfHash: stableHash(values), fields, rule };
+  const { values, sfHash, fields } = mappedRecord(settings, objectName, record.values, link);
+  const ctx: ApplyContext = { tx, settings, objectName, record, values, sfHash, fields, rule };
   if (settings.policy.direction === 'toSalesforce') return applyWithoutDirectoryWrites(ctx, link);
 
   const { validity } = settings.policy;
@@ -215,9 +213,4 @@ async function isEchoOfOwnWrite(
   const comparable: Record<string, unknown> = {};
   for (const key of Object.keys(values)) comparable[key] = expected[key] ?? null;
   return stableHash(comparable) === sfHash;
-}
-
-function isOlder(incoming: string | null, known: string | null): boolean {
-  if (!incoming || !known) return false;
-  return Date.parse(incoming) < Date.parse(known);
 }

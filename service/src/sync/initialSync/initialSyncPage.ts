@@ -177,6 +177,8 @@ export async function applySnapshotPage(
         sfHash: row.sfHash,
         telephonyHash: row.telephonyHash,
         sfModstamp: row.record.systemModstamp,
+        // The contact is made by this very statement batch at its first version, from these fields.
+        telephonyVersion: 1,
       });
     }
   }

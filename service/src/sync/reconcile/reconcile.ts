@@ -28,7 +28,8 @@ export interface ReconcileResult extends ReconcileCounts {
   startedAt: string;
   ms: number;
   perObject: Partial<Record<SyncedObject, { checked: number; repaired: number; excluded: number; gone: number }>>;
-  telephony: { checked: number; repaired: number };
+  /** Linked contacts read and compared; passed over as their link saw them (no read); repaired. */
+  telephony: { checked: number; unchanged: number; repaired: number };
   /** Scopes the org refused (their objects were skipped). */
   problems: SettingsProblem[];
   /** Why deletes were held, when they were: the org must pause. */
@@ -74,7 +75,7 @@ export async function runReconcile(
     excluded: 0,
     held: 0,
     perObject: {},
-    telephony: { checked: 0, repaired: 0 },
+    telephony: { checked: 0, unchanged: 0, repaired: 0 },
     problems: [],
     heldReason: null,
   };
@@ -112,7 +113,11 @@ export async function runReconcile(
 
   const telephonySince = later(marks.get(TELEPHONY_STREAM)?.at ?? null, options.initialSyncStartedAt);
   const telephonySide = await reconcileTelephony(db, settings, telephonySince);
-  result.telephony = { checked: telephonySide.checked, repaired: telephonySide.repaired };
+  result.telephony = {
+    checked: telephonySide.checked,
+    unchanged: telephonySide.unchanged,
+    repaired: telephonySide.repaired,
+  };
   result.checked += telephonySide.checked;
   result.repaired += telephonySide.repaired;
   const telephonyAt = later(telephonySide.newest, telephonySince);

@@ -1,5 +1,5 @@
 import type { Database } from '../../store/types';
-import { linkedRecordIds } from '../../store/state/links';
+import { findOrgLinksByRecords, linkedRecordIds } from '../../store/state/links';
 import type { DeleteCandidate, SfChangeRecord, SyncedObject } from '../../model/records';
 import type { OrgConnection, OrgSession } from '../../salesforce/session';
 import {
@@ -15,6 +15,7 @@ import { applyUpsert } from '../inbound/applyChange';
 import { mappingsFor } from '../rules/fieldMap';
 import { outOfScopeWhere, ScopeError, SCOPE_FIELDS, scopeWhere } from '../rules/scope';
 import { toChangeRecord } from '../inbound/syncRecordsNow';
+import { unchangedForLink } from '../rules/unchangedRecord';
 
 /**
  * How far before the watermark each query reaches back. SystemModstamp is stamped when a record is
@@ -74,14 +75,26 @@ export async function reconcileSalesforceObject(
   try {
     const changed = { sobject: objectName, fields, condition: scopeWhere(settings.policy, objectName), modifiedAfter };
     for await (const records of changedRecords(session, changed, since === null)) {
-      await db.transaction(async (tx) => {
-        for (const record of records) {
-          seen(record.systemModstamp);
-          const { outcome } = await applyUpsert(tx, settings, objectName, record, 'reconcile');
-          if (REPAIRS.has(outcome)) result.repaired++;
-          if (outcome === 'excluded') result.excluded++;
-        }
+      for (const record of records) seen(record.systemModstamp);
+      // Most records come back as their links saw them (after a load, the status fields written to every record
+      // stamped them all): those are passed over on one read of the page's links, the rest applied.
+      const links = await findOrgLinksByRecords(
+        db,
+        settings.orgId,
+        records.map((r) => r.id),
+      );
+      const toApply = records.filter((r) => {
+        const link = links.get(r.id);
+        return !link || !unchangedForLink(settings, objectName, r, link);
       });
+      if (toApply.length > 0)
+        await db.transaction(async (tx) => {
+          for (const record of toApply) {
+            const { outcome } = await applyUpsert(tx, settings, objectName, record, 'reconcile');
+            if (REPAIRS.has(outcome)) result.repaired++;
+            if (outcome === 'excluded') result.excluded++;
+          }
+        });
       result.checked += records.length;
     }
     const gone = { sobject: objectName, fields: ['Id', 'SystemModstamp'], modifiedAfter };

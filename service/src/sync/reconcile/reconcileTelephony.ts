@@ -12,10 +12,14 @@ import { stableHash } from '../rules/hash';
 import { contactView } from '../rules/contactView';
 import { WATERMARK_OVERLAP_MS } from './reconcileSalesforce';
 
-const PAGE = 500;
+/** Directory contacts passed per step of the sweep (most are passed over in SQL; the rest are read in one go). */
+const PAGE = 2_000;
 
 export interface TelephonyReconcileResult {
+  /** Linked contacts read and compared with what their link last saw. */
   checked: number;
+  /** Linked contacts passed over: still at the version their link saw (no read needed). */
+  unchanged: number;
   repaired: number;
   /** The newest directory change seen (the next watermark), or null when nothing was returned. */
   newest: string | null;
@@ -27,6 +31,10 @@ export interface TelephonyReconcileResult {
  * or parked for this very version — their write-back was lost. Each gets the missing outbox row, with only
  * the fields Salesforce does not already hold. Nothing when the sync does not write to Salesforce.
  *
+ * A link that knows the contact version its hash came from (the initial sync's load) is passed over in SQL while
+ * the contact is still at that version: after a load, every contact of it — the first reconcile no longer reads
+ * and hashes the whole directory to repair nothing.
+ *
  * Primary links only: a secondary record (another person on the same number, say) differs from the contact
  * by design — the contact shows its primary — and nothing here tells a lost edit from that difference, so
  * "repairing" it would copy the primary's name and email into someone else's record. A lost write-back to a
@@ -37,31 +45,31 @@ export async function reconcileTelephony(
   settings: OrgSyncSettings,
   since: string | null,
 ): Promise<TelephonyReconcileResult> {
-  const result: TelephonyReconcileResult = { checked: 0, repaired: 0, newest: null };
+  const result: TelephonyReconcileResult = { checked: 0, unchanged: 0, repaired: 0, newest: null };
   if (settings.policy.direction === 'toTelephony') return result;
   let after = changedLinksFrom(since ? new Date(Date.parse(since) - WATERMARK_OVERLAP_MS).toISOString() : null);
   for (;;) {
-    const rows = await changedPrimaryLinks(db, settings.orgId, after, PAGE);
-    // A contact the link saw as it is (the common case: after an initial sync, every contact of it) is
-    // passed over on the page's two reads; only the others are looked at again in a transaction.
+    const page = await changedPrimaryLinks(db, settings.orgId, after, PAGE);
+    result.unchanged += page.unchanged;
+    // A contact the link saw as it is is passed over on the page's two reads; only the others are looked at
+    // again in a transaction.
     const contacts = new Map(
       (
         await getContacts(
           db,
-          rows.map((r) => r.contactId),
+          page.links.map((r) => r.contactId),
         )
       ).map((c) => [c.id, c]),
     );
-    for (const row of rows) {
+    for (const row of page.links) {
       result.checked++;
       const contact = contacts.get(row.contactId);
       if (contact && stableHash(contactView(contact)) === row.telephonyHash) continue;
       if (await queueMissingWriteBack(db, settings, row.recordId)) result.repaired++;
     }
-    const last = rows.at(-1);
-    if (last) result.newest = last.updatedAt;
-    if (rows.length < PAGE || !last) return result;
-    after = last.cursor;
+    if (page.scannedTo) result.newest = page.scannedTo.updatedAt;
+    if (page.scanned < PAGE || !page.scannedTo) return result;
+    after = page.scannedTo;
   }
 }
 

@@ -173,6 +173,7 @@ describeEachBackend('links', (getDb) => {
         sfHash: 'sf',
         telephonyHash: 'tel',
         sfModstamp: '2024-05-01T10:00:00Z',
+        telephonyVersion: 1,
       },
       {
         contactId: other,
@@ -182,6 +183,7 @@ describeEachBackend('links', (getDb) => {
         sfHash: 'sf2',
         telephonyHash: 'tel2',
         sfModstamp: null,
+        telephonyVersion: null,
       },
     ];
     await insertLinksBulk(getDb(), ORG_ID, []);

@@ -1,7 +1,7 @@
 import { v7 as timeOrderedUuid } from 'uuid';
 import { insertContactsBulk } from '../../../src/directory/bulkLoad';
 import { reconcileTelephony } from '../../../src/sync/reconcile/reconcileTelephony';
-import { insertContact } from '../../../src/directory/contacts';
+import { insertContact, updateContact } from '../../../src/directory/contacts';
 import { createLink, insertLinksBulk } from '../../../src/store/state/links';
 import { listOutbox } from '../../../src/store/outbox/outbox';
 import { stableHash } from '../../../src/sync/rules/hash';
@@ -19,8 +19,12 @@ describeEachBackend('reconcile of the telephony side, page by page', (getDb) => 
   });
 
   /** Contacts and links written in one transaction (one timestamp), as an initial sync page writes them. */
-  async function loadTogether(count: number, telephonyHashOf: (fields: ContactFields) => string): Promise<void> {
-    await getDb().transaction(async (tx) => {
+  async function loadTogether(
+    count: number,
+    telephonyHashOf: (fields: ContactFields) => string,
+    telephonyVersion: number | null = null,
+  ): Promise<string[]> {
+    return getDb().transaction(async (tx) => {
       const contacts = Array.from({ length: count }, (_, i) => ({
         id: timeOrderedUuid(),
         fields: contactFields({ lastName: `Same Moment ${i}`, phones: [] }),
@@ -38,8 +42,10 @@ describeEachBackend('reconcile of the telephony side, page by page', (getDb) => 
           sfHash: 'h',
           telephonyHash: telephonyHashOf(c.fields),
           sfModstamp: null,
+          telephonyVersion,
         })),
       );
+      return contacts.map((c) => c.id);
     });
   }
 
@@ -47,6 +53,27 @@ describeEachBackend('reconcile of the telephony side, page by page', (getDb) => 
     await loadTogether(1_200, () => 'seen before the directory changed');
     const result = await reconcileTelephony(getDb(), settings, null);
     expect(result).toMatchObject({ checked: 1_200, repaired: 1_200, newest: expect.any(String) });
+  });
+
+  it('passes over contacts still at the version their link saw without reading them, and reads one edited since', async () => {
+    // As the initial sync's load writes them: contact and link in one transaction, the link knowing the version.
+    // The hash is deliberately not the contact's: were the contacts read, every one would be "repaired".
+    const ids = await loadTogether(1_200, () => 'not the contact as it is', 1);
+    expect(await reconcileTelephony(getDb(), settings, null)).toMatchObject({
+      checked: 0,
+      unchanged: 1_200,
+      repaired: 0,
+      newest: expect.any(String),
+    });
+    await updateContact(getDb(), ids[700] as string, { title: 'Edited in the directory' });
+    expect(await reconcileTelephony(getDb(), settings, null)).toMatchObject({
+      checked: 1,
+      unchanged: 1_199,
+      repaired: 1,
+    });
+    expect((await listOutbox(getDb(), { orgId: ORG_ID, limit: 10 })).map((o) => o.recordId)).toEqual([
+      '003000000000700AAA',
+    ]);
   });
 
   it('passes over contacts as their links saw them, and repairs none', async () => {

@@ -1,5 +1,6 @@
 import type { Queryable } from '../store/types';
 import { isUuid, iso } from '../store/values';
+import { ADVISORY_LOCKS } from '../store/advisoryLocks';
 
 /**
  * The CardDAV names and UIDs of directory contacts (migration 021), for carddav/.
@@ -137,7 +138,7 @@ export async function saveCardResource(q: Queryable, contactId: string, name: st
 }
 
 /** The advisory lock namespace of CardDAV names and UIDs ("SWB5"; match keys use "SWB2" and "SWB4"). */
-const CARD_RESOURCE_NAMESPACE = 0x53574235;
+const CARD_RESOURCE_NAMESPACE = ADVISORY_LOCKS.cardResource;
 
 /** A name or UID a card was to be created under belongs to another contact (a concurrent PUT got there first). */
 export class CardResourceTaken extends Error {

@@ -1,4 +1,5 @@
 import type { Queryable } from '../store/types';
+import { ADVISORY_LOCKS } from '../store/advisoryLocks';
 
 /**
  * The directory's change feed for the rooms that mirror or serve it to devices (LDAP mirror, CardDAV sync tokens,
@@ -136,7 +137,7 @@ export async function currentChangeCursor(q: Queryable): Promise<ChangeCursor> {
 }
 
 /** The advisory lock every transaction writing contacts holds shared until it ends (migration 023, "SWB6"). */
-const DIRECTORY_WRITER_LOCK = 1398227510;
+const DIRECTORY_WRITER_LOCK = ADVISORY_LOCKS.directoryWriters;
 
 /**
  * A value that differs whenever committed contacts differ (insert, update, delete): the highest change_seq, and the

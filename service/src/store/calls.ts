@@ -1,6 +1,7 @@
 import type { Queryable } from './types';
 import { iso } from './values';
 import type { CallDirection, CallDisposition, MergedCall } from '../model/calls';
+import { ADVISORY_LOCKS } from './advisoryLocks';
 
 /**
  * The calls table (migration 024) and the refused reports beside it.
@@ -12,7 +13,7 @@ import type { CallDirection, CallDisposition, MergedCall } from '../model/calls'
  */
 
 /** The advisory lock namespace of call ids ("SWB7"). */
-const CALL_ID_NAMESPACE = 0x53574237;
+const CALL_ID_NAMESPACE = ADVISORY_LOCKS.callId;
 
 /** How many refused reports are kept (the newest); older ones go as new ones come. */
 export const KEPT_REJECTS = 1000;

@@ -1,4 +1,5 @@
 import type { Database, Queryable } from './types';
+import { ADVISORY_LOCKS } from './advisoryLocks';
 
 /** The tables a bulk load grows; the per-record rules and the status queries join them. */
 const LOADED_TABLES = ['directory_contacts', 'directory_phones', 'links', 'record_health'];
@@ -27,8 +28,14 @@ export function statisticsDueAfterPage(pages: number): boolean {
 const STALE_FLOOR = 500;
 const STALE_SHARE = 0.1;
 
-/** The advisory lock that lets one instance at a time refresh the statistics ("SWB4"). */
-const UPKEEP_LOCK = 0x53574234;
+/** The advisory lock that lets one instance at a time refresh the statistics. */
+const UPKEEP_LOCK = ADVISORY_LOCKS.statisticsUpkeep;
+
+/**
+ * How long ANALYZE may wait for a table's lock (autovacuum, or another instance's ANALYZE, holds one that
+ * conflicts): it then gives up until the next look instead of queueing behind them.
+ */
+const ANALYZE_LOCK_TIMEOUT = '2s';
 
 /**
  * Refreshes the statistics of this schema's tables that changed by more than the stale share since they were
@@ -53,6 +60,7 @@ export async function refreshStaleStatistics(db: Database): Promise<string[]> {
       [STALE_FLOOR, STALE_SHARE],
     );
     const tables = rows.map((r) => r.relname);
+    await tx.query(`SET LOCAL lock_timeout = '${ANALYZE_LOCK_TIMEOUT}'`);
     // Names from the catalog, quoted as identifiers: a name with a double quote in it is doubled, not trusted.
     if (tables.length > 0) await tx.query(`ANALYZE ${tables.map((t) => `"${t.replace(/"/g, '""')}"`).join(', ')}`);
     return tables;

@@ -1,6 +1,8 @@
 import pino from 'pino';
 import { DatabaseUpkeep, PROCESSED_EVENTS_KEPT_MS, WRITTEN_CHANGES_KEPT_MS } from '../../src/runtime/databaseUpkeep';
 import { markEventProcessed } from '../../src/store/state/processedEvents';
+import { ADVISORY_LOCKS } from '../../src/store/advisoryLocks';
+import type { Queryable } from '../../src/store/types';
 import type { Database } from '../../src/store/types';
 import { describeEachBackend, resetDatabase } from '../support/backends';
 import { ORG_ID, seedOrg } from '../support/fixtures';
@@ -80,7 +82,7 @@ describeEachBackend('the database upkeep', (getDb, backend) => {
       // Another instance holds the upkeep's lock: this one leaves the tables alone.
       const other = await db.openSession();
       try {
-        await other.query('SELECT pg_advisory_lock($1::int, 0)', [0x53574234]);
+        await other.query('SELECT pg_advisory_lock($1::int, 0)', [ADVISORY_LOCKS.statisticsUpkeep]);
         await addOutboxRows(db, 1_000);
         await until(async () => (await counts(db, 'outbox')).modified >= 1_000);
         expect((await new DatabaseUpkeep({ db, logger }).runOnce()).analyzed).toEqual([]);
@@ -147,4 +149,48 @@ describeEachBackend('the database upkeep', (getDb, backend) => {
     expect((await upkeep.runOnce(now + 60_000)).pruned).toBeUndefined();
     expect((await upkeep.runOnce(now + 3_600_000)).pruned).toEqual({ processedEvents: 0, writtenChanges: 0 });
   });
+
+  if (backend.kind === 'postgres') {
+    it('holds up no record while it analyzes: a match takes its keys during an ANALYZE (CI lost 90 s of applies)', async () => {
+      const db = getDb();
+      await addOutboxRows(db, 3_000);
+      await until(async () => (await counts(db, 'outbox')).modified >= 3_000);
+      // The upkeep's transaction is held just before its ANALYZE, its own lock taken.
+      let reached!: () => void;
+      const atAnalyze = new Promise<void>((resolve) => (reached = resolve));
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      const paused = Object.assign(Object.create(db) as Database, {
+        transaction: <T>(fn: (tx: Queryable) => Promise<T>) =>
+          db.transaction((tx) =>
+            fn({
+              query: (async (text: string, params?: unknown[]) => {
+                if (text.startsWith('ANALYZE')) {
+                  reached();
+                  await gate;
+                }
+                return tx.query(text, params);
+              }) as Queryable['query'],
+            }),
+          ),
+      });
+      const round = new DatabaseUpkeep({ db: paused, logger }).runOnce();
+      await atAnalyze;
+      const other = await db.openSession?.();
+      try {
+        // What every record's match takes first (store/state/matchKeyLocks.ts lockMatchKeys).
+        await other?.query('BEGIN');
+        const { rows } = (await other?.query<{ got: boolean }>(
+          'SELECT pg_try_advisory_xact_lock_shared($1::int, 0) AS got',
+          [ADVISORY_LOCKS.allMatchKeys],
+        )) ?? { rows: [] };
+        expect(rows[0]?.got).toBe(true);
+        await other?.query('ROLLBACK');
+      } finally {
+        release();
+        await other?.end();
+      }
+      expect((await round).analyzed).toContain('outbox');
+    });
+  }
 });

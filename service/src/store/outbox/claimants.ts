@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Database, SessionConnection } from '../types';
+import { ADVISORY_LOCKS } from '../advisoryLocks';
 
 /**
  * The advisory lock namespace of live write-back workers ("SWB3"; leadership is "SWB1", match keys
  * "SWB2").
  */
-const CLAIMANT_NAMESPACE = 0x53574233;
+const CLAIMANT_NAMESPACE = ADVISORY_LOCKS.claimant;
 
 /**
  * One write-back worker instance as the outbox knows it: its claims carry `id`, and it stays alive for

@@ -1,11 +1,12 @@
 import type { Logger } from 'pino';
 import type { Database, SessionConnection } from '../types';
 import { failureLevel, isDatabaseUnavailable } from '../availability';
+import { ADVISORY_LOCKS } from '../advisoryLocks';
 
 export type Role = 'leader' | 'follower';
 
 /** The advisory lock namespace ("SWB1"), so Switchboard's locks never meet another application's. */
-const LOCK_NAMESPACE = 0x53574231;
+const LOCK_NAMESPACE = ADVISORY_LOCKS.leadership;
 
 export interface LeadershipOptions {
   db: Database;

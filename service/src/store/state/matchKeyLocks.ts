@@ -1,17 +1,18 @@
 import type { Queryable } from '../types';
+import { ADVISORY_LOCKS } from '../advisoryLocks';
 
 /**
  * The advisory lock namespace of match keys ("SWB2"; leadership uses "SWB1"), so these locks never meet
  * the subscriber election's nor another application's.
  */
-const MATCH_KEY_NAMESPACE = 0x53574232;
+const MATCH_KEY_NAMESPACE = ADVISORY_LOCKS.matchKey;
 
 /**
  * One lock over every match key ("SWB4", key 0): held shared by each record's match and exclusively by a
  * batch that creates contacts for many records at once (an initial sync page, thousands of keys: too many
  * to lock one by one in Postgres's lock table).
  */
-const ALL_KEYS_NAMESPACE = 0x53574234;
+const ALL_KEYS_NAMESPACE = ADVISORY_LOCKS.allMatchKeys;
 
 /** The keys a record is matched by, as the directory compares them. */
 export interface MatchKeys {

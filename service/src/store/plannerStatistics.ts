@@ -60,9 +60,10 @@ export async function refreshStaleStatistics(db: Database): Promise<string[]> {
       [STALE_FLOOR, STALE_SHARE],
     );
     const tables = rows.map((r) => r.relname);
+    if (tables.length === 0) return tables;
     await tx.query(`SET LOCAL lock_timeout = '${ANALYZE_LOCK_TIMEOUT}'`);
     // Names from the catalog, quoted as identifiers: a name with a double quote in it is doubled, not trusted.
-    if (tables.length > 0) await tx.query(`ANALYZE ${tables.map((t) => `"${t.replace(/"/g, '""')}"`).join(', ')}`);
+    await tx.query(`ANALYZE ${tables.map((t) => `"${t.replace(/"/g, '""')}"`).join(', ')}`);
     return tables;
   });
 }

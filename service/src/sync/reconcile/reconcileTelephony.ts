@@ -51,8 +51,8 @@ export async function reconcileTelephony(
   for (;;) {
     const page = await changedPrimaryLinks(db, settings.orgId, after, PAGE);
     result.unchanged += page.unchanged;
-    // A contact the link saw as it is is passed over on the page's two reads; only the others are looked at
-    // again in a transaction.
+    // The links left after the SQL pass are read once for the page; only a contact that differs from what its
+    // link saw is looked at again in a transaction.
     const contacts = new Map(
       (
         await getContacts(

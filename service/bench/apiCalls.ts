@@ -5,8 +5,8 @@ import { directoryToSf, type FieldMapping } from '../src/sync/rules/fieldMap';
 import { stableHash } from '../src/sync/rules/hash';
 import { outboxStats } from '../src/store/outbox/outbox';
 import type { EmulatorHandle } from '../emulator';
-import { startBenchOrg } from './benchOrg';
-import { figure } from './figures';
+import { startBenchOrg } from './harness/benchOrg';
+import { figure } from './harness/figures';
 
 /** How many edits are in flight at once, as a busy PBX or CRM-integrated softphone fleet sends them. */
 const CONCURRENCY = 16;

@@ -11,8 +11,8 @@ import { upsertOrg } from '../src/store/state/orgs';
 import { createAccessKey } from '../src/deviceAccess/accessKeys';
 import { MAX_RATE_LIMIT_PER_MINUTE } from '../src/deviceAccess/keySettings';
 import type { Database } from '../src/store/types';
-import { figure } from './figures';
-import { scratchDatabase } from './scratchDatabase';
+import { figure } from './harness/figures';
+import { scratchDatabase } from './harness/scratchDatabase';
 
 /** The targets on real Postgres: at least 5,000 lookups a second, p99 at most 5 ms. */
 const TARGET_PER_SECOND = 5000;

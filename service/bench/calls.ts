@@ -4,8 +4,8 @@ import { createLink } from '../src/store/state/links';
 import { outboxStats } from '../src/store/outbox/outbox';
 import type { EmulatorHandle } from '../emulator';
 import { EMPTY_SEED } from '../emulator/org/seed';
-import { startBenchOrg } from './benchOrg';
-import { figure, percentile } from './figures';
+import { startBenchOrg } from './harness/benchOrg';
+import { figure, percentile } from './harness/figures';
 
 /** Reports in flight at once at most (PBXs post as calls end; a busy one has several open). */
 const CONCURRENCY = 16;

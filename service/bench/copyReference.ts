@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { figure } from './figures';
+import { figure } from './harness/figures';
 
 /** The directory tables the initial sync fills, in an order COPY can load them (foreign keys). */
 const TABLES = ['directory_contacts', 'directory_phones', 'links'];

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { serviceConfigFor } from '../emulator/serviceConfig';
 import { startService } from '../src/service';
-import { figure } from './figures';
-import { startEmulatorProcess } from './emulatorProcess';
-import { scratchDatabase } from './scratchDatabase';
+import { figure } from './harness/figures';
+import { startEmulatorProcess } from './harness/emulatorProcess';
+import { scratchDatabase } from './harness/scratchDatabase';
 import { copyReference } from './copyReference';
 
 /** The target: a million Contacts in a minute (scaled to the size run), in at most 512 MB. */

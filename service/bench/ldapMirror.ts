@@ -21,8 +21,8 @@ import { migrate } from '../src/store/migrate';
 import { getLdapMirrorState } from '../src/store/devices/ldapMirror';
 import type { Database } from '../src/store/types';
 import { slapdUnavailable, startSlapd } from '../test/support/slapd';
-import { figure, percentile } from './figures';
-import { scratchDatabase } from './scratchDatabase';
+import { figure, percentile } from './harness/figures';
+import { scratchDatabase } from './harness/scratchDatabase';
 
 const BASE_DN = 'ou=phonebook,dc=example,dc=com';
 

@@ -10,8 +10,8 @@ import { requireAccessKey } from '../src/deviceAccess/requireAccessKey';
 import { phoneBookRouter } from '../src/phonebook/feedRoute';
 import { migrate } from '../src/store/migrate';
 import type { Database } from '../src/store/types';
-import { figure } from './figures';
-import { scratchDatabase } from './scratchDatabase';
+import { figure } from './harness/figures';
+import { scratchDatabase } from './harness/scratchDatabase';
 
 /** The targets for a 100,000-contact Yealink book. */
 const TARGET_LAST_BYTE_S = 2;

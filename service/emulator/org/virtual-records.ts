@@ -27,6 +27,7 @@ export class VirtualRecords {
   readonly seedCounts: SeedCounts;
   readonly seedSync: boolean;
   private readonly written = new Map<string, Slot>();
+  private readonly revisions = new Map<SObjectName, number>();
   private readonly nextIndex: Record<SObjectName, number>;
   private readonly deletedSeeds: Record<SObjectName, number>;
   private readonly createdLive: Record<SObjectName, number>;
@@ -182,8 +183,17 @@ export class VirtualRecords {
     this.nextIndex[sobject] = mark;
   }
 
+  /**
+   * How many records of the object were written so far: what is read from the object's records can be
+   * kept until this moves (the package trigger's view of the syncs is read on every DML statement).
+   */
+  revision(sobject: SObjectName): number {
+    return this.revisions.get(sobject) ?? 0;
+  }
+
   /** Writes a committed record over its slot and keeps the live count in step. */
   protected storeCommitted(sobject: SObjectName, operation: DmlOperation, after: SfRecord): void {
+    this.revisions.set(sobject, this.revision(sobject) + 1);
     const isSeed = (parseId(after.Id)?.index ?? Infinity) < this.seedCount(sobject);
     if (operation === 'delete') {
       this.written.set(after.Id, { [DELETED]: after });

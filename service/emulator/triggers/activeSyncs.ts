@@ -66,8 +66,25 @@ function defaultMappings(org: EmulatedOrg): SyncMapping[] {
 
 const scopeOf = (record: SfRecord, field: string): string | undefined => text(record[field]) || undefined;
 
+/**
+ * What activeSyncs last read, per org, and the revisions of the records it read it from: the trigger asks
+ * on every DML statement, and reading the syncs and mappings anew each time cost the emulator more CPU than
+ * the rest of an edit (it, not the service, would saturate a benchmark). Callers must not modify it.
+ */
+const readSyncs = new WeakMap<EmulatedOrg, { revisions: string; syncs: ActiveSync[] }>();
+const READ_FROM = ['Switchboard_Sync__c', 'Switchboard_Field_Mapping__c', 'Switchboard_Default_Mapping__mdt'] as const;
+
 /** The active syncs, oldest first (CreatedDate, then Id). */
 export function activeSyncs(org: EmulatedOrg): ActiveSync[] {
+  const revisions = READ_FROM.map((sobject) => org.store.revision(sobject)).join(',');
+  const read = readSyncs.get(org);
+  if (read?.revisions === revisions) return read.syncs;
+  const syncs = readActiveSyncs(org);
+  readSyncs.set(org, { revisions, syncs });
+  return syncs;
+}
+
+function readActiveSyncs(org: EmulatedOrg): ActiveSync[] {
   const syncs = [...org.store.scan('Switchboard_Sync__c')]
     .filter((sync) => text(sync.Status__c) !== '' && !INACTIVE_STATUSES.has(text(sync.Status__c)))
     .sort((a, b) => text(a.CreatedDate).localeCompare(text(b.CreatedDate)) || a.Id.localeCompare(b.Id))

@@ -9,24 +9,24 @@ import {
   type DirectoryPhone,
 } from './model';
 
-const CONTACT_COLUMNS =
+export const CONTACT_COLUMNS =
   'id, first_name, last_name, company, title, email, source, version, created_at, updated_at, tags';
 
 /** Editable scalar fields and their columns; the only names ever spliced into SQL. */
-const FIELD_COLUMNS = {
+export const FIELD_COLUMNS = {
   firstName: 'first_name',
   lastName: 'last_name',
   company: 'company',
   title: 'title',
   email: 'email',
 } as const;
-type ScalarField = keyof typeof FIELD_COLUMNS;
-const SCALAR_FIELDS = Object.keys(FIELD_COLUMNS) as ScalarField[];
+export type ScalarField = keyof typeof FIELD_COLUMNS;
+export const SCALAR_FIELDS = Object.keys(FIELD_COLUMNS) as ScalarField[];
 
 const SOURCES: readonly ContactSource[] = ['salesforce', 'telephony', 'internal'];
 const E164_PATTERN = /^\+[1-9]\d{1,14}$/;
 
-interface ContactDbRow {
+export interface ContactDbRow {
   id: string;
   first_name: string | null;
   last_name: string | null;
@@ -48,7 +48,7 @@ interface PhoneDbRow {
   extension: string | null;
 }
 
-function toContact(row: ContactDbRow, phones: DirectoryPhone[]): DirectoryContact {
+export function toContact(row: ContactDbRow, phones: DirectoryPhone[]): DirectoryContact {
   return {
     id: row.id,
     firstName: row.first_name,
@@ -69,7 +69,7 @@ function describeRecord(recordId: string | undefined): string {
   return recordId ? ` (contact ${recordId})` : ' (new contact)';
 }
 
-function checkFields(fields: ContactFields, recordId?: string): void {
+export function checkFields(fields: ContactFields, recordId?: string): void {
   if (typeof fields !== 'object' || fields === null) {
     throw new StoreInputError('fields', `expects an object${describeRecord(recordId)}`);
   }
@@ -137,7 +137,7 @@ function uniqueTags(tags: string[]): string[] {
   return [...new Set(tags)];
 }
 
-function copyPhones(phones: DirectoryPhone[]): DirectoryPhone[] {
+export function copyPhones(phones: DirectoryPhone[]): DirectoryPhone[] {
   return phones.map((p) => ({ kind: p.kind, raw: p.raw, e164: p.e164, extension: p.extension }));
 }
 
@@ -156,7 +156,7 @@ async function phonesByContact(q: Queryable, contactIds: string[]): Promise<Map<
   return byContact;
 }
 
-async function withPhones(q: Queryable, rows: ContactDbRow[]): Promise<DirectoryContact[]> {
+export async function withPhones(q: Queryable, rows: ContactDbRow[]): Promise<DirectoryContact[]> {
   const phones = await phonesByContact(
     q,
     rows.map((r) => r.id),
@@ -187,10 +187,7 @@ export async function insertContact(
 
 /** null for an unknown id and for a string that is no uuid at all. */
 export async function getContact(q: Queryable, id: string): Promise<DirectoryContact | null> {
-  if (!isUuid(id)) return null;
-  const { rows } = await q.query<ContactDbRow>(`SELECT ${CONTACT_COLUMNS} FROM directory_contacts WHERE id = $1`, [id]);
-  if (rows.length === 0) return null;
-  return (await withPhones(q, rows))[0] ?? null;
+  return (await getContacts(q, [id]))[0] ?? null;
 }
 
 /**
@@ -202,22 +199,32 @@ export async function lockContactAgainstDelete(q: Queryable, id: string): Promis
   return rows.length > 0;
 }
 
-/** Several contacts with their phones, in two statements; unknown ids (and non-uuids) are left out. */
+/** Several contacts with their phones, in one statement (one snapshot); unknown ids (and non-uuids) are left out. */
 export async function getContacts(q: Queryable, ids: string[]): Promise<DirectoryContact[]> {
   const valid = ids.filter(isUuid);
   if (valid.length === 0) return [];
-  const { rows } = await q.query<ContactDbRow>(
-    `SELECT ${CONTACT_COLUMNS} FROM directory_contacts WHERE id = ANY($1::uuid[])`,
+  const { rows } = await q.query<ContactDbRow & { phones: DirectoryPhone[] }>(
+    `SELECT ${CONTACT_COLUMNS}, COALESCE((SELECT json_agg(json_build_object('kind', p.kind, 'raw', p.raw,
+       'e164', p.e164, 'extension', p.extension) ORDER BY p.position) FROM directory_phones p
+       WHERE p.contact_id = directory_contacts.id), '[]'::json) AS phones
+     FROM directory_contacts WHERE id = ANY($1::uuid[])`,
     [valid],
   );
-  return withPhones(q, rows);
+  return rows.map((row) => toContact(row, row.phones));
 }
 
 /**
  * Changes only the keys present in `fields` (phones replace the whole list when given), bumps the
- * version and updated_at, in one statement. null when the contact does not exist.
+ * version and updated_at, in one statement. null when the contact does not exist. `read` is the contact
+ * as the caller read it: when this update is the very next version, its phones are still those (every
+ * write of a phone bumps the version) and are not read again.
  */
-export async function updateContact(q: Queryable, id: string, fields: ContactFields): Promise<DirectoryContact | null> {
+export async function updateContact(
+  q: Queryable,
+  id: string,
+  fields: ContactFields,
+  read?: DirectoryContact,
+): Promise<DirectoryContact | null> {
   if (!isUuid(id)) return null;
   checkFields(fields, id);
   const params: unknown[] = [id];
@@ -249,6 +256,7 @@ export async function updateContact(q: Queryable, id: string, fields: ContactFie
   const row = rows[0];
   if (!row) return null;
   if (phones !== undefined) return toContact(row, copyPhones(phones));
+  if (read?.id === row.id && Number(row.version) === read.version + 1) return toContact(row, copyPhones(read.phones));
   return (await withPhones(q, [row]))[0] ?? null;
 }
 

@@ -46,6 +46,59 @@ describe('emulator REST: control endpoints', () => {
     expect(batches.map((b) => b.operation)).toEqual(['create', 'update', 'delete', 'undelete']);
   });
 
+  it("saves several people's edits in one request, each its own transaction", async () => {
+    const ends: number[] = [];
+    const stop = h.org.store.onTransactionEnd((t) => ends.push(t));
+    const ids = [h.org.store.idFor('Contact', 0), h.org.store.idFor('Contact', 1)];
+    const res = await h.control('POST', '/ui-edits/Contact', {
+      edits: [
+        { id: ids[0], fields: { Title: 'First' } },
+        { id: '003000000000000AAA', fields: { Title: 'Nobody' } },
+        { id: ids[1], fields: { Title: 'Second' } },
+      ],
+    });
+    stop();
+    expect(res.status).toBe(200);
+    const { results } = res.json() as { results: Array<{ id: string; success: boolean; errors: unknown[] }> };
+    expect(results.map((r) => [r.id, r.success])).toEqual([
+      [ids[0], true],
+      ['003000000000000AAA', false],
+      [ids[1], true],
+    ]);
+    expect(results[1].errors).toEqual([expect.objectContaining({ statusCode: 'NOT_FOUND' })]);
+    expect(h.org.store.get('Contact', ids[0])?.Title).toBe('First');
+    expect(h.org.store.get('Contact', ids[1])?.Title).toBe('Second');
+    expect(batches.map((b) => [b.operation, b.actor.userId])).toEqual([
+      ['update', h.org.adminUser.userId],
+      ['update', h.org.adminUser.userId],
+    ]);
+    expect(new Set(ends).size).toBe(3);
+    const bad = await h.control('POST', '/ui-edits/Contact', { edits: [] });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.json())).toContain('edits');
+    const many = Array.from({ length: 201 }, (_, i) => ({ id: h.org.store.idFor('Contact', i % 2), fields: {} }));
+    const tooMany = await h.control('POST', '/ui-edits/Contact', { edits: many });
+    expect(tooMany.status).toBe(400);
+    expect(JSON.stringify(tooMany.json())).toContain('oneSave');
+  });
+
+  it('saves a mass edit as one DML statement (oneSave)', async () => {
+    const ids = [0, 1, 2].map((i) => h.org.store.idFor('Contact', i));
+    const res = await h.control('POST', '/ui-edits/Contact', {
+      edits: ids.map((id) => ({ id, fields: { Title: 'Mass edited' } })),
+      oneSave: true,
+    });
+    expect(res.status).toBe(200);
+    expect((res.json() as { results: Array<{ success: boolean }> }).results.map((r) => r.success)).toEqual([
+      true,
+      true,
+      true,
+    ]);
+    expect(batches).toHaveLength(1);
+    expect(batches[0].changes.map((c) => c.after.Id)).toEqual(ids);
+    for (const id of ids) expect(h.org.store.get('Contact', id)?.Title).toBe('Mass edited');
+  });
+
   it('creates Person Accounts through the UI route', async () => {
     const created = await h.control('POST', '/ui/Account', {
       FirstName: 'Pat',

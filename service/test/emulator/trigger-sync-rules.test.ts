@@ -107,6 +107,20 @@ describe('which syncs publish', () => {
     expect(run(org, touchContact(org)).events.length > 0).toBe(publishes);
   });
 
+  test('a change to the syncs or their mappings is seen by the next trigger run (what it read is not kept past it)', () => {
+    const org = newOrg();
+    expect(run(org, touchContact(org, 0, { Title: 'First' })).events).toHaveLength(1);
+    updateSync(org, defaultSyncId(org), { Status__c: 'Deleting' });
+    expect(run(org, touchContact(org, 0, { Title: 'Second' })).events).toEqual([]);
+    updateSync(org, defaultSyncId(org), { Status__c: 'Active' });
+    const before = recordsOf(run(org, touchContact(org, 0, { Title: 'Third' })).events);
+    expect(Object.keys(before[0])).toContain('Email');
+    addMappings(org, defaultSyncId(org), [['Contact', 'LastName', 'lastName', 'Both']]);
+    const after = recordsOf(run(org, touchContact(org, 0, { LastName: 'Renamed' })).events);
+    expect(Object.keys(after[0])).toContain('LastName');
+    expect(Object.keys(after[0])).not.toContain('Email');
+  });
+
   test('a telephony → Salesforce only sync takes no Salesforce changes', () => {
     const org = newOrg();
     updateSync(org, defaultSyncId(org), { Direction__c: 'ToSalesforce' });

@@ -36,8 +36,8 @@ export {
 export {
   activeCreateFor,
   cancelPendingCreates,
-  inflightPayloadsForRecord,
   pendingOutboxForContact,
+  recordsWithQueuedUpdates,
   refreshPendingCreate,
   trimPendingUpdates,
   type TrimmedUpdates,

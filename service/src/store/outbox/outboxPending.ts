@@ -17,22 +17,6 @@ export async function pendingOutboxForContact(q: Queryable, contactId: string): 
   return rows.map(toOutboxItem);
 }
 
-/**
- * Payloads still on their way to one Salesforce record (pending or being sent), oldest first. An event
- * carrying exactly these values is the echo of our own write, even before the write-back has settled.
- */
-export async function inflightPayloadsForRecord(
-  q: Queryable,
-  orgId: string,
-  recordId: string,
-): Promise<Array<Record<string, unknown>>> {
-  const { rows } = await q.query<{ payload: Record<string, unknown> }>(
-    `SELECT payload FROM outbox WHERE org_id = $1 AND record_id = $2 AND state IN ('pending', 'processing') ORDER BY id`,
-    [orgId, recordId],
-  );
-  return rows.map((r) => r.payload);
-}
-
 /** The contact's create for one org that is waiting or being sent, if any (there is at most one). */
 export async function activeCreateFor(q: Queryable, orgId: string, contactId: string): Promise<OutboxItem | null> {
   if (!isUuid(contactId)) return null;
@@ -73,6 +57,21 @@ export async function cancelPendingCreates(q: Queryable, contactId: string, orgI
   return rowCount ?? 0;
 }
 
+/**
+ * Of these records, those with an update waiting or being sent: the ones a change Salesforce won must
+ * settle against (trimPendingUpdates). Read after the caller's write of their contacts, which waited for
+ * any telephony edit of them in flight, so an update such an edit queued is seen.
+ */
+export async function recordsWithQueuedUpdates(q: Queryable, orgId: string, recordIds: string[]): Promise<Set<string>> {
+  if (recordIds.length === 0) return new Set();
+  const { rows } = await q.query<{ record_id: string }>(
+    `SELECT DISTINCT record_id FROM outbox
+     WHERE org_id = $1 AND record_id = ANY($2::text[]) AND operation = 'update' AND state IN ('pending', 'processing')`,
+    [orgId, recordIds],
+  );
+  return new Set(rows.map((r) => r.record_id));
+}
+
 /** What trimPendingUpdates did: rows changed while waiting, and fields of rows already on their way. */
 export interface TrimmedUpdates {
   trimmed: number;
@@ -100,13 +99,18 @@ export async function trimPendingUpdates(
   rehash: (payload: Record<string, unknown>) => string,
 ): Promise<TrimmedUpdates> {
   if (fields.length === 0) return { trimmed: 0, inFlight: [] };
-  const { rows } = await q.query<{ id: string; payload: Record<string, unknown> }>(
+  // The common case, nothing waiting, is one statement: the claimed rows are marked, and whether any row
+  // waits is looked at in the same snapshot. A waiting row is then locked first and the claimed rows marked
+  // again after (a worker may claim it meanwhile: its lock is waited for, and the marking sees the claim).
+  const marked = await markClaimedSuperseded(q, orgId, recordId, fields, true);
+  if (!marked.waiting) return { trimmed: 0, inFlight: marked.inFlight };
+  const { rows: waiting } = await q.query<{ id: string; payload: Record<string, unknown> }>(
     `SELECT id, payload FROM outbox
      WHERE org_id = $1 AND record_id = $2 AND operation = 'update' AND state = 'pending' AND payload ?| $3::text[]
      ORDER BY id FOR UPDATE`,
     [orgId, recordId, fields],
   );
-  for (const row of rows) {
+  for (const row of waiting) {
     const payload = Object.fromEntries(Object.entries(row.payload).filter(([field]) => !fields.includes(field)));
     if (Object.keys(payload).length === 0) await q.query('DELETE FROM outbox WHERE id = $1', [row.id]);
     else
@@ -116,13 +120,36 @@ export async function trimPendingUpdates(
         rehash(payload),
       ]);
   }
-  const claimed = await q.query<{ hit: string[] }>(
-    `UPDATE outbox SET updated_at = now(),
-       superseded = ARRAY(SELECT DISTINCT f FROM unnest(superseded || $3::text[]) f WHERE payload ? f ORDER BY f)
-     WHERE org_id = $1 AND record_id = $2 AND operation = 'update' AND state = 'processing' AND payload ?| $3::text[]
-     RETURNING ARRAY(SELECT f FROM unnest($3::text[]) f WHERE payload ? f) AS hit`,
-    [orgId, recordId, fields],
+  const again = await markClaimedSuperseded(q, orgId, recordId, fields, false);
+  const inFlight = [...new Set([...marked.inFlight, ...again.inFlight])].sort();
+  return { trimmed: waiting.length, inFlight };
+}
+
+/**
+ * Rows of the record being sent that carry any of `fields` get them as superseded; returns the fields they
+ * carry and (when asked) whether a row not yet claimed carries any, as one statement.
+ */
+async function markClaimedSuperseded(
+  q: Queryable,
+  orgId: string,
+  recordId: string,
+  fields: string[],
+  askWaiting: boolean,
+): Promise<{ inFlight: string[]; waiting: boolean }> {
+  const { rows } = await q.query<{ hit: string[] | null; waiting: boolean }>(
+    `WITH claimed AS (
+       UPDATE outbox SET updated_at = now(),
+         superseded = ARRAY(SELECT DISTINCT f FROM unnest(superseded || $3::text[]) f WHERE payload ? f ORDER BY f)
+       WHERE org_id = $1 AND record_id = $2 AND operation = 'update' AND state = 'processing' AND payload ?| $3::text[]
+       RETURNING ARRAY(SELECT f FROM unnest($3::text[]) f WHERE payload ? f) AS hit
+     )
+     SELECT hit, false AS waiting FROM claimed
+     UNION ALL SELECT NULL, true WHERE $4::boolean AND EXISTS (SELECT 1 FROM outbox
+       WHERE org_id = $1 AND record_id = $2 AND operation = 'update' AND state = 'pending' AND payload ?| $3::text[])`,
+    [orgId, recordId, fields, askWaiting],
   );
-  const inFlight = [...new Set(claimed.rows.flatMap((r) => r.hit))].sort();
-  return { trimmed: rows.length, inFlight };
+  return {
+    inFlight: [...new Set(rows.flatMap((r) => r.hit ?? []))].sort(),
+    waiting: rows.some((r) => r.waiting),
+  };
 }

@@ -22,6 +22,20 @@ export async function markEventProcessed(q: Queryable, orgId: string, eventId: s
 }
 
 /**
+ * markEventProcessed for a batch of events in one statement: the ids marked now (the others were handled
+ * already, or come twice in the batch: then the first counts).
+ */
+export async function markEventsProcessed(q: Queryable, orgId: string, eventIds: string[]): Promise<Set<string>> {
+  if (eventIds.length === 0) return new Set();
+  const { rows } = await q.query<{ event_id: string }>(
+    `INSERT INTO processed_events (org_id, event_id) SELECT $1, unnest($2::text[])
+     ON CONFLICT DO NOTHING RETURNING event_id`,
+    [orgId, eventIds],
+  );
+  return new Set(rows.map((r) => r.event_id));
+}
+
+/**
  * Events are redelivered for at most 72 hours; older markers only take space. At most `limit` go per call (a
  * first prune of a long-running install must not hold one huge transaction). Returns how many went.
  */

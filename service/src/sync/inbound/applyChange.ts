@@ -1,14 +1,12 @@
 import type { Database, Queryable } from '../../store/types';
 import type { ChangeEvent } from '../../salesforce/pubsub/changeEvent';
-import type { SfChangeRecord, SfValue, SyncedObject } from '../../model/records';
-import { findLinkByRecord, updateLink, type Link } from '../../store/state/links';
-import { markEventProcessed } from '../../store/state/processedEvents';
+import type { SfChangeRecord, SyncedObject } from '../../model/records';
+import { findLinkWithInflight, updateLink, type Link } from '../../store/state/links';
+import { markEventsProcessed } from '../../store/state/processedEvents';
 import { saveReplayId } from '../../store/state/checkpoints';
-import { inflightPayloadsForRecord } from '../../store/outbox/outbox';
 import { recordAudit } from '../../store/audit';
 import { clearExcludedHealth } from '../../store/state/recordHealth';
-import { isOlder, mappedRecord } from '../rules/unchangedRecord';
-import { stableHash } from '../rules/hash';
+import { isEchoOfOwnWrite, isOlder, mappedRecord } from '../rules/unchangedRecord';
 import { replayIdToBytes } from '../../salesforce/pubsub/replayId';
 import type { OrgSyncSettings } from '../rules/context';
 import { applySalesforceDeletes } from './deletes';
@@ -17,6 +15,7 @@ import { storableValues } from '../rules/storableText';
 import { auditCleaning } from './textCleaning';
 import { excludeRecord } from './exclusion';
 import { applyLinked } from './linkedRecord';
+import { LinkedRuns, type BurstRecord } from './linkedBatch';
 import { joinOrCreate } from './unlinkedRecord';
 import type { ApplyContext } from './applyResolution';
 import type { RecordOutcome } from './recordOutcome';
@@ -46,7 +45,12 @@ export async function applyChangeEvents(
   if (delivered.length === 0) return [];
   return db.transaction(async (tx) => {
     const results: Array<ApplyResult | null> = [];
-    for (const item of delivered) {
+    const ids = delivered.flatMap((item) => ('event' in item ? [item.event.eventId] : []));
+    const fresh = await markEventsProcessed(tx, settings.orgId, ids);
+    // An id marked now is applied once: a second copy in the same batch is a duplicate too.
+    const firsts = delivered.map((item) => 'event' in item && fresh.delete(item.event.eventId));
+    const runs = new LinkedRuns(tx, settings, burstUpserts(delivered, firsts));
+    for (const [i, item] of delivered.entries()) {
       if ('rejected' in item) {
         await recordAudit(tx, {
           orgId: settings.orgId,
@@ -60,12 +64,32 @@ export async function applyChangeEvents(
         });
         results.push(null);
       } else {
-        results.push(await applyEventInTransaction(tx, settings, item.event));
+        results.push(await applyEventInTransaction(tx, settings, item.event, firsts[i], runs));
       }
     }
     await saveReplayId(tx, settings.orgId, topic, replayIdToBytes(delivered[delivered.length - 1].replayId));
     return results;
   });
+}
+
+/**
+ * The upserts of a burst's events to apply (first copies, not deletes), in order, as LinkedRuns walks them:
+ * a delete event starts a new segment, which no run crosses.
+ */
+function burstUpserts(delivered: DeliveredEvent[], firsts: boolean[]): Array<BurstRecord & { segment: number }> {
+  const out: Array<BurstRecord & { segment: number }> = [];
+  let segment = 0;
+  for (const [i, item] of delivered.entries()) {
+    if (!('event' in item) || !firsts[i]) continue;
+    const { event } = item;
+    if (event.operation === 'delete') {
+      segment++;
+      continue;
+    }
+    const rule = `${event.objectName} ${event.operation} event ${event.eventId}`;
+    for (const record of event.records) out.push({ objectName: event.objectName, record, rule, segment });
+  }
+  return out;
 }
 
 /** One change event (see applyChangeEvents), in its own transaction. */
@@ -83,9 +107,11 @@ async function applyEventInTransaction(
   tx: Queryable,
   settings: OrgSyncSettings,
   event: ChangeEvent,
+  first: boolean,
+  runs: LinkedRuns,
 ): Promise<ApplyResult> {
   const result: ApplyResult = { duplicate: false, outcomes: [], rejected: event.rejected.length };
-  if (!(await markEventProcessed(tx, settings.orgId, event.eventId))) return { ...result, duplicate: true };
+  if (!first) return { ...result, duplicate: true };
   for (const bad of event.rejected) {
     await recordAudit(tx, {
       orgId: settings.orgId,
@@ -108,10 +134,9 @@ async function applyEventInTransaction(
     result.outcomes.push(...(await applySalesforceDeletes(tx, settings, gone, 'event', rule)).outcomes);
   } else {
     for (const record of event.records) {
-      result.outcomes.push({
-        recordId: record.id,
-        ...(await applyUpsert(tx, settings, event.objectName, record, rule)),
-      });
+      // The burst's common case in runs of set-based writes (linkedBatch.ts); the rest record by record.
+      const outcome = (await runs.next()) ?? (await applyUpsert(tx, settings, event.objectName, record, rule));
+      result.outcomes.push({ recordId: record.id, ...outcome });
     }
   }
   return result;
@@ -146,7 +171,7 @@ async function applyStorable(
   record: SfChangeRecord,
   rule: string,
 ): Promise<{ outcome: RecordOutcome; contactId: string | null }> {
-  const link = await findLinkByRecord(tx, settings.orgId, record.id);
+  const { link, inflight } = await findLinkWithInflight(tx, settings.orgId, record.id);
   if (link && isOlder(record.systemModstamp, link.sfModstamp)) return { outcome: 'stale', contactId: link.contactId };
   const { values, sfHash, fields } = mappedRecord(settings, objectName, record.values, link);
   const ctx: ApplyContext = { tx, settings, objectName, record, values, sfHash, fields, rule };
@@ -163,7 +188,7 @@ async function applyStorable(
   });
   if (!verdict.ok) return excludeRecord(ctx, link, verdict);
   if (link) {
-    if (ctx.sfHash === link.sfHash || (await isEchoOfOwnWrite(tx, settings.orgId, record.id, values, ctx.sfHash))) {
+    if (ctx.sfHash === link.sfHash || isEchoOfOwnWrite(link, inflight, values, ctx.sfHash)) {
       return { outcome: 'unchanged', contactId: link.contactId };
     }
     return applyLinked(ctx, link);
@@ -192,25 +217,4 @@ async function applyWithoutDirectoryWrites(
     });
   }
   return { outcome: 'skipped', contactId: link.contactId };
-}
-
-/**
- * The values are what Salesforce holds, or will hold once our queued or in-flight write-backs land: the
- * echo of our own write. The outbox is read before the link is read again, so a write-back settling in
- * between (which moves its values from the outbox into the link) is seen on one side or the other.
- */
-async function isEchoOfOwnWrite(
-  tx: Queryable,
-  orgId: string,
-  recordId: string,
-  values: Record<string, SfValue>,
-  sfHash: string,
-): Promise<boolean> {
-  const payloads = await inflightPayloadsForRecord(tx, orgId, recordId);
-  const link = await findLinkByRecord(tx, orgId, recordId);
-  const expected: Record<string, unknown> = { ...(link?.sfValues ?? {}) };
-  for (const payload of payloads) Object.assign(expected, payload);
-  const comparable: Record<string, unknown> = {};
-  for (const key of Object.keys(values)) comparable[key] = expected[key] ?? null;
-  return stableHash(comparable) === sfHash;
 }

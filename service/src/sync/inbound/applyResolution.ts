@@ -59,7 +59,7 @@ export function incomingTelephonyFields(
   return out;
 }
 
-function sfFieldsOf(ctx: ApplyContext, telephonyFields: TelephonyField[]): string[] {
+function sfFieldsOf(ctx: Pick<ApplyContext, 'settings' | 'objectName'>, telephonyFields: TelephonyField[]): string[] {
   return mappingsFor(ctx.settings.mappings, ctx.objectName)
     .filter((m) => telephonyFields.includes(m.telephonyField))
     .map((m) => m.sfField);
@@ -86,7 +86,7 @@ export async function commitResolution(
   if (changed) {
     const write = toContactFields(after.phones, toDirectory);
     await lockMatchKeys(tx, addedMatchKeys(after, write));
-    const updated = await updateContact(tx, after.id, write);
+    const updated = await updateContact(tx, after.id, write, after);
     if (!updated) throw new Error(`directory contact ${after.id} vanished while applying ${record.id}`);
     after = updated;
   }
@@ -132,18 +132,7 @@ export async function commitResolution(
       await queueRecordUpdate(tx, target, after.id, payload);
     }
   }
-  let followed: string[] = [];
-  if (applies) {
-    const settled = sfFieldsOf(ctx, commit.resolution.settledBySalesforce);
-    const { inFlight } = await trimPendingUpdates(tx, settings.orgId, record.id, settled, stableHash);
-    // A write already on its way may land after this edit: Salesforce's own value follows it (it never
-    // goes before it: one record's writes leave in order), so the org ends with the winner's value.
-    followed = inFlight;
-    if (followed.length > 0) {
-      const winning = Object.fromEntries(followed.map((field) => [field, ctx.values[field] ?? null]));
-      await queueRecordUpdate(tx, target, after.id, winning);
-    }
-  }
+  const followed = applies ? await settleWriteBacks(ctx, target, after.id, commit.resolution.settledBySalesforce) : [];
 
   const created = 'create' in commit.link;
   const roleChanged = !created && 'role' in commit.link && commit.link.role !== undefined;
@@ -187,6 +176,26 @@ export async function commitResolution(
     });
   }
   return { after, changed, link };
+}
+
+/**
+ * Queued write-backs of the fields Salesforce settled lose them (trimPendingUpdates); a write already on its
+ * way may land after this edit, so Salesforce's own value follows it (it never goes before it: one record's
+ * writes leave in order) and the org ends with the winner's value. Returns the fields that follow one.
+ */
+export async function settleWriteBacks(
+  ctx: Pick<ApplyContext, 'tx' | 'settings' | 'objectName' | 'values'>,
+  target: { orgId: string; linkId: string; sobject: SyncedObject; recordId: string },
+  contactId: string,
+  settledBySalesforce: TelephonyField[],
+): Promise<string[]> {
+  const settled = sfFieldsOf(ctx, settledBySalesforce);
+  const { inFlight } = await trimPendingUpdates(ctx.tx, target.orgId, target.recordId, settled, stableHash);
+  if (inFlight.length > 0) {
+    const winning = Object.fromEntries(inFlight.map((field) => [field, ctx.values[field] ?? null]));
+    await queueRecordUpdate(ctx.tx, target, contactId, winning);
+  }
+  return inFlight;
 }
 
 /** Audits a directory contact created for the record being applied (a new person, or a vanished contact re-created). */

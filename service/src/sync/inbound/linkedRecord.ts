@@ -66,7 +66,7 @@ export async function applyLinked(
  * link's values), and what the directory held of it then. A link without stored values knows no history:
  * every field counts as changed in Salesforce, none in the directory.
  */
-function changeInput(ctx: ApplyContext, contact: DirectoryContact, link: Link): ChangeInput {
+export function changeInput(ctx: ApplyContext, contact: DirectoryContact, link: Link): ChangeInput {
   const telephonyFields = incomingTelephonyFields(ctx);
   const base = link.sfValues;
   const changedSf = new Set(Object.keys(changedValues(ctx.values, base ?? {})));

@@ -65,3 +65,22 @@ export function unchangedForLink(
     fields: mapped.fields,
   }).ok;
 }
+
+/**
+ * The values are what Salesforce holds, or will hold once our queued or in-flight write-backs land: the
+ * echo of our own write. The link and the payloads come from one statement (findLinkWithInflight), so a
+ * write-back settling meanwhile (which moves its values from the outbox into the link) is seen on one
+ * side or the other.
+ */
+export function isEchoOfOwnWrite(
+  link: Pick<LinkMemory, 'sfValues'>,
+  inflight: Array<Record<string, unknown>>,
+  values: Record<string, SfValue>,
+  sfHash: string,
+): boolean {
+  const expected: Record<string, unknown> = { ...(link.sfValues ?? {}) };
+  for (const payload of inflight) Object.assign(expected, payload);
+  const comparable: Record<string, unknown> = {};
+  for (const key of Object.keys(values)) comparable[key] = expected[key] ?? null;
+  return stableHash(comparable) === sfHash;
+}

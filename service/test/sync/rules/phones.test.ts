@@ -17,6 +17,16 @@ describe('normalizePhone', () => {
     expect(normalizePhone('+44 20 7946 0958', 'US').e164).toBe('+442079460958');
   });
 
+  it('answers from what it parsed before, each caller with an object of its own, past the answers it keeps', () => {
+    const first = normalizePhone('(212) 555-0143', 'US');
+    first.e164 = 'changed by a caller';
+    expect(normalizePhone('(212) 555-0143', 'US')).toEqual({ e164: '+12125550143', extension: null });
+    // More distinct numbers than are kept: the oldest answers go, and are parsed again when asked.
+    for (let i = 0; i < 12_000; i++) normalizePhone(`+1 212 555 ${String(i % 10_000).padStart(4, '0')} x${i}`, 'US');
+    expect(normalizePhone('(212) 555-0143', 'US')).toEqual({ e164: '+12125550143', extension: null });
+    expect(normalizePhone('+1 212 555 0007 x11007', 'US')).toEqual({ e164: '+12125550007', extension: '11007' });
+  });
+
   it('gives no E.164 for numbers that are not valid', () => {
     expect(normalizePhone('12', 'US')).toEqual({ e164: null, extension: null });
     expect(normalizePhone('555-0100', 'US').e164).toBeNull();

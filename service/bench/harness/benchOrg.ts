@@ -2,14 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import { serviceConfigFor } from '../emulator/serviceConfig';
-import { startService, type RunningService } from '../src/service';
-import { openDatabase } from '../src/store/db';
-import type { Database } from '../src/store/types';
-import type { Config } from '../src/config';
-import type { SeedCounts } from '../emulator/org/seed';
-import { startEmulator, type EmulatorHandle } from '../emulator';
-import { createTemporaryDatabase } from '../test/support/backends';
+import { serviceConfigFor } from '../../emulator/serviceConfig';
+import { startService, type RunningService } from '../../src/service';
+import { openDatabase } from '../../src/store/db';
+import type { Database } from '../../src/store/types';
+import type { Config } from '../../src/config';
+import type { SeedCounts } from '../../emulator/org/seed';
+import { startEmulator, type EmulatorHandle } from '../../emulator';
+import { createTemporaryDatabase } from '../../test/support/backends';
 
 /** One emulated org and the service connected to it, without an initial sync, for a benchmark's run. */
 export interface BenchOrg {

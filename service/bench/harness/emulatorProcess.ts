@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
-import type { EmulatorConnectionInfo } from '../emulator';
+import type { EmulatorConnectionInfo } from '../../emulator';
 
 export interface EmulatorProcess extends EmulatorConnectionInfo {
   pid: number;
@@ -17,8 +17,12 @@ export async function startEmulatorProcess(options: {
   certDir: string;
   keepaliveMs?: number;
 }): Promise<EmulatorProcess> {
-  const main = join(__dirname, '..', 'emulator', 'main.ts');
+  const main = join(__dirname, '..', '..', 'emulator', 'main.ts');
   const args = [
+    // BENCH_EMULATOR_PROFILE=<dir>: a V8 CPU profile of the emulator, to tell whether it is what saturates.
+    ...(process.env.BENCH_EMULATOR_PROFILE
+      ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_EMULATOR_PROFILE}`]
+      : []),
     '--import',
     'tsx',
     main,

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import pg from 'pg';
-import { openDatabase } from '../src/store/db';
-import type { Database } from '../src/store/types';
+import { openDatabase } from '../../src/store/db';
+import type { Database } from '../../src/store/types';
 
 export interface ScratchDatabase {
   db: Database;

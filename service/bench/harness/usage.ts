@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import type { Database, Queryable } from '../src/store/types';
+import type { Database, Queryable } from '../../src/store/types';
 
 /**
  * Figures that do not depend on how busy the machine is (issue 18): the SQL statements the service sent and the

@@ -48,6 +48,7 @@ async function main(): Promise<void> {
     // The issue's ramp: offered rates up to 2,000 changes/s for 5 s each (--size scales the steps' length).
     const incremental = { steady: { changes: size, perSecond: 200 }, stepSeconds: Math.max(1, size / 400) };
     await runIncrementalBench({ ...incremental, backend: 'postgres', ramp: [250, 500, 750, 1000, 1500, 2000] });
+    // BENCH_SKIP_PGLITE=1 leaves out the embedded run (two minutes) while working on the PostgreSQL figures.
     if (!process.env.BENCH_SKIP_PGLITE)
       await runIncrementalBench({ ...incremental, backend: 'pglite', ramp: [100, 250, 500, 750, 1000] });
   }

@@ -138,14 +138,8 @@ export async function findLinkWithInflight(
   orgId: string,
   recordId: string,
 ): Promise<{ link: Link | null; inflight: Array<Record<string, unknown>> }> {
-  const { rows } = await q.query<Partial<LinkDbRow> & { inflight: Array<Record<string, unknown>> }>(
-    `SELECT l.*, COALESCE((SELECT jsonb_agg(o.payload ORDER BY o.id) FROM outbox o
-       WHERE o.org_id = $1 AND o.record_id = $2 AND o.state IN ('pending', 'processing')), '[]'::jsonb) AS inflight
-     FROM (SELECT 1) AS one LEFT JOIN (SELECT ${COLUMNS} FROM links WHERE org_id = $1 AND record_id = $2) AS l ON true`,
-    [orgId, recordId],
-  );
-  const row = rows[0];
-  return { link: row?.id == null ? null : toLink(row as LinkDbRow), inflight: row?.inflight ?? [] };
+  const found = (await findOrgLinksWithInflight(q, orgId, [recordId])).get(recordId);
+  return found ?? { link: null, inflight: [] };
 }
 
 /** findLinkWithInflight for many records in one statement: only linked records are in the answer. */

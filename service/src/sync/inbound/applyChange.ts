@@ -6,11 +6,10 @@ import { markEventsProcessed } from '../../store/state/processedEvents';
 import { saveReplayId } from '../../store/state/checkpoints';
 import { recordAudit } from '../../store/audit';
 import { clearExcludedHealth } from '../../store/state/recordHealth';
-import { isEchoOfOwnWrite, isOlder, mappedRecord } from '../rules/unchangedRecord';
+import { isEchoOfOwnWrite, isOlder, mappedRecord, validityOf } from '../rules/unchangedRecord';
 import { replayIdToBytes } from '../../salesforce/pubsub/replayId';
 import type { OrgSyncSettings } from '../rules/context';
 import { applySalesforceDeletes } from './deletes';
-import { checkValidity } from '../rules/validity';
 import { storableValues } from '../rules/storableText';
 import { auditCleaning } from './textCleaning';
 import { excludeRecord } from './exclusion';
@@ -177,15 +176,7 @@ async function applyStorable(
   const ctx: ApplyContext = { tx, settings, objectName, record, values, sfHash, fields, rule };
   if (settings.policy.direction === 'toSalesforce') return applyWithoutDirectoryWrites(ctx, link);
 
-  const { validity } = settings.policy;
-  const verdict = checkValidity({
-    rules: validity,
-    mappings: settings.mappings,
-    sobject: objectName,
-    defaultCountry: settings.defaultCountry,
-    values,
-    fields,
-  });
+  const verdict = validityOf(settings, objectName, { values, fields });
   if (!verdict.ok) return excludeRecord(ctx, link, verdict);
   if (link) {
     if (ctx.sfHash === link.sfHash || isEchoOfOwnWrite(link, inflight, values, ctx.sfHash)) {

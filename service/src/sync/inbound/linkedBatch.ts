@@ -6,9 +6,8 @@ import { updateContactScalars, type ScalarUpdate } from '../../directory/contact
 import { findOrgLinksWithInflight, updateAppliedLinks, type Link } from '../../store/state/links';
 import { recordsWithQueuedUpdates } from '../../store/outbox/outbox';
 import { recordAudits, type AuditEntry } from '../../store/audit';
-import { isEchoOfOwnWrite, isOlder, mappedRecord } from '../rules/unchangedRecord';
+import { isEchoOfOwnWrite, isOlder, mappedRecord, validityOf } from '../rules/unchangedRecord';
 import { storableValues } from '../rules/storableText';
-import { checkValidity } from '../rules/validity';
 import { resolveChange, toContactFields, type Resolution } from '../rules/conflict';
 import { contactView } from '../rules/contactView';
 import { stableHash } from '../rules/hash';
@@ -84,15 +83,7 @@ export async function applyLinkedRun(
 
 /** An unlinked record the validity rules keep out: applying it touches no contact and no link. */
 function excludedWithoutLink(settings: OrgSyncSettings, item: BurstRecord): boolean {
-  const { values, fields } = mappedRecord(settings, item.objectName, item.record.values, null);
-  return !checkValidity({
-    rules: settings.policy.validity,
-    mappings: settings.mappings,
-    sobject: item.objectName,
-    defaultCountry: settings.defaultCountry,
-    values,
-    fields,
-  }).ok;
+  return !validityOf(settings, item.objectName, mappedRecord(settings, item.objectName, item.record.values, null)).ok;
 }
 
 interface Write {
@@ -123,15 +114,7 @@ function planRecord(
     return { outcome: { outcome: 'stale', contactId: link.contactId } };
   if (link.role !== 'primary' || storableValues(record.values).cleaned.length > 0) return null;
   const { values, sfHash, fields } = mappedRecord(settings, objectName, record.values, link);
-  const verdict = checkValidity({
-    rules: settings.policy.validity,
-    mappings: settings.mappings,
-    sobject: objectName,
-    defaultCountry: settings.defaultCountry,
-    values,
-    fields,
-  });
-  if (!verdict.ok) return null;
+  if (!validityOf(settings, objectName, { values, fields }).ok) return null;
   if (sfHash === link.sfHash || isEchoOfOwnWrite(link, inflight, values, sfHash)) {
     return { outcome: { outcome: 'unchanged', contactId: link.contactId } };
   }

@@ -4,7 +4,7 @@ import type { OrgSyncSettings } from './context';
 import { mappedSfValues, sfToDirectory } from './fieldMap';
 import { stableHash } from './hash';
 import { storableValues } from './storableText';
-import { checkValidity } from './validity';
+import { checkValidity, type Verdict } from './validity';
 
 /** What a link remembers of its record: the values and their hash, and the SystemModstamp they came with. */
 export interface LinkMemory {
@@ -32,6 +32,22 @@ export function mappedRecord(
   return { values, sfHash: stableHash(values), fields };
 }
 
+/** The sync's validity rules on a mapped record (what the apply, the batch apply and the reconcile all ask). */
+export function validityOf(
+  settings: OrgSyncSettings,
+  objectName: SyncedObject,
+  mapped: Pick<MappedRecord, 'values' | 'fields'>,
+): Verdict {
+  return checkValidity({
+    rules: settings.policy.validity,
+    mappings: settings.mappings,
+    sobject: objectName,
+    defaultCountry: settings.defaultCountry,
+    values: mapped.values,
+    fields: mapped.fields,
+  });
+}
+
 /** A record stamped before what its link saw: applying it would undo a later change. */
 export function isOlder(incoming: string | null, known: string | null): boolean {
   if (!incoming || !known) return false;
@@ -56,14 +72,7 @@ export function unchangedForLink(
   const mapped = mappedRecord(settings, objectName, record.values, link);
   if (mapped.sfHash !== link.sfHash) return false;
   if (settings.policy.direction === 'toSalesforce') return true;
-  return checkValidity({
-    rules: settings.policy.validity,
-    mappings: settings.mappings,
-    sobject: objectName,
-    defaultCountry: settings.defaultCountry,
-    values: mapped.values,
-    fields: mapped.fields,
-  }).ok;
+  return validityOf(settings, objectName, mapped).ok;
 }
 
 /**

@@ -70,7 +70,10 @@ export async function startRestHarness(
 
   const request = (method: string, pathname: string, raw: RawRequestOptions = {}): Promise<RawResponse> =>
     new Promise((resolve, reject) => {
-      const req = https.request(new URL(pathname, url), { method, headers: raw.headers }, (res) => {
+      // A connection of its own per request: reusing a kept-alive one races the server closing it when idle
+      // (5 s) and fails as ECONNRESET on a loaded machine (seen once in CI on a Bulk results page).
+      const options = { method, headers: raw.headers, agent: false, ca: https.globalAgent.options.ca } as const;
+      const req = https.request(new URL(pathname, url), options, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('end', () => {
